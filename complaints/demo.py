@@ -1,0 +1,51 @@
+"""The demo category tree: the problems 纠风 work deals with."""
+
+from .models import Category
+
+# One category a line, two spaces of indent per level:
+# code | name | English name | plain-language hint for petitioners
+CATEGORIES = """
+fees | 乱收费、乱罚款 | Arbitrary fees and fines | 被要求交不该交的钱，或被随意罚款
+  fees-education | 教育乱收费 | Arbitrary school fees | 学校或老师收取规定以外的费用、强制订购资料
+  fees-medical | 医疗乱收费 | Arbitrary medical charges | 医院重复收费、分解收费、强制检查
+  fees-enterprise | 涉企乱收费乱摊派 | Fees and levies on businesses | 向企业、个体户摊派、收取不合规费用
+  fees-fines | 乱罚款 | Arbitrary fines | 执法人员随意罚款、罚款不开票据
+attitude | 服务态度差 | Rude or careless service | 态度生硬、冷漠，门难进、脸难看、话难听
+  attitude-rude | 态度生硬冷漠 | Rude or cold treatment | 工作人员呵斥、讥讽、不耐烦
+  attitude-window | 窗口服务不规范 | Irregular window service | 窗口无人、不按时上班、不一次性告知
+favours | 吃拿卡要 | Asking for favours | 办事要请客送礼、收好处，不给就刁难
+  favours-gifts | 索要收受财物 | Asking for or taking gifts | 索要或收受钱物、购物卡、宴请
+  favours-obstruct | 故意刁难设卡 | Deliberate obstruction | 材料齐全却不给办，反复让跑腿
+inaction | 不作为、慢作为 | Inaction or delay | 该办的事不办、拖着办、推来推去
+  inaction-delay | 办事拖延 | Delays | 超过承诺时限不办结
+  inaction-shirk | 推诿扯皮 | Passing the buck | 部门之间互相推脱，没人管
+  inaction-ignore | 群众诉求置之不理 | Ignoring the public | 反映问题长期没有回音
+benefits | 侵害群众利益 | Taking what people are owed | 截留、克扣、挪用群众应得的钱和待遇
+  benefits-subsidy | 截留挪用惠民补贴 | Withheld subsidies | 低保、补贴、救助款被截留、克扣、优亲厚友
+  benefits-wages | 拖欠工资社保 | Unpaid wages or social insurance | 工资、社保、工程款被拖欠
+  benefits-housing | 保障房分配不公 | Unfair housing allocation | 保障性住房分配不公开、不公平
+procurement | 采购与工程中的不正之风 | Kickbacks in procurement and construction | 吃回扣、围标串标、指定供应商
+  procurement-kickback | 吃回扣 | Kickbacks | 采购、工程中收受回扣
+  procurement-rigging | 围标串标 | Bid rigging | 招投标中内定、围标、串标
+enforcement | 执法不规范 | Irregular law enforcement | 粗暴执法、选择性执法、以罚代管
+formalism | 形式主义官僚主义 | Formalism and bureaucratism | 只留痕不办事、层层加码、文山会海
+other | 其他 | Other | 以上都不是，或不确定属于哪一类
+"""
+
+
+def seed(out) -> None:
+    created = 0
+    ancestors: list[Category] = []
+    for line in CATEGORIES.strip().splitlines():
+        depth = (len(line) - len(line.lstrip())) // 2
+        code, name, name_en, hint = (field.strip() for field in line.split("|"))
+        category = Category.objects.filter(code=code).first()
+        if category is None:
+            fields = {"code": code, "name": name, "name_en": name_en, "hint": hint}
+            parent = ancestors[depth - 1] if depth else None
+            category = (
+                Category.objects.add_root(fields) if parent is None else Category.objects.add_child(parent, fields)
+            )
+            created += 1
+        ancestors[depth:] = [category]
+    out.write(f"categories: {created} created, {Category.objects.count()} in all")

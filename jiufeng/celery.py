@@ -1,0 +1,30 @@
+"""The Celery app.
+
+Broker and transport options come from settings (Redis, or the filesystem transport
+under var/ in development). Tasks are acknowledged late and re-queued when a worker
+dies, so every task must be safe to run twice; tasks are enqueued from transactions
+with ``delay_on_commit`` so a rolled-back write never sends anything.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiufeng.settings")
+
+app = Celery("jiufeng")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_ignore_result=True,
+    task_serializer="json",
+    accept_content=["json"],
+    timezone="Asia/Shanghai",
+    broker_connection_retry_on_startup=True,
+    beat_schedule={
+        "heartbeat": {"task": "jiufeng.tasks.record_heartbeat_task", "schedule": 60.0},
+    },
+)
+app.autodiscover_tasks()

@@ -1,0 +1,47 @@
+"""Demo accounts of API.md, created only by seed_demo. Units place them: responsibility.demo."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from .roles import Role
+
+DEMO_PASSWORD = "jiufeng-demo"
+
+DEMO_ACCOUNTS = {
+    "admin": "system administrator",
+    "officer": "officer of the county 纠风办: every case in the county",
+    "officer-edu": "liaison officer (纠风专干) of the county education bureau: its subtree only",
+    "leader": "county leader in charge of 纠风 work: sees everything, approves",
+    "leader-edu": "principal of the education bureau: sees and approves in its subtree",
+    "auditor": "read-only access to all history",
+}
+
+_PROFILES = {
+    "admin": ("系统管理员", Role.ADMINISTRATOR),
+    "officer": ("王纠风", Role.OFFICER),
+    "officer-edu": ("李专干", Role.OFFICER),
+    "leader": ("张县长", Role.LEADER),
+    "leader-edu": ("陈局长", Role.LEADER),
+    "auditor": ("赵审计", Role.AUDITOR),
+}
+
+
+def seed(out) -> None:
+    User = get_user_model()
+    created = 0
+    for username, (display_name, role) in _PROFILES.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            is_admin = role == Role.ADMINISTRATOR
+            user = User.objects.create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=display_name,
+                is_staff=is_admin,
+                is_superuser=is_admin,
+            )
+            created += 1
+        group = Group.objects.get(name=role.value)
+        if not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+    out.write(f"accounts: {created} created, {len(_PROFILES) - created} already there")

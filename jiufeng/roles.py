@@ -1,0 +1,53 @@
+"""The roles of API.md, each a Django group, and the permissions each holds.
+
+Role-wide abilities are permissions on the user model (see User.Meta.permissions);
+where a role may act (which units) is answered by responsibility's scoping.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PETITIONER = "petitioner", _("Petitioner")
+    OFFICER = "officer", _("Discipline officer")
+    LEADER = "leader", _("Leader")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+_STAFF_READS = ["responsibility.view_unit", "responsibility.view_position", "complaints.view_category"]
+
+# "app_label.codename" per role. Administrators hold every permission there is.
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.PETITIONER: ["jiufeng.follow_own_complaints"],
+    Role.OFFICER: ["jiufeng.handle_cases", "jiufeng.view_identity", "jiufeng.view_dashboard", *_STAFF_READS],
+    Role.LEADER: ["jiufeng.approve_cases", "jiufeng.view_identity", "jiufeng.view_dashboard", *_STAFF_READS],
+    Role.AUDITOR: ["jiufeng.audit_history", "jiufeng.view_user", *_STAFF_READS],
+}
+
+
+def roles_sync(*, using: str = "default") -> None:
+    """Create every role's group and give it exactly its permissions (idempotent).
+
+    Runs after each migrate and each test-database flush (post_migrate), so the groups
+    exist on a fresh database and follow this table as it changes.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    every = Permission.objects.using(using).select_related("content_type")
+    by_name = {f"{p.content_type.app_label}.{p.codename}": p for p in every}
+    for role in Role:
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
+        if role == Role.ADMINISTRATOR:
+            group.permissions.set(by_name.values())
+        else:
+            group.permissions.set([by_name[name] for name in ROLE_PERMISSIONS[role]])
+
+
+def user_roles(user) -> list[Role]:
+    """The roles a user holds, in the order of Role; empty for anonymous users."""
+    if not user.is_authenticated:
+        return []
+    names = {group.name for group in user.groups.all()}
+    return [role for role in Role if role.value in names]

@@ -1,0 +1,16 @@
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+HEARTBEAT_CACHE_KEY = "jiufeng:worker-heartbeat"
+
+
+@shared_task
+def record_heartbeat_task() -> str:
+    """Beat sends this every minute; /healthz reports how long ago a worker last ran it.
+
+    Idempotent: it only overwrites one cache key with the current time.
+    """
+    now = timezone.now().isoformat()
+    cache.set(HEARTBEAT_CACHE_KEY, now, timeout=None)
+    return now

@@ -1,0 +1,64 @@
+import io
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Max
+
+from complaints.models import Category
+from jiufeng.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from jiufeng.models import User
+from responsibility.models import Position, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_twice_changes_nothing():
+    seed()
+    first = row_counts()
+    snapshot = list(Unit.objects.order_by("path").values_list("path", "name", "supervising_unit__name"))
+    seed()
+    assert row_counts() == first
+    assert list(Unit.objects.order_by("path").values_list("path", "name", "supervising_unit__name")) == snapshot
+
+
+def test_seed_demo_builds_a_county_of_at_least_forty_units_in_four_levels():
+    seed()
+    assert Unit.objects.count() >= 40
+    assert Unit.objects.aggregate(Max("depth"))["depth__max"] >= 4
+    assert Unit.objects.get_root_nodes().get().name == "青溪县"
+    for name in ["县纠风办", "县教育局", "县卫生健康局", "县人民医院", "县市场监督管理局", "城关镇人民政府"]:
+        assert Unit.objects.filter(name=name).exists(), name
+    clinic = Unit.objects.get(name="西关村卫生室")
+    assert clinic.supervising_unit.name == "城关镇卫生院"
+    assert Category.objects.filter(depth=1).count() >= 8
+    assert Category.objects.get_parent(Category.objects.get(code="fees-education")).code == "fees"
+
+
+def test_seed_demo_prints_and_creates_every_demo_account():
+    output = seed()
+    for username in DEMO_ACCOUNTS:
+        assert username in output
+        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+    assert User.objects.get(username="admin").is_superuser
+    assert not User.objects.get(username="officer").is_staff
+
+
+def test_seed_demo_places_the_accounts_in_the_county():
+    seed()
+    placed = set(Position.objects.values_list("user__username", "unit__name", "kind"))
+    assert ("officer", "县纠风办", "officer") in placed
+    assert ("officer-edu", "县教育局", "liaison") in placed
+    assert ("leader", "青溪县", "leader_in_charge") in placed
+    assert ("leader-edu", "县教育局", "principal") in placed

@@ -1,0 +1,105 @@
+"""Settings are read from the environment; production refuses to start unsafely.
+
+Each case starts a fresh interpreter, because settings are read once at start-up.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "jiufeng.example.gov.cn",
+    "DATABASE_URL": "postgres://jiufeng@db.internal:5432/jiufeng",
+    "REDIS_URL": "redis://redis.internal:6379/0",
+}
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_without_a_secret_key_refuses_to_start():
+    env = {**PRODUCTION}
+    del env["SECRET_KEY"]
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("weak", ["short", "dev-only-insecure-key-never-use-in-production", "a" * 60])
+def test_production_with_a_weak_secret_key_refuses_to_start(weak):
+    result = run_manage("check", **{**PRODUCTION, "SECRET_KEY": weak})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    env = {**PRODUCTION}
+    del env["ALLOWED_HOSTS"]
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_misspelt_boolean_stops_start_up_with_its_name():
+    result = run_manage("check", **{**PRODUCTION, "DEBUG": "ture"})
+    assert result.returncode != 0
+    assert "DEBUG must be true or false" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_reads_database_and_broker_from_the_environment():
+    code = (
+        "from django.conf import settings as s;"
+        "d = s.DATABASES['default'];"
+        "print(d['ENGINE'], d['HOST'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'],"
+        " s.CELERY_BROKER_URL, s.DEBUG)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", code, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "db.internal",
+        "600",
+        "True",
+        "redis://redis.internal:6379/0",
+        "False",
+    ]
+
+
+def test_development_needs_nothing_set_and_uses_sqlite_and_the_filesystem_broker():
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL)"
+    result = run_manage("shell", "--no-imports", "-c", code, DEBUG="true", REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
+
+
+def test_time_is_kept_in_china_standard_time_and_stored_aware():
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.USE_TZ is True
+    assert settings.LANGUAGE_CODE == "zh-hans"
