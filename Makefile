@@ -36,7 +36,7 @@ run: export DEBUG ?= true
 run: install | var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	exec env JIUFENG_PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
+	exec env PATH="$(CURDIR)/$(BIN):$$PATH" JIUFENG_PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
 
 test: install-dev | var
 	$(BIN)/ruff check .
