@@ -198,6 +198,12 @@ SPECTACULAR_SETTINGS = {
     # Served from static/vendor/, never from a CDN.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist-5.35.0",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-dist-5.35.0/favicon-32x32.png",
+    # Several models have a "kind" field: name each enum after its own choices.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "responsibility.models.units.UnitKind",
+        "PositionKindEnum": "responsibility.models.units.PositionKind",
+        "DeadlineKindEnum": "responsibility.models.deadlines.DeadlineKind",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------

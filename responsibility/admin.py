@@ -3,15 +3,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Position, Unit
+from .models import Deadline, LeaderAssignment, Position, Unit
 
 
 @admin.register(Unit)
 class UnitAdmin(TreeAdmin, SimpleHistoryAdmin):
     form = movenodeform_factory(Unit)
-    list_display = ("name", "kind", "supervising_unit", "is_active")
+    list_display = ("name", "kind", "supervising_unit", "remit_unit", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name",)
+    autocomplete_fields = ("supervising_unit", "remit_unit")
 
 
 @admin.register(Position)
@@ -21,3 +22,19 @@ class PositionAdmin(SimpleHistoryAdmin):
     list_select_related = ("user", "unit")
     search_fields = ("user__username", "user__display_name", "unit__name")
     autocomplete_fields = ("user", "unit")
+
+
+@admin.register(LeaderAssignment)
+class LeaderAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ("leader", "visit_frequency", "starts_on", "ends_on")
+    list_select_related = ("leader",)
+    autocomplete_fields = ("leader", "units")
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(SimpleHistoryAdmin):
+    list_display = ("kind", "unit", "due_at", "met_at", "level", "next_escalation_at")
+    list_filter = ("kind", "level")
+    list_select_related = ("unit",)
+    raw_id_fields = ("unit",)
+    readonly_fields = ("opened_at",)

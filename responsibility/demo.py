@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from .models import Position, PositionKind, Unit, UnitKind
 
-# One unit a line: two spaces of indent per level, the name, its kind, and
-# "^supervisor" when the supervising unit is not the parent (谁主管谁负责).
+# One unit a line: two spaces of indent per level, the name, its kind, then
+# "^unit" when the supervising unit is not the parent (谁主管谁负责) and "@unit" when
+# the unit's staff work on a wider subtree than its own (its remit).
 COUNTY = """
 青溪县 organ
   县纪委监委 organ
-    县纠风办 section
+    县纠风办 section @青溪县
     县纪委监委党风政风监督室 section
   县教育局 department
     县第一中学 institution
@@ -58,6 +59,8 @@ COUNTY = """
     柳河村村民委员会 village
 """
 
+_LINK_MARKS = {"^": "supervising_unit", "@": "remit_unit"}
+
 # username -> (unit name, position)
 PLACEMENTS = {
     "officer": ("县纠风办", PositionKind.OFFICER),
@@ -81,21 +84,20 @@ def seed(out) -> None:
     created = 0
     # The unit last seen at each depth: the parent of the next line one level deeper.
     ancestors: list[Unit] = []
-    supervised: list[tuple[Unit, str]] = []
+    links: list[tuple[Unit, str, str]] = []  # (unit, field, name of the unit it points to)
     for line in COUNTY.strip().splitlines():
         depth = (len(line) - len(line.lstrip())) // 2
-        name, kind, *supervisor = line.split()
+        name, kind, *marks = line.split()
         parent = ancestors[depth - 1] if depth else None
         unit, was_created = _ensure_unit(parent, name, UnitKind(kind))
         created += was_created
         ancestors[depth:] = [unit]
-        if supervisor:
-            supervised.append((unit, supervisor[0].removeprefix("^")))
-    for unit, supervisor_name in supervised:
-        supervisor = Unit.objects.get(name=supervisor_name)
-        if unit.supervising_unit_id != supervisor.pk:
-            unit.supervising_unit = supervisor
-            unit.save(update_fields=["supervising_unit"])
+        links += [(unit, _LINK_MARKS[mark[0]], mark[1:]) for mark in marks]
+    for unit, field, other_name in links:
+        other = Unit.objects.get(name=other_name)
+        if getattr(unit, f"{field}_id") != other.pk:
+            setattr(unit, field, other)
+            unit.save(update_fields=[field])
     out.write(f"units: {created} created, {Unit.objects.count()} in all")
 
     User = get_user_model()

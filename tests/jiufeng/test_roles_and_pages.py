@@ -115,6 +115,13 @@ def test_the_api_schema_is_served(client):
     assert response.json()["openapi"].startswith("3.")
 
 
+def test_the_api_schema_is_valid_and_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/v1/units/public/" in (tmp_path / "schema.yml").read_text()
+
+
 def test_the_api_docs_load_nothing_from_another_host(client):
     body = client.get(reverse("api-docs")).content.decode()
     assert "/static/vendor/swagger-ui-dist-" in body

@@ -1,0 +1,39 @@
+"""The small API through which apps open and meet deadlines in the ledger.
+
+Callers run inside their own transaction (a transition service); these functions
+do not check permissions: the caller has checked scope.
+"""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+from .models import Deadline, DeadlineKind, Unit
+
+
+def deadline_open(*, target: models.Model, kind: DeadlineKind, unit: Unit, due_at: datetime.datetime) -> Deadline:
+    """Open the deadline of ``kind`` for ``target``; if one is already open, return it unchanged."""
+    content_type = ContentType.objects.get_for_model(target)
+    deadline, _created = Deadline.objects.get_or_create(
+        content_type=content_type,
+        object_id=target.pk,
+        kind=kind,
+        met_at=None,
+        defaults={"unit": unit, "due_at": due_at, "next_escalation_at": due_at},
+    )
+    return deadline
+
+
+def deadline_meet(*, target: models.Model, kind: DeadlineKind, at: datetime.datetime | None = None) -> int:
+    """Mark the open deadline of ``kind`` for ``target`` met; returns how many were open (0 or 1)."""
+    content_type = ContentType.objects.get_for_model(target)
+    deadlines = Deadline.objects.filter(content_type=content_type, object_id=target.pk, kind=kind, met_at=None)
+    met = 0
+    for deadline in deadlines.select_for_update():
+        deadline.met_at = at or timezone.now()
+        deadline.next_escalation_at = None
+        deadline.save(update_fields=["met_at", "next_escalation_at"])
+        met += 1
+    return met

@@ -1,0 +1,15 @@
+"""The responsibility system's models, one module per part of it."""
+
+from .deadlines import Deadline, DeadlineKind
+from .units import LeaderAssignment, Position, PositionKind, Unit, UnitKind, VisitFrequency
+
+__all__ = [
+    "Deadline",
+    "DeadlineKind",
+    "LeaderAssignment",
+    "Position",
+    "PositionKind",
+    "Unit",
+    "UnitKind",
+    "VisitFrequency",
+]

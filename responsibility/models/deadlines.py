@@ -1,0 +1,89 @@
+"""The deadline ledger: one row for everything a unit must do by a date.
+
+Complaint stages, extensions, rectification items, pledge items and scheduled visits
+all register here through responsibility.deadlines (deadline_open / deadline_meet);
+the escalation sweep reads only this table.
+"""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .units import Unit
+
+
+class DeadlineKind(models.TextChoices):
+    COMPLAINT_ACCEPT = "complaint_accept", _("Decide whether to accept a complaint")
+    COMPLAINT_RESOLVE = "complaint_resolve", _("Resolve a complaint")
+    COMPLAINT_EXTENSION = "complaint_extension", _("Resolve a complaint (extended)")
+    COMPLAINT_REVIEW = "complaint_review", _("Decide a review")
+    RECTIFICATION_ITEM = "rectification_item", _("Complete a rectification item")
+    PLEDGE_ITEM = "pledge_item", _("Complete a pledge item")
+    VISIT = "visit", _("Make a scheduled visit")
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def open(self) -> "DeadlineQuerySet":
+        return self.filter(met_at__isnull=True)
+
+    def overdue(self, at) -> "DeadlineQuerySet":
+        return self.filter(met_at__isnull=True, due_at__lt=at)
+
+    def visible_to(self, user) -> "DeadlineQuerySet":
+        from ..selectors import unit_ids_in_scope
+
+        return self.filter(unit__in=unit_ids_in_scope(user))
+
+
+class Deadline(models.Model):
+    kind = models.CharField(_("kind"), max_length=32, choices=DeadlineKind.choices)
+    # What the deadline is for: a complaint, a pledge item, a rectification item...
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="deadlines"
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    due_at = models.DateTimeField(_("due at"))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    # -1 until the first escalation step; then 0 (liaison), 1 (principal), 2 (parent's
+    # principal) ... (ARCHITECTURE.md, the deadline ledger).
+    level = models.SmallIntegerField(_("escalation level"), default=-1)
+    next_escalation_at = models.DateTimeField(_("next escalation at"), null=True, blank=True)
+    # Counted in working days past the last year the holiday calendar knows.
+    provisional = models.BooleanField(_("provisional"), default=False)
+
+    objects = DeadlineQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        indexes = [
+            # The escalation sweep: open rows whose next step is due. Its cost follows
+            # what is due, not the size of history.
+            models.Index(fields=["next_escalation_at"], name="deadline_open_due", condition=Q(met_at__isnull=True)),
+            # Open obligations per unit subtree (unit pages, overdue boards).
+            models.Index(fields=["unit", "due_at"], name="deadline_open_unit", condition=Q(met_at__isnull=True)),
+            models.Index(fields=["content_type", "object_id"], name="deadline_target"),
+        ]
+        constraints = [
+            # One open deadline per obligation and kind: opening twice is a no-op.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind"],
+                condition=Q(met_at__isnull=True),
+                name="deadline_one_open_per_target_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.unit} · {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.met_at is None and self.due_at < timezone.now()

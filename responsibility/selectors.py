@@ -1,0 +1,159 @@
+"""Scoping: which units a user may act on, and in which capacity.
+
+The one place that answers it. Every list, detail, export, dashboard and API view
+filters through ``unit_ids_in_scope`` (usually via a queryset's ``visible_to``); no view
+builds its own permission query.
+
+A user's scope is the union of subtrees rooted at:
+  - the unit of each position they hold today in an active unit, or that unit's
+    remit (the county 纠风办 works on the whole county);
+  - each unit of a leader assignment (领导包片) in force today.
+Auditors and superusers see every unit, read-only for auditors. Subtree membership
+is a prefix match on the materialised path: one indexed query, no recursion.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from jiufeng.roles import Role
+
+from .models import Deadline, LeaderAssignment, Position, PositionKind, Unit
+
+
+class Capacity:
+    """How a user acts on a subtree: a position kind, or one of these."""
+
+    ASSIGNED_LEADER = "assigned_leader"  # 领导包片
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+
+@dataclass(frozen=True)
+class ScopeRoot:
+    path: str
+    capacity: str
+
+
+def scope_roots(user, *, on: datetime.date | None = None) -> list[ScopeRoot]:
+    """The subtrees a user may act on, each with the capacity it is held in (one query each)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return [ScopeRoot(path="", capacity=Capacity.ADMINISTRATOR)]
+    roots = [
+        ScopeRoot(path=remit_path or path, capacity=kind)
+        for kind, path, remit_path in Position.objects.current(on)
+        .filter(user=user)
+        .values_list("kind", "unit__path", "unit__remit_unit__path")
+    ]
+    roots += [
+        ScopeRoot(path=path, capacity=Capacity.ASSIGNED_LEADER)
+        for path in Unit.objects.filter(
+            leader_assignments__in=LeaderAssignment.objects.current(on).filter(leader=user)
+        ).values_list("path", flat=True)
+    ]
+    if user.groups.filter(name=Role.AUDITOR).exists():
+        roots.append(ScopeRoot(path="", capacity=Capacity.AUDITOR))
+    return roots
+
+
+def _outermost(paths: set[str]) -> list[str]:
+    # A path inside another subtree adds nothing: keep the outermost ones only.
+    return sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+
+
+def _subtrees(paths: set[str]) -> Q | None:
+    outermost = _outermost(paths)
+    if not outermost:
+        return None
+    return reduce(or_, (Q(path__startswith=p) for p in outermost))
+
+
+def units_in_scope(user, *, capacities: set[str] | None = None, on: datetime.date | None = None) -> QuerySet:
+    """Units the user may act on (optionally only in some capacities), as a queryset."""
+    paths = {r.path for r in scope_roots(user, on=on) if capacities is None or r.capacity in capacities}
+    condition = _subtrees(paths)
+    if condition is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(condition)
+
+
+def unit_ids_in_scope(user, *, capacities: set[str] | None = None, on: datetime.date | None = None) -> QuerySet:
+    """The same as an id subquery, for ``unit__in=`` filters on other models."""
+    return units_in_scope(user, capacities=capacities, on=on).values("pk")
+
+
+def capacities_on(user, unit: Unit, *, on: datetime.date | None = None) -> set[str]:
+    """The capacities in which the user may act on this unit (empty: out of scope)."""
+    return {r.capacity for r in scope_roots(user, on=on) if unit.path.startswith(r.path)}
+
+
+# Capacities that may lead (approve, sign, issue) rather than only handle.
+LEADING = {PositionKind.PRINCIPAL, PositionKind.LEADER_IN_CHARGE, Capacity.ASSIGNED_LEADER, Capacity.ADMINISTRATOR}
+# Capacities that may handle cases and records day to day.
+HANDLING = {PositionKind.LIAISON, PositionKind.OFFICER, *LEADING}
+
+
+def unit_children(*, unit: Unit) -> QuerySet:
+    """The unit's direct children with their parent id; caller has checked scope."""
+    return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).with_parent_id()
+
+
+def unit_page(*, unit: Unit) -> Unit:
+    """Attach what a unit's page shows, in a fixed number of queries; caller has checked scope."""
+
+    unit.ancestors = list(Unit.objects.ancestors_of(unit))
+    unit.current_positions = list(
+        Position.objects.current().filter(unit=unit).select_related("user").order_by("kind", "starts_on")
+    )
+    unit.children = list(unit_children(unit=unit))
+    unit.open_obligations = list(Deadline.objects.open().filter(unit=unit).order_by("due_at"))
+    return unit
+
+
+def with_principal(units: QuerySet) -> QuerySet:
+    """Annotate ``principal_name``: who is the unit's principal today (one subquery)."""
+    principal = (
+        Position.objects.current()
+        .filter(unit=OuterRef("pk"), kind=PositionKind.PRINCIPAL)
+        .order_by("starts_on")
+        .values("user__display_name")[:1]
+    )
+    return units.annotate(principal_name=Subquery(principal))
+
+
+def unit_tree_roots(*, user) -> list[Unit]:
+    """The top units of the user's scope, each with ``tree_children`` attached.
+
+    A fixed number of queries whatever the tree's size: scope, the roots, their children.
+    """
+    paths = _outermost({r.path for r in scope_roots(user)})
+    if not paths:
+        return []
+    roots_filter = Q(depth=1) if "" in paths else Q(path__in=paths)
+    roots = list(with_principal(Unit.objects.filter(roots_filter)))
+    children_filter = reduce(or_, (Q(path__startswith=r.path, depth=r.depth + 1) for r in roots), Q(pk__in=[]))
+    children = list(with_principal(Unit.objects.filter(children_filter)))
+    for root in roots:
+        root.tree_children = [c for c in children if c.path.startswith(root.path)]
+    return roots
+
+
+def unit_search(*, user, query: str, limit: int) -> tuple[list[Unit], bool]:
+    """Units in scope whose name contains ``query``, each with ``ancestor_names`` attached.
+
+    Returns (results, truncated): at most ``limit`` results, and whether there were more.
+    """
+    found = list(with_principal(Unit.objects.visible_to(user).filter(name__icontains=query))[: limit + 1])
+    truncated = len(found) > limit
+    found = found[:limit]
+    step = Unit.steplen
+    wanted = {u.path[:end] for u in found for end in range(step, len(u.path), step)}
+    names = dict(Unit.objects.filter(path__in=wanted).values_list("path", "name"))
+    for unit in found:
+        unit.ancestor_names = [names[unit.path[:end]] for end in range(step, len(unit.path), step)]
+    return found, truncated
