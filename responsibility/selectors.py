@@ -19,8 +19,6 @@ from operator import or_
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from jiufeng.roles import Role
-
 from .models import Deadline, LeaderAssignment, Position, PositionKind, Unit
 
 
@@ -56,7 +54,8 @@ def scope_roots(user, *, on: datetime.date | None = None) -> list[ScopeRoot]:
             leader_assignments__in=LeaderAssignment.objects.current(on).filter(leader=user)
         ).values_list("path", flat=True)
     ]
-    if user.groups.filter(name=Role.AUDITOR).exists():
+    # A permission, not a group name: has_perm's cache is shared with the navigation.
+    if user.has_perm("jiufeng.audit_history"):
         roots.append(ScopeRoot(path="", capacity=Capacity.AUDITOR))
     return roots
 

@@ -23,6 +23,12 @@ from .factories import PositionFactory, UserFactory, unit_add
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per user; tests create hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def units(db):
     county = unit_add(parent=None, name="测试县", kind=UnitKind.ORGAN)
