@@ -1,7 +1,7 @@
 """Time the organisation pages on a large tree.
 
 Steps:
-1. Migrate the bench database and, if it holds fewer units than asked, build a tree:
+1. Migrate the bench database and, if it holds no units yet, build a tree of about N:
    one county, 20 bureaus/townships, 10 sections each, the rest spread below them as
    schools, stations and villages; a principal for every unit (bulk inserts: the
    figures are about reading).
@@ -40,8 +40,7 @@ SECTIONS = 10
 
 def build_tree(total: int) -> None:
     """Bulk-build the tree with treebeard's path scheme (4-character steps)."""
-    Unit.objects.all().delete()
-    leaves_per_section = max(0, (total - 1 - BUREAUS - BUREAUS * SECTIONS) // (BUREAUS * SECTIONS))
+    leaves_per_section = max(0, -(-(total - 1 - BUREAUS - BUREAUS * SECTIONS) // (BUREAUS * SECTIONS)))
     rows: list[Unit] = []
 
     def add(parent_path: str, depth: int, position: int, name: str, kind: str, children: int) -> str:
@@ -99,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
-    if Unit.objects.count() < args.units:
+    if not Unit.objects.exists():
         start = time.perf_counter()
         build_tree(args.units)
         print(f"built {Unit.objects.count()} units in {time.perf_counter() - start:.1f} s")
