@@ -38,7 +38,7 @@ def leader_assignment_list_for_user(*, user) -> QuerySet:
     """The API list: the user's own assignments, or every one for who may manage them all."""
     assignments = LeaderAssignment.objects.select_related("leader").prefetch_related(_UNITS_IN_TREE_ORDER)
     if not user.has_perm("responsibility.view_leaderassignment"):
-        assignments = assignments.filter(leader=user)
+        assignments = assignments.filter(leader_id=user.pk)
     return assignments.order_by("-starts_on", "pk")
 
 
@@ -47,7 +47,7 @@ def leader_assignments_visible_to(*, user) -> QuerySet:
     if user.has_perm("responsibility.view_leaderassignment"):
         return LeaderAssignment.objects.all()
     in_scope = LeaderAssignment.units.through.objects.filter(unit__in=unit_ids_in_scope(user))
-    return LeaderAssignment.objects.filter(Q(leader=user) | Q(pk__in=in_scope.values("leaderassignment_id")))
+    return LeaderAssignment.objects.filter(Q(leader_id=user.pk) | Q(pk__in=in_scope.values("leaderassignment_id")))
 
 
 def leader_assignments_managed(*, user) -> QuerySet:
@@ -55,7 +55,7 @@ def leader_assignments_managed(*, user) -> QuerySet:
     return (
         leader_assignments_visible_to(user=user)
         .current()
-        .exclude(leader=user)
+        .exclude(leader_id=user.pk)
         .select_related("leader")
         .prefetch_related(_UNITS_IN_TREE_ORDER)
         .order_by("starts_on", "pk")
