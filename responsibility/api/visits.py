@@ -66,6 +66,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "id",
             "kind",
             "kind_display",
+            "subject",
             "leader",
             "organizing_unit",
             "units",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from jiufeng.roles import Role
 
 from ..models import LeaderAssignment, Unit, VisitFrequency, VisitKind, VisitMethod
-from ..models.visits import DESCRIPTION_MAX, EVIDENCE_MAX, FINDINGS_MAX, PEOPLE_MET_MAX, REASON_MAX
+from ..models.visits import DESCRIPTION_MAX, EVIDENCE_MAX, FINDINGS_MAX, PEOPLE_MET_MAX, REASON_MAX, SUBJECT_MAX
 from ..selectors import HANDLING, LEADING, units_in_scope
 from ..services.visits import NOTE_MAX
 
@@ -73,6 +73,7 @@ class LeaderAssignmentEndForm(BootstrapForm):
 
 class _VisitUnitsForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices, initial=VisitKind.VISIT)
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX)
     units = UnitPickerField(label=_("Units visited"), queryset=Unit.objects.none())
     leader_assignment = forms.ModelChoiceField(
         label=_("Under assignment"), queryset=LeaderAssignment.objects.none(), required=False

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from .units import LeaderAssignment, Unit
 
 # Longest texts a form or the API accepts; the services check them too.
+SUBJECT_MAX = 200
 PEOPLE_MET_MAX = 500
 FINDINGS_MAX = 5000
 DESCRIPTION_MAX = 2000
@@ -65,6 +66,7 @@ class Visit(models.Model):
     """A visit (走访) or inspection (督查): planned with ``scheduled_for``, made once ``made_on`` is set."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=VisitKind.choices, default=VisitKind.VISIT)
+    subject = models.CharField(_("subject"), max_length=SUBJECT_MAX)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("leader or inspector"), on_delete=models.PROTECT, related_name="visits"
     )
@@ -108,7 +110,7 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         day = self.made_on or self.scheduled_for
-        return f"{self.get_kind_display()} · {self.leader} · {day:%Y-%m-%d}"
+        return f"{self.get_kind_display()} · {day:%Y-%m-%d} · {self.subject}"
 
     @property
     def is_made(self) -> bool:

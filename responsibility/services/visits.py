@@ -33,6 +33,7 @@ from ..models.visits import (
     FINDINGS_MAX,
     PEOPLE_MET_MAX,
     REASON_MAX,
+    SUBJECT_MAX,
     validate_methods,
 )
 from ..selectors import LEADING
@@ -155,6 +156,7 @@ def visit_schedule(
     *,
     actor,
     kind: str,
+    subject: str,
     units: Iterable[Unit],
     scheduled_for: datetime.date,
     leader_assignment: LeaderAssignment | None = None,
@@ -168,8 +170,10 @@ def visit_schedule(
     if scheduled_for < timezone.localdate():
         raise ValidationError({"scheduled_for": _("A visit cannot be scheduled in the past.")})
     _check_assignment(leader_assignment, actor)
+    subject = _check_text("subject", subject, SUBJECT_MAX, required=True)
     visit = Visit(
         kind=kind,
+        subject=subject,
         leader=actor,
         organizing_unit=_organizing_unit(actor, units),
         leader_assignment=leader_assignment,
@@ -208,6 +212,7 @@ def visit_add(
     *,
     actor,
     kind: str,
+    subject: str,
     units: Iterable[Unit],
     made_on: datetime.date,
     methods: list,
@@ -222,9 +227,11 @@ def visit_add(
     if kind not in VisitKind.values:
         raise ValidationError({"kind": _("Unknown kind of visit.")})
     _check_assignment(leader_assignment, actor)
+    subject = _check_text("subject", subject, SUBJECT_MAX, required=True)
     people_met, findings = _check_record(made_on=made_on, methods=methods, people_met=people_met, findings=findings)
     visit = Visit(
         kind=kind,
+        subject=subject,
         leader=actor,
         organizing_unit=_organizing_unit(actor, units),
         leader_assignment=leader_assignment,
