@@ -312,7 +312,9 @@ def rectification_item_submit(*, actor, item_id: int, evidence: str) -> Rectific
 
 
 def _confirming(actor, item: RectificationItem) -> None:
-    if not permissions.can_confirm_rectification_item(actor, item, parent=item.responsible_unit.get_parent()):
+    if not permissions.can_confirm_rectification_item(
+        actor, item, parent=Unit.objects.get_parent(item.responsible_unit)
+    ):
         raise PermissionDenied
 
 

@@ -25,7 +25,7 @@ from ..forms.visits import (
     VisitRecordForm,
     VisitScheduleForm,
 )
-from ..models import RectificationItem, RectificationStatus, Visit, VisitKind
+from ..models import RectificationItem, RectificationStatus, Unit, Visit, VisitKind
 from ..selectors import LEADING, units_in_scope
 from ..services import visits as services
 from ..services.visits_selectors import (
@@ -281,7 +281,7 @@ def rectification_item_detail(request, pk: int):
     user = request.user
     may_submit = item.status == RectificationStatus.OPEN and permissions.can_submit_rectification_item(user, item)
     may_confirm = item.status == RectificationStatus.SUBMITTED and permissions.can_confirm_rectification_item(
-        user, item, parent=item.responsible_unit.get_parent()
+        user, item, parent=Unit.objects.get_parent(item.responsible_unit)
     )
     context = {
         "item": item,
