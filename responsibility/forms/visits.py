@@ -1,7 +1,11 @@
 """Forms for leader assignments, visits and rectification items: they validate, services write."""
 
+from functools import reduce
+from operator import or_
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -116,10 +120,9 @@ class RectificationItemAddForm(BootstrapForm):
     def __init__(self, *args, user, visit, **kwargs):
         super().__init__(*args, **kwargs)
         # The units visited and those below them, as far as the user may act.
-        below_visited = Unit.objects.none()
-        for unit in visit.unit_list:
-            below_visited |= Unit.objects.subtree_of(unit)
-        self.fields["responsible_unit"].queryset = _active(below_visited & units_in_scope(user, capacities=HANDLING))
+        below_visited = reduce(or_, (Q(path__startswith=unit.path) for unit in visit.unit_list), Q(pk__in=[]))
+        in_scope = units_in_scope(user, capacities=HANDLING)
+        self.fields["responsible_unit"].queryset = _active(in_scope.filter(below_visited))
         self.fields["responsible_unit"].label_from_instance = lambda unit: unit.name
 
 
