@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import LeaderAssignment, RectificationItem, RectificationStatus, Unit, Visit, VisitFrequency
@@ -108,7 +109,7 @@ def visits_due_for_leader(*, leader, on: datetime.date | None = None) -> list[Le
 
 
 def visit_list_for_user(*, user, kind: str = "", state: str = "") -> QuerySet:
-    """Visits in scope, newest first; ``state`` is "scheduled", "made" or "overdue"."""
+    """Visits in scope, latest date (made, else scheduled) first; ``state`` is "scheduled", "made" or "overdue"."""
     visits = Visit.objects.visible_to(user)
     if kind:
         visits = visits.filter(kind=kind)
@@ -122,7 +123,7 @@ def visit_list_for_user(*, user, kind: str = "", state: str = "") -> QuerySet:
     return (
         visits.select_related("leader", "organizing_unit")
         .prefetch_related(_UNITS_IN_TREE_ORDER)
-        .order_by("-created_at", "-pk")
+        .order_by(Coalesce("made_on", "scheduled_for").desc(), "-pk")
     )
 
 
