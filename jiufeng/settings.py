@@ -203,6 +203,9 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "responsibility.models.units.UnitKind",
         "PositionKindEnum": "responsibility.models.units.PositionKind",
         "DeadlineKindEnum": "responsibility.models.deadlines.DeadlineKind",
+        "VisitKindEnum": "responsibility.models.visits.VisitKind",
+        "VisitMethodEnum": "responsibility.models.visits.VisitMethod",
+        "RectificationStatusEnum": "responsibility.models.visits.RectificationStatus",
     },
 }
 

@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Deadline, LeaderAssignment, Position, Unit
+from .models import Deadline, LeaderAssignment, Position, RectificationItem, Unit, Visit
 
 
 @admin.register(Unit)
@@ -38,3 +38,22 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
     readonly_fields = ("opened_at",)
+
+
+@admin.register(Visit)
+class VisitAdmin(SimpleHistoryAdmin):
+    list_display = ("kind", "leader", "organizing_unit", "scheduled_for", "made_on")
+    list_filter = ("kind",)
+    list_select_related = ("leader", "organizing_unit")
+    autocomplete_fields = ("leader", "units")
+    raw_id_fields = ("organizing_unit", "leader_assignment")
+
+
+@admin.register(RectificationItem)
+class RectificationItemAdmin(SimpleHistoryAdmin):
+    # The status changes only through the services (a protected FSM field).
+    list_display = ("responsible_unit", "due_on", "status", "confirmed_at")
+    list_filter = ("status",)
+    list_select_related = ("responsible_unit",)
+    raw_id_fields = ("responsible_unit", "visit", "submitted_by", "confirmed_by", "created_by")
+    readonly_fields = ("status",)

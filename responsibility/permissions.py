@@ -1,7 +1,7 @@
 """Pure predicates: may this user do this to this object? Scope comes from selectors."""
 
 from .models import Unit
-from .selectors import HANDLING, LEADING, capacities_on
+from .selectors import HANDLING, LEADING, capacities_on, scope_roots
 
 
 def can_view_unit(user, unit: Unit) -> bool:
@@ -16,3 +16,59 @@ def can_handle_in(user, unit: Unit) -> bool:
 def can_lead_in(user, unit: Unit) -> bool:
     """Approve, issue, decide for this unit: its principal, leader in charge, assigned leader."""
     return bool(capacities_on(user, unit) & LEADING)
+
+
+# --- Leader assignments, visits and rectification items --------------------------------
+
+
+def can_manage_leader_assignment(user, units) -> bool:
+    """Give or end an assignment over these units: administrators, or who leads in each of them."""
+    if user.has_perm("responsibility.add_leaderassignment"):
+        return True
+    units = list(units)
+    return bool(units) and all(can_lead_in(user, unit) for unit in units)
+
+
+def leader_assignment_manager(user):
+    """A predicate ``may_manage(assignment)`` that reads the user's scope once, for lists.
+
+    The same answer as can_manage_leader_assignment; the assignment's units are prefetched.
+    """
+    if user.has_perm("responsibility.add_leaderassignment"):
+        return lambda assignment: True
+    paths = [root.path for root in scope_roots(user) if root.capacity in LEADING]
+
+    def may_manage(assignment) -> bool:
+        units = assignment.units.all()
+        return bool(units) and all(any(unit.path.startswith(p) for p in paths) for unit in units)
+
+    return may_manage
+
+
+def can_visit_units(user, units) -> bool:
+    """Schedule or record a visit to these units: who may handle in every one of them."""
+    units = list(units)
+    return bool(units) and all(can_handle_in(user, unit) for unit in units)
+
+
+def can_record_visit(user, visit) -> bool:
+    """The leader who makes the visit, or the staff of the unit it is made for."""
+    return visit.leader_id == user.pk or can_handle_in(user, visit.organizing_unit)
+
+
+def can_submit_rectification_item(user, item) -> bool:
+    """The responsible unit reports its own item done."""
+    return can_handle_in(user, item.responsible_unit)
+
+
+def can_confirm_rectification_item(user, item, *, parent: Unit | None) -> bool:
+    """The unit above the responsible unit confirms (or sends back), never the one who submitted it.
+
+    ``parent`` is the responsible unit's parent (None at the root, where only
+    administrators confirm); the caller fetches it once.
+    """
+    if item.submitted_by_id == user.pk:
+        return False
+    if parent is None:
+        return user.is_superuser
+    return can_handle_in(user, parent)

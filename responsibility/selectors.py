@@ -111,6 +111,10 @@ def unit_page(*, unit: Unit) -> Unit:
     )
     unit.children = list(unit_children(unit=unit))
     unit.open_obligations = list(Deadline.objects.open().filter(unit=unit).order_by("due_at"))
+    # Imported here: the visits selectors build on this module.
+    from .services.visits_selectors import unit_visits_and_items
+
+    unit.recent_visits, unit.open_rectification_items = unit_visits_and_items(unit=unit)
     return unit
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import units
+from .views import units, visits
 
 app_name = "responsibility"
 
@@ -8,4 +8,25 @@ urlpatterns = [
     path("units/", units.unit_tree, name="unit-tree"),
     path("units/<int:pk>/", units.unit_detail, name="unit-detail"),
     path("units/<int:pk>/children/", units.unit_children_partial, name="unit-children"),
+]
+
+urlpatterns += [
+    path("assignments/", visits.leader_assignment_list, name="leader-assignment-list"),
+    path("assignments/new/", visits.leader_assignment_create, name="leader-assignment-create"),
+    path("assignments/<int:pk>/end/", visits.leader_assignment_end, name="leader-assignment-end"),
+    path("visits/", visits.visit_list, name="visit-list"),
+    path("visits/schedule/", visits.visit_schedule, name="visit-schedule"),
+    path("visits/new/", visits.visit_add, name="visit-add"),
+    path("visits/<int:pk>/", visits.visit_detail_page, name="visit-detail"),
+    path("visits/<int:pk>/record/", visits.visit_record, name="visit-record"),
+    path("visits/<int:pk>/items/new/", visits.rectification_item_add, name="rectification-item-add"),
+    path("rectification-items/", visits.rectification_item_list, name="rectification-item-list"),
+    path("rectification-items/<int:pk>/", visits.rectification_item_detail, name="rectification-item-detail"),
+    path("rectification-items/<int:pk>/submit/", visits.rectification_item_submit, name="rectification-item-submit"),
+    path("rectification-items/<int:pk>/confirm/", visits.rectification_item_confirm, name="rectification-item-confirm"),
+    path(
+        "rectification-items/<int:pk>/send-back/",
+        visits.rectification_item_send_back,
+        name="rectification-item-send-back",
+    ),
 ]

@@ -1,10 +1,32 @@
 from django.urls import path
 
-from . import deadlines, units
+from . import deadlines, units, visits
 
 urlpatterns = [
     path("units/", units.UnitListView.as_view(), name="unit-list"),
     path("units/public/", units.PublicUnitListView.as_view(), name="unit-public-list"),
     path("units/<int:pk>/", units.UnitDetailView.as_view(), name="unit-detail"),
     path("deadlines/", deadlines.DeadlineListView.as_view(), name="deadline-list"),
+]
+
+urlpatterns += [
+    path("leader-assignments/", visits.LeaderAssignmentListView.as_view(), name="leader-assignment-list"),
+    path("visits/", visits.VisitListView.as_view(), name="visit-list"),
+    path("visits/<int:pk>/", visits.VisitDetailView.as_view(), name="visit-detail"),
+    path("rectification-items/", visits.RectificationItemListView.as_view(), name="rectification-item-list"),
+    path(
+        "rectification-items/<int:pk>/submit/",
+        visits.RectificationItemSubmitView.as_view(),
+        name="rectification-item-submit",
+    ),
+    path(
+        "rectification-items/<int:pk>/confirm/",
+        visits.RectificationItemConfirmView.as_view(),
+        name="rectification-item-confirm",
+    ),
+    path(
+        "rectification-items/<int:pk>/send-back/",
+        visits.RectificationItemSendBackView.as_view(),
+        name="rectification-item-send-back",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from .deadlines import Deadline, DeadlineKind
 from .units import LeaderAssignment, Position, PositionKind, Unit, UnitKind, VisitFrequency
+from .visits import RectificationItem, RectificationStatus, Visit, VisitKind, VisitMethod
 
 __all__ = [
     "Deadline",
@@ -9,7 +10,12 @@ __all__ = [
     "LeaderAssignment",
     "Position",
     "PositionKind",
+    "RectificationItem",
+    "RectificationStatus",
     "Unit",
     "UnitKind",
+    "Visit",
     "VisitFrequency",
+    "VisitKind",
+    "VisitMethod",
 ]

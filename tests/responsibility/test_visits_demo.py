@@ -1,0 +1,40 @@
+"""The demo's leader assignments, visits and rectification items."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from responsibility.models import Deadline, DeadlineKind, LeaderAssignment, RectificationItem, Visit, VisitFrequency
+from responsibility.services.visits_selectors import visits_due_for_leader
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_the_demo_leaders_have_their_areas(demo):
+    county = LeaderAssignment.objects.get(leader__username="leader")
+    assert set(county.units.values_list("name", flat=True)) == {"城关镇人民政府", "石桥镇人民政府"}
+    assert county.visit_frequency == VisitFrequency.QUARTERLY
+    education = LeaderAssignment.objects.get(leader__username="leader-edu")
+    assert list(education.units.values_list("name", flat=True)) == ["县卫生健康局"]
+    assert education.visit_frequency == VisitFrequency.HALF_YEARLY
+    assert visits_due_for_leader(leader=county.leader)[0].units_not_visited
+
+
+def test_the_demo_has_visits_and_items_in_every_state(demo):
+    assert Visit.objects.filter(made_on__isnull=False).count() >= 3
+    assert all(v.findings for v in Visit.objects.filter(made_on__isnull=False))
+    scheduled = Visit.objects.filter(made_on__isnull=True)
+    assert {v.is_overdue for v in scheduled} == {True, False}
+    items = list(RectificationItem.objects.all())
+    assert 4 <= len(items) <= 6
+    assert {i.status for i in items} == {"open", "submitted", "confirmed"}
+    assert any(i.is_overdue for i in items)
+    assert any(i.send_back_reason for i in items)
+    open_visit_deadlines = Deadline.objects.open().filter(kind=DeadlineKind.VISIT)
+    assert open_visit_deadlines.count() == scheduled.count()
