@@ -1,15 +1,18 @@
 """The responsibility system's models, one module per part of it."""
 
 from .deadlines import Deadline, DeadlineKind
+from .imports import OrgImport, UnitMove
 from .units import LeaderAssignment, Position, PositionKind, Unit, UnitKind, VisitFrequency
 
 __all__ = [
     "Deadline",
     "DeadlineKind",
     "LeaderAssignment",
+    "OrgImport",
     "Position",
     "PositionKind",
     "Unit",
     "UnitKind",
+    "UnitMove",
     "VisitFrequency",
 ]
