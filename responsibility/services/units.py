@@ -288,3 +288,13 @@ def position_end(*, actor, position_id: int, ends_on: datetime.date) -> Position
     position._history_user = actor
     position.save(update_fields=["ends_on"])
     return position
+
+
+@transaction.atomic
+def position_assign_person(
+    *, actor, unit_id: int, name: str, phone: str, kind: str, starts_on: datetime.date
+) -> Position:
+    """Give the post to the person with this phone, creating their account if there is none."""
+    _require(actor is None or can_manage_unit(actor, Unit.objects.get(pk=unit_id)))
+    person, _created = person_get_or_create(name=name, phone=phone, actor=actor)
+    return position_assign(actor=actor, unit_id=unit_id, user=person, kind=kind, starts_on=starts_on)
