@@ -160,7 +160,7 @@ def unit_deactivate(*, actor, unit_id: int) -> Unit:
     _require(actor is None or can_manage_unit(actor, unit))
     if not unit.is_active:
         raise ValidationError(_("“%(name)s” is already inactive.") % {"name": unit})
-    active_below = Unit.objects.subtree_of(unit).exclude(pk=unit.pk).filter(is_active=True).count()
+    active_below = Unit.objects.all().subtree_of(unit).exclude(pk=unit.pk).filter(is_active=True).count()
     if active_below:
         raise ValidationError(
             _("“%(name)s” still has %(count)d active units below it: move or deactivate them first.")
@@ -215,7 +215,7 @@ def unit_move(*, actor, unit_id: int, new_parent_id: int) -> Unit:
         message = _("“%(unit)s” is already under “%(target)s”.") % {"unit": unit, "target": target}
         raise ValidationError({"parent": message})
     _refuse_sibling_named(target.path, unit.name)
-    deepest = Unit.objects.subtree_of(unit).aggregate(deepest=Max("depth"))["deepest"]
+    deepest = Unit.objects.all().subtree_of(unit).aggregate(deepest=Max("depth"))["deepest"]
     if target.depth + 1 + deepest - unit.depth > MAX_DEPTH:
         raise ValidationError({"parent": _("The tree would grow too deep under “%(target)s”.") % {"target": target}})
     Unit.objects.move(unit, target, "last-child")

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -12,6 +13,14 @@ from responsibility.services.imports import ImportRejected, org_import_apply, or
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English: the Chinese catalogue is merged later."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = "单位名称,上级单位,单位类型,主要负责人,纠风专干,联系电话"
 GOOD = f"""{HEADER}
@@ -128,8 +137,7 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("case", BAD_FILES)
-def test_a_bad_row_is_named_with_its_column_and_nothing_is_written(cast, case, settings):
-    settings.LANGUAGE_CODE = "en"
+def test_a_bad_row_is_named_with_its_column_and_nothing_is_written(cast, case):
     UserFactory(display_name="真主人", phone="13700000000")
     text, row, column, message = BAD_FILES[case]
     before = counts()
@@ -161,8 +169,7 @@ BAD_WHOLE_FILES = {
 
 
 @pytest.mark.parametrize("case", BAD_WHOLE_FILES)
-def test_a_file_that_cannot_be_read_is_refused_whole(cast, case, settings):
-    settings.LANGUAGE_CODE = "en"
+def test_a_file_that_cannot_be_read_is_refused_whole(cast, case):
     data, message = BAD_WHOLE_FILES[case]
     before = counts()
     preview = org_import_preview(user=cast.bureau_officer, file=SimpleUploadedFile("f.csv", data))
@@ -204,8 +211,7 @@ def test_a_failure_while_applying_rolls_everything_back(cast, monkeypatch):
     assert counts() == before
 
 
-def test_people_without_a_handling_capacity_may_not_change_units(cast, settings):
-    settings.LANGUAGE_CODE = "en"
+def test_people_without_a_handling_capacity_may_not_change_units(cast):
     preview = org_import_preview(user=cast.auditor, file=upload(GOOD.replace("internal", "section")))
     assert "may not add or change units" in errors_of(preview)[2]["parent"][0]
 
