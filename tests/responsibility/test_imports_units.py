@@ -3,8 +3,8 @@
 import datetime
 
 import pytest
-from django.utils import translation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from jiufeng.models import User
 from responsibility.models import Position, PositionKind, Unit, UnitKind, UnitMove
