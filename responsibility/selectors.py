@@ -106,7 +106,7 @@ def unit_children(*, unit: Unit) -> QuerySet:
 def unit_page(*, unit: Unit) -> Unit:
     """Attach what a unit's page shows, in a fixed number of queries; caller has checked scope."""
 
-    unit.ancestors = list(Unit.objects.ancestors_of(unit))
+    unit.ancestors = list(Unit.objects.all().ancestors_of(unit))
     unit.current_positions = list(
         Position.objects.current().filter(unit=unit).select_related("user").order_by("kind", "starts_on")
     )
