@@ -90,7 +90,7 @@ def person_get_or_create(*, name: str, phone: str, actor) -> tuple["User", bool]
     return user, True
 
 
-def _role_add(user: "User", kind: str) -> None:
+def role_add_for_position(user: "User", kind: str) -> None:
     user.groups.add(Group.objects.get(name=ROLE_OF_POSITION[kind]))
 
 
@@ -270,7 +270,7 @@ def position_assign(*, actor, unit_id: int, user, kind: str, starts_on: datetime
     position = Position(user=user, unit=unit, kind=kind, starts_on=starts_on)
     position._history_user = actor
     position.save()
-    _role_add(user, kind)
+    role_add_for_position(user, kind)
     return position
 
 

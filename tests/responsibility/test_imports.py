@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from jiufeng.models import User
 from responsibility.models import OrgImport, Position, PositionKind, Unit, UnitKind
 from responsibility.services.imports import ImportRejected, org_import_apply, org_import_preview
-from tests.factories import UserFactory
+from tests.factories import UserFactory, unit_add
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,7 @@ def test_a_good_csv_in_each_office_encoding_creates_units_people_and_posts(cast,
     assert (principal.display_name, principal.phone) == ("郑校长", "0571-88880002")
     assert principal.groups.filter(name="leader").exists()
     assert office.history.count() == 1
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_a_good_xlsx_with_english_headers_and_a_parent_listed_later_is_imported(cast):
@@ -186,6 +187,22 @@ def test_five_thousand_rows_are_accepted(cast):
     assert preview.to_create == 5000
 
 
+def test_a_large_file_is_applied_as_treebeard_would_build_the_tree(cast):
+    rows = [HEADER]
+    for n in range(20):
+        rows.append(f"科室{n},县教育局,内设机构,主任{n},专干{n},139{n:08d}")
+        rows += [f"组{n}-{m},科室{n},内设机构,,," for m in range(40)]
+    unit_add(parent=cast.units.bureau, name="已有科室", kind=UnitKind.SECTION)
+    record = org_import_apply(user=cast.bureau_officer, file=upload("\n".join(rows)))
+    assert (record.units_created, record.positions_created) == (820, 40)
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    bureau = Unit.objects.get(pk=cast.units.bureau.pk)
+    assert bureau.numchild == 22
+    assert Unit.objects.get(name="组19-39").depth == 4
+    # treebeard keeps working on what the import built.
+    assert unit_add(parent=Unit.objects.get(name="科室3"), name="新组", kind=UnitKind.SECTION).depth == 4
+
+
 def test_one_bad_row_among_good_ones_writes_none_of_them(cast):
     text = GOOD.replace("internal", "section") + "坏单位,县教育局,内设机构,,,1234\n"
     before = counts()
@@ -197,14 +214,13 @@ def test_one_bad_row_among_good_ones_writes_none_of_them(cast):
 def test_a_failure_while_applying_rolls_everything_back(cast, monkeypatch):
     from responsibility.services import imports
 
-    calls = []
+    real = imports._positions_create
 
-    def failing_role_add(user, kind):
-        calls.append(kind)
-        if len(calls) == 2:
-            raise RuntimeError("the database went away")
+    def fails_after_writing(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(imports, "_role_add", failing_role_add)
+    monkeypatch.setattr(imports, "_positions_create", fails_after_writing)
     before = counts()
     with pytest.raises(RuntimeError):
         org_import_apply(user=cast.bureau_officer, file=upload(GOOD.replace("internal", "section")))
