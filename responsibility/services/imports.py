@@ -41,6 +41,7 @@ User = get_user_model()
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 
 COLUMNS = ("name", "parent", "kind", "principal", "liaison", "phone")
 CHINESE_HEADERS = {
@@ -173,6 +174,14 @@ def _cell_text(value) -> str:
 def _xlsx_lines(data: bytes):
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ImportFileError(_("The file is not a spreadsheet we can read: save it as .xlsx or CSV.")) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        # A small zip can unpack to gigabytes: refuse before openpyxl inflates it.
+        raise ImportFileError(_("The spreadsheet unpacks to more than 50 MB: split it into smaller files."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:

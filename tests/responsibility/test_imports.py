@@ -169,6 +169,18 @@ BAD_WHOLE_FILES = {
 }
 
 
+def zip_bomb() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"\0" * (60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+BAD_WHOLE_FILES["zip bomb"] = (zip_bomb(), "unpacks to more than 50 MB")
+
+
 @pytest.mark.parametrize("case", BAD_WHOLE_FILES)
 def test_a_file_that_cannot_be_read_is_refused_whole(cast, case):
     data, message = BAD_WHOLE_FILES[case]
