@@ -38,3 +38,6 @@ NAV_ITEMS = [
 
 def nav_items_for(user) -> list[dict]:
     return [{"label": item.label, "url": reverse(item.url_name)} for item in NAV_ITEMS if item.visible_to(user)]
+
+
+NAV_ITEMS.append(NavItem(_("Import organisation"), "responsibility:org-import", permission="jiufeng.view_dashboard"))

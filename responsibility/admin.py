@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Deadline, LeaderAssignment, Position, RectificationItem, Unit, Visit
+from .models import Deadline, LeaderAssignment, OrgImport, Position, RectificationItem, Unit, UnitMove, Visit
 
 
 @admin.register(Unit)
@@ -57,3 +57,37 @@ class RectificationItemAdmin(SimpleHistoryAdmin):
     list_select_related = ("responsible_unit",)
     raw_id_fields = ("responsible_unit", "visit", "submitted_by", "confirmed_by", "created_by")
     readonly_fields = ("status",)
+
+
+@admin.register(UnitMove)
+class UnitMoveAdmin(SimpleHistoryAdmin):
+    """The record of moves: written by unit_move, never edited."""
+
+    list_display = ("unit", "from_parent", "to_parent", "moved_by", "moved_at")
+    list_select_related = ("unit", "from_parent", "to_parent", "moved_by")
+    search_fields = ("unit__name",)
+    readonly_fields = ("unit", "from_parent", "to_parent", "moved_by", "moved_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(OrgImport)
+class OrgImportAdmin(SimpleHistoryAdmin):
+    """The record of imports: written by org_import_apply, never edited."""
+
+    list_display = ("file_name", "imported_by", "imported_at", "rows", "units_created", "positions_created")
+    list_select_related = ("imported_by",)
+    readonly_fields = (
+        "file_name",
+        "imported_by",
+        "imported_at",
+        "rows",
+        "units_created",
+        "units_updated",
+        "positions_created",
+        "users_created",
+    )
+
+    def has_add_permission(self, request):
+        return False

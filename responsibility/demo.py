@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from .demo_imports import seed_imports
 from .demo_visits import seed_visits
 from .models import Position, PositionKind, Unit, UnitKind
 
@@ -111,3 +112,4 @@ def seed(out) -> None:
         if not Position.objects.filter(user=user, unit=unit, kind=kind, ends_on__isnull=True).exists():
             Position.objects.create(user=user, unit=unit, kind=kind, starts_on=start)
     seed_visits(out)
+    seed_imports(out)

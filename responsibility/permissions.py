@@ -72,3 +72,18 @@ def can_confirm_rectification_item(user, item, *, parent: Unit | None) -> bool:
     if parent is None:
         return user.is_superuser
     return can_handle_in(user, parent)
+
+
+def can_manage_unit(user, unit: Unit) -> bool:
+    """Rename, move, (de)activate a unit and change who holds its positions.
+
+    一级抓一级: whoever handles the unit's parent manages it; a top-level unit is
+    managed by whoever handles the whole tree below it.
+    """
+    path = unit.path[: -Unit.steplen] or unit.path
+    return any(path.startswith(r.path) and r.capacity in HANDLING for r in scope_roots(user))
+
+
+def can_import_units(user) -> bool:
+    """Open the import page: whoever handles some subtree. Each row is checked on its own."""
+    return any(r.capacity in HANDLING for r in scope_roots(user))

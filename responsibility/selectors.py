@@ -37,7 +37,22 @@ class ScopeRoot:
 
 
 def scope_roots(user, *, on: datetime.date | None = None) -> list[ScopeRoot]:
-    """The subtrees a user may act on, each with the capacity it is held in (one query each)."""
+    """The subtrees a user may act on, each with the capacity it is held in.
+
+    Today's answer is kept on the user object: one request asks several times (the
+    list, then each permission predicate) and should pay once.
+    """
+    if on is None:
+        cached = getattr(user, "_scope_roots_today", None)
+        if cached is not None:
+            return cached
+    roots = _scope_roots(user, on=on)
+    if on is None and user.is_authenticated:
+        user._scope_roots_today = roots
+    return roots
+
+
+def _scope_roots(user, *, on: datetime.date | None) -> list[ScopeRoot]:
     if not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
@@ -105,7 +120,7 @@ def unit_children(*, unit: Unit) -> QuerySet:
 def unit_page(*, unit: Unit) -> Unit:
     """Attach what a unit's page shows, in a fixed number of queries; caller has checked scope."""
 
-    unit.ancestors = list(Unit.objects.ancestors_of(unit))
+    unit.ancestors = list(Unit.objects.all().ancestors_of(unit))
     unit.current_positions = list(
         Position.objects.current().filter(unit=unit).select_related("user").order_by("kind", "starts_on")
     )

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import units, visits
+from .views import imports, unit_management, units, visits
 
 app_name = "responsibility"
 
@@ -8,6 +8,18 @@ urlpatterns = [
     path("units/", units.unit_tree, name="unit-tree"),
     path("units/<int:pk>/", units.unit_detail, name="unit-detail"),
     path("units/<int:pk>/children/", units.unit_children_partial, name="unit-children"),
+    path("units/import/", imports.org_import, name="org-import"),
+    path("units/import/confirm/", imports.org_import_confirm, name="org-import-confirm"),
+    path("units/import/<int:pk>/", imports.org_import_result, name="org-import-result"),
+    re_path(r"^units/import/template\.(?P<fmt>csv|xlsx)$", imports.org_import_template, name="org-import-template"),
+    path("units/<int:pk>/add/", unit_management.unit_create, name="unit-create"),
+    path("units/<int:pk>/rename/", unit_management.unit_rename, name="unit-rename"),
+    path("units/<int:pk>/move/", unit_management.unit_move, name="unit-move"),
+    path("units/<int:pk>/supervision/", unit_management.unit_supervise, name="unit-supervise"),
+    path("units/<int:pk>/deactivate/", unit_management.unit_deactivate, name="unit-deactivate"),
+    path("units/<int:pk>/reactivate/", unit_management.unit_reactivate, name="unit-reactivate"),
+    path("units/<int:pk>/positions/add/", unit_management.position_assign, name="position-assign"),
+    path("positions/<int:pk>/end/", unit_management.position_end, name="position-end"),
 ]
 
 urlpatterns += [

@@ -1,6 +1,7 @@
 """The responsibility system's models, one module per part of it."""
 
 from .deadlines import Deadline, DeadlineKind
+from .imports import OrgImport, UnitMove
 from .units import LeaderAssignment, Position, PositionKind, Unit, UnitKind, VisitFrequency
 from .visits import RectificationItem, RectificationStatus, Visit, VisitKind, VisitMethod
 
@@ -8,12 +9,14 @@ __all__ = [
     "Deadline",
     "DeadlineKind",
     "LeaderAssignment",
+    "OrgImport",
     "Position",
     "PositionKind",
     "RectificationItem",
     "RectificationStatus",
     "Unit",
     "UnitKind",
+    "UnitMove",
     "Visit",
     "VisitFrequency",
     "VisitKind",
