@@ -3,7 +3,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Deadline, LeaderAssignment, Position, Unit
+from .models import (
+    Deadline,
+    LeaderAssignment,
+    Pledge,
+    PledgeItem,
+    PledgeSignature,
+    PledgeState,
+    PledgeTemplate,
+    PledgeTemplateItem,
+    Position,
+    Unit,
+)
 
 
 @admin.register(Unit)
@@ -38,3 +49,62 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
     readonly_fields = ("opened_at",)
+
+
+class PledgeTemplateItemInline(admin.TabularInline):
+    model = PledgeTemplateItem
+    extra = 1
+
+
+@admin.register(PledgeTemplate)
+class PledgeTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "year", "issuer")
+    list_filter = ("year",)
+    list_select_related = ("issuer",)
+    search_fields = ("name", "issuer__name")
+    raw_id_fields = ("issuer",)
+    inlines = [PledgeTemplateItemInline]
+
+
+class PledgeItemInline(admin.TabularInline):
+    model = PledgeItem
+    extra = 0
+    readonly_fields = ("completed_at", "completed_by", "evidence", "score", "assessment_note")
+
+
+@admin.register(Pledge)
+class PledgeAdmin(SimpleHistoryAdmin):
+    # State, signatures and scores change only through the services (the pages and API).
+    list_display = ("year", "issuer", "unit", "state", "version", "signed_by", "signed_at", "total_score")
+    list_filter = ("year", "state")
+    list_select_related = ("issuer", "unit", "signed_by")
+    search_fields = ("issuer__name", "unit__name")
+    readonly_fields = (
+        "state",
+        "version",
+        "issued_at",
+        "signed_by",
+        "signed_at",
+        "assessed_by",
+        "assessed_at",
+        "total_score",
+        "amendment_reason",
+    )
+    raw_id_fields = ("issuer", "unit", "template")
+    inlines = [PledgeItemInline]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.state == PledgeState.DRAFT
+
+
+@admin.register(PledgeSignature)
+class PledgeSignatureAdmin(SimpleHistoryAdmin):
+    list_display = ("pledge", "version", "signed_by", "signed_at")
+    list_select_related = ("pledge__issuer", "pledge__unit", "signed_by")
+    readonly_fields = ("pledge", "version", "signed_by", "signed_at", "text")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -18,6 +18,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from jiufeng.roles import Role
 
@@ -112,6 +113,11 @@ def unit_page(*, unit: Unit) -> Unit:
     )
     unit.children = list(unit_children(unit=unit))
     unit.open_obligations = list(Deadline.objects.open().filter(unit=unit).order_by("due_at"))
+    # This year's pledges: the unit's own with its parent, and those it issued below.
+    # Imported here because the pledge selectors build on this module.
+    from .services.pledges_selectors import pledges_of_unit
+
+    unit.year_pledges = pledges_of_unit(unit=unit, year=timezone.localdate().year)
     return unit
 
 
