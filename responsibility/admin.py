@@ -9,7 +9,6 @@ from .models import (
     Pledge,
     PledgeItem,
     PledgeSignature,
-    PledgeState,
     PledgeTemplate,
     PledgeTemplateItem,
     Position,
@@ -66,45 +65,38 @@ class PledgeTemplateAdmin(SimpleHistoryAdmin):
     inlines = [PledgeTemplateItemInline]
 
 
-class PledgeItemInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """History to read, nothing to change: writes go through the pledge services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PledgeItemInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PledgeItem
     extra = 0
-    readonly_fields = ("completed_at", "completed_by", "evidence", "score", "assessment_note")
 
 
 @admin.register(Pledge)
-class PledgeAdmin(SimpleHistoryAdmin):
-    # State, signatures and scores change only through the services (the pages and API).
+class PledgeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # Pledges change only through the services (the pages and API), which check who
+    # may act and keep the deadlines and signatures in step.
     list_display = ("year", "issuer", "unit", "state", "version", "signed_by", "signed_at", "total_score")
     list_filter = ("year", "state")
     list_select_related = ("issuer", "unit", "signed_by")
     search_fields = ("issuer__name", "unit__name")
-    readonly_fields = (
-        "state",
-        "version",
-        "issued_at",
-        "signed_by",
-        "signed_at",
-        "assessed_by",
-        "assessed_at",
-        "total_score",
-        "amendment_reason",
-    )
     raw_id_fields = ("issuer", "unit", "template")
     inlines = [PledgeItemInline]
 
-    def has_change_permission(self, request, obj=None):
-        return obj is None or obj.state == PledgeState.DRAFT
-
 
 @admin.register(PledgeSignature)
-class PledgeSignatureAdmin(SimpleHistoryAdmin):
+class PledgeSignatureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("pledge", "version", "signed_by", "signed_at")
     list_select_related = ("pledge__issuer", "pledge__unit", "signed_by")
     readonly_fields = ("pledge", "version", "signed_by", "signed_at", "text")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

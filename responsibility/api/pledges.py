@@ -1,7 +1,6 @@
 """GET /api/v1/pledges/?year=, GET /api/v1/pledges/{id}/, POST /api/v1/pledges/{id}/sign/."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 from drf_spectacular.types import OpenApiTypes
@@ -64,7 +63,6 @@ class PledgeListView(generics.ListAPIView):
     """Pledges in scope for a year, with their items and signing state."""
 
     serializer_class = PledgeSerializer
-    filterset_class = None
 
     def get_queryset(self):
         query = YearQuerySerializer(data=self.request.query_params)
@@ -97,6 +95,6 @@ class PledgeSignView(generics.GenericAPIView):
             pledge_sign(pledge_id=pledge.pk, actor=request.user)
         except DjangoPermissionDenied as error:
             raise exceptions.PermissionDenied(str(error) or None) from error
-        except (TransitionNotAllowed, DjangoValidationError) as error:
+        except TransitionNotAllowed as error:
             raise Conflict(str(error)) from error
         return Response(self.get_serializer(self.get_queryset().get(pk=pledge.pk)).data)

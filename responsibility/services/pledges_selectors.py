@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
 from ..models import Pledge, PledgeState, PledgeTemplate, Unit
-from ..selectors import _outermost, scope_roots, unit_ids_in_scope
+from ..selectors import HANDLING, _outermost, scope_roots, unit_ids_in_scope
 
 SIGNED_STATES = [PledgeState.SIGNED, PledgeState.ASSESSED]
 
@@ -34,7 +34,7 @@ def pledge_detail_queryset(*, user) -> QuerySet:
 def pledge_templates_for_user(*, user, year: int) -> QuerySet:
     """Templates of the year owned by units where the user handles work."""
     return (
-        PledgeTemplate.objects.filter(year=year, issuer__in=unit_ids_in_scope(user))
+        PledgeTemplate.objects.filter(year=year, issuer__in=unit_ids_in_scope(user, capacities=HANDLING))
         .select_related("issuer")
         .order_by("issuer__path", "name")
     )

@@ -87,12 +87,10 @@ def pledge_issue_from_template(request):
     if not form.is_valid():
         messages.error(request, _("Choose one of the templates offered."))
     else:
-        created = []
+        template_id = form.cleaned_data["template"].pk
         _run(
             request,
-            lambda: created.extend(
-                services.pledge_issue_from_template(template_id=form.cleaned_data["template"].pk, actor=request.user)
-            ),
+            lambda: services.pledge_issue_from_template(template_id=template_id, actor=request.user),
             _("Draft pledges were prepared for the units below that had none."),
         )
     return redirect(f"{reverse('responsibility:pledge-list')}?year={year}")

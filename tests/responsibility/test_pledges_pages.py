@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from jiufeng.roles import Role
-from responsibility.models import PledgeItem, PledgeSignature, PledgeState, PositionKind, UnitKind
-from responsibility.services.pledges import pledge_issue, pledge_sign
+from responsibility.models import Pledge, PledgeItem, PledgeSignature, PledgeState, PositionKind, UnitKind
+from responsibility.services.pledges import pledge_issue, pledge_sign, pledge_template_create
 from tests.factories import PositionFactory, UserFactory, unit_add
 
-from .pledge_helpers import YEAR, draft, issued, signed
+from .pledge_helpers import YEAR, draft, issued, item, signed
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +292,35 @@ def test_completing_an_item_on_the_page_needs_evidence(english, cast):
     english.post(url, {"evidence": "整改报告"})
     first.refresh_from_db()
     assert first.completed_at is not None
+
+
+def test_the_admin_shows_pledges_and_their_history_but_changes_nothing(client, cast):
+    pledge = signed(cast)
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    change = reverse("admin:responsibility_pledge_change", args=[pledge.pk])
+    assert client.get(change).status_code == 200
+    assert client.get(reverse("admin:responsibility_pledge_history", args=[pledge.pk])).status_code == 200
+    assert client.get(reverse("admin:responsibility_pledgesignature_changelist")).status_code == 200
+    assert client.post(change, {"year": YEAR + 1}).status_code == 403
+    assert (
+        client.post(reverse("admin:responsibility_pledge_delete", args=[pledge.pk]), {"post": "yes"}).status_code == 403
+    )
+    pledge.refresh_from_db()
+    assert pledge.year == YEAR
+
+
+def test_drafts_are_prepared_from_a_template_on_the_list_page_only_by_those_handling_the_issuer(english, cast):
+    template = pledge_template_create(
+        issuer=cast.units.county, actor=cast.county_officer, name="责任书", year=YEAR, items=[item()]
+    )
+    url = reverse("responsibility:pledge-issue-from-template")
+    english.force_login(cast.bureau_officer)
+    refused = english.post(url, {"template": template.pk, "year": YEAR}, follow=True)
+    assert b"Choose one of the templates offered." in refused.content
+    assert not Pledge.objects.exists()
+    english.force_login(cast.county_officer)
+    assert english.post(url, {"template": "x; drop", "year": YEAR}).status_code == 302
+    assert not Pledge.objects.exists()
+    english.post(url, {"template": template.pk, "year": YEAR})
+    assert set(Pledge.objects.values_list("unit__name", flat=True)) == {"县教育局", "县卫生健康局"}
