@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,6 +35,8 @@ from ..services.pledges_selectors import (
     pledge_list_for_user,
     pledge_templates_for_user,
 )
+
+PAGE_SIZE = 100
 
 
 def _run(request, action: Callable[[], object], success: str) -> bool:
@@ -72,7 +75,9 @@ def pledge_list(request):
     context = {
         "year": year,
         "years": [year - 1, year, year + 1],
-        "pledges": pledge_list_for_user(user=request.user, year=year),
+        "page": Paginator(pledge_list_for_user(user=request.user, year=year), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
         "template_form": IssueFromTemplateForm(templates=templates),
         "has_templates": templates.exists(),
     }

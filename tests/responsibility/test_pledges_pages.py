@@ -41,7 +41,7 @@ def test_the_list_shows_pledges_whose_issuer_or_unit_is_in_scope(english, cast):
     english.force_login(cast.bureau_officer)
     page = english.get(reverse("responsibility:pledge-list"), {"year": YEAR})
     assert page.status_code == 200
-    shown = {p.pk for p in page.context["pledges"]}
+    shown = {p.pk for p in page.context["page"].object_list}
     assert shown == {to_bureau.pk, to_school.pk}
     assert to_sibling.pk not in shown
     assert english.get(detail_url(to_sibling)).status_code == 404
@@ -324,3 +324,17 @@ def test_drafts_are_prepared_from_a_template_on_the_list_page_only_by_those_hand
     assert not Pledge.objects.exists()
     english.post(url, {"template": template.pk, "year": YEAR})
     assert set(Pledge.objects.values_list("unit__name", flat=True)) == {"县教育局", "县卫生健康局"}
+
+
+def test_the_list_is_shown_a_page_at_a_time(english, cast, monkeypatch):
+    monkeypatch.setattr("responsibility.views.pledges.PAGE_SIZE", 1)
+    draft(cast)
+    draft(cast, unit=cast.units.sibling)
+    english.force_login(cast.county_officer)
+    url = reverse("responsibility:pledge-list")
+    first = english.get(url, {"year": YEAR})
+    assert [p.unit.name for p in first.context["page"].object_list] == ["县教育局"]
+    assert b"Page 1 of 2" in first.content
+    second = english.get(url, {"year": YEAR, "page": "2"})
+    assert [p.unit.name for p in second.context["page"].object_list] == ["县卫生健康局"]
+    assert english.get(url, {"year": YEAR, "page": "nonsense"}).status_code == 200
