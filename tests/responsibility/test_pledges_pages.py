@@ -97,6 +97,7 @@ def test_drafting_adds_and_edits_items_and_refuses_bad_ones(english, cast):
     assert wrong_year.status_code == 400 and b"must fall in" in wrong_year.content
     created = PledgeItem.objects.get()
     edit = reverse("responsibility:pledge-item-edit", args=[pledge.pk, created.pk])
+    assert "群众满意度不低于90%" in english.get(edit).content.decode()
     assert english.post(edit, {**good, "title": "改过"}).status_code == 302
     created.refresh_from_db()
     assert created.title == "改过" and PledgeItem.objects.count() == 1
@@ -155,6 +156,7 @@ def test_the_assess_page_refuses_a_score_above_the_weight(english, cast):
     first, second = pledge.items.all()
     english.force_login(cast.county_leader)
     url = reverse("responsibility:pledge-assess", args=[pledge.pk])
+    assert english.get(url).status_code == 200
     bad = english.post(url, {f"score_{first.pk}": "41", f"score_{second.pk}": "10"})
     assert bad.status_code == 400
     pledge.refresh_from_db()
