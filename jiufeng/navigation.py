@@ -31,6 +31,7 @@ NAV_ITEMS = [
     NavItem(_("Organisation"), "responsibility:unit-tree", permission="responsibility.view_unit"),
     NavItem(_("Visits and inspections"), "responsibility:visit-list", permission="responsibility.view_unit"),
     NavItem(_("Rectification items"), "responsibility:rectification-item-list", permission="responsibility.view_unit"),
+    NavItem(_("Pledges"), "responsibility:pledge-list", permission="responsibility.view_unit"),
     NavItem(_("API documentation"), "api-docs", permission="jiufeng.handle_cases"),
     NavItem(_("Administration"), "admin:index", staff_only=True),
 ]
@@ -40,4 +41,3 @@ def nav_items_for(user) -> list[dict]:
     return [{"label": item.label, "url": reverse(item.url_name)} for item in NAV_ITEMS if item.visible_to(user)]
 
 
-NAV_ITEMS.append(NavItem(_("Import organisation"), "responsibility:org-import", permission="jiufeng.view_dashboard"))

@@ -3,7 +3,21 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Deadline, LeaderAssignment, OrgImport, Position, RectificationItem, Unit, UnitMove, Visit
+from .models import (
+    Deadline,
+    LeaderAssignment,
+    OrgImport,
+    Pledge,
+    PledgeItem,
+    PledgeSignature,
+    PledgeTemplate,
+    PledgeTemplateItem,
+    Position,
+    RectificationItem,
+    Unit,
+    UnitMove,
+    Visit,
+)
 
 
 @admin.register(Unit)
@@ -91,3 +105,55 @@ class OrgImportAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class PledgeTemplateItemInline(admin.TabularInline):
+    model = PledgeTemplateItem
+    extra = 1
+
+
+@admin.register(PledgeTemplate)
+class PledgeTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "year", "issuer")
+    list_filter = ("year",)
+    list_select_related = ("issuer",)
+    search_fields = ("name", "issuer__name")
+    raw_id_fields = ("issuer",)
+    inlines = [PledgeTemplateItemInline]
+
+
+class ReadOnlyAdminMixin:
+    """History to read, nothing to change: writes go through the pledge services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PledgeItemInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = PledgeItem
+    extra = 0
+
+
+@admin.register(Pledge)
+class PledgeAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    # Pledges change only through the services (the pages and API), which check who
+    # may act and keep the deadlines and signatures in step.
+    list_display = ("year", "issuer", "unit", "state", "version", "signed_by", "signed_at", "total_score")
+    list_filter = ("year", "state")
+    list_select_related = ("issuer", "unit", "signed_by")
+    search_fields = ("issuer__name", "unit__name")
+    raw_id_fields = ("issuer", "unit", "template")
+    inlines = [PledgeItemInline]
+
+
+@admin.register(PledgeSignature)
+class PledgeSignatureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("pledge", "version", "signed_by", "signed_at")
+    list_select_related = ("pledge__issuer", "pledge__unit", "signed_by")
+    readonly_fields = ("pledge", "version", "signed_by", "signed_at", "text")

@@ -37,3 +37,20 @@ def deadline_meet(*, target: models.Model, kind: DeadlineKind, at: datetime.date
         deadline.save(update_fields=["met_at", "next_escalation_at"])
         met += 1
     return met
+
+
+def deadline_move(*, target: models.Model, kind: DeadlineKind, due_at: datetime.datetime) -> int:
+    """Give the open deadline of ``kind`` for ``target`` a new due time (an amended due date).
+
+    The escalation restarts from the new due time; returns how many were open (0 or 1).
+    """
+    content_type = ContentType.objects.get_for_model(target)
+    deadlines = Deadline.objects.filter(content_type=content_type, object_id=target.pk, kind=kind, met_at=None)
+    moved = 0
+    for deadline in deadlines.select_for_update():
+        deadline.due_at = due_at
+        deadline.next_escalation_at = due_at
+        deadline.level = -1
+        deadline.save(update_fields=["due_at", "next_escalation_at", "level"])
+        moved += 1
+    return moved

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .demo_imports import seed_imports
+from .demo_pledges import seed_pledges
 from .demo_visits import seed_visits
 from .models import Position, PositionKind, Unit, UnitKind
 
@@ -113,3 +114,6 @@ def seed(out) -> None:
             Position.objects.create(user=user, unit=unit, kind=kind, starts_on=start)
     seed_visits(out)
     seed_imports(out)
+
+    # After the positions above, so pledges are signed by the units' own principals.
+    seed_pledges(out)

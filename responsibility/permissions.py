@@ -1,6 +1,6 @@
 """Pure predicates: may this user do this to this object? Scope comes from selectors."""
 
-from .models import Unit
+from .models import Position, PositionKind, Unit
 from .selectors import HANDLING, LEADING, capacities_on, scope_roots
 
 
@@ -87,3 +87,25 @@ def can_manage_unit(user, unit: Unit) -> bool:
 def can_import_units(user) -> bool:
     """Open the import page: whoever handles some subtree. Each row is checked on its own."""
     return any(r.capacity in HANDLING for r in scope_roots(user))
+
+
+def can_draft_pledge(user, pledge) -> bool:
+    """Prepare a pledge and its items before it is issued: anyone handling in the issuing unit."""
+    return can_handle_in(user, pledge.issuer)
+
+
+def can_issue_pledge(user, pledge) -> bool:
+    """Issue, amend and assess a pledge: someone who may lead in the issuing unit."""
+    return can_lead_in(user, pledge.issuer)
+
+
+def can_sign_pledge(user, pledge) -> bool:
+    """Only a current principal (主要负责人) of the pledging unit signs its pledge."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Position.objects.current().filter(user=user, unit=pledge.unit_id, kind=PositionKind.PRINCIPAL).exists()
+
+
+def can_complete_pledge_item(user, pledge) -> bool:
+    """Report a pledge item done: anyone handling in the pledging unit."""
+    return can_handle_in(user, pledge.unit)

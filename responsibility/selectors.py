@@ -18,6 +18,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from .models import Deadline, LeaderAssignment, Position, PositionKind, Unit
 
@@ -130,6 +131,11 @@ def unit_page(*, unit: Unit) -> Unit:
     from .services.visits_selectors import unit_visits_and_items
 
     unit.recent_visits, unit.open_rectification_items = unit_visits_and_items(unit=unit)
+    # This year's pledges: the unit's own with its parent, and those it issued below.
+    # Imported here because the pledge selectors build on this module.
+    from .services.pledges_selectors import pledges_of_unit
+
+    unit.year_pledges = pledges_of_unit(unit=unit, year=timezone.localdate().year)
     return unit
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import deadlines, units, visits
+from . import deadlines, pledges, units, visits
 
 urlpatterns = [
     path("units/", units.UnitListView.as_view(), name="unit-list"),
@@ -29,4 +29,7 @@ urlpatterns += [
         visits.RectificationItemSendBackView.as_view(),
         name="rectification-item-send-back",
     ),
+    path("pledges/", pledges.PledgeListView.as_view(), name="pledge-list"),
+    path("pledges/<int:pk>/", pledges.PledgeDetailView.as_view(), name="pledge-detail"),
+    path("pledges/<int:pk>/sign/", pledges.PledgeSignView.as_view(), name="pledge-sign"),
 ]

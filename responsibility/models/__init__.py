@@ -2,6 +2,7 @@
 
 from .deadlines import Deadline, DeadlineKind
 from .imports import OrgImport, UnitMove
+from .pledges import Pledge, PledgeItem, PledgeSignature, PledgeState, PledgeTemplate, PledgeTemplateItem
 from .units import LeaderAssignment, Position, PositionKind, Unit, UnitKind, VisitFrequency
 from .visits import RectificationItem, RectificationStatus, Visit, VisitKind, VisitMethod
 
@@ -10,6 +11,12 @@ __all__ = [
     "DeadlineKind",
     "LeaderAssignment",
     "OrgImport",
+    "Pledge",
+    "PledgeItem",
+    "PledgeSignature",
+    "PledgeState",
+    "PledgeTemplate",
+    "PledgeTemplateItem",
     "Position",
     "PositionKind",
     "RectificationItem",
