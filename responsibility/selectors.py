@@ -21,7 +21,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from jiufeng.roles import Role
 
-from .models import Deadline, LeaderAssignment, Position, PositionKind, Unit
+from .models import AccountabilityRecord, CampaignTask, Deadline, LeaderAssignment, Position, PositionKind, Unit
 
 
 class Capacity:
@@ -112,6 +112,12 @@ def unit_page(*, unit: Unit) -> Unit:
     )
     unit.children = list(unit_children(unit=unit))
     unit.open_obligations = list(Deadline.objects.open().filter(unit=unit).order_by("due_at"))
+    unit.accountability_records = list(
+        AccountabilityRecord.objects.filter(unit=unit).select_related("user").order_by("-proposed_at", "-pk")[:20]
+    )
+    unit.campaign_tasks = list(
+        CampaignTask.objects.filter(unit=unit).select_related("campaign").order_by("status", "due_on", "pk")[:50]
+    )
     return unit
 
 

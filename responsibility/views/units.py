@@ -2,9 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..models import Unit
+from ..permissions import can_propose_accountability
 from ..selectors import unit_children, unit_page, unit_search, unit_tree_roots, with_principal
 
 SEARCH_LIMIT = 100
@@ -33,4 +35,9 @@ def unit_children_partial(request, pk: int):
 @login_required
 def unit_detail(request, pk: int):
     unit = get_object_or_404(Unit.objects.visible_to(request.user).with_parent_id(), pk=pk)
-    return render(request, "responsibility/unit_detail.html", {"unit": unit_page(unit=unit)})
+    context = {
+        "unit": unit_page(unit=unit),
+        "may_propose_accountability": can_propose_accountability(request.user, unit),
+        "today": timezone.localdate(),
+    }
+    return render(request, "responsibility/unit_detail.html", context)
