@@ -109,3 +109,8 @@ def seed(out) -> None:
         unit = Unit.objects.get(name=unit_name)
         if not Position.objects.filter(user=user, unit=unit, kind=kind, ends_on__isnull=True).exists():
             Position.objects.create(user=user, unit=unit, kind=kind, starts_on=start)
+
+    from .demo_accountability import seed_accountability, seed_campaigns
+
+    seed_accountability(out)
+    seed_campaigns(out)
