@@ -1,7 +1,7 @@
 """Pure predicates: may this user do this to this object? Scope comes from selectors."""
 
 from .models import Unit
-from .selectors import HANDLING, LEADING, capacities_on
+from .selectors import HANDLING, LEADING, capacities_on, scope_roots
 
 
 def can_view_unit(user, unit: Unit) -> bool:
@@ -27,8 +27,10 @@ def can_lead_in(user, unit: Unit) -> bool:
 def _on_level_above(user, unit: Unit, capacities: set[str]) -> bool:
     if user.is_superuser:
         return True
-    parent = unit.get_parent()
-    return parent is not None and bool(capacities_on(user, parent) & capacities)
+    if unit.depth <= 1:
+        return False
+    parent_path = unit.path[: -Unit.steplen]
+    return any(parent_path.startswith(r.path) and r.capacity in capacities for r in scope_roots(user))
 
 
 def can_propose_accountability(user, unit: Unit) -> bool:

@@ -112,10 +112,10 @@ def unit_page(*, unit: Unit) -> Unit:
     )
     unit.children = list(unit_children(unit=unit))
     unit.open_obligations = list(Deadline.objects.open().filter(unit=unit).order_by("due_at"))
-    unit.accountability_records = list(
+    unit.accountability_list = list(
         AccountabilityRecord.objects.filter(unit=unit).select_related("user").order_by("-proposed_at", "-pk")[:20]
     )
-    unit.campaign_tasks = list(
+    unit.campaign_task_list = list(
         CampaignTask.objects.filter(unit=unit).select_related("campaign").order_by("status", "due_on", "pk")[:50]
     )
     return unit

@@ -42,13 +42,10 @@ class UnitQuerySet(MP_NodeQuerySet):
         return self.filter(path__in=[unit.path[:end] for end in range(step, len(unit.path), step)])
 
 
-class UnitManager(MP_NodeManager):
+class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
     def get_queryset(self) -> UnitQuerySet:
         # treebeard's manager builds its own queryset class; keep its tree order.
         return UnitQuerySet(self.model, using=self._db).order_by("path")
-
-    def visible_to(self, user) -> UnitQuerySet:
-        return self.get_queryset().visible_to(user)
 
 
 class Unit(MP_Node):
