@@ -62,7 +62,7 @@ def campaign_list(request):
     page = Paginator(campaign_list_for_user(user=request.user, state=filters.get("state", "")), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    campaign_progress_attach(campaigns=list(page.object_list), user=request.user)
+    page.object_list = campaign_progress_attach(campaigns=list(page.object_list), user=request.user)
     may_create = units_in_scope(request.user, capacities=LEADING).exists()
     return render(
         request, "responsibility/campaigns/list.html", {"filter_form": form, "page": page, "may_create": may_create}
