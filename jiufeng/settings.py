@@ -203,6 +203,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "responsibility.models.units.UnitKind",
         "PositionKindEnum": "responsibility.models.units.PositionKind",
         "DeadlineKindEnum": "responsibility.models.deadlines.DeadlineKind",
+        "AccountabilityStateEnum": "responsibility.models.accountability.AccountabilityState",
+        "CampaignStateEnum": "responsibility.models.campaigns.CampaignState",
     },
 }
 
