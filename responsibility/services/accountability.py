@@ -102,14 +102,14 @@ def accountability_propose(
         raise ValidationError(
             {"obligations": _("Only overdue obligations of this unit or the units below it can be linked.")}
         )
-    record = AccountabilityRecord.objects.create(
-        position=position,
-        user=position.user,
-        unit=position.unit,
-        reason=reason,
-        measure=measure,
-        proposed_by=actor,
+    record = AccountabilityRecord(
+        position=position, user=position.user, unit=position.unit, reason=reason, measure=measure, proposed_by=actor
     )
+    # History names the actor outside requests too (the sweep, seed_demo); no actor is the system.
+    record._history_user = actor
+    if actor is None:
+        record._change_reason = "proposed by the escalation sweep"
+    record.save()
     record.obligations.set(obligation_ids)
     return record
 
@@ -128,6 +128,7 @@ def accountability_decide(*, record_id: int, actor, measure: str, note: str) -> 
     if measure not in AccountabilityMeasure.values:
         raise ValidationError({"measure": _("Choose one of the measures offered.")})
     record.decide()
+    record._history_user = actor
     record.measure = measure
     record.decided_by = actor
     record.decided_on = timezone.localdate()
@@ -147,6 +148,7 @@ def accountability_dismiss(*, record_id: int, actor, reason: str) -> Accountabil
     if not reason:
         raise ValidationError({"reason": _("Say why the proposal is dismissed.")})
     record.dismiss()
+    record._history_user = actor
     record.decided_by = actor
     record.decided_on = timezone.localdate()
     record.decision_note = reason
@@ -170,6 +172,7 @@ def accountability_document_add(*, record_id: int, actor, file: UploadedFile | N
         size=file.size,
         uploaded_by=actor,
     )
+    document._history_user = actor
     document.file.save(name, file, save=False)
     # A row that fails to save must not leave an orphan file in private storage.
     try:
@@ -192,6 +195,7 @@ def accountability_document_remove(*, document_id: int, actor) -> Accountability
         raise PermissionDenied
     if document.removed_at is not None:
         raise ValidationError(_("This document has already been removed."))
+    document._history_user = actor
     document.removed_at = timezone.now()
     document.removed_by = actor
     document.save(update_fields=["removed_at", "removed_by"])

@@ -38,9 +38,13 @@ def campaign_create(
         errors["ends_on"] = _("The campaign cannot end before it starts.")
     if errors:
         raise ValidationError(errors)
-    return Campaign.objects.create(
+    campaign = Campaign(
         name=name, problem=problem, starts_on=starts_on, ends_on=ends_on, lead_unit=lead_unit, created_by=actor
     )
+    # History names the actor outside requests too (seed_demo, tasks).
+    campaign._history_user = actor
+    campaign.save()
+    return campaign
 
 
 def _locked_campaign(campaign_id: int) -> Campaign:
@@ -55,6 +59,7 @@ def campaign_start(*, campaign_id: int, actor) -> Campaign:
     if not can_proceed(campaign.start):
         raise TransitionNotAllowed(_("Only a draft campaign can be started."))
     campaign.start()
+    campaign._history_user = actor
     campaign.save(update_fields=["state"])
     return campaign
 
@@ -68,6 +73,7 @@ def campaign_close(*, campaign_id: int, actor) -> Campaign:
     if not can_proceed(campaign.close):
         raise TransitionNotAllowed(_("This campaign is already closed."))
     campaign.close()
+    campaign._history_user = actor
     campaign.save(update_fields=["state"])
     return campaign
 
@@ -95,7 +101,10 @@ def campaign_task_add(*, campaign_id: int, actor, unit: Unit, description: str, 
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return CampaignTask.objects.create(campaign=campaign, unit=unit, description=description, due_on=due_on)
+            task = CampaignTask(campaign=campaign, unit=unit, description=description, due_on=due_on)
+            task._history_user = actor
+            task.save()
+            return task
     except IntegrityError:
         raise ValidationError({"description": _("This unit already has this task in the campaign.")}) from None
 
@@ -113,6 +122,7 @@ def campaign_task_complete(*, task_id: int, actor, note: str) -> CampaignTask:
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Say what was done.")})
+    task._history_user = actor
     task.status = CampaignTaskStatus.DONE
     task.done_at = timezone.now()
     task.done_by = actor

@@ -455,3 +455,13 @@ def test_the_detail_page_takes_the_same_queries_however_many_documents(
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert len(response.context["record"].documents.all()) == 5
+
+
+def test_history_names_who_acted_even_outside_a_request(cast, bureau_record):
+    accountability_decide(
+        record_id=bureau_record.pk, actor=cast.county_leader, measure=AccountabilityMeasure.INTERVIEW, note=""
+    )
+    assert [h.history_user for h in bureau_record.history.order_by("history_id")] == [
+        cast.county_officer,
+        cast.county_leader,
+    ]
