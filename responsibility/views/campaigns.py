@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
@@ -50,6 +51,7 @@ def _detail(request, campaign: Campaign, *, status: int = 200, task_form=None, c
         "may_run": may_run,
         "may_add_tasks": may_add_tasks,
         "task_form": task_form or (CampaignTaskForm(user=user) if may_add_tasks else None),
+        "today": timezone.localdate(),
     }
     return render(request, "responsibility/campaigns/detail.html", context, status=status)
 

@@ -223,6 +223,7 @@ def test_the_state_cannot_be_set_directly(bureau_record):
         ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, "image/jpeg"),
         ("notice.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     ],
+    ids=["pdf", "png", "jpeg", "docx"],
 )
 def test_allowed_documents_are_stored_under_a_random_name(cast, bureau_record, private_storage, name, content, mime):
     document = accountability_document_add(
