@@ -36,8 +36,11 @@ NAV_ITEMS = [
     NavItem(_("Administration"), "admin:index", staff_only=True),
 ]
 
+NAV_ITEMS += [
+    NavItem(_("Accountability"), "responsibility:accountability-list", permission="responsibility.view_unit"),
+    NavItem(_("Rectification campaigns"), "responsibility:campaign-list", permission="responsibility.view_unit"),
+]
+
 
 def nav_items_for(user) -> list[dict]:
     return [{"label": item.label, "url": reverse(item.url_name)} for item in NAV_ITEMS if item.visible_to(user)]
-
-

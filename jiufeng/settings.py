@@ -206,6 +206,8 @@ SPECTACULAR_SETTINGS = {
         "VisitKindEnum": "responsibility.models.visits.VisitKind",
         "VisitMethodEnum": "responsibility.models.visits.VisitMethod",
         "RectificationStatusEnum": "responsibility.models.visits.RectificationStatus",
+        "AccountabilityStateEnum": "responsibility.models.accountability.AccountabilityState",
+        "CampaignStateEnum": "responsibility.models.campaigns.CampaignState",
     },
 }
 

@@ -4,6 +4,10 @@ from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
 from .models import (
+    AccountabilityDocument,
+    AccountabilityRecord,
+    Campaign,
+    CampaignTask,
     Deadline,
     LeaderAssignment,
     OrgImport,
@@ -157,3 +161,40 @@ class PledgeSignatureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("pledge", "version", "signed_by", "signed_at")
     list_select_related = ("pledge__issuer", "pledge__unit", "signed_by")
     readonly_fields = ("pledge", "version", "signed_by", "signed_at", "text")
+
+
+# State fields are FSM-protected: the admin shows them, services change them.
+@admin.register(AccountabilityRecord)
+class AccountabilityRecordAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "unit", "measure", "state", "proposed_at", "decided_on")
+    list_filter = ("state", "measure")
+    list_select_related = ("user", "unit")
+    search_fields = ("user__username", "user__display_name", "unit__name")
+    raw_id_fields = ("position", "user", "unit", "obligations", "proposed_by", "decided_by")
+    readonly_fields = ("state",)
+
+
+@admin.register(AccountabilityDocument)
+class AccountabilityDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ("original_name", "record", "content_type", "size", "uploaded_at", "removed_at")
+    list_select_related = ("record__user", "record__unit")
+    raw_id_fields = ("record", "uploaded_by", "removed_by")
+    # The file is served only by the scoped download view, never by a storage URL.
+    exclude = ("file",)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "lead_unit", "starts_on", "ends_on", "state")
+    list_filter = ("state",)
+    list_select_related = ("lead_unit",)
+    raw_id_fields = ("lead_unit", "created_by")
+    readonly_fields = ("state",)
+
+
+@admin.register(CampaignTask)
+class CampaignTaskAdmin(SimpleHistoryAdmin):
+    list_display = ("campaign", "unit", "description", "due_on", "status")
+    list_filter = ("status",)
+    list_select_related = ("campaign", "unit")
+    raw_id_fields = ("campaign", "unit", "done_by")

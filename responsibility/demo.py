@@ -117,3 +117,8 @@ def seed(out) -> None:
 
     # After the positions above, so pledges are signed by the units' own principals.
     seed_pledges(out)
+
+    from .demo_accountability import seed_accountability, seed_campaigns
+
+    seed_accountability(out)
+    seed_campaigns(out)

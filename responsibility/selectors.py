@@ -20,7 +20,7 @@ from operator import or_
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from .models import Deadline, LeaderAssignment, Position, PositionKind, Unit
+from .models import AccountabilityRecord, CampaignTask, Deadline, LeaderAssignment, Position, PositionKind, Unit
 
 
 class Capacity:
@@ -136,6 +136,12 @@ def unit_page(*, unit: Unit) -> Unit:
     from .services.pledges_selectors import pledges_of_unit
 
     unit.year_pledges = pledges_of_unit(unit=unit, year=timezone.localdate().year)
+    unit.accountability_list = list(
+        AccountabilityRecord.objects.filter(unit=unit).select_related("user").order_by("-proposed_at", "-pk")[:20]
+    )
+    unit.campaign_task_list = list(
+        CampaignTask.objects.filter(unit=unit).select_related("campaign").order_by("status", "due_on", "pk")[:50]
+    )
     return unit
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import deadlines, pledges, units, visits
+from . import accountability, campaigns, deadlines, pledges, units, visits
 
 urlpatterns = [
     path("units/", units.UnitListView.as_view(), name="unit-list"),
@@ -32,4 +32,13 @@ urlpatterns += [
     path("pledges/", pledges.PledgeListView.as_view(), name="pledge-list"),
     path("pledges/<int:pk>/", pledges.PledgeDetailView.as_view(), name="pledge-detail"),
     path("pledges/<int:pk>/sign/", pledges.PledgeSignView.as_view(), name="pledge-sign"),
+    path("accountability/", accountability.AccountabilityListView.as_view(), name="accountability-list"),
+    path("accountability/<int:pk>/", accountability.AccountabilityDetailView.as_view(), name="accountability-detail"),
+    # /api/v1/campaigns/ belongs to democratic-appraisal campaigns (API.md).
+    path("rectification-campaigns/", campaigns.CampaignListView.as_view(), name="rectification-campaign-list"),
+    path(
+        "rectification-campaigns/<int:pk>/",
+        campaigns.CampaignDetailView.as_view(),
+        name="rectification-campaign-detail",
+    ),
 ]

@@ -1,5 +1,12 @@
 """The responsibility system's models, one module per part of it."""
 
+from .accountability import (
+    AccountabilityDocument,
+    AccountabilityMeasure,
+    AccountabilityRecord,
+    AccountabilityState,
+)
+from .campaigns import Campaign, CampaignState, CampaignTask, CampaignTaskStatus
 from .deadlines import Deadline, DeadlineKind
 from .imports import OrgImport, UnitMove
 from .pledges import Pledge, PledgeItem, PledgeSignature, PledgeState, PledgeTemplate, PledgeTemplateItem
@@ -7,6 +14,14 @@ from .units import LeaderAssignment, Position, PositionKind, Unit, UnitKind, Vis
 from .visits import RectificationItem, RectificationStatus, Visit, VisitKind, VisitMethod
 
 __all__ = [
+    "AccountabilityDocument",
+    "AccountabilityMeasure",
+    "AccountabilityRecord",
+    "AccountabilityState",
+    "Campaign",
+    "CampaignState",
+    "CampaignTask",
+    "CampaignTaskStatus",
     "Deadline",
     "DeadlineKind",
     "LeaderAssignment",

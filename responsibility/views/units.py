@@ -2,10 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..models import Unit
-from ..permissions import can_handle_in, can_manage_unit
+from ..permissions import can_handle_in, can_manage_unit, can_propose_accountability
 from ..selectors import unit_children, unit_page, unit_search, unit_tree_roots, with_principal
 
 SEARCH_LIMIT = 100
@@ -38,5 +39,7 @@ def unit_detail(request, pk: int):
         "unit": unit_page(unit=unit),
         "may_manage": can_manage_unit(request.user, unit),
         "may_add_units": can_handle_in(request.user, unit),
+        "may_propose_accountability": can_propose_accountability(request.user, unit),
+        "today": timezone.localdate(),
     }
     return render(request, "responsibility/unit_detail.html", context)
