@@ -29,6 +29,7 @@ NAV_ITEMS = [
     NavItem(_("File a complaint"), "complaints:complaint-file"),
     NavItem(_("Track a complaint"), "complaints:complaint-track"),
     NavItem(_("Organisation"), "responsibility:unit-tree", permission="responsibility.view_unit"),
+    NavItem(_("My escalations"), "responsibility:escalation-list", permission="responsibility.view_unit"),
     NavItem(_("API documentation"), "api-docs", permission="jiufeng.handle_cases"),
     NavItem(_("Administration"), "admin:index", staff_only=True),
 ]

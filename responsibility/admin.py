@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Deadline, LeaderAssignment, Position, Unit
+from .models import Deadline, Escalation, LeaderAssignment, Position, Unit
 
 
 @admin.register(Unit)
@@ -38,3 +38,11 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
     readonly_fields = ("opened_at",)
+
+
+@admin.register(Escalation)
+class EscalationAdmin(SimpleHistoryAdmin):
+    list_display = ("deadline", "level", "unit", "created_at", "acknowledged_by", "acknowledged_at")
+    list_filter = ("level",)
+    list_select_related = ("deadline__unit", "unit", "acknowledged_by")
+    raw_id_fields = ("deadline", "unit", "acknowledged_by")

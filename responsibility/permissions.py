@@ -16,3 +16,15 @@ def can_handle_in(user, unit: Unit) -> bool:
 def can_lead_in(user, unit: Unit) -> bool:
     """Approve, issue, decide for this unit: its principal, leader in charge, assigned leader."""
     return bool(capacities_on(user, unit) & LEADING)
+
+
+def can_acknowledge_escalation(user, escalation) -> bool:
+    """Among the people the escalation reaches: the notified unit's liaison (level 0) or principal."""
+    from .models import Position
+    from .models.escalations import notified_kind
+
+    return (
+        Position.objects.current()
+        .filter(user=user, unit=escalation.unit, kind=notified_kind(escalation.level))
+        .exists()
+    )

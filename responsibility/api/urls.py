@@ -8,3 +8,9 @@ urlpatterns = [
     path("units/<int:pk>/", units.UnitDetailView.as_view(), name="unit-detail"),
     path("deadlines/", deadlines.DeadlineListView.as_view(), name="deadline-list"),
 ]
+
+from . import escalations  # noqa: E402
+
+urlpatterns += [
+    path("escalations/", escalations.EscalationListView.as_view(), name="escalation-list"),
+]

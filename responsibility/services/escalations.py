@@ -1,0 +1,290 @@
+# SQL here is assembled from code-defined fragments; every value travels as a parameter.
+# ruff: noqa: S608
+"""The escalation sweep (层层抓落实) and the acknowledgement of an escalation.
+
+The sweep is set-based: a fixed number of SQL statements whatever the number of due
+deadlines, so its cost follows what is due (the partial indexes on open deadlines),
+not the size of history.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from jiufeng.bulk import (
+    db_date,
+    db_datetime,
+    history_insert,
+    in_ids,
+    sql_choice_display,
+    sql_format,
+    sql_local_datetime,
+    sql_url,
+)
+from jiufeng.models import User
+from jiufeng.notifications import notify_from_sql
+
+from ..models import Deadline, DeadlineKind, Escalation, PositionKind, Unit
+from ..permissions import can_acknowledge_escalation
+
+HISTORY_REASON = "sweep_deadlines"
+
+
+@dataclass
+class SweepResult:
+    at: datetime.datetime
+    # Escalation rows written by this sweep.
+    escalation_ids: list[int] = field(default_factory=list)
+    # Overdue deadlines that had already reached the top of the ladder: candidates for
+    # an accountability proposal; they leave the sweep's index until met.
+    at_top_ids: list[int] = field(default_factory=list)
+    # Deadlines that got their early warning in this sweep.
+    warned_ids: list[int] = field(default_factory=list)
+    notifications: int = 0
+
+
+def _by_kind(default: datetime.timedelta, overrides: dict) -> dict[str, datetime.timedelta]:
+    return {kind: overrides.get(kind, default) for kind in DeadlineKind.values}
+
+
+def _per_kind_instant(column: str, at: datetime.datetime, spans: dict[str, datetime.timedelta], sign: int):
+    """CASE column WHEN kind THEN at ± span ...: the per-kind instant, computed in Python."""
+    whens, params = [], []
+    for kind, span in spans.items():
+        whens.append("WHEN %s THEN %s")
+        params += [kind, db_datetime(at + sign * span)]
+    return f"CASE {column} {' '.join(whens)} END", params
+
+
+def _claim(where: str, params: list) -> list[int]:
+    """Ids of open deadlines matching ``where``, locked; rows another sweep holds are skipped."""
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.id FROM responsibility_deadline d WHERE d.met_at IS NULL AND {where}{lock}", params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _texts(*, at: datetime.datetime) -> dict[str, tuple[str, list]]:
+    """SQL for the placeholders of a notification about deadline ``d`` of unit ``ru``."""
+    return {
+        "what": sql_choice_display("d.kind", DeadlineKind.choices),
+        "unit": ("ru.name", []),
+        "due": sql_local_datetime("d.due_at", at=at),
+        "notified": ("nu.name", []),
+        "level": ("e.level", []),
+    }
+
+
+def _escalation_notices(escalation_ids: list[int], *, at: datetime.datetime) -> tuple[str, list]:
+    """SELECT (recipient_id, subject, body, link, why) for each person an escalation reaches.
+
+    Level 0 reaches the notified unit's liaison officers, other levels its principals,
+    as held on the sweep's day in an active unit.
+    """
+    expressions = _texts(at=at)
+    pieces = {
+        "subject_low": sql_format(_("Reminder: overdue %(what)s, %(unit)s"), expressions),
+        "subject_high": sql_format(_("Supervision order: overdue %(what)s, %(unit)s"), expressions),
+        "body": sql_format(
+            _("%(what)s at %(unit)s was due on %(due)s and is still open (escalation level %(level)s)."),
+            expressions,
+        ),
+        "why_0": sql_format(_("You are the liaison officer of %(notified)s, the unit responsible."), expressions),
+        "why_1": sql_format(_("You are the principal of %(notified)s, the unit responsible."), expressions),
+        "why_n": sql_format(
+            _("You are the principal of %(notified)s, above %(unit)s, the unit responsible."),
+            expressions,
+        ),
+    }
+    link, link_params = sql_url("responsibility:escalation-detail", "e.id")
+    where, where_params = in_ids("e.id", escalation_ids)
+    today = db_date(timezone.localdate(at))
+    sql = f"""
+        SELECT DISTINCT p.user_id AS recipient_id,
+            CASE WHEN e.level >= 2 THEN {pieces["subject_high"][0]} ELSE {pieces["subject_low"][0]} END AS subject,
+            {pieces["body"][0]} AS body,
+            {link} AS link,
+            CASE WHEN e.level = 0 THEN {pieces["why_0"][0]} WHEN e.level = 1 THEN {pieces["why_1"][0]}
+                 ELSE {pieces["why_n"][0]} END AS why
+        FROM responsibility_escalation e
+        JOIN responsibility_deadline d ON d.id = e.deadline_id
+        JOIN responsibility_unit ru ON ru.id = d.unit_id
+        JOIN responsibility_unit nu ON nu.id = e.unit_id
+        JOIN responsibility_position p ON p.unit_id = e.unit_id
+        JOIN jiufeng_user usr ON usr.id = p.user_id
+        WHERE {where}
+          AND p.kind = CASE WHEN e.level = 0 THEN %s ELSE %s END
+          AND p.starts_on <= %s AND (p.ends_on IS NULL OR p.ends_on >= %s)
+          AND nu.is_active = %s AND usr.is_active = %s
+    """
+    params = [
+        *pieces["subject_high"][1],
+        *pieces["subject_low"][1],
+        *pieces["body"][1],
+        *link_params,
+        *pieces["why_0"][1],
+        *pieces["why_1"][1],
+        *pieces["why_n"][1],
+        *where_params,
+        PositionKind.LIAISON,
+        PositionKind.PRINCIPAL,
+        today,
+        today,
+        True,
+        True,
+    ]
+    return sql, params
+
+
+def _warning_notices(deadline_ids: list[int], *, at: datetime.datetime) -> tuple[str, list]:
+    """SELECT (recipient_id, subject, body, link, why) for the liaisons of each warned deadline."""
+    expressions = _texts(at=at)
+    expressions["notified"] = ("ru.name", [])
+    subject, subject_params = sql_format(_("Early warning: %(what)s, %(unit)s, due %(due)s"), expressions)
+    body, body_params = sql_format(_("%(what)s at %(unit)s is due on %(due)s."), expressions)
+    why, why_params = sql_format(_("You are the liaison officer of %(notified)s, the unit responsible."), expressions)
+    link, link_params = sql_url("responsibility:unit-overdue", "d.unit_id")
+    where, where_params = in_ids("d.id", deadline_ids)
+    today = db_date(timezone.localdate(at))
+    sql = f"""
+        SELECT DISTINCT p.user_id AS recipient_id, {subject} AS subject, {body} AS body, {link} AS link, {why} AS why
+        FROM responsibility_deadline d
+        JOIN responsibility_unit ru ON ru.id = d.unit_id
+        JOIN responsibility_position p ON p.unit_id = d.unit_id
+        JOIN jiufeng_user usr ON usr.id = p.user_id
+        WHERE {where} AND p.kind = %s AND p.starts_on <= %s AND (p.ends_on IS NULL OR p.ends_on >= %s)
+          AND ru.is_active = %s AND usr.is_active = %s
+    """
+    params = [
+        *subject_params,
+        *body_params,
+        *link_params,
+        *why_params,
+        *where_params,
+        PositionKind.LIAISON,
+        today,
+        today,
+        True,
+        True,
+    ]
+    return sql, params
+
+
+def _escalate(result: SweepResult, at: datetime.datetime) -> None:
+    """Steps 1-4 of deadlines_sweep."""
+    due_ids = _claim("d.next_escalation_at <= %s", [db_datetime(at)])
+    if not due_ids:
+        return
+    step = Unit.steplen
+    where, where_params = in_ids("d.id", due_ids)
+    # Level k notifies the responsible unit for k ≤ 1 and the ancestor k - 1 steps up
+    # for k ≥ 2: the path prefix one step shorter per level. A unit at depth D has
+    # levels 0..D; a deadline already at D gets no new row.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO responsibility_escalation (deadline_id, level, unit_id, created_at, acknowledged_by_id,
+                                                   acknowledged_at)
+            SELECT d.id, d.level + 1,
+                   (SELECT a.id FROM responsibility_unit a
+                     WHERE a.path = substr(u.path, 1, length(u.path) - %s * (CASE WHEN d.level >= 1 THEN d.level
+                                                                                   ELSE 0 END))),
+                   %s, NULL, NULL
+            FROM responsibility_deadline d JOIN responsibility_unit u ON u.id = d.unit_id
+            WHERE {where} AND d.level + 1 <= u.depth
+            ON CONFLICT (deadline_id, level) DO NOTHING
+            RETURNING id
+            """,
+            [step, db_datetime(at), *where_params],
+        )
+        result.escalation_ids = sorted(row[0] for row in cursor.fetchall())
+        next_at, next_params = _per_kind_instant(
+            "d.kind",
+            at,
+            _by_kind(settings.JIUFENG_ESCALATION_INTERVAL, settings.JIUFENG_ESCALATION_INTERVALS_BY_KIND),
+            +1,
+        )
+        depth = "(SELECT u.depth FROM responsibility_unit u WHERE u.id = d.unit_id)"
+        # A deadline that reached the top in an earlier sweep and is still open leaves
+        # the sweep (next_escalation_at NULL): it is now a case for accountability.
+        cursor.execute(
+            f"""
+            UPDATE responsibility_deadline AS d
+               SET level = CASE WHEN d.level < {depth} THEN d.level + 1 ELSE d.level END,
+                   next_escalation_at = CASE WHEN d.level < {depth} THEN {next_at} ELSE NULL END
+             WHERE {where}
+            RETURNING d.id, d.next_escalation_at IS NULL
+            """,
+            [*next_params, *where_params],
+        )
+        result.at_top_ids = sorted(deadline_id for deadline_id, at_top in cursor.fetchall() if at_top)
+    history_insert(Escalation, result.escalation_ids, at=at, history_type="+", reason=HISTORY_REASON)
+    history_insert(Deadline, due_ids, at=at, history_type="~", reason=HISTORY_REASON)
+    if result.escalation_ids:
+        sql, params = _escalation_notices(result.escalation_ids, at=at)
+        result.notifications += notify_from_sql(sql, params, at=at)
+
+
+def _warn(result: SweepResult, at: datetime.datetime) -> None:
+    """Step 5 of deadlines_sweep."""
+    leads = _by_kind(settings.JIUFENG_WARNING_LEAD, settings.JIUFENG_WARNING_LEADS_BY_KIND)
+    horizon, horizon_params = _per_kind_instant("d.kind", at, leads, +1)
+    ids = _claim(
+        f"d.warned_at IS NULL AND d.due_at > %s AND d.due_at <= %s AND d.due_at <= {horizon}",
+        [db_datetime(at), db_datetime(at + max(leads.values())), *horizon_params],
+    )
+    if not ids:
+        return
+    where, where_params = in_ids("id", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE responsibility_deadline SET warned_at = %s WHERE {where}", [db_datetime(at), *where_params]
+        )
+    result.warned_ids = sorted(ids)
+    history_insert(Deadline, ids, at=at, history_type="~", reason=HISTORY_REASON)
+    sql, params = _warning_notices(ids, at=at)
+    result.notifications += notify_from_sql(sql, params, at=at)
+
+
+def deadlines_sweep(*, at: datetime.datetime) -> SweepResult:
+    """One escalation sweep as of ``at``: what beat runs every few minutes.
+
+    Steps, in one transaction (a sweep that dies leaves nothing half-done):
+    1. claim the open deadlines whose next escalation is due (FOR UPDATE SKIP LOCKED on
+       PostgreSQL: a concurrent sweep skips them; SQLite serialises writers);
+    2. insert the next level's Escalation row for each not yet at the top, in one
+       statement, ON CONFLICT (deadline, level) DO NOTHING;
+    3. in one statement, move those deadlines up a level with their next escalation
+       one interval later, or take those already at the top out of the sweep;
+    4. record history and notify the people each new escalation reaches (inbox +
+       outbox, delivered after commit);
+    5. early warnings: claim open deadlines due within their kind's lead and not yet
+       warned, stamp warned_at, and notify the responsible liaisons.
+    A deadline met before the sweep is not open, so it is never escalated or warned.
+    """
+    result = SweepResult(at=at)
+    # Notification texts are stored, so they are written in the site's language.
+    with transaction.atomic(), override(settings.LANGUAGE_CODE):
+        _escalate(result, at)
+        _warn(result, at)
+    return result
+
+
+@transaction.atomic
+def escalation_acknowledge(*, escalation_id: int, actor: User) -> Escalation:
+    """The notified person says they have seen the escalation; the clock keeps running."""
+    escalation = Escalation.objects.select_for_update().select_related("unit").get(pk=escalation_id)
+    if not can_acknowledge_escalation(actor, escalation):
+        raise PermissionDenied
+    if escalation.acknowledged_at is not None:
+        raise ValidationError(_("This escalation has already been acknowledged."))
+    escalation.acknowledged_by = actor
+    escalation.acknowledged_at = timezone.now()
+    escalation.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    return escalation
