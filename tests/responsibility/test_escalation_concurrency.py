@@ -1,0 +1,59 @@
+"""Two sweeps at once on PostgreSQL: no step twice, none skipped, nobody notified twice."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from jiufeng.models import Notification
+from responsibility.models import Deadline, Escalation
+from responsibility.services.escalations import deadlines_sweep
+
+from .escalation_helpers import DUE, ladder_tree, open_deadline
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(*instants: datetime.datetime) -> list:
+    barrier = threading.Barrier(len(instants))
+    results, errors = [], []
+
+    def run(at):
+        try:
+            barrier.wait()
+            results.append(deadlines_sweep(at=at))
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(at,)) for at in instants]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return results
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_sweeps_at_once_escalate_each_deadline_one_step_and_notify_once(units):
+    tree = ladder_tree(units)
+    deadlines = [open_deadline(tree.grade, target=user) for user in tree.people.values()]
+    at = DUE + datetime.timedelta(days=1)
+
+    for _round in range(3):
+        results = run_together(at, at)
+        assert sum(len(r.escalation_ids) for r in results) == len(deadlines)
+        at += datetime.timedelta(days=2)
+
+    assert set(Deadline.objects.values_list("level", flat=True)) == {2}
+    for deadline in deadlines:
+        assert list(Escalation.objects.filter(deadline=deadline).order_by("level").values_list("level", flat=True)) == [
+            0,
+            1,
+            2,
+        ]
+    # One notification per escalation (each level's unit has one person to reach).
+    assert Notification.objects.count() == Escalation.objects.count() == 3 * len(deadlines)
