@@ -205,23 +205,24 @@ def _escalate(result: SweepResult, at: datetime.datetime) -> None:
         )
         result.escalation_ids = sorted(row[0] for row in cursor.fetchall())
         next_at, next_params = _per_kind_instant(
-            "d.kind",
+            "kind",
             at,
             _by_kind(settings.JIUFENG_ESCALATION_INTERVAL, settings.JIUFENG_ESCALATION_INTERVALS_BY_KIND),
             +1,
         )
-        depth = "(SELECT u.depth FROM responsibility_unit u WHERE u.id = d.unit_id)"
+        depth = "(SELECT u.depth FROM responsibility_unit u WHERE u.id = responsibility_deadline.unit_id)"
+        update_where, update_params = in_ids("id", due_ids)
         # A deadline that reached the top in an earlier sweep and is still open leaves
         # the sweep (next_escalation_at NULL): it is now a case for accountability.
         cursor.execute(
             f"""
-            UPDATE responsibility_deadline AS d
-               SET level = CASE WHEN d.level < {depth} THEN d.level + 1 ELSE d.level END,
-                   next_escalation_at = CASE WHEN d.level < {depth} THEN {next_at} ELSE NULL END
-             WHERE {where}
-            RETURNING d.id, d.next_escalation_at IS NULL
+            UPDATE responsibility_deadline
+               SET level = CASE WHEN level < {depth} THEN level + 1 ELSE level END,
+                   next_escalation_at = CASE WHEN level < {depth} THEN {next_at} ELSE NULL END
+             WHERE {update_where}
+            RETURNING id, next_escalation_at IS NULL
             """,
-            [*next_params, *where_params],
+            [*next_params, *update_params],
         )
         result.at_top_ids = sorted(deadline_id for deadline_id, at_top in cursor.fetchall() if at_top)
     history_insert(Escalation, result.escalation_ids, at=at, history_type="+", reason=HISTORY_REASON)
