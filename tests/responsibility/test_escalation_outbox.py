@@ -107,3 +107,20 @@ def test_inbox_ignores_hostile_ids_and_never_touches_others_notifications(units,
 def test_inbox_needs_login(client):
     assert client.get("/inbox/").status_code == 302
     assert client.get("/inbox/read/").status_code in (302, 405)
+
+
+def test_a_broker_outage_delays_delivery_but_loses_nothing(units, sms, monkeypatch, django_capture_on_commit_callbacks):
+    tree = ladder_tree(units)
+    open_deadline(tree.grade)
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(deliver_outbox_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = deadlines_sweep(at=DUE + datetime.timedelta(days=1))
+    assert len(result.escalation_ids) == 1
+    assert OutboxMessage.objects.filter(state=OutboxState.PENDING).count() == 2
+    # Beat's periodic drain (or the next enqueue) delivers once the broker is back.
+    deliver_outbox_task()
+    assert len(mail.outbox) == 1
