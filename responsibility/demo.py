@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from .demo_escalation import seed_escalation
 from .models import Position, PositionKind, Unit, UnitKind
 
 # One unit a line: two spaces of indent per level, the name, its kind, then
@@ -109,3 +110,5 @@ def seed(out) -> None:
         unit = Unit.objects.get(name=unit_name)
         if not Position.objects.filter(user=user, unit=unit, kind=kind, ends_on__isnull=True).exists():
             Position.objects.create(user=user, unit=unit, kind=kind, starts_on=start)
+
+    seed_escalation(out)

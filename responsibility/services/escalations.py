@@ -62,8 +62,11 @@ def _per_kind_instant(column: str, at: datetime.datetime, spans: dict[str, datet
     return f"CASE {column} {' '.join(whens)} END", params
 
 
-def _claim(where: str, params: list) -> list[int]:
+def _claim(where: str, params: list, among: list[int] | None) -> list[int]:
     """Ids of open deadlines matching ``where``, locked; rows another sweep holds are skipped."""
+    if among is not None:
+        among_where, among_params = in_ids("d.id", among)
+        where, params = f"{where} AND {among_where}", [*params, *among_params]
     lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT d.id FROM responsibility_deadline d WHERE d.met_at IS NULL AND {where}{lock}", params)
@@ -176,9 +179,9 @@ def _warning_notices(deadline_ids: list[int], *, at: datetime.datetime) -> tuple
     return sql, params
 
 
-def _escalate(result: SweepResult, at: datetime.datetime) -> None:
+def _escalate(result: SweepResult, at: datetime.datetime, among: list[int] | None) -> None:
     """Steps 1-4 of deadlines_sweep."""
-    due_ids = _claim("d.next_escalation_at <= %s", [db_datetime(at)])
+    due_ids = _claim("d.next_escalation_at <= %s", [db_datetime(at)], among)
     if not due_ids:
         return
     step = Unit.steplen
@@ -232,13 +235,14 @@ def _escalate(result: SweepResult, at: datetime.datetime) -> None:
         result.notifications += notify_from_sql(sql, params, at=at)
 
 
-def _warn(result: SweepResult, at: datetime.datetime) -> None:
+def _warn(result: SweepResult, at: datetime.datetime, among: list[int] | None) -> None:
     """Step 5 of deadlines_sweep."""
     leads = _by_kind(settings.JIUFENG_WARNING_LEAD, settings.JIUFENG_WARNING_LEADS_BY_KIND)
     horizon, horizon_params = _per_kind_instant("d.kind", at, leads, +1)
     ids = _claim(
         f"d.warned_at IS NULL AND d.due_at > %s AND d.due_at <= %s AND d.due_at <= {horizon}",
         [db_datetime(at), db_datetime(at + max(leads.values())), *horizon_params],
+        among,
     )
     if not ids:
         return
@@ -253,7 +257,7 @@ def _warn(result: SweepResult, at: datetime.datetime) -> None:
     result.notifications += notify_from_sql(sql, params, at=at)
 
 
-def deadlines_sweep(*, at: datetime.datetime) -> SweepResult:
+def deadlines_sweep(*, at: datetime.datetime, among: list[int] | None = None) -> SweepResult:
     """One escalation sweep as of ``at``: what beat runs every few minutes.
 
     Steps, in one transaction (a sweep that dies leaves nothing half-done):
@@ -268,12 +272,13 @@ def deadlines_sweep(*, at: datetime.datetime) -> SweepResult:
     5. early warnings: claim open deadlines due within their kind's lead and not yet
        warned, stamp warned_at, and notify the responsible liaisons.
     A deadline met before the sweep is not open, so it is never escalated or warned.
+    ``among`` limits the sweep to some deadlines (the demo replays its own history).
     """
     result = SweepResult(at=at)
     # Notification texts are stored, so they are written in the site's language.
     with transaction.atomic(), override(settings.LANGUAGE_CODE):
-        _escalate(result, at)
-        _warn(result, at)
+        _escalate(result, at, among)
+        _warn(result, at, among)
     return result
 
 
