@@ -28,12 +28,22 @@ class EscalationQuerySet(models.QuerySet):
 
 class Escalation(models.Model):
     deadline = models.ForeignKey(
-        Deadline, verbose_name=_("deadline"), on_delete=models.CASCADE, related_name="escalations"
+        Deadline,
+        verbose_name=_("deadline"),
+        on_delete=models.CASCADE,
+        related_name="escalations",
+        # escalation_one_per_level (deadline, level) serves lookups by deadline.
+        db_index=False,
     )
     level = models.SmallIntegerField(_("level"))
     # The unit whose liaison (level 0) or principal (level ≥ 1) is notified.
     unit = models.ForeignKey(
-        Unit, verbose_name=_("notified unit"), on_delete=models.PROTECT, related_name="escalations_received"
+        Unit,
+        verbose_name=_("notified unit"),
+        on_delete=models.PROTECT,
+        related_name="escalations_received",
+        # escalation_unit_recent (unit, -created_at) serves lookups by unit.
+        db_index=False,
     )
     created_at = models.DateTimeField(_("escalated at"))
     acknowledged_by = models.ForeignKey(
