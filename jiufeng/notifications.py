@@ -67,12 +67,9 @@ def notify(*, users, subject: str, body: str, link: str, why: str) -> list[Notif
     rows = [
         Notification(recipient=user, subject=subject, body=body, link=link, why=why, created_at=now) for user in users
     ]
+    # PostgreSQL and SQLite both return the new ids from a bulk insert.
     created = bulk_create_with_history(rows, Notification, default_change_reason=HISTORY_REASON)
-    if connection.features.can_return_rows_from_bulk_insert:
-        ids = [n.pk for n in created]
-    else:  # pragma: no cover - every backend we run returns ids
-        ids = list(Notification.objects.filter(created_at=now).values_list("pk", flat=True))
-    _outbox_add(ids)
+    _outbox_add([n.pk for n in created])
     return created
 
 

@@ -248,6 +248,9 @@ JIUFENG_ESCALATION_INTERVAL = datetime.timedelta(days=env_int("JIUFENG_ESCALATIO
 JIUFENG_ESCALATION_INTERVALS_BY_KIND: dict[str, datetime.timedelta] = {}
 JIUFENG_WARNING_LEAD = datetime.timedelta(days=env_int("JIUFENG_WARNING_DAYS", 3))
 JIUFENG_WARNING_LEADS_BY_KIND: dict[str, datetime.timedelta] = {}
+# Deadline kinds counted in working days (holiday calendar, 调休 included); the others
+# in calendar days, the default of the Regulations on Petition Work.
+JIUFENG_WORKING_DAY_KINDS = set(env_list("JIUFENG_WORKING_DAY_KINDS", []))
 # Channels that get a copy of every in-app notification, when the user has an address.
 JIUFENG_NOTIFICATION_CHANNELS = env_list("JIUFENG_NOTIFICATION_CHANNELS", ["email", "sms"])
 if not set(JIUFENG_NOTIFICATION_CHANNELS) <= {"email", "sms"}:

@@ -1,9 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Deadline, Escalation, LeaderAssignment, Position, Unit
+from .models import CalendarDay, CalendarYear, Deadline, Escalation, LeaderAssignment, Position, Unit
+from .services.calendar import calendar_warning
 
 
 @admin.register(Unit)
@@ -31,10 +32,19 @@ class LeaderAssignmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("leader", "units")
 
 
+class CalendarWarningMixin:
+    """Tell administrators on these lists when the holiday calendar runs out."""
+
+    def changelist_view(self, request, extra_context=None):
+        if warning := calendar_warning():
+            messages.warning(request, warning)
+        return super().changelist_view(request, extra_context)
+
+
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
-    list_display = ("kind", "unit", "due_at", "met_at", "level", "next_escalation_at")
-    list_filter = ("kind", "level")
+class DeadlineAdmin(CalendarWarningMixin, SimpleHistoryAdmin):
+    list_display = ("kind", "unit", "due_at", "met_at", "level", "next_escalation_at", "warned_at", "provisional")
+    list_filter = ("kind", "level", "provisional")
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
     readonly_fields = ("opened_at",)
@@ -46,3 +56,15 @@ class EscalationAdmin(SimpleHistoryAdmin):
     list_filter = ("level",)
     list_select_related = ("deadline__unit", "unit", "acknowledged_by")
     raw_id_fields = ("deadline", "unit", "acknowledged_by")
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(CalendarWarningMixin, SimpleHistoryAdmin):
+    list_display = ("year", "source", "loaded_at")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(CalendarWarningMixin, SimpleHistoryAdmin):
+    list_display = ("day", "working", "name")
+    list_filter = ("working",)
+    date_hierarchy = "day"

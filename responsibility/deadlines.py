@@ -13,15 +13,21 @@ from django.utils import timezone
 from .models import Deadline, DeadlineKind, Unit
 
 
-def deadline_open(*, target: models.Model, kind: DeadlineKind, unit: Unit, due_at: datetime.datetime) -> Deadline:
-    """Open the deadline of ``kind`` for ``target``; if one is already open, return it unchanged."""
+def deadline_open(
+    *, target: models.Model, kind: DeadlineKind, unit: Unit, due_at: datetime.datetime, provisional: bool = False
+) -> Deadline:
+    """Open the deadline of ``kind`` for ``target``; if one is already open, return it unchanged.
+
+    ``provisional``: the due time was counted past the holiday calendar's last known year
+    (see deadline_due_at).
+    """
     content_type = ContentType.objects.get_for_model(target)
     deadline, _created = Deadline.objects.get_or_create(
         content_type=content_type,
         object_id=target.pk,
         kind=kind,
         met_at=None,
-        defaults={"unit": unit, "due_at": due_at, "next_escalation_at": due_at},
+        defaults={"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional},
     )
     return deadline
 
@@ -37,3 +43,20 @@ def deadline_meet(*, target: models.Model, kind: DeadlineKind, at: datetime.date
         deadline.save(update_fields=["met_at", "next_escalation_at"])
         met += 1
     return met
+
+
+def deadline_due_at(*, kind: DeadlineKind, start: datetime.datetime, days: int) -> tuple[datetime.datetime, bool]:
+    """When a deadline of ``kind`` given ``days`` from ``start`` falls due, and whether provisionally.
+
+    Calendar days unless the kind is in settings.JIUFENG_WORKING_DAY_KINDS; working days
+    follow the holiday calendar, at the same time of day as ``start``.
+    """
+    from django.conf import settings
+
+    from .services.calendar import working_days_after
+
+    if kind not in settings.JIUFENG_WORKING_DAY_KINDS:
+        return start + datetime.timedelta(days=days), False
+    local = timezone.localtime(start)
+    day, provisional = working_days_after(start=local.date(), days=days)
+    return local.replace(year=day.year, month=day.month, day=day.day), provisional

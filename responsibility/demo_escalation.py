@@ -9,7 +9,8 @@ import datetime
 from django.utils import timezone
 
 from .deadlines import deadline_open
-from .models import DeadlineKind, Unit
+from .models import CalendarYear, DeadlineKind, Unit
+from .services.calendar import CalendarUnavailable, calendar_load_year
 from .services.escalations import deadlines_sweep
 
 # (unit name, kind, due in days from the start of today: negative is overdue)
@@ -22,7 +23,19 @@ DEMO_DEADLINES = [
 ]
 
 
+def _seed_calendar(out) -> None:
+    year = timezone.localdate().year
+    for wanted in (year, year + 1):
+        if CalendarYear.objects.filter(year=wanted).exists():
+            continue
+        try:
+            out.write(f"holiday calendar {wanted}: {calendar_load_year(year=wanted)} days")
+        except CalendarUnavailable:
+            out.write(f"holiday calendar {wanted}: not announced yet, weekends only")
+
+
 def seed_escalation(out) -> None:
+    _seed_calendar(out)
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     units = {u.name: u for u in Unit.objects.filter(name__in=[name for name, _kind, _days in DEMO_DEADLINES])}
     deadlines = [
