@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -73,48 +74,49 @@ def _claim(where: str, params: list, among: list[int] | None) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _texts(*, at: datetime.datetime) -> dict[str, tuple[str, list]]:
-    """SQL for the placeholders of a notification about deadline ``d`` of unit ``ru``."""
-    return {
-        "what": sql_choice_display("d.kind", DeadlineKind.choices),
-        "unit": ("ru.name", []),
-        "due": sql_local_datetime("d.due_at", at=at),
-        "notified": ("nu.name", []),
-        "level": ("e.level", []),
-    }
+def _item_line(*, at: datetime.datetime) -> tuple[str, list]:
+    """One line of a digest about deadline ``d`` of unit ``ru`` (escalation ``e`` if any)."""
+    return sql_format(
+        _("%(what)s, %(unit)s, due %(due)s"),
+        {
+            "what": sql_choice_display("d.kind", DeadlineKind.choices),
+            "unit": ("ru.name", []),
+            "due": sql_local_datetime("d.due_at", at=at),
+        },
+    )
+
+
+def _digest(rows_sql: str, rows_params: list, *, subject, why, link) -> tuple[str, list]:
+    """SELECT (recipient_id, subject, body, link, why): one digest per recipient and group.
+
+    ``rows_sql`` yields (user_id, grp, unit_id, unit_name, line, due_at) with one row per
+    person and item; ``subject``, ``why`` and ``link`` are (SQL, params) over the
+    aggregated row ``r`` (``COUNT(*)`` is the number of items).
+    """
+    separator = "\n"
+    if connection.vendor == "postgresql":
+        body = "string_agg(r.line, %s ORDER BY r.due_at, r.line)"
+    else:
+        body = "group_concat(r.line, %s)"
+    sql = f"""
+        SELECT r.user_id AS recipient_id, {subject[0]} AS subject, {body} AS body, {link[0]} AS link,
+               {why[0]} AS why
+        FROM ({rows_sql}) r
+        GROUP BY r.user_id, r.grp, r.unit_id, r.unit_name
+    """
+    return sql, [*subject[1], separator, *link[1], *why[1], *rows_params]
 
 
 def _escalation_notices(escalation_ids: list[int], *, at: datetime.datetime) -> tuple[str, list]:
-    """SELECT (recipient_id, subject, body, link, why) for each person an escalation reaches.
-
-    Level 0 reaches the notified unit's liaison officers, other levels its principals,
-    as held on the sweep's day in an active unit.
-    """
-    expressions = _texts(at=at)
-    pieces = {
-        "subject_low": sql_format(_("Reminder: overdue %(what)s, %(unit)s"), expressions),
-        "subject_high": sql_format(_("Supervision order: overdue %(what)s, %(unit)s"), expressions),
-        "body": sql_format(
-            _("%(what)s at %(unit)s was due on %(due)s and is still open (escalation level %(level)s)."),
-            expressions,
-        ),
-        "why_0": sql_format(_("You are the liaison officer of %(notified)s, the unit responsible."), expressions),
-        "why_1": sql_format(_("You are the principal of %(notified)s, the unit responsible."), expressions),
-        "why_n": sql_format(
-            _("You are the principal of %(notified)s, above %(unit)s, the unit responsible."),
-            expressions,
-        ),
-    }
-    link, link_params = sql_url("responsibility:escalation-detail", "e.id")
+    """One digest per person reached and notified unit: level 0 reaches the unit's liaison
+    officers (催办), level 1 its principals, higher levels the principals above (督办), as
+    held on the sweep's day in an active unit."""
+    line, line_params = _item_line(at=at)
     where, where_params = in_ids("e.id", escalation_ids)
     today = db_date(timezone.localdate(at))
-    sql = f"""
-        SELECT DISTINCT p.user_id AS recipient_id,
-            CASE WHEN e.level >= 2 THEN {pieces["subject_high"][0]} ELSE {pieces["subject_low"][0]} END AS subject,
-            {pieces["body"][0]} AS body,
-            {link} AS link,
-            CASE WHEN e.level = 0 THEN {pieces["why_0"][0]} WHEN e.level = 1 THEN {pieces["why_1"][0]}
-                 ELSE {pieces["why_n"][0]} END AS why
+    rows = f"""
+        SELECT DISTINCT p.user_id, CASE WHEN e.level >= 2 THEN 2 ELSE e.level END AS grp, e.unit_id,
+               nu.name AS unit_name, e.id AS escalation_id, {line} AS line, d.due_at
         FROM responsibility_escalation e
         JOIN responsibility_deadline d ON d.id = e.deadline_id
         JOIN responsibility_unit ru ON ru.id = d.unit_id
@@ -126,37 +128,32 @@ def _escalation_notices(escalation_ids: list[int], *, at: datetime.datetime) -> 
           AND p.starts_on <= %s AND (p.ends_on IS NULL OR p.ends_on >= %s)
           AND nu.is_active = %s AND usr.is_active = %s
     """
-    params = [
-        *pieces["subject_high"][1],
-        *pieces["subject_low"][1],
-        *pieces["body"][1],
-        *link_params,
-        *pieces["why_0"][1],
-        *pieces["why_1"][1],
-        *pieces["why_n"][1],
-        *where_params,
-        PositionKind.LIAISON,
-        PositionKind.PRINCIPAL,
-        today,
-        today,
-        True,
-        True,
+    rows_params = [*line_params, *where_params, PositionKind.LIAISON, PositionKind.PRINCIPAL, today, today, True, True]
+    count = {"count": ("COUNT(*)", []), "notified": ("r.unit_name", [])}
+    low = sql_format(_("Reminder: overdue deadlines (%(count)s) need your action"), count)
+    high = sql_format(_("Supervision order: overdue deadlines (%(count)s) below your unit"), count)
+    why = [
+        sql_format(_("You are the liaison officer of %(notified)s, the unit responsible."), count),
+        sql_format(_("You are the principal of %(notified)s, the unit responsible."), count),
+        sql_format(_("You are the principal of %(notified)s, above the units responsible."), count),
     ]
-    return sql, params
+    subject = (f"CASE WHEN r.grp = 2 THEN {high[0]} ELSE {low[0]} END", [*high[1], *low[1]])
+    why_sql = (
+        f"CASE r.grp WHEN 0 THEN {why[0][0]} WHEN 1 THEN {why[1][0]} ELSE {why[2][0]} END",
+        [*why[0][1], *why[1][1], *why[2][1]],
+    )
+    link = ("%s", [reverse("responsibility:escalation-list")])
+    return _digest(rows, rows_params, subject=subject, why=why_sql, link=link)
 
 
 def _warning_notices(deadline_ids: list[int], *, at: datetime.datetime) -> tuple[str, list]:
-    """SELECT (recipient_id, subject, body, link, why) for the liaisons of each warned deadline."""
-    expressions = _texts(at=at)
-    expressions["notified"] = ("ru.name", [])
-    subject, subject_params = sql_format(_("Early warning: %(what)s, %(unit)s, due %(due)s"), expressions)
-    body, body_params = sql_format(_("%(what)s at %(unit)s is due on %(due)s."), expressions)
-    why, why_params = sql_format(_("You are the liaison officer of %(notified)s, the unit responsible."), expressions)
-    link, link_params = sql_url("responsibility:unit-overdue", "d.unit_id")
+    """One digest per liaison officer of each responsible unit with deadlines due soon."""
+    line, line_params = _item_line(at=at)
     where, where_params = in_ids("d.id", deadline_ids)
     today = db_date(timezone.localdate(at))
-    sql = f"""
-        SELECT DISTINCT p.user_id AS recipient_id, {subject} AS subject, {body} AS body, {link} AS link, {why} AS why
+    rows = f"""
+        SELECT DISTINCT p.user_id, 0 AS grp, d.unit_id, ru.name AS unit_name, d.id AS deadline_id,
+               {line} AS line, d.due_at
         FROM responsibility_deadline d
         JOIN responsibility_unit ru ON ru.id = d.unit_id
         JOIN responsibility_position p ON p.unit_id = d.unit_id
@@ -164,19 +161,12 @@ def _warning_notices(deadline_ids: list[int], *, at: datetime.datetime) -> tuple
         WHERE {where} AND p.kind = %s AND p.starts_on <= %s AND (p.ends_on IS NULL OR p.ends_on >= %s)
           AND ru.is_active = %s AND usr.is_active = %s
     """
-    params = [
-        *subject_params,
-        *body_params,
-        *link_params,
-        *why_params,
-        *where_params,
-        PositionKind.LIAISON,
-        today,
-        today,
-        True,
-        True,
-    ]
-    return sql, params
+    rows_params = [*line_params, *where_params, PositionKind.LIAISON, today, today, True, True]
+    count = {"count": ("COUNT(*)", []), "notified": ("r.unit_name", [])}
+    subject = sql_format(_("Early warning: deadlines due soon (%(count)s)"), count)
+    why = sql_format(_("You are the liaison officer of %(notified)s, the unit responsible."), count)
+    link = sql_url("responsibility:unit-detail", "r.unit_id")
+    return _digest(rows, rows_params, subject=subject, why=why, link=link)
 
 
 def _escalate(result: SweepResult, at: datetime.datetime, among: list[int] | None) -> None:

@@ -66,16 +66,21 @@ def test_the_ladder_climbs_one_level_per_interval_to_the_root_and_reaches_the_ri
     assert deadline.history.filter(history_change_reason="sweep_deadlines").count() == 7
 
 
-def test_notifications_say_why_and_link_to_the_escalation(tree, client):
+def test_each_person_gets_one_digest_per_sweep_saying_why_and_linking_to_their_escalations(tree):
     open_deadline(tree.grade)
+    open_deadline(tree.grade, kind=DeadlineKind.VISIT, due_at=DUE + DAY / 2)
+    open_deadline(tree.school)
     sweep(DUE + DAY)
     notification = Notification.objects.get(recipient=tree.people[("grade", L)])
-    escalation = Escalation.objects.get()
-    assert notification.link == f"/org/escalations/{escalation.pk}/"
+    assert notification.link == "/org/escalations/"
     assert tree.grade.name in notification.why
-    assert tree.grade.name in notification.subject
-    assert "2027-01-10 17:00" in notification.body
-    assert set(OutboxMessage.objects.values_list("channel", "address")) == {
+    assert "(2)" in notification.subject
+    lines = notification.body.splitlines()
+    assert len(lines) == 2
+    assert "2027-01-10 17:00" in lines[0]
+    assert all(tree.grade.name in line for line in lines)
+    assert Notification.objects.filter(recipient=tree.people[("school", L)]).count() == 1
+    assert set(OutboxMessage.objects.filter(notification=notification).values_list("channel", "address")) == {
         ("email", "grade-liaison@example.org"),
         ("sms", tree.people[("grade", L)].phone),
     }
