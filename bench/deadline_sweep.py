@@ -15,7 +15,7 @@ Steps:
    process's peak RSS.
 
     DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiufeng_escbench \\
-      .venv/bin/python bench/deadline_sweep.py --rows 1000000
+      REDIS_URL=redis://127.0.0.1:6379/6 .venv/bin/python bench/deadline_sweep.py --rows 1000000
 """
 
 import argparse
