@@ -6,11 +6,13 @@ do not check permissions: the caller has checked scope.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
 from .models import Deadline, DeadlineKind, Unit
+from .services.calendar import working_days_after
 
 
 def deadline_open(
@@ -51,10 +53,6 @@ def deadline_due_at(*, kind: DeadlineKind, start: datetime.datetime, days: int) 
     Calendar days unless the kind is in settings.JIUFENG_WORKING_DAY_KINDS; working days
     follow the holiday calendar, at the same time of day as ``start``.
     """
-    from django.conf import settings
-
-    from .services.calendar import working_days_after
-
     if kind not in settings.JIUFENG_WORKING_DAY_KINDS:
         return start + datetime.timedelta(days=days), False
     local = timezone.localtime(start)
