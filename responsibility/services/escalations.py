@@ -50,17 +50,15 @@ class SweepResult:
     notifications: int = 0
 
 
-def _by_kind(default: datetime.timedelta, overrides: dict) -> dict[str, datetime.timedelta]:
-    return {kind: overrides.get(kind, default) for kind in DeadlineKind.values}
-
-
-def _per_kind_instant(column: str, at: datetime.datetime, spans: dict[str, datetime.timedelta], sign: int):
-    """CASE column WHEN kind THEN at ± span ...: the per-kind instant, computed in Python."""
+def _per_kind_instant(
+    column: str, at: datetime.datetime, default: datetime.timedelta, overrides: dict[str, datetime.timedelta]
+) -> tuple[str, list]:
+    """SQL for ``at`` plus the span of each row's kind (the overrides, else the default)."""
     whens, params = [], []
-    for kind, span in spans.items():
+    for kind, span in overrides.items():
         whens.append("WHEN %s THEN %s")
-        params += [kind, db_datetime(at + sign * span)]
-    return f"CASE {column} {' '.join(whens)} END", params
+        params += [kind, db_datetime(at + span)]
+    return f"CASE {column} {' '.join(whens)} ELSE %s END" if whens else "%s", [*params, db_datetime(at + default)]
 
 
 def _claim(where: str, params: list, among: list[int] | None) -> list[int]:
@@ -75,7 +73,7 @@ def _claim(where: str, params: list, among: list[int] | None) -> list[int]:
 
 
 def _item_line(*, at: datetime.datetime) -> tuple[str, list]:
-    """One line of a digest about deadline ``d`` of unit ``ru`` (escalation ``e`` if any)."""
+    """One line of a digest about deadline ``d`` of unit ``ru``."""
     return sql_format(
         _("%(what)s, %(unit)s, due %(due)s"),
         {
@@ -198,10 +196,7 @@ def _escalate(result: SweepResult, at: datetime.datetime, among: list[int] | Non
         )
         result.escalation_ids = sorted(row[0] for row in cursor.fetchall())
         next_at, next_params = _per_kind_instant(
-            "kind",
-            at,
-            _by_kind(settings.JIUFENG_ESCALATION_INTERVAL, settings.JIUFENG_ESCALATION_INTERVALS_BY_KIND),
-            +1,
+            "kind", at, settings.JIUFENG_ESCALATION_INTERVAL, settings.JIUFENG_ESCALATION_INTERVALS_BY_KIND
         )
         depth = "(SELECT u.depth FROM responsibility_unit u WHERE u.id = responsibility_deadline.unit_id)"
         update_where, update_params = in_ids("id", due_ids)
@@ -227,11 +222,13 @@ def _escalate(result: SweepResult, at: datetime.datetime, among: list[int] | Non
 
 def _warn(result: SweepResult, at: datetime.datetime, among: list[int] | None) -> None:
     """Step 5 of deadlines_sweep."""
-    leads = _by_kind(settings.JIUFENG_WARNING_LEAD, settings.JIUFENG_WARNING_LEADS_BY_KIND)
-    horizon, horizon_params = _per_kind_instant("d.kind", at, leads, +1)
+    default, overrides = settings.JIUFENG_WARNING_LEAD, settings.JIUFENG_WARNING_LEADS_BY_KIND
+    horizon, horizon_params = _per_kind_instant("d.kind", at, default, overrides)
+    # The longest lead bounds the range scan on deadline_unwarned_due.
+    longest = max([default, *overrides.values()])
     ids = _claim(
         f"d.warned_at IS NULL AND d.due_at > %s AND d.due_at <= %s AND d.due_at <= {horizon}",
-        [db_datetime(at), db_datetime(at + max(leads.values())), *horizon_params],
+        [db_datetime(at), db_datetime(at + longest), *horizon_params],
         among,
     )
     if not ids:
@@ -279,7 +276,7 @@ def deadlines_sweep(*, at: datetime.datetime, among: list[int] | None = None) ->
 @transaction.atomic
 def escalation_acknowledge(*, escalation_id: int, actor: User) -> Escalation:
     """The notified person says they have seen the escalation; the clock keeps running."""
-    escalation = Escalation.objects.select_for_update().select_related("unit").get(pk=escalation_id)
+    escalation = Escalation.objects.select_for_update(of=("self",)).select_related("unit").get(pk=escalation_id)
     if not can_acknowledge_escalation(actor, escalation):
         raise PermissionDenied
     if escalation.acknowledged_at is not None:
