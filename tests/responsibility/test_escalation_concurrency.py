@@ -1,12 +1,14 @@
-"""Two sweeps at once on PostgreSQL: no step twice, none skipped, nobody notified twice."""
+"""Two sweeps (or deliveries) at once on PostgreSQL: no step twice, none skipped, nothing sent twice."""
 
 import datetime
 import threading
 
 import pytest
+from django.core import mail
 from django.db import connection, connections
 
-from jiufeng.models import Notification
+from jiufeng.models import Notification, OutboxMessage, OutboxState
+from jiufeng.notifications import notify, outbox_deliver
 from responsibility.models import Deadline, Escalation
 from responsibility.services.escalations import deadlines_sweep
 
@@ -58,3 +60,30 @@ def test_two_sweeps_at_once_escalate_each_deadline_one_step_and_notify_once(unit
     # Each escalation is told once: one line in one digest (each level has one person to reach).
     lines = sum(len(body.splitlines()) for body in Notification.objects.values_list("body", flat=True))
     assert lines == Escalation.objects.count() == 3 * len(deadlines)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_deliveries_at_once_send_each_message_once(units, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.JIUFENG_NOTIFICATION_CHANNELS = ["email"]
+    mail.outbox = []
+    tree = ladder_tree(units)
+    for number in range(30):
+        notify(users=list(tree.people.values()), subject=f"s{number}", body="b", link="", why="w")
+    barrier = threading.Barrier(2)
+
+    def deliver():
+        try:
+            barrier.wait()
+            outbox_deliver(batch=7)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sent = [(m.to[0], m.subject) for m in mail.outbox]
+    assert len(sent) == len(set(sent)) == 30 * len(tree.people)
+    assert not OutboxMessage.objects.exclude(state=OutboxState.SENT).exists()
