@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import User
+from .models import Notification, OutboxMessage, User
 
 
 @admin.register(User)
@@ -14,3 +14,19 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     )
     list_display = ("username", "display_name", "phone", "is_staff", "is_active")
     search_fields = ("username", "display_name", "phone", "email")
+
+
+@admin.register(Notification)
+class NotificationAdmin(SimpleHistoryAdmin):
+    list_display = ("recipient", "subject", "created_at", "read_at")
+    list_select_related = ("recipient",)
+    raw_id_fields = ("recipient",)
+    search_fields = ("subject", "recipient__username")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(SimpleHistoryAdmin):
+    list_display = ("notification", "channel", "address", "state", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("channel", "state")
+    list_select_related = ("notification",)
+    raw_id_fields = ("notification",)

@@ -25,6 +25,9 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
     beat_schedule={
         "heartbeat": {"task": "jiufeng.tasks.record_heartbeat_task", "schedule": 60.0},
+        "sweep-deadlines": {"task": "responsibility.tasks.sweep_deadlines_task", "schedule": 300.0},
+        # Delivery is enqueued on commit; this drains what a broker outage held back.
+        "deliver-outbox": {"task": "jiufeng.tasks.deliver_outbox_task", "schedule": 60.0},
     },
 )
 app.autodiscover_tasks()

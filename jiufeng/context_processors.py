@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .navigation import nav_items_for
+from .notifications_selectors import unread_count
 from .roles import user_roles
 
 
@@ -10,4 +12,6 @@ def navigation(request) -> dict:
         "nav_items": nav_items_for(user),
         "user_roles": user_roles(user),
         "hotline": settings.JIUFENG_HOTLINE,
+        # Lazy: one COUNT on the partial index, only where the template shows it.
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
     }

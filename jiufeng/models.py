@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -26,3 +28,78 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_username()
+
+
+class Notification(models.Model):
+    """One message in a user's in-app inbox; email and SMS copies go through the outbox."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    # Shown to the recipient: why this reached them (their position, the unit, the level).
+    why = models.CharField(_("why you were notified"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The unread count in the navigation, on every page.
+            models.Index(fields=["recipient"], name="notification_unread", condition=Q(read_at__isnull=True)),
+            # The inbox page, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class OutboxChannel(models.TextChoices):
+    INAPP = "inapp", _("In-app")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """A copy of a notification to send on one channel.
+
+    Written in the same transaction as the notification, so a broker outage delays it
+    but cannot lose it; jiufeng.tasks.deliver_outbox_task drains pending rows.
+    """
+
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="outbox"
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=OutboxChannel.choices)
+    address = models.CharField(_("address"), max_length=254)
+    state = models.CharField(_("state"), max_length=8, choices=OutboxState.choices, default=OutboxState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When a delivery may next be tried; a claim pushes it forward as a lease.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # deliver_outbox_task: pending rows whose attempt is due; sent rows cost nothing.
+            models.Index(fields=["next_attempt_at"], name="outbox_pending_due", condition=Q(state="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.address}"

@@ -32,6 +32,7 @@ NAV_ITEMS = [
     NavItem(_("Visits and inspections"), "responsibility:visit-list", permission="responsibility.view_unit"),
     NavItem(_("Rectification items"), "responsibility:rectification-item-list", permission="responsibility.view_unit"),
     NavItem(_("Pledges"), "responsibility:pledge-list", permission="responsibility.view_unit"),
+    NavItem(_("My escalations"), "responsibility:escalation-list", permission="responsibility.view_unit"),
     NavItem(_("API documentation"), "api-docs", permission="jiufeng.handle_cases"),
     NavItem(_("Administration"), "admin:index", staff_only=True),
 ]

@@ -5,6 +5,7 @@ Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=fal
 see .env.example for every variable.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -243,3 +244,24 @@ LOGGING = {
 # --- The office ------------------------------------------------------------------------
 # Shown to petitioners wherever the web form cannot help them.
 JIUFENG_HOTLINE = env_str("JIUFENG_HOTLINE", "12345")
+
+# --- Deadlines, escalation and notifications --------------------------------------------
+# Time between escalation steps (催办 → principal → 督办 up the tree), and the early warning
+# (预警) lead before a deadline falls due. Each may be overridden per deadline kind
+# (responsibility.models.DeadlineKind values as keys).
+JIUFENG_ESCALATION_INTERVAL = datetime.timedelta(days=env_int("JIUFENG_ESCALATION_INTERVAL_DAYS", 2))
+JIUFENG_ESCALATION_INTERVALS_BY_KIND: dict[str, datetime.timedelta] = {}
+JIUFENG_WARNING_LEAD = datetime.timedelta(days=env_int("JIUFENG_WARNING_DAYS", 3))
+JIUFENG_WARNING_LEADS_BY_KIND: dict[str, datetime.timedelta] = {}
+# Deadline kinds counted in working days (holiday calendar, 调休 included); the others
+# in calendar days, the default of the Regulations on Petition Work.
+JIUFENG_WORKING_DAY_KINDS = set(env_list("JIUFENG_WORKING_DAY_KINDS", []))
+# Channels that get a copy of every in-app notification, when the user has an address.
+JIUFENG_NOTIFICATION_CHANNELS = env_list("JIUFENG_NOTIFICATION_CHANNELS", ["email", "sms"])
+if not set(JIUFENG_NOTIFICATION_CHANNELS) <= {"email", "sms"}:
+    raise ImproperlyConfigured("JIUFENG_NOTIFICATION_CHANNELS may name only email and sms.")
+JIUFENG_SMS_BACKEND = env_str("JIUFENG_SMS_BACKEND", "jiufeng.sms.ConsoleSmsBackend")
+JIUFENG_OUTBOX_MAX_ATTEMPTS = env_int("JIUFENG_OUTBOX_MAX_ATTEMPTS", 5)
+JIUFENG_OUTBOX_LEASE_SECONDS = env_int("JIUFENG_OUTBOX_LEASE_SECONDS", 300)
+# Links in emails and SMS point here.
+JIUFENG_SITE_URL = env_str("JIUFENG_SITE_URL", "http://127.0.0.1:8000")

@@ -14,3 +14,14 @@ def record_heartbeat_task() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_CACHE_KEY, now, timeout=None)
     return now
+
+
+@shared_task
+def deliver_outbox_task() -> dict[str, int]:
+    """Send pending notification copies; enqueued on commit and every minute by beat.
+
+    Idempotent: rows are claimed before sending, so a second run finds nothing to do.
+    """
+    from .notifications import outbox_deliver
+
+    return outbox_deliver()

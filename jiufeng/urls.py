@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from . import views
 from .health import healthz
 
 # Language follows the switcher (a cookie), not the URL, so
@@ -15,6 +16,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_mark_read, name="inbox-read"),
     path("api/v1/", include("jiufeng.api_urls")),
     path("org/", include("responsibility.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -6,9 +6,12 @@ from treebeard.forms import movenodeform_factory
 from .models import (
     AccountabilityDocument,
     AccountabilityRecord,
+    CalendarDay,
+    CalendarYear,
     Campaign,
     CampaignTask,
     Deadline,
+    Escalation,
     LeaderAssignment,
     OrgImport,
     Pledge,
@@ -22,6 +25,7 @@ from .models import (
     UnitMove,
     Visit,
 )
+from .services.calendar import calendar_warning
 
 
 @admin.register(Unit)
@@ -49,10 +53,19 @@ class LeaderAssignmentAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ("leader", "units")
 
 
+class CalendarWarningMixin:
+    """Tell administrators on these lists when the holiday calendar runs out."""
+
+    def changelist_view(self, request, extra_context=None):
+        if warning := calendar_warning():
+            messages.warning(request, warning)
+        return super().changelist_view(request, extra_context)
+
+
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
-    list_display = ("kind", "unit", "due_at", "met_at", "level", "next_escalation_at")
-    list_filter = ("kind", "level")
+class DeadlineAdmin(CalendarWarningMixin, SimpleHistoryAdmin):
+    list_display = ("kind", "unit", "due_at", "met_at", "level", "next_escalation_at", "warned_at", "provisional")
+    list_filter = ("kind", "level", "provisional")
     list_select_related = ("unit",)
     raw_id_fields = ("unit",)
     readonly_fields = ("opened_at",)
@@ -198,3 +211,23 @@ class CampaignTaskAdmin(SimpleHistoryAdmin):
     list_filter = ("status",)
     list_select_related = ("campaign", "unit")
     raw_id_fields = ("campaign", "unit", "done_by")
+
+
+@admin.register(Escalation)
+class EscalationAdmin(SimpleHistoryAdmin):
+    list_display = ("deadline", "level", "unit", "created_at", "acknowledged_by", "acknowledged_at")
+    list_filter = ("level",)
+    list_select_related = ("deadline__unit", "unit", "acknowledged_by")
+    raw_id_fields = ("deadline", "unit", "acknowledged_by")
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(CalendarWarningMixin, SimpleHistoryAdmin):
+    list_display = ("year", "source", "loaded_at")
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(CalendarWarningMixin, SimpleHistoryAdmin):
+    list_display = ("day", "working", "name")
+    list_filter = ("working",)
+    date_hierarchy = "day"

@@ -6,22 +6,30 @@ do not check permissions: the caller has checked scope.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
 from .models import Deadline, DeadlineKind, Unit
+from .services.calendar import working_days_after
 
 
-def deadline_open(*, target: models.Model, kind: DeadlineKind, unit: Unit, due_at: datetime.datetime) -> Deadline:
-    """Open the deadline of ``kind`` for ``target``; if one is already open, return it unchanged."""
+def deadline_open(
+    *, target: models.Model, kind: DeadlineKind, unit: Unit, due_at: datetime.datetime, provisional: bool = False
+) -> Deadline:
+    """Open the deadline of ``kind`` for ``target``; if one is already open, return it unchanged.
+
+    ``provisional``: the due time was counted past the holiday calendar's last known year
+    (see deadline_due_at).
+    """
     content_type = ContentType.objects.get_for_model(target)
     deadline, _created = Deadline.objects.get_or_create(
         content_type=content_type,
         object_id=target.pk,
         kind=kind,
         met_at=None,
-        defaults={"unit": unit, "due_at": due_at, "next_escalation_at": due_at},
+        defaults={"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional},
     )
     return deadline
 
@@ -54,3 +62,16 @@ def deadline_move(*, target: models.Model, kind: DeadlineKind, due_at: datetime.
         deadline.save(update_fields=["due_at", "next_escalation_at", "level"])
         moved += 1
     return moved
+
+
+def deadline_due_at(*, kind: DeadlineKind, start: datetime.datetime, days: int) -> tuple[datetime.datetime, bool]:
+    """When a deadline of ``kind`` given ``days`` from ``start`` falls due, and whether provisionally.
+
+    Calendar days unless the kind is in settings.JIUFENG_WORKING_DAY_KINDS; working days
+    follow the holiday calendar, at the same time of day as ``start``.
+    """
+    if kind not in settings.JIUFENG_WORKING_DAY_KINDS:
+        return start + datetime.timedelta(days=days), False
+    local = timezone.localtime(start)
+    day, provisional = working_days_after(start=local.date(), days=days)
+    return local.replace(year=day.year, month=day.month, day=day.day), provisional

@@ -5,6 +5,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from .demo_accountability import seed_accountability, seed_campaigns
+from .demo_escalation import seed_escalation
 from .demo_imports import seed_imports
 from .demo_pledges import seed_pledges
 from .demo_visits import seed_visits
@@ -117,8 +119,7 @@ def seed(out) -> None:
 
     # After the positions above, so pledges are signed by the units' own principals.
     seed_pledges(out)
-
-    from .demo_accountability import seed_accountability, seed_campaigns
-
     seed_accountability(out)
     seed_campaigns(out)
+
+    seed_escalation(out)

@@ -144,3 +144,15 @@ def can_decide_accountability(user, record) -> bool:
 def can_run_campaign(user, lead_unit: Unit) -> bool:
     """Create, start and close a campaign led by this unit."""
     return can_lead_in(user, lead_unit)
+
+
+def can_acknowledge_escalation(user, escalation) -> bool:
+    """Among the people the escalation reaches: the notified unit's liaison (level 0) or principal."""
+    from .models import Position
+    from .models.escalations import notified_kind
+
+    return (
+        Position.objects.current()
+        .filter(user=user, unit=escalation.unit, kind=notified_kind(escalation.level))
+        .exists()
+    )

@@ -95,3 +95,16 @@ urlpatterns += [
         name="campaign-task-complete",
     ),
 ]
+
+from .views import escalations  # noqa: E402
+
+urlpatterns += [
+    path("escalations/", escalations.escalation_list, name="escalation-list"),
+    path("escalations/<int:pk>/", escalations.escalation_detail, name="escalation-detail"),
+    path(
+        "escalations/<int:pk>/acknowledge/",
+        escalations.escalation_acknowledge_view,
+        name="escalation-acknowledge",
+    ),
+    path("units/<int:pk>/overdue/", escalations.unit_overdue, name="unit-overdue"),
+]

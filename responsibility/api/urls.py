@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import accountability, campaigns, deadlines, pledges, units, visits
+from . import accountability, campaigns, deadlines, escalations, pledges, units, visits
 
 urlpatterns = [
     path("units/", units.UnitListView.as_view(), name="unit-list"),
@@ -41,4 +41,5 @@ urlpatterns += [
         campaigns.CampaignDetailView.as_view(),
         name="rectification-campaign-detail",
     ),
+    path("escalations/", escalations.EscalationListView.as_view(), name="escalation-list"),
 ]

@@ -6,8 +6,10 @@ from .accountability import (
     AccountabilityRecord,
     AccountabilityState,
 )
+from .calendar import CalendarDay, CalendarYear
 from .campaigns import Campaign, CampaignState, CampaignTask, CampaignTaskStatus
 from .deadlines import Deadline, DeadlineKind
+from .escalations import Escalation
 from .imports import OrgImport, UnitMove
 from .pledges import Pledge, PledgeItem, PledgeSignature, PledgeState, PledgeTemplate, PledgeTemplateItem
 from .units import LeaderAssignment, Position, PositionKind, Unit, UnitKind, VisitFrequency
@@ -22,8 +24,11 @@ __all__ = [
     "CampaignState",
     "CampaignTask",
     "CampaignTaskStatus",
+    "CalendarDay",
+    "CalendarYear",
     "Deadline",
     "DeadlineKind",
+    "Escalation",
     "LeaderAssignment",
     "OrgImport",
     "Pledge",

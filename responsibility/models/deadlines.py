@@ -57,6 +57,8 @@ class Deadline(models.Model):
     next_escalation_at = models.DateTimeField(_("next escalation at"), null=True, blank=True)
     # Counted in working days past the last year the holiday calendar knows.
     provisional = models.BooleanField(_("provisional"), default=False)
+    # When the early warning (预警) went to the liaison: at most once per deadline.
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
 
     objects = DeadlineQuerySet.as_manager()
     history = HistoricalRecords()
@@ -71,6 +73,12 @@ class Deadline(models.Model):
             # Open obligations per unit subtree (unit pages, overdue boards).
             models.Index(fields=["unit", "due_at"], name="deadline_open_unit", condition=Q(met_at__isnull=True)),
             models.Index(fields=["content_type", "object_id"], name="deadline_target"),
+            # The sweep's early warnings: open, not yet warned, due soon.
+            models.Index(
+                fields=["due_at"],
+                name="deadline_unwarned_due",
+                condition=Q(met_at__isnull=True, warned_at__isnull=True),
+            ),
         ]
         constraints = [
             # One open deadline per obligation and kind: opening twice is a no-op.

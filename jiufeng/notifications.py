@@ -1,0 +1,167 @@
+# SQL here is assembled from code-defined fragments; every value travels as a parameter.
+# ruff: noqa: S608
+"""Notifications: the in-app inbox and the outbox that carries copies by email and SMS.
+
+Writers call ``notify`` (a few users) or ``notify_from_sql`` (a sweep's thousands) inside
+their own transaction; the rows commit with the work that caused them, and delivery is
+enqueued on commit. A broker outage only delays delivery: beat also drains the outbox.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from .bulk import db_datetime, history_insert, in_ids
+from .models import Notification, OutboxChannel, OutboxMessage, OutboxState, User
+from .sms import sms_backend
+
+logger = logging.getLogger(__name__)
+
+# Which user column gives each channel's address.
+_ADDRESS_COLUMN = {OutboxChannel.EMAIL: "email", OutboxChannel.SMS: "phone"}
+HISTORY_REASON = "notify"
+
+
+def _enqueue_delivery() -> None:
+    from .tasks import deliver_outbox_task
+
+    # robust: a broker outage must not fail the committed request; beat drains later.
+    transaction.on_commit(deliver_outbox_task.delay, robust=True)
+
+
+def _outbox_add(notification_ids: list[int]) -> int:
+    """Queue a copy of each notification on every configured channel the recipient has an address for."""
+    now = timezone.now()
+    added = 0
+    where, where_params = in_ids("n.id", notification_ids)
+    for channel in settings.JIUFENG_NOTIFICATION_CHANNELS:
+        column = _ADDRESS_COLUMN[OutboxChannel(channel)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO jiufeng_outboxmessage "
+                "(notification_id, channel, address, state, attempts, next_attempt_at, sent_at, last_error) "
+                f"SELECT n.id, %s, u.{column}, %s, 0, %s, NULL, '' "
+                "FROM jiufeng_notification n JOIN jiufeng_user u ON u.id = n.recipient_id "
+                f"WHERE {where} AND u.{column} <> '' RETURNING id",
+                [channel, OutboxState.PENDING, db_datetime(now), *where_params],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        history_insert(OutboxMessage, ids, at=now, history_type="+", reason=HISTORY_REASON)
+        added += len(ids)
+    if notification_ids:
+        _enqueue_delivery()
+    return added
+
+
+def notify(*, users, subject: str, body: str, link: str, why: str) -> list[Notification]:
+    """Put a notification in each user's inbox and queue its email/SMS copies.
+
+    Runs in the caller's transaction; delivery starts only after it commits.
+    """
+    now = timezone.now()
+    rows = [
+        Notification(recipient=user, subject=subject, body=body, link=link, why=why, created_at=now) for user in users
+    ]
+    # PostgreSQL and SQLite both return the new ids from a bulk insert.
+    created = bulk_create_with_history(rows, Notification, default_change_reason=HISTORY_REASON)
+    _outbox_add([n.pk for n in created])
+    return created
+
+
+def notify_from_sql(select_sql: str, params: list, *, at: datetime.datetime) -> int:
+    """Notify the rows of a SELECT giving (recipient_id, subject, body, link, why), in set-based SQL.
+
+    For sweeps that notify thousands at once; runs in the caller's transaction.
+    Returns how many notifications were written.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO jiufeng_notification (recipient_id, subject, body, link, why, created_at, read_at) "
+            f"SELECT s.recipient_id, s.subject, s.body, s.link, s.why, %s, NULL FROM ({select_sql}) s RETURNING id",
+            [db_datetime(at), *params],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    history_insert(Notification, ids, at=at, history_type="+", reason=HISTORY_REASON)
+    _outbox_add(ids)
+    return len(ids)
+
+
+def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's unread notifications read (all, or those given); returns how many."""
+    now = timezone.now()
+    with transaction.atomic():
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        if notification_ids is not None:
+            unread = unread.filter(pk__in=notification_ids)
+        ids = list(unread.select_for_update().values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=ids).update(read_at=now)
+        history_insert(Notification, ids, at=now, history_type="~", reason="read", user_id=user.pk)
+    return len(ids)
+
+
+def _absolute(link: str) -> str:
+    return f"{settings.JIUFENG_SITE_URL.rstrip('/')}{link}" if link.startswith("/") else link
+
+
+def _send(message: OutboxMessage) -> None:
+    notification = message.notification
+    text = "\n\n".join(part for part in (notification.body, notification.why, _absolute(notification.link)) if part)
+    if message.channel == OutboxChannel.EMAIL:
+        send_mail(notification.subject, text, settings.DEFAULT_FROM_EMAIL, [message.address])
+    elif message.channel == OutboxChannel.SMS:
+        sms_backend().send(phone=message.address, text=f"{notification.subject} {_absolute(notification.link)}")
+
+
+def outbox_claim(*, batch: int, lease: datetime.timedelta) -> list[int]:
+    """Claim up to ``batch`` due pending messages by pushing their next attempt past the lease.
+
+    A second runner skips rows locked or leased by the first, so nothing is sent twice
+    unless a worker dies mid-send (then the lease expires and it is sent again).
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        due = OutboxMessage.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now).order_by(
+            "next_attempt_at"
+        )
+        ids = list(due.select_for_update(skip_locked=True).values_list("pk", flat=True)[:batch])
+        OutboxMessage.objects.filter(pk__in=ids).update(next_attempt_at=now + lease)
+    return ids
+
+
+def outbox_deliver(*, batch: int = 500) -> dict[str, int]:
+    """Send what is due in the outbox; safe to run twice at once. Returns counts by outcome.
+
+    Steps: claim a batch (short transaction), send each outside any transaction, record
+    each outcome; repeat until nothing is due. Failures retry with backoff up to
+    JIUFENG_OUTBOX_MAX_ATTEMPTS, then the message is marked failed.
+    """
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    lease = datetime.timedelta(seconds=settings.JIUFENG_OUTBOX_LEASE_SECONDS)
+    while ids := outbox_claim(batch=batch, lease=lease):
+        for message in OutboxMessage.objects.filter(pk__in=ids).select_related("notification"):
+            attempts = message.attempts + 1
+            try:
+                _send(message)
+            except Exception as error:  # noqa: BLE001 - any delivery failure is recorded and retried
+                logger.warning("outbox message %s failed: %s", message.pk, error)
+                message.attempts = attempts
+                message.last_error = str(error)[:500]
+                if attempts >= settings.JIUFENG_OUTBOX_MAX_ATTEMPTS:
+                    message.state = OutboxState.FAILED
+                    counts["failed"] += 1
+                else:
+                    message.next_attempt_at = timezone.now() + lease * attempts
+                    counts["retry"] += 1
+            else:
+                message.attempts = attempts
+                message.state = OutboxState.SENT
+                message.sent_at = timezone.now()
+                counts["sent"] += 1
+            message._change_reason = "deliver_outbox_task"
+            message.save(update_fields=["attempts", "state", "sent_at", "last_error", "next_attempt_at"])
+    return counts
