@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_fsm import TransitionNotAllowed
 
 from jiufeng.roles import Role
@@ -249,7 +249,7 @@ def test_allowed_documents_are_stored_under_a_random_name(cast, bureau_record, p
 )
 def test_bad_uploads_are_refused_with_a_clear_message(cast, bureau_record, private_storage, name, content, message):
     file = None if name is None else upload(name, content)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         accountability_document_add(record_id=bureau_record.pk, actor=cast.county_officer, file=file)
     assert message in str(error.value)
     assert not AccountabilityDocument.objects.exists()

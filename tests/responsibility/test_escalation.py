@@ -74,7 +74,8 @@ def test_each_person_gets_one_digest_per_sweep_saying_why_and_linking_to_their_e
     notification = Notification.objects.get(recipient=tree.people[("grade", L)])
     assert notification.link == "/org/escalations/"
     assert tree.grade.name in notification.why
-    assert "(2)" in notification.subject
+    # Stored in the site's language, Chinese: the count of items is in the subject.
+    assert notification.subject == "催办：2项超期事项待您处理"
     lines = notification.body.splitlines()
     assert len(lines) == 2
     assert "2027-01-10 17:00" in lines[0]
