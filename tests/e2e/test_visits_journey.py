@@ -22,6 +22,7 @@ def test_the_county_leader_confirms_a_rectification_item_done_by_a_township(page
     page.get_by_role("button", name="Log in").click()
 
     page.get_by_role("button", name="Open the menu").click()
+    page.get_by_role("button", name="Responsibility system").click()
     page.get_by_role("link", name="Rectification items").click()
     page.get_by_label("Status").select_option("submitted")
     page.get_by_role("button", name="Filter").click()
