@@ -104,6 +104,7 @@ class RectificationItemSerializer(serializers.ModelSerializer):
             "confirmed_at",
             "send_back_reason",
             "visit",
+            "campaign",
         ]
 
 

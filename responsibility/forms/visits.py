@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiufeng.roles import Role
 
-from ..models import LeaderAssignment, Unit, VisitFrequency, VisitKind, VisitMethod
+from ..models import Campaign, CampaignState, LeaderAssignment, Unit, VisitFrequency, VisitKind, VisitMethod
 from ..models.visits import DESCRIPTION_MAX, EVIDENCE_MAX, FINDINGS_MAX, PEOPLE_MET_MAX, REASON_MAX, SUBJECT_MAX
 from ..selectors import HANDLING, LEADING, units_in_scope
 from ..services.visits import NOTE_MAX
@@ -116,9 +116,16 @@ class RectificationItemAddForm(BootstrapForm):
         label=_("What must be corrected"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
     due_on = forms.DateField(label=_("Due on"), widget=_DATE)
+    campaign = forms.ModelChoiceField(
+        label=_("Rectification campaign"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        help_text=_("When the problem belongs to a campaign (专项治理)."),
+    )
 
     def __init__(self, *args, user, visit, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.visible_to(user).filter(state=CampaignState.ACTIVE)
         # The units visited and those below them, as far as the user may act.
         below_visited = reduce(or_, (Q(path__startswith=unit.path) for unit in visit.unit_list), Q(pk__in=[]))
         in_scope = units_in_scope(user, capacities=HANDLING)

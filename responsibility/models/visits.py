@@ -182,6 +182,15 @@ class RectificationItem(FSMModelMixin, models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # Why the unit above last sent it back; kept when resubmitted, history has every one.
     send_back_reason = models.CharField(_("reason sent back"), max_length=REASON_MAX, blank=True)
+    # 专项治理: the campaign this correction belongs to, when it comes out of one.
+    campaign = models.ForeignKey(
+        "responsibility.Campaign",
+        verbose_name=_("rectification campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectification_items",
+    )
     visit = models.ForeignKey(
         Visit,
         verbose_name=_("visit or inspection"),

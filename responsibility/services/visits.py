@@ -18,6 +18,8 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from .. import permissions
 from ..deadlines import deadline_meet, deadline_open
 from ..models import (
+    Campaign,
+    CampaignState,
     DeadlineKind,
     LeaderAssignment,
     Position,
@@ -250,6 +252,10 @@ def visit_add(
 
 
 @transaction.atomic
+def _campaign_takes_items(actor, campaign: Campaign) -> bool:
+    return campaign.state == CampaignState.ACTIVE and Campaign.objects.visible_to(actor).filter(pk=campaign.pk).exists()
+
+
 def rectification_item_add(
     *,
     actor,
@@ -257,8 +263,9 @@ def rectification_item_add(
     description: str,
     due_on: datetime.date,
     visit: Visit | None = None,
+    campaign: Campaign | None = None,
 ) -> RectificationItem:
-    """Give a unit something to correct by ``due_on`` (a RECTIFICATION_ITEM deadline)."""
+    """Give a unit something to correct by ``due_on`` (a RECTIFICATION_ITEM deadline), optionally for a campaign."""
     if not permissions.can_handle_in(actor, responsible_unit):
         raise PermissionDenied
     if visit is not None:
@@ -271,10 +278,17 @@ def rectification_item_add(
                 {"responsible_unit": _("The responsible unit must be one of the units visited or below one.")}
             )
     description = _check_text("description", description, DESCRIPTION_MAX, required=True)
+    if campaign is not None and not _campaign_takes_items(actor, campaign):
+        raise ValidationError({"campaign": _("Choose an active campaign you can see.")})
     if due_on < timezone.localdate():
         raise ValidationError({"due_on": _("The due date is in the past.")})
     item = RectificationItem(
-        description=description, responsible_unit=responsible_unit, due_on=due_on, visit=visit, created_by=actor
+        description=description,
+        responsible_unit=responsible_unit,
+        due_on=due_on,
+        visit=visit,
+        campaign=campaign,
+        created_by=actor,
     )
     _history(item, actor, "add")
     item.save()

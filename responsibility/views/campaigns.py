@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_fsm import TransitionNotAllowed
 
 from ..forms.campaigns import CampaignFilterForm, CampaignForm, CampaignTaskCompleteForm, CampaignTaskForm
-from ..models import Campaign, CampaignState, CampaignTaskStatus
+from ..models import Campaign, CampaignState, CampaignTaskStatus, RectificationItem
 from ..permissions import can_handle_in, can_run_campaign
 from ..selectors import HANDLING, LEADING, units_in_scope
 from ..services import campaigns as services
@@ -31,6 +31,10 @@ def _campaign_or_404(request, pk: int) -> Campaign:
         return campaign_get_for_user(user=request.user, pk=pk)
     except Campaign.DoesNotExist:
         raise Http404 from None
+
+
+# Tagged rectification items shown on a campaign's page; the item list filters for all.
+RECTIFICATION_ITEMS_SHOWN = 50
 
 
 def _detail(request, campaign: Campaign, *, status: int = 200, task_form=None, complete_errors=None):
@@ -52,6 +56,12 @@ def _detail(request, campaign: Campaign, *, status: int = 200, task_form=None, c
         "may_add_tasks": may_add_tasks,
         "task_form": task_form or (CampaignTaskForm(user=user) if may_add_tasks else None),
         "today": timezone.localdate(),
+        "rectification_items": list(
+            RectificationItem.objects.visible_to(user)
+            .filter(campaign=campaign)
+            .select_related("responsible_unit")
+            .order_by("status", "due_on", "pk")[:RECTIFICATION_ITEMS_SHOWN]
+        ),
     }
     return render(request, "responsibility/campaigns/detail.html", context, status=status)
 

@@ -307,3 +307,58 @@ def test_the_list_page_takes_the_same_queries_however_many_campaigns(client, cas
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert [len(c.progress) for c in response.context["page"].object_list] == [2, 2, 2, 2, 2]
+
+
+def test_a_rectification_item_is_tagged_to_an_active_campaign_and_shown_on_its_page(client, cast, campaign):
+    from responsibility.services.visits import rectification_item_add
+    from tests.responsibility.visit_fixtures import item_for, made_visit
+
+    visit = made_visit(cast.county_leader, [cast.units.bureau])
+    item = rectification_item_add(
+        actor=cast.county_leader,
+        visit=visit,
+        responsible_unit=cast.units.school,
+        description="清退违规收取的资料费",
+        due_on=TODAY + 10 * DAY,
+        campaign=campaign,
+    )
+    untagged = item_for(visit, cast.units.school, actor=cast.county_leader, description="张贴收费公示")
+    assert item.campaign == campaign
+    client.force_login(cast.bureau_officer)
+    shown = client.get(reverse("responsibility:campaign-detail", args=[campaign.pk])).context["rectification_items"]
+    assert shown == [item]
+    assert untagged not in shown
+
+
+def test_an_item_cannot_be_tagged_to_a_closed_or_invisible_campaign(cast, campaign):
+    from responsibility.models import RectificationItem
+    from responsibility.services.visits import rectification_item_add
+
+    # Led by the bureau with a task for its school only: the sibling bureau cannot see it.
+    hidden = campaign_create(
+        actor=cast.county_leader,
+        name="校服征订专项治理",
+        problem="强制征订校服",
+        starts_on=TODAY - DAY,
+        ends_on=TODAY + 30 * DAY,
+        lead_unit=cast.units.bureau,
+    )
+    hidden = campaign_start(campaign_id=hidden.pk, actor=cast.bureau_leader)
+    sibling_liaison = UserFactory(roles=[Role.OFFICER])
+    PositionFactory(user=sibling_liaison, unit=cast.units.sibling, kind=PositionKind.LIAISON)
+    closed = campaign_close(campaign_id=campaign.pk, actor=cast.bureau_leader)
+
+    def add(actor, tagged):
+        with pytest.raises(ValidationError) as error:
+            rectification_item_add(
+                actor=actor,
+                responsible_unit=cast.units.sibling,
+                description="整改",
+                due_on=TODAY + DAY,
+                campaign=tagged,
+            )
+        return error.value.message_dict
+
+    assert "campaign" in add(cast.county_officer, closed)
+    assert "campaign" in add(sibling_liaison, hidden)
+    assert not RectificationItem.objects.exists()
