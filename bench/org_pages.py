@@ -5,6 +5,7 @@ Steps:
    one county, 20 bureaus/townships, 10 sections each, the rest spread below them as
    schools, stations and villages; a principal for every unit (bulk inserts: the
    figures are about reading).
+   This year's pledges: one from every parent to each child, nine in ten signed.
 2. For each page, request it RUNS times through Django's test client as the county
    officer (whole-county scope) and a bureau liaison, and print the number of queries and
    the median and worst time.
@@ -29,10 +30,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from jiufeng.models import User  # noqa: E402
 from jiufeng.roles import Role  # noqa: E402
-from responsibility.models import Position, PositionKind, Unit, UnitKind  # noqa: E402
+from responsibility.models import Pledge, PledgeState, Position, PositionKind, Unit, UnitKind  # noqa: E402
 
 BUREAUS = 20
 SECTIONS = 10
@@ -66,6 +68,24 @@ def build_tree(total: int) -> None:
             [
                 Position(user=user, unit=unit, kind=PositionKind.PRINCIPAL, starts_on="2026-01-01")
                 for user, unit in zip(users, units, strict=True)
+            ],
+            batch_size=2000,
+        )
+        by_path = {unit.path: unit for unit in units}
+        principal = dict(zip((u.pk for u in units), users, strict=True))
+        year = timezone.localdate().year
+        signed_at = timezone.now()
+        Pledge.objects.bulk_create(
+            [
+                Pledge(
+                    year=year,
+                    issuer=by_path[unit.path[: -Unit.steplen]],
+                    unit=unit,
+                    state=PledgeState.SIGNED if i % 10 else PledgeState.ISSUED,
+                    signed_by=principal[unit.pk] if i % 10 else None,
+                    signed_at=signed_at if i % 10 else None,
+                )
+                for i, unit in enumerate(u for u in units if u.depth > 1)
             ],
             batch_size=2000,
         )
@@ -118,6 +138,9 @@ def main() -> None:
         ("API unit list", reverse("api:unit-list")),
         ("API unit detail", reverse("api:unit-detail", args=[bureau.pk])),
         ("API public units", reverse("api:unit-public-list")),
+        ("pledge coverage", reverse("responsibility:pledge-coverage")),
+        ("pledge list", reverse("responsibility:pledge-list")),
+        ("API pledges", reverse("api:pledge-list")),
     ]
     print(f"{Unit.objects.count()} units, {Position.objects.count()} positions, {connection.vendor}")
     print(f"{'page':<22}{'as':<10}{'queries':>8}{'median ms':>11}{'max ms':>9}{'bytes':>10}")
