@@ -1,8 +1,10 @@
 """Accountability proposals (问责建议) drafted by the escalation sweep, driven by time travel."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from responsibility.deadlines import deadline_meet
@@ -151,3 +153,11 @@ def test_the_leader_above_sees_the_proposal_and_decides_it(client, tree):
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.state == AccountabilityState.DECIDED
+
+
+def test_the_demo_leaves_one_sweep_proposal_for_the_education_bureau_principal():
+    for _run in range(2):
+        call_command("seed_demo", stdout=io.StringIO())
+        record = AccountabilityRecord.objects.get(proposed_by=None, sweep_rule=AccountabilitySweepRule.AT_TOP)
+        assert (record.user.username, record.unit.name) == ("leader-edu", "县教育局")
+        assert record.obligations.get().unit.name == "县教育局"
