@@ -256,6 +256,12 @@ JIUFENG_WARNING_LEADS_BY_KIND: dict[str, datetime.timedelta] = {}
 # Deadline kinds counted in working days (holiday calendar, 调休 included); the others
 # in calendar days, the default of the Regulations on Petition Work.
 JIUFENG_WORKING_DAY_KINDS = set(env_list("JIUFENG_WORKING_DAY_KINDS", []))
+# Accountability proposals (问责建议) the sweep drafts for people to decide: for an obligation
+# still open this long after the ladder returned it at the top (0: in the sweep that
+# returns it; a deadline met in between gets none), and for a unit whose obligations
+# were escalated more than this many times in a calendar quarter.
+JIUFENG_ACCOUNTABILITY_AFTER_TOP = datetime.timedelta(days=env_int("JIUFENG_ACCOUNTABILITY_AFTER_TOP_DAYS", 0))
+JIUFENG_ACCOUNTABILITY_ESCALATIONS_PER_QUARTER = env_int("JIUFENG_ACCOUNTABILITY_ESCALATIONS_PER_QUARTER", 10)
 # Channels that get a copy of every in-app notification, when the user has an address.
 JIUFENG_NOTIFICATION_CHANNELS = env_list("JIUFENG_NOTIFICATION_CHANNELS", ["email", "sms"])
 if not set(JIUFENG_NOTIFICATION_CHANNELS) <= {"email", "sms"}:

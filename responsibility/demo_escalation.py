@@ -46,9 +46,15 @@ def seed_escalation(out) -> None:
     # Replay the sweeps beat would have run, one an hour after the first due date and
     # then every two days, so the overdue ones stand at different levels today.
     at = min(d.due_at for d in deadlines) + datetime.timedelta(hours=1)
-    escalated = 0
+    # 县教育局's deadline reaches the top (the county) and stays open: the replay leaves an
+    # accountability proposal for its principal, once (the sweep never proposes twice).
+    escalated = proposed = 0
     while at <= today:
-        escalated += len(deadlines_sweep(at=at, among=ids).escalation_ids)
+        result = deadlines_sweep(at=at, among=ids)
+        escalated, proposed = escalated + len(result.escalation_ids), proposed + len(result.proposal_ids)
         at += datetime.timedelta(days=2)
     result = deadlines_sweep(at=today, among=ids)
-    out.write(f"deadlines: {len(ids)} demo deadlines, {escalated + len(result.escalation_ids)} escalations written")
+    out.write(
+        f"deadlines: {len(ids)} demo deadlines, {escalated + len(result.escalation_ids)} escalations written, "
+        f"{proposed + len(result.proposal_ids)} accountability proposals"
+    )

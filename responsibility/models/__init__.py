@@ -5,6 +5,7 @@ from .accountability import (
     AccountabilityMeasure,
     AccountabilityRecord,
     AccountabilityState,
+    AccountabilitySweepRule,
 )
 from .calendar import CalendarDay, CalendarYear
 from .campaigns import Campaign, CampaignState, CampaignTask, CampaignTaskStatus
@@ -20,6 +21,7 @@ __all__ = [
     "AccountabilityMeasure",
     "AccountabilityRecord",
     "AccountabilityState",
+    "AccountabilitySweepRule",
     "Campaign",
     "CampaignState",
     "CampaignTask",

@@ -28,6 +28,13 @@ class AccountabilityState(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+class AccountabilitySweepRule(models.TextChoices):
+    """Why the escalation sweep proposed a record; blank for a record a person proposed."""
+
+    AT_TOP = "at_top", _("Still open at the top of the escalation ladder")
+    QUARTERLY = "quarterly", _("Too many escalations in a quarter")
+
+
 class AccountabilityRecordQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AccountabilityRecordQuerySet":
         from ..selectors import unit_ids_in_scope
@@ -78,6 +85,11 @@ class AccountabilityRecord(FSMModelMixin, models.Model):
         related_name="+",
     )
     proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    # Keeps the sweep's proposals idempotent: one per obligation and position (at_top),
+    # one per position and quarter (quarterly).
+    sweep_rule = models.CharField(
+        _("proposed by the sweep because"), max_length=16, choices=AccountabilitySweepRule.choices, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),

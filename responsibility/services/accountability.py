@@ -3,6 +3,7 @@
 The FSM transitions of AccountabilityRecord are fired only here.
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -69,10 +70,10 @@ def document_file_check(file: UploadedFile | None) -> CheckedFile:
     return CheckedFile(content_type=kind.mime, extension=DOCUMENT_TYPES[kind.mime])
 
 
-def linkable_obligations(*, unit: Unit):
-    """Deadlines a record against this unit may name: its subtree's, overdue now or met late."""
+def linkable_obligations(*, unit: Unit, at: datetime.datetime | None = None):
+    """Deadlines a record against this unit may name: its subtree's, overdue at ``at`` (now) or met late."""
     return Deadline.objects.filter(unit__path__startswith=unit.path).filter(
-        Q(met_at__isnull=True, due_at__lt=timezone.now()) | Q(met_at__gt=F("due_at"))
+        Q(met_at__isnull=True, due_at__lt=at or timezone.now()) | Q(met_at__gt=F("due_at"))
     )
 
 
@@ -84,8 +85,11 @@ def accountability_propose(
     reason: str,
     obligations: Iterable[Deadline] = (),
     measure: str = "",
+    at: datetime.datetime | None = None,
+    sweep_rule: str = "",
 ) -> AccountabilityRecord:
-    """Propose holding a position holder to account; ``actor=None`` is the escalation sweep."""
+    """Propose holding a position holder to account; ``actor=None`` is the escalation sweep,
+    which proposes as of its own instant ``at`` and names its ``sweep_rule``."""
     position = Position.objects.select_related("unit", "user").get(pk=position.pk)
     if actor is not None and (
         actor.pk == position.user_id or not permissions.can_propose_accountability(actor, position.unit)
@@ -97,13 +101,22 @@ def accountability_propose(
     if measure and measure not in AccountabilityMeasure.values:
         raise ValidationError({"measure": _("Choose one of the measures offered.")})
     obligation_ids = {d.pk for d in obligations}
-    allowed = set(linkable_obligations(unit=position.unit).filter(pk__in=obligation_ids).values_list("pk", flat=True))
+    allowed = set(
+        linkable_obligations(unit=position.unit, at=at).filter(pk__in=obligation_ids).values_list("pk", flat=True)
+    )
     if obligation_ids - allowed:
         raise ValidationError(
             {"obligations": _("Only overdue obligations of this unit or the units below it can be linked.")}
         )
     record = AccountabilityRecord(
-        position=position, user=position.user, unit=position.unit, reason=reason, measure=measure, proposed_by=actor
+        position=position,
+        user=position.user,
+        unit=position.unit,
+        reason=reason,
+        measure=measure,
+        proposed_by=actor,
+        proposed_at=at or timezone.now(),
+        sweep_rule=sweep_rule,
     )
     # History names the actor outside requests too (the sweep, seed_demo); no actor is the system.
     record._history_user = actor

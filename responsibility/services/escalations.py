@@ -33,6 +33,7 @@ from jiufeng.notifications import notify_from_sql
 
 from ..models import Deadline, DeadlineKind, Escalation, PositionKind, Unit
 from ..permissions import can_acknowledge_escalation
+from .accountability_proposals import accountability_sweep_propose
 
 HISTORY_REASON = "sweep_deadlines"
 
@@ -48,6 +49,8 @@ class SweepResult:
     # Deadlines that got their early warning in this sweep.
     warned_ids: list[int] = field(default_factory=list)
     notifications: int = 0
+    # Accountability proposals (问责建议) drafted by this sweep.
+    proposal_ids: list[int] = field(default_factory=list)
 
 
 def _per_kind_instant(
@@ -257,7 +260,8 @@ def deadlines_sweep(*, at: datetime.datetime, among: list[int] | None = None) ->
     4. record history and notify the people each new escalation reaches (inbox +
        outbox, delivered after commit);
     5. early warnings: claim open deadlines due within their kind's lead and not yet
-       warned, stamp warned_at, and notify the responsible liaisons.
+       warned, stamp warned_at, and notify the responsible liaisons;
+    6. draft the accountability proposals the escalations call for (services.accountability_proposals).
     A deadline met before the sweep is not open, so it is never escalated or warned.
     ``among`` limits the sweep to some deadlines (the demo replays its own history).
     """
@@ -270,6 +274,7 @@ def deadlines_sweep(*, at: datetime.datetime, among: list[int] | None = None) ->
                 cursor.execute("SET LOCAL jit = off")
         _escalate(result, at, among)
         _warn(result, at, among)
+        result.proposal_ids = accountability_sweep_propose(at=at)
     return result
 
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from responsibility.models import Deadline, Escalation, PositionKind
+from responsibility.models import AccountabilityRecord, Deadline, Escalation, PositionKind
 from responsibility.services.escalations import deadlines_sweep
 
 
@@ -47,7 +47,11 @@ class Command(BaseCommand):
             )
         for deadline in Deadline.objects.filter(pk__in=result.warned_ids).select_related("unit").order_by("pk"):
             self.stdout.write(f"  deadline {deadline.pk} ({deadline.kind}, {deadline.unit.name}): early warning")
+        records = AccountabilityRecord.objects.filter(pk__in=result.proposal_ids).select_related("user", "unit")
+        for record in records.order_by("pk"):
+            self.stdout.write(f"  accountability proposal {record.pk}: {record.user} of {record.unit.name}")
         self.stdout.write(
             f"escalated {len(result.escalation_ids)}, at the top {len(result.at_top_ids)}, "
-            f"warned {len(result.warned_ids)}, notifications {result.notifications}"
+            f"warned {len(result.warned_ids)}, notifications {result.notifications}, "
+            f"accountability proposals {len(result.proposal_ids)}"
         )
