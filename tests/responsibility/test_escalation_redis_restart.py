@@ -12,6 +12,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import transaction
+from kombu import pools
 
 from jiufeng.celery import app
 from jiufeng.models import OutboxMessage, OutboxState
@@ -71,9 +72,8 @@ class PrivateRedis:
             self.process = None
 
 
-def _drop_broker_connections() -> None:
-    # app.pool and the producer pool are cached per broker URL on first use.
-    app.pool.force_close_all()
+def _forget_broker_pools() -> None:
+    # The app caches its connection and producer pools on first use; kombu keeps them per URL.
     app._pool = None
     app.amqp._producer_pool = None
 
@@ -84,13 +84,15 @@ def private_redis():
     previous_url = app.conf.broker_url
     try:
         redis.start()
-        _drop_broker_connections()
+        _forget_broker_pools()
         app.conf.broker_url = redis.url
         yield redis
     finally:
         redis.stop()
-        _drop_broker_connections()
         app.conf.broker_url = previous_url
+        # Closes the private pools too; later tests get fresh pools for the shared Redis.
+        pools.reset()
+        _forget_broker_pools()
 
 
 @pytest.fixture
