@@ -18,6 +18,9 @@ app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
+    # With late acks a task cut off by a lost broker connection is delivered again:
+    # cancel it rather than let it finish twice (Celery 6's default).
+    worker_cancel_long_running_tasks_on_connection_loss=True,
     task_ignore_result=True,
     task_serializer="json",
     accept_content=["json"],
