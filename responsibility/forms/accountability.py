@@ -1,24 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiufeng.forms import BootstrapForm
+
 from ..models import AccountabilityMeasure, AccountabilityState, Deadline, Position, Unit
 from ..services.accountability import document_file_check, linkable_obligations
-
-
-class BootstrapForm(forms.Form):
-    """Gives every widget Bootstrap's class, so templates render fields as they are."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
 
 
 class AccountabilityFilterForm(BootstrapForm):

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jiufeng.forms import BootstrapForm
+
 from ..models import CampaignState, Unit
 from ..selectors import LEADING, units_in_scope
-from .accountability import BootstrapForm
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

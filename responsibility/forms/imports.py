@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiufeng.forms import BootstrapForm
+
 from ..models import PositionKind, Unit, UnitKind
 from ..services.imports import MAX_BYTES
 from ..services.units import phone_clean
@@ -11,15 +13,6 @@ from ..services.units import phone_clean
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-class BootstrapForm(forms.Form):
-    """Bootstrap's classes on every widget, so templates render fields as they are."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 
 
 class OrgImportUploadForm(BootstrapForm):

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiufeng.forms import BootstrapForm
+
 from ..services.pledges import ItemScore, PledgeItemData
 
 
@@ -16,23 +18,7 @@ def year_from(value: str | None) -> int:
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, so templates render fields as they are."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style()
-
-    def style(self) -> None:
-        for bound in self.visible_fields():
-            widget = bound.field.widget
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
-            if isinstance(widget, forms.Select):
-                css = "form-select"
-            widget.attrs["class"] = css
-
-
-class PledgeItemForm(StyledForm):
+class PledgeItemForm(BootstrapForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=_("Target item"), max_length=200)
     description = forms.CharField(
@@ -86,24 +72,24 @@ def amended_items(formset) -> list[PledgeItemData]:
     return items
 
 
-class PledgeAmendForm(StyledForm):
+class PledgeAmendForm(BootstrapForm):
     reason = forms.CharField(label=_("Why is the pledge amended?"), max_length=500)
 
 
-class PledgeSignForm(StyledForm):
+class PledgeSignForm(BootstrapForm):
     confirm = forms.BooleanField(
         label=_("I have read this pledge and sign it on behalf of my unit."),
         error_messages={"required": _("Tick the box to confirm that you sign the pledge.")},
     )
 
 
-class PledgeItemCompleteForm(StyledForm):
+class PledgeItemCompleteForm(BootstrapForm):
     evidence = forms.CharField(
         label=_("What was done, and the evidence"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class IssueFromTemplateForm(StyledForm):
+class IssueFromTemplateForm(BootstrapForm):
     template = forms.ModelChoiceField(label=_("Template"), queryset=None)
 
     def __init__(self, *args, templates, **kwargs):
@@ -111,7 +97,7 @@ class IssueFromTemplateForm(StyledForm):
         self.fields["template"].queryset = templates
 
 
-class PledgeAssessForm(StyledForm):
+class PledgeAssessForm(BootstrapForm):
     """A score and a note per item; the fields are named after the items."""
 
     def __init__(self, *args, items, **kwargs):

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiufeng.forms import BootstrapForm
 from jiufeng.roles import Role
 
 from ..models import Campaign, CampaignState, LeaderAssignment, Unit, VisitFrequency, VisitKind, VisitMethod
@@ -26,22 +27,6 @@ class UnitPickerField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, unit: Unit) -> str:
         return "\u3000" * (unit.depth - 1) + unit.name
-
-
-class BootstrapForm(forms.Form):
-    """Give each widget Bootstrap's class, so templates render fields in one loop."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 def _active(units):
