@@ -36,14 +36,15 @@ import django  # noqa: E402
 
 django.setup()
 
+from benchtree import staff_place, tree_build  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from jiufeng.models import Notification, OutboxMessage, User  # noqa: E402
-from responsibility.models import Deadline, DeadlineKind, Escalation, Position, PositionKind, Unit, UnitKind  # noqa: E402
+from jiufeng.models import Notification, OutboxMessage  # noqa: E402
+from responsibility.models import Deadline, DeadlineKind, Escalation, PositionKind, Unit  # noqa: E402
 from responsibility.services.escalations import deadlines_sweep  # noqa: E402
 
 BUREAUS = 10
@@ -52,44 +53,10 @@ CHUNK = 100_000
 
 
 def build_tree(total: int) -> None:
-    """Bulk-build the tree with treebeard's path scheme, a liaison and a principal per unit."""
-    leaves = max(0, -(-(total - 1 - BUREAUS - BUREAUS * SECTIONS) // (BUREAUS * SECTIONS)))
-    rows: list[Unit] = []
-
-    def add(parent_path: str, depth: int, position: int, name: str, kind: str, children: int) -> str:
-        path = Unit._get_path(parent_path or None, depth, position)
-        rows.append(Unit(path=path, depth=depth, numchild=children, name=name, kind=kind))
-        return path
-
-    root = add("", 1, 1, "基准县", UnitKind.ORGAN, BUREAUS)
-    for b in range(1, BUREAUS + 1):
-        bureau = add(root, 2, b, f"县第{b}局", UnitKind.DEPARTMENT, SECTIONS)
-        for s in range(1, SECTIONS + 1):
-            section = add(bureau, 3, s, f"县第{b}局第{s}所", UnitKind.SECTION, leaves)
-            for v in range(1, leaves + 1):
-                add(section, 4, v, f"县第{b}局第{s}所第{v}站", UnitKind.INSTITUTION, 0)
-    Unit.objects.bulk_create(rows, batch_size=2000)
-    units = list(Unit.objects.order_by("path"))
+    """The tree with a liaison and a principal per unit."""
+    units = tree_build(total=total, bureaus=BUREAUS, sections=SECTIONS)
     for kind in (PositionKind.LIAISON, PositionKind.PRINCIPAL):
-        users = User.objects.bulk_create(
-            [
-                User(
-                    username=f"bench-{kind}-{i}",
-                    display_name=f"{kind}{i}",
-                    email=f"{kind}{i}@example.org",
-                    phone=f"139{i:08d}",
-                )
-                for i in range(len(units))
-            ],
-            batch_size=2000,
-        )
-        Position.objects.bulk_create(
-            [
-                Position(user=user, unit=unit, kind=kind, starts_on="2026-01-01")
-                for user, unit in zip(users, units, strict=True)
-            ],
-            batch_size=2000,
-        )
+        staff_place(units=units, kind=kind)
 
 
 def copy_deadlines(rows: int, overdue: int, now: datetime.datetime) -> None:

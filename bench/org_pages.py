@@ -25,6 +25,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from benchtree import staff_place, tree_build  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -34,43 +35,16 @@ from django.utils import timezone  # noqa: E402
 
 from jiufeng.models import User  # noqa: E402
 from jiufeng.roles import Role  # noqa: E402
-from responsibility.models import Pledge, PledgeState, Position, PositionKind, Unit, UnitKind  # noqa: E402
+from responsibility.models import Pledge, PledgeState, Position, PositionKind, Unit  # noqa: E402
 
 BUREAUS = 20
 SECTIONS = 10
 
 
 def build_tree(total: int) -> None:
-    """Bulk-build the tree with treebeard's path scheme (4-character steps)."""
-    leaves_per_section = max(0, -(-(total - 1 - BUREAUS - BUREAUS * SECTIONS) // (BUREAUS * SECTIONS)))
-    rows: list[Unit] = []
-
-    def add(parent_path: str, depth: int, position: int, name: str, kind: str, children: int) -> str:
-        path = Unit._get_path(parent_path or None, depth, position)
-        rows.append(Unit(path=path, depth=depth, numchild=children, name=name, kind=kind))
-        return path
-
-    root = add("", 1, 1, "基准县", UnitKind.ORGAN, BUREAUS)
-    for b in range(1, BUREAUS + 1):
-        bureau = add(root, 2, b, f"县第{b}局", UnitKind.DEPARTMENT, SECTIONS)
-        for s in range(1, SECTIONS + 1):
-            section = add(bureau, 3, s, f"县第{b}局第{s}所", UnitKind.SECTION, leaves_per_section)
-            for v in range(1, leaves_per_section + 1):
-                add(section, 4, v, f"县第{b}局第{s}所第{v}站", UnitKind.INSTITUTION, 0)
     with transaction.atomic():
-        Unit.objects.bulk_create(rows, batch_size=2000)
-        users = User.objects.bulk_create(
-            [User(username=f"bench-principal-{i}", display_name=f"负责人{i}") for i in range(len(rows))],
-            batch_size=2000,
-        )
-        units = list(Unit.objects.order_by("path"))
-        Position.objects.bulk_create(
-            [
-                Position(user=user, unit=unit, kind=PositionKind.PRINCIPAL, starts_on="2026-01-01")
-                for user, unit in zip(users, units, strict=True)
-            ],
-            batch_size=2000,
-        )
+        units = tree_build(total=total, bureaus=BUREAUS, sections=SECTIONS)
+        users = staff_place(units=units, kind=PositionKind.PRINCIPAL)
         by_path = {unit.path: unit for unit in units}
         principal = dict(zip((u.pk for u in units), users, strict=True))
         year = timezone.localdate().year
