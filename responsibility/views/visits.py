@@ -157,23 +157,28 @@ def visit_detail_page(request, pk: int):
     return render(request, "responsibility/visits/visit_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def visit_schedule(request):
-    form = VisitScheduleForm(request.POST or None, user=request.user)
+def _visit_create(request, form_class, service, *, done: str, title: str, submit_label: str):
+    form = form_class(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            visit = services.visit_schedule(actor=request.user, **form.cleaned_data)
+            visit = service(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("The visit is scheduled."))
+            messages.success(request, done)
             return redirect("responsibility:visit-detail", visit.pk)
-    return _form_page(
+    return _form_page(request, form, title=title, back_url="responsibility:visit-list", submit_label=submit_label)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def visit_schedule(request):
+    return _visit_create(
         request,
-        form,
+        VisitScheduleForm,
+        services.visit_schedule,
+        done=_("The visit is scheduled."),
         title=_("Schedule a visit or inspection"),
-        back_url="responsibility:visit-list",
         submit_label=_("Schedule"),
     )
 
@@ -181,20 +186,12 @@ def visit_schedule(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def visit_add(request):
-    form = VisitAddForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = services.visit_add(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The visit is recorded."))
-            return redirect("responsibility:visit-detail", visit.pk)
-    return _form_page(
+    return _visit_create(
         request,
-        form,
+        VisitAddForm,
+        services.visit_add,
+        done=_("The visit is recorded."),
         title=_("Record a visit or inspection"),
-        back_url="responsibility:visit-list",
         submit_label=_("Record"),
     )
 
