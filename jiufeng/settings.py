@@ -137,6 +137,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
 )
+if not REDIS_URL:
+    # The filesystem transport fails on a missing folder; any process may enqueue first.
+    CELERY_BROKER_DIR.mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE_FILE = VAR_DIR / "celerybeat-schedule"
 CELERY_HEARTBEAT_SECONDS = env_int("CELERY_HEARTBEAT_SECONDS", 60)
 

@@ -77,6 +77,10 @@ def linkable_obligations(*, unit: Unit, at: datetime.datetime | None = None):
     )
 
 
+# The change reason of records the escalation sweep proposes (services.accountability_proposals).
+SWEEP_CHANGE_REASON = "proposed by the escalation sweep"
+
+
 @transaction.atomic
 def accountability_propose(
     *,
@@ -121,7 +125,7 @@ def accountability_propose(
     # History names the actor outside requests too (the sweep, seed_demo); no actor is the system.
     record._history_user = actor
     if actor is None:
-        record._change_reason = "proposed by the escalation sweep"
+        record._change_reason = SWEEP_CHANGE_REASON
     record.save()
     record.obligations.set(obligation_ids)
     return record

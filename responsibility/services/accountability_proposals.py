@@ -11,12 +11,15 @@ Called by deadlines_sweep inside its transaction and its site-language override.
 """
 
 import datetime
+from typing import NamedTuple
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from ..models import (
     AccountabilityRecord,
@@ -27,7 +30,66 @@ from ..models import (
     Position,
     PositionKind,
 )
-from .accountability import accountability_propose
+from .accountability import SWEEP_CHANGE_REASON
+
+
+class _Draft(NamedTuple):
+    position: Position
+    reason: str
+    rule: str
+    obligation_ids: list[int]
+
+
+def _propose_all(drafts: list[_Draft], *, at: datetime.datetime) -> list[int]:
+    """Write the drafted proposals with their history and linked obligations in a few statements.
+
+    The rules above chose each position and obligation from the unit's own overdue
+    deadlines, which is what accountability_propose checks one record at a time; a
+    quarter's first sweep can draft a proposal for most units at once.
+    Steps: bulk-create the records with one history row each, then the links, then the
+    links' history rows (simple-history's m2m table) pointing at those history rows.
+    """
+    if not drafts:
+        return []
+    records = bulk_create_with_history(
+        [
+            AccountabilityRecord(
+                position=draft.position,
+                user_id=draft.position.user_id,
+                unit_id=draft.position.unit_id,
+                reason=draft.reason,
+                proposed_by=None,
+                proposed_at=at,
+                sweep_rule=draft.rule,
+            )
+            for draft in drafts
+        ],
+        AccountabilityRecord,
+        default_change_reason=SWEEP_CHANGE_REASON,
+        default_date=at,
+    )
+    ids = [record.pk for record in records]
+    Link = AccountabilityRecord.obligations.through
+    links = [
+        Link(accountabilityrecord_id=record.pk, deadline_id=deadline_id)
+        for record, draft in zip(records, drafts, strict=True)
+        for deadline_id in draft.obligation_ids
+    ]
+    Link.objects.bulk_create(links)
+    history_ids = dict(AccountabilityRecord.history.filter(id__in=ids).values_list("id", "history_id"))
+    LinkHistory = apps.get_model("responsibility", "HistoricalAccountabilityRecord_obligations")
+    LinkHistory.objects.bulk_create(
+        [
+            LinkHistory(
+                id=link.pk,
+                history_id=history_ids[link.accountabilityrecord_id],
+                accountabilityrecord_id=link.accountabilityrecord_id,
+                deadline_id=link.deadline_id,
+            )
+            for link in links
+        ]
+    )
+    return ids
 
 
 def _local(moment: datetime.datetime) -> str:
@@ -71,7 +133,7 @@ def _propose_at_top(at: datetime.datetime, principals) -> list[int]:
             deadline_id__in=[d.pk for d in deadlines], accountabilityrecord__position__in=positions
         ).values_list("deadline_id", "accountabilityrecord__position_id")
     )
-    proposed = []
+    drafts: list[_Draft] = []
     for deadline in deadlines:
         reason = _(
             "%(what)s of %(unit)s has been overdue since %(due)s and was still not met after escalation "
@@ -88,16 +150,8 @@ def _propose_at_top(at: datetime.datetime, principals) -> list[int]:
                 and position.starts_on <= deadline.top_day
                 and (deadline.pk, position.pk) not in existing
             ):
-                record = accountability_propose(
-                    actor=None,
-                    position=position,
-                    reason=reason,
-                    obligations=[deadline],
-                    at=at,
-                    sweep_rule=AccountabilitySweepRule.AT_TOP,
-                )
-                proposed.append(record.pk)
-    return proposed
+                drafts.append(_Draft(position, reason, AccountabilitySweepRule.AT_TOP, [deadline.pk]))
+    return _propose_all(drafts, at=at)
 
 
 def _quarter(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime, int]:
@@ -139,7 +193,7 @@ def _propose_quarterly(at: datetime.datetime, principals) -> list[int]:
         .values_list("unit_id", "pk")
     ):
         obligations.setdefault(unit_id, []).append(deadline_id)
-    proposed = []
+    drafts: list[_Draft] = []
     for position in positions:
         reason = _(
             "The obligations of %(unit)s were escalated %(count)s times in quarter %(quarter)s of %(year)s, "
@@ -151,16 +205,10 @@ def _propose_quarterly(at: datetime.datetime, principals) -> list[int]:
             "year": start.year,
             "limit": limit,
         }
-        record = accountability_propose(
-            actor=None,
-            position=position,
-            reason=reason,
-            obligations=Deadline.objects.filter(pk__in=obligations.get(position.unit_id, [])),
-            at=at,
-            sweep_rule=AccountabilitySweepRule.QUARTERLY,
+        drafts.append(
+            _Draft(position, reason, AccountabilitySweepRule.QUARTERLY, obligations.get(position.unit_id, []))
         )
-        proposed.append(record.pk)
-    return proposed
+    return _propose_all(drafts, at=at)
 
 
 def accountability_sweep_propose(*, at: datetime.datetime) -> list[int]:

@@ -55,6 +55,10 @@ def test_a_deadline_open_at_the_top_gets_one_proposal_per_principal_of_the_respo
         assert record.proposed_by is None
         assert record.sweep_rule == AccountabilitySweepRule.AT_TOP
         assert list(record.obligations.all()) == [deadline]
+        # History has the record as proposed, with its link, by nobody (the system).
+        proposed = record.history.get()
+        assert proposed.history_user is None and proposed.history_change_reason == "proposed by the escalation sweep"
+        assert list(proposed.obligations.values_list("deadline_id", flat=True)) == [deadline.pk]
         # Written in the site's language, saying what was overdue and since when.
         assert tree.bureau.name in record.reason and "2027-01-10 17:00" in record.reason
 
