@@ -1,6 +1,6 @@
 """Settings for Jiufeng, read once from the environment.
 
-Development needs nothing set: SQLite and a filesystem broker under var/.
+Development needs nothing set: DEBUG on, SQLite and a filesystem broker under var/.
 Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=false;
 see .env.example for every variable.
 """
@@ -17,7 +17,9 @@ from .env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JIUFENG_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("DEBUG", False)
+# On by default so that a checkout runs with nothing set; the Docker image and
+# .env.example turn it off, and off it refuses a weak SECRET_KEY or missing ALLOWED_HOSTS.
+DEBUG = env_bool("DEBUG", True)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")

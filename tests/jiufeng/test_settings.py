@@ -94,9 +94,9 @@ def test_production_reads_database_and_broker_from_the_environment():
 
 def test_development_needs_nothing_set_and_uses_sqlite_and_the_filesystem_broker():
     code = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL)"
-    result = run_manage("shell", "--no-imports", "-c", code, DEBUG="true", REDIS_URL="")
+    result = run_manage("shell", "--no-imports", "-c", code + "; print(s.DEBUG)", REDIS_URL="")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "True"]
 
 
 def test_time_is_kept_in_china_standard_time_and_stored_aware():
