@@ -78,7 +78,7 @@ def triage_unit(subject_unit: Unit | None) -> Unit:
     complaint naming no unit ("I don't know") goes to the first root.
     """
     if subject_unit is None:
-        return Unit.get_first_root_node()
+        return Unit.objects.get_first_root_node()
     if subject_unit.depth == 1:
         return subject_unit
     return Unit.objects.get(path=subject_unit.path[: Unit.steplen])
