@@ -34,7 +34,9 @@ TRANSFER_TO_MAX = 128
 
 def _lock(complaint_id: int, version: int | None) -> Complaint:
     complaint = (
-        Complaint.objects.select_for_update().select_related("subject_unit", "handling_unit").get(pk=complaint_id)
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("subject_unit", "handling_unit")
+        .get(pk=complaint_id)
     )
     if version is not None and version != complaint.version:
         raise TransitionNotAllowed(_("This case was changed by someone else meanwhile; reload it and try again."))
@@ -83,7 +85,9 @@ def _default_handling_unit(subject_unit: Unit | None) -> Unit | None:
         return None
     if subject_unit.supervising_unit_id:
         return subject_unit.supervising_unit
-    return subject_unit.get_parent()
+    if subject_unit.depth == 1:
+        return None
+    return Unit.objects.get(path=subject_unit.path[: -Unit.steplen])
 
 
 @transaction.atomic
