@@ -254,3 +254,10 @@ def test_close_waits_for_the_review_window(cast, resolved):
 def test_the_status_changes_only_through_a_transition(submitted):
     with pytest.raises(AttributeError):
         submitted.status = ComplaintStatus.CLOSED
+
+
+def test_the_transition_log_is_never_rewritten(submitted):
+    log = TransitionLog.objects.get(complaint=submitted)
+    log.note = "改写"
+    with pytest.raises(ValueError, match="append-only"):
+        log.save()
