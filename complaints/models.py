@@ -1,7 +1,13 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Exists, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
+
+from responsibility.models import Unit
 
 
 class Category(MP_Node):
@@ -22,3 +28,266 @@ class Category(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Channel(models.TextChoices):
+    """来源渠道: how the complaint reached us (DOMAIN.md)."""
+
+    WEB = "web", _("Web")
+    HOTLINE = "hotline", _("Hotline")  # 电话
+    LETTER = "letter", _("Letter")  # 来信
+    VISIT = "visit", _("Visit in person")  # 来访
+    MAILBOX = "mailbox", _("Leader's mailbox")  # 领导信箱
+    MEDIA = "media", _("Media")  # 媒体
+    REFERRAL = "referral", _("Referral from above")  # 上级交办
+
+
+class ComplaintStatus(models.TextChoices):
+    """The statuses of API.md, exactly."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    INVESTIGATING = "investigating", _("Under investigation")
+    PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
+    RESOLVED = "resolved", _("Resolved")
+    UNDER_REVIEW = "under_review", _("Under review")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Not accepted")
+    TRANSFERRED = "transferred", _("Transferred")
+    MERGED = "merged", _("Merged into another case")
+
+
+class Finding(models.TextChoices):
+    SUBSTANTIATED = "substantiated", _("Substantiated")  # 属实
+    PARTLY_SUBSTANTIATED = "partly_substantiated", _("Partly substantiated")  # 部分属实
+    UNSUBSTANTIATED = "unsubstantiated", _("Unsubstantiated")  # 不属实
+    UNVERIFIABLE = "unverifiable", _("Unverifiable")  # 无法核实
+
+
+# A case no longer open: it can be neither a merge's primary nor be acted on further.
+ENDED_STATUSES = {ComplaintStatus.CLOSED, ComplaintStatus.REJECTED, ComplaintStatus.TRANSFERRED, ComplaintStatus.MERGED}
+# 复查 then 复核: no third round (信访工作条例).
+MAX_REVIEW_ROUNDS = 2
+
+
+def triage_unit(subject_unit: Unit | None) -> Unit:
+    """The unit that decides on intake: the root of the subject unit's tree (the county 纠风办).
+
+    The 纠风办 works on the whole county (its remit is the root), so the root is where
+    intake deadlines are owed and whose staff accept, reject, transfer and merge. A
+    complaint naming no unit ("I don't know") goes to the first root.
+    """
+    if subject_unit is None:
+        return Unit.objects.get_first_root_node()
+    if subject_unit.depth == 1:
+        return subject_unit
+    return Unit.objects.get(path=subject_unit.path[: Unit.steplen])
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ComplaintQuerySet":
+        """Complaints whose handling unit or subject unit is in the user's scope.
+
+        A complaint naming no unit and not yet assigned a handling unit has no unit to
+        scope it by: it is seen by whoever may act on a root unit (the county 纠风办
+        triages it, auditors read it). The subject unit's staff see the case text but
+        never the petitioner: the identity lives in PetitionerIdentity, read elsewhere.
+        """
+        from responsibility.selectors import unit_ids_in_scope, units_in_scope
+
+        in_scope = unit_ids_in_scope(user)
+        holds_root = Exists(units_in_scope(user).filter(depth=1))
+        return self.filter(
+            Q(handling_unit__in=in_scope)
+            | Q(subject_unit__in=in_scope)
+            | (Q(handling_unit__isnull=True, subject_unit__isnull=True) & Q(holds_root))
+        )
+
+
+class Complaint(FSMModelMixin, models.Model):
+    """A case (投诉): the text of the complaint and where it stands; never who filed it."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="complaints"
+    )
+    # Null: the petitioner did not know which unit ("I don't know").
+    subject_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("subject unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_about",
+    )
+    # Set on acceptance (谁主管谁负责: never the subject unit itself).
+    handling_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("handling unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_handled",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+    title = models.CharField(_("title"), max_length=200)
+    content = models.TextField(_("what happened"))
+    occurred_on = models.DateField(_("occurred on"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    # Deadlines count from receipt: a letter received last week, entered today, is due from last week.
+    received_at = models.DateTimeField(_("received at"))
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=ComplaintStatus.choices,
+        default=ComplaintStatus.SUBMITTED,
+        protected=True,
+    )
+    # 0: never reviewed; 1: 复查 asked; 2: 复核 asked.
+    review_round = models.PositiveSmallIntegerField(_("review round"), default=0)
+    finding = models.CharField(_("finding"), max_length=24, choices=Finding.choices, blank=True)
+    disposition = models.TextField(_("disposition"), blank=True)
+    reply = models.TextField(_("reply to the petitioner"), blank=True)
+    # When the petitioner was last answered (approval or review decision): the review window counts from it.
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # Who submitted the finding for approval: never the one who approves it.
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted for approval by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Where a case outside our jurisdiction was sent (an outside authority, by name).
+    transferred_to = models.CharField(_("transferred to"), max_length=128, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    # HMAC of the tracking code (complaints.tracking): a leaked row reveals no working code.
+    tracking_code_hash = models.CharField(_("tracking code hash"), max_length=64, unique=True)
+    # Bumped by every transition: a form or API call made on an older version is refused (409).
+    version = models.PositiveIntegerField(_("version"), default=0)
+
+    objects = ComplaintQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            # Scoped lists (visible_to) filter on either unit, newest first.
+            models.Index(fields=["handling_unit", "-submitted_at"], name="complaint_handling_recent"),
+            models.Index(fields=["subject_unit", "-submitted_at"], name="complaint_subject_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(review_round__lte=MAX_REVIEW_ROUNDS), name="complaint_review_rounds"),
+            models.CheckConstraint(
+                condition=~Q(status=ComplaintStatus.MERGED) | Q(merged_into__isnull=False),
+                name="complaint_merged_has_primary",
+            ),
+            models.CheckConstraint(
+                condition=Q(handling_unit__isnull=True) | ~Q(handling_unit=F("subject_unit")),
+                name="complaint_not_handled_by_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    # Fired only by complaints.transitions, one service per transition.
+
+    @transition(field=status, source=ComplaintStatus.SUBMITTED, target=ComplaintStatus.ACCEPTED)
+    def accept(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.SUBMITTED, target=ComplaintStatus.REJECTED)
+    def reject(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.SUBMITTED, target=ComplaintStatus.TRANSFERRED)
+    def transfer(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.SUBMITTED, target=ComplaintStatus.MERGED)
+    def merge(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.ACCEPTED, target=ComplaintStatus.INVESTIGATING)
+    def start_investigation(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.INVESTIGATING, target=ComplaintStatus.PENDING_APPROVAL)
+    def submit_for_approval(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.PENDING_APPROVAL, target=ComplaintStatus.RESOLVED)
+    def approve(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.PENDING_APPROVAL, target=ComplaintStatus.INVESTIGATING)
+    def send_back(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.RESOLVED, target=ComplaintStatus.UNDER_REVIEW)
+    def review(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.UNDER_REVIEW, target=ComplaintStatus.RESOLVED)
+    def decide_review(self) -> None: ...
+
+    @transition(field=status, source=ComplaintStatus.RESOLVED, target=ComplaintStatus.CLOSED)
+    def close(self) -> None: ...
+
+
+class PetitionerIdentity(models.Model):
+    """Who filed a real-name complaint, kept apart from the case text (never on Complaint)."""
+
+    complaint = models.OneToOneField(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="identity"
+    )
+    name = models.CharField(_("name"), max_length=64)
+    phone = models.CharField(_("phone"), max_length=32)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    email = models.EmailField(_("email"), max_length=254, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("petitioner identity")
+        verbose_name_plural = _("petitioner identities")
+
+    def __str__(self) -> str:
+        return f"#{self.complaint_id}"
+
+
+class TransitionLog(models.Model):
+    """Who moved a case, when, from where to where and why: append-only, never updated."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="transition_logs"
+    )
+    name = models.CharField(_("transition"), max_length=32)
+    from_status = models.CharField(_("from"), max_length=20, choices=ComplaintStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=ComplaintStatus.choices)
+    # Null: the system or the petitioner (who acts by tracking code, without an account).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("transition log entry")
+        verbose_name_plural = _("transition log")
+        indexes = [models.Index(fields=["complaint", "at"], name="transitionlog_complaint_at")]
+
+    def __str__(self) -> str:
+        return f"#{self.complaint_id} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("TransitionLog rows are append-only.")
+        super().save(*args, **kwargs)

@@ -250,6 +250,14 @@ LOGGING = {
 # Shown to petitioners wherever the web form cannot help them.
 JIUFENG_HOTLINE = env_str("JIUFENG_HOTLINE", "12345")
 
+# --- Complaint time limits (DOMAIN.md, 信访工作条例), in days ---------------------------
+# Accept or not from receipt; resolve from acceptance; the petitioner may ask for a review
+# within the window after a reply; a review is decided from the request.
+JIUFENG_COMPLAINT_ACCEPT_DAYS = env_int("JIUFENG_COMPLAINT_ACCEPT_DAYS", 15)
+JIUFENG_COMPLAINT_RESOLVE_DAYS = env_int("JIUFENG_COMPLAINT_RESOLVE_DAYS", 60)
+JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS", 30)
+JIUFENG_COMPLAINT_REVIEW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_DAYS", 30)
+
 # --- Deadlines, escalation and notifications --------------------------------------------
 # Time between escalation steps (催办 → principal → 督办 up the tree), and the early warning
 # (预警) lead before a deadline falls due. Each may be overridden per deadline kind
