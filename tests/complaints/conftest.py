@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from complaints.models import Category, Channel
 from complaints.services import complaint_file
@@ -32,3 +33,10 @@ def file_complaint(category):
         return complaint_file(**fields)
 
     return file
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    # These tests read the services' error messages in their source language.
+    with translation.override("en"):
+        yield
