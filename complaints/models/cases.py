@@ -5,29 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node
 
 from responsibility.models import Unit
 
-
-class Category(MP_Node):
-    """A kind of problem (问题类别), in a tree: 乱收费 > 教育乱收费."""
-
-    code = models.SlugField(_("code"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=64)
-    name_en = models.CharField(_("English name"), max_length=96, blank=True)
-    # Plain-language help shown to petitioners next to the choice.
-    hint = models.CharField(_("hint"), max_length=200, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    def __str__(self) -> str:
-        return self.name
+from .categories import Category
 
 
 class Channel(models.TextChoices):
@@ -66,6 +47,14 @@ class Finding(models.TextChoices):
 
 # A case no longer open: it can be neither a merge's primary nor be acted on further.
 ENDED_STATUSES = {ComplaintStatus.CLOSED, ComplaintStatus.REJECTED, ComplaintStatus.TRANSFERRED, ComplaintStatus.MERGED}
+# A stage with a running deadline that an extension can move.
+EXTENDABLE_STATUSES = [
+    ComplaintStatus.SUBMITTED,
+    ComplaintStatus.ACCEPTED,
+    ComplaintStatus.INVESTIGATING,
+    ComplaintStatus.PENDING_APPROVAL,
+    ComplaintStatus.UNDER_REVIEW,
+]
 # 复查 then 复核: no third round (信访工作条例).
 MAX_REVIEW_ROUNDS = 2
 
@@ -170,6 +159,16 @@ class Complaint(FSMModelMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="duplicates",
     )
+    # Filed by the same phone, or with near-identical text about the same unit, within 30 days:
+    # a hint for triage (merge?), set at filing; never shown to the petitioner.
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # HMAC of the tracking code (complaints.tracking): a leaked row reveals no working code.
     tracking_code_hash = models.CharField(_("tracking code hash"), max_length=64, unique=True)
     # Bumped by every transition: a form or API call made on an older version is refused (409).
@@ -236,6 +235,13 @@ class Complaint(FSMModelMixin, models.Model):
     @transition(field=status, source=ComplaintStatus.RESOLVED, target=ComplaintStatus.CLOSED)
     def close(self) -> None: ...
 
+    # 延期: decided on an ExtensionRequest while the case stays where it is (target None).
+    @transition(field=status, source=EXTENDABLE_STATUSES, target=None)
+    def approve_extension(self) -> None: ...
+
+    @transition(field=status, source=EXTENDABLE_STATUSES, target=None)
+    def refuse_extension(self) -> None: ...
+
 
 class PetitionerIdentity(models.Model):
     """Who filed a real-name complaint, kept apart from the case text (never on Complaint)."""
@@ -253,6 +259,8 @@ class PetitionerIdentity(models.Model):
     class Meta:
         verbose_name = _("petitioner identity")
         verbose_name_plural = _("petitioner identities")
+        # The duplicate hint at filing: the same phone within 30 days.
+        indexes = [models.Index(fields=["phone"], name="identity_phone")]
 
     def __str__(self) -> str:
         return f"#{self.complaint_id}"

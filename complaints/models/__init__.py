@@ -1,0 +1,53 @@
+from .cases import (
+    ENDED_STATUSES,
+    EXTENDABLE_STATUSES,
+    MAX_REVIEW_ROUNDS,
+    Channel,
+    Complaint,
+    ComplaintQuerySet,
+    ComplaintStatus,
+    Finding,
+    PetitionerIdentity,
+    TransitionLog,
+    triage_unit,
+)
+from .categories import Category, RoutingRule
+from .decisions import (
+    EXTENSION_MAX_DAYS,
+    ExtensionRequest,
+    ExtensionState,
+    Measure,
+    MeasureKind,
+    Rating,
+    RatingValue,
+)
+from .records import Activity, ActivityKind, Attachment, IdentityAccess, InternalNote, Message
+
+__all__ = [
+    "ENDED_STATUSES",
+    "EXTENDABLE_STATUSES",
+    "EXTENSION_MAX_DAYS",
+    "MAX_REVIEW_ROUNDS",
+    "Activity",
+    "ActivityKind",
+    "Attachment",
+    "Category",
+    "Channel",
+    "Complaint",
+    "ComplaintQuerySet",
+    "ComplaintStatus",
+    "ExtensionRequest",
+    "ExtensionState",
+    "Finding",
+    "IdentityAccess",
+    "InternalNote",
+    "Measure",
+    "MeasureKind",
+    "Message",
+    "PetitionerIdentity",
+    "Rating",
+    "RatingValue",
+    "RoutingRule",
+    "TransitionLog",
+    "triage_unit",
+]

@@ -1,0 +1,202 @@
+"""What happens on a case besides its transitions: investigation activities, messages with the
+petitioner, internal notes, attachments and reads of the petitioner's identity."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .cases import Complaint
+
+
+class AppendOnly(models.Model):
+    """A record that is written once and never changed: corrections are new rows."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+
+class ActivityKind(models.TextChoices):
+    """听 看 访 谈 查: the five kinds of investigation activity (DOMAIN.md)."""
+
+    LISTEN = "listen", _("Listen")  # 听
+    LOOK = "look", _("Look")  # 看
+    VISIT = "visit", _("Visit")  # 访
+    TALK = "talk", _("Talk")  # 谈
+    CHECK = "check", _("Check")  # 查
+
+
+class Activity(AppendOnly):
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="activities"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=ActivityKind.choices)
+    occurred_at = models.DateTimeField(_("when"))
+    participants = models.CharField(_("participants"), max_length=500, blank=True)
+    summary = models.TextField(_("summary"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("investigation activity")
+        verbose_name_plural = _("investigation activities")
+        indexes = [models.Index(fields=["complaint", "occurred_at"], name="activity_complaint_at")]
+
+    def __str__(self) -> str:
+        return f"#{self.complaint_id} {self.get_kind_display()}"
+
+
+class Message(AppendOnly):
+    """A message between the handling staff and the petitioner, shown on both sides."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="messages"
+    )
+    # Null: the petitioner, who writes by tracking code without an account.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.TextField(_("message"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["complaint", "at"], name="message_complaint_at")]
+
+    def __str__(self) -> str:
+        return f"#{self.complaint_id} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def from_petitioner(self) -> bool:
+        return self.author_id is None
+
+
+class InternalNote(AppendOnly):
+    """A note staff exchange about a case; a separate table so no petitioner-facing query can reach it."""
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="internal_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("note"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        indexes = [models.Index(fields=["complaint", "at"], name="internalnote_complaint_at")]
+
+    def __str__(self) -> str:
+        return f"#{self.complaint_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random name: the petitioner's file name never reaches the disk or a URL.
+    return f"complaints/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file on a case, in private storage (STORAGES["default"]), served only through a scope check.
+
+    Filed with the complaint, or with a message or an activity. Photos are stored with their
+    location and device metadata stripped.
+    """
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        Message,
+        verbose_name=_("message"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    extension = models.CharField(_("extension"), max_length=8)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    # Null: the petitioner.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(message__isnull=True) | Q(activity__isnull=True), name="attachment_one_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class IdentityAccess(AppendOnly):
+    """Who was shown a petitioner's identity, when, on which case and how: every read is a row."""
+
+    class Via(models.TextChoices):
+        PAGE = "page", _("Case page")
+        API = "api", _("API")
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="identity_accesses"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    via = models.CharField(_("via"), max_length=8, choices=Via.choices)
+
+    class Meta:
+        verbose_name = _("identity access")
+        verbose_name_plural = _("identity accesses")
+        indexes = [models.Index(fields=["complaint", "at"], name="identityaccess_complaint_at")]
+
+    def __str__(self) -> str:
+        return f"#{self.complaint_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"
