@@ -127,7 +127,8 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
     return len(ids)
 
 
-def _absolute(link: str) -> str:
+def absolute_url(link: str) -> str:
+    """A site path as a full address (JIUFENG_SITE_URL), for links in email and SMS."""
     return f"{settings.JIUFENG_SITE_URL.rstrip('/')}{link}" if link.startswith("/") else link
 
 
@@ -136,7 +137,7 @@ def _send(message: OutboxMessage) -> None:
     if notification is None:
         subject, text, sms_text = message.subject, message.body, message.body
     else:
-        link = _absolute(notification.link)
+        link = absolute_url(notification.link)
         subject = notification.subject
         text = "\n\n".join(part for part in (notification.body, notification.why, link) if part)
         sms_text = f"{notification.subject} {link}"

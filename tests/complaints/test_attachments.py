@@ -5,16 +5,19 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 from PIL import ExifTags, Image
 
 from complaints import attachments
+from complaints import transitions as t
 from complaints.attachments import (
     attachment_limits_text,
     attachment_response,
     attachment_store,
     attachments_check,
 )
-from complaints.models import Attachment
+from complaints.models import Attachment, Complaint, Message
+from complaints.services import activity_record, message_add
 
 from .attachment_files import (
     DOC,
@@ -264,3 +267,62 @@ def test_the_limits_text_follows_the_settings(settings):
     )
     settings.JIUFENG_ATTACHMENT_MAX_FILES = 1
     assert attachment_limits_text().startswith("Up to 1 file of at most 20 MB")
+
+
+# --- Filed with a complaint, a message, an activity -------------------------------------------
+
+
+def test_files_filed_with_a_complaint_are_stored_after_it(cast, file_complaint, private_storage):
+    complaint, _code = file_complaint(
+        subject_unit=cast.units.school, attachments=[upload("现场.jpg", photo("JPEG")), upload("收据.pdf", PDF)]
+    )
+    stored = list(complaint.attachments.order_by("pk"))
+    assert [(a.original_name, a.uploaded_by, a.message, a.activity) for a in stored] == [
+        ("现场.jpg", None, None, None),
+        ("收据.pdf", None, None, None),
+    ]
+    assert len(list(private_storage.rglob("*.*"))) == 2
+
+
+def test_a_bad_file_refuses_the_whole_filing_along_with_every_other_error(cast, file_complaint, private_storage):
+    with pytest.raises(ValidationError) as error:
+        file_complaint(
+            subject_unit=cast.units.school, title=" ", attachments=[upload("收据.pdf", PDF), upload("x.jpg", EXE)]
+        )
+    assert set(error.value.message_dict) == {"title", "attachments"}
+    assert not Complaint.objects.exists()
+    assert not Attachment.objects.exists()
+    assert not list(private_storage.rglob("*.*"))
+
+
+def test_messages_and_activities_carry_their_own_files(cast, file_complaint):
+    complaint, _code = file_complaint(subject_unit=cast.units.school)
+    message = message_add(complaint_id=complaint.pk, body="补充收据", attachments=[upload("收据.pdf", PDF)])
+    t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
+    t.complaint_start_investigation(complaint_id=complaint.pk, actor=cast.bureau_officer)
+    activity = activity_record(
+        complaint_id=complaint.pk,
+        actor=cast.bureau_officer,
+        kind="look",
+        occurred_at=timezone.now(),
+        participants="",
+        summary="现场查看收费公示栏",
+        attachments=[upload("公示栏.png", photo("PNG"))],
+    )
+    [from_petitioner] = message.attachments.all()
+    assert (from_petitioner.complaint, from_petitioner.uploaded_by) == (complaint, None)
+    [from_officer] = activity.attachments.all()
+    assert (from_officer.complaint, from_officer.uploaded_by, from_officer.message) == (
+        complaint,
+        cast.bureau_officer,
+        None,
+    )
+
+
+def test_a_message_with_a_bad_file_is_not_written(cast, file_complaint):
+    complaint, _code = file_complaint(subject_unit=cast.units.school)
+    with pytest.raises(ValidationError) as error:
+        message_add(complaint_id=complaint.pk, body="", attachments=[upload("x.jpg", HTML)])
+    assert set(error.value.message_dict) == {"body", "attachments"}
+    assert not Message.objects.exists()
+    assert not Attachment.objects.exists()

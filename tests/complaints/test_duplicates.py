@@ -112,3 +112,15 @@ def test_texts_without_letters_or_a_phone_are_not_compared(cast, file_complaint,
     file_complaint(subject_unit=cast.units.school, content="！！！")
     with django_assert_num_queries(0):
         assert find(cast.units.school, "？？？") is None
+
+
+def test_filing_records_the_hint_for_triage(cast, file_complaint):
+    first, _code = file_complaint(subject_unit=cast.units.school, content=TEXT)
+    again, _code = file_complaint(subject_unit=cast.units.school, content=f"{TEXT}！")
+    other, _code = file_complaint(subject_unit=cast.units.sibling, content=OTHER)
+    assert first.possible_duplicate_of is None
+    assert again.possible_duplicate_of == first
+    assert other.possible_duplicate_of is None
+    by_phone, _code = file_complaint(subject_unit=cast.units.sibling, content=f"{OTHER}又一次", anonymous=False)
+    later, _code = file_complaint(subject_unit=None, content="另一件事情", anonymous=False, phone="+86 13800138000")
+    assert later.possible_duplicate_of == by_phone
