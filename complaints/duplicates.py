@@ -43,13 +43,17 @@ def _normalised(text: str) -> str:
     return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKC", text).lower())[:COMPARED_CHARS]
 
 
+def mobile_number(phone: str) -> str | None:
+    """The 11 digits of a mainland mobile number however it was typed (+86, spaces, dashes); None otherwise."""
+    mobile = _MOBILE.match(re.sub(r"[\s()-]", "", phone))
+    return mobile.group(1) if mobile is not None else None
+
+
 def _phone_forms(phone: str) -> list[str]:
     # Filing keeps a phone as typed (less spaces): a mobile may be stored with or without +86.
-    phone = re.sub(r"[\s()-]", "", phone)
-    mobile = _MOBILE.match(phone)
-    if mobile is None:
-        return [phone]
-    number = mobile.group(1)
+    number = mobile_number(phone)
+    if number is None:
+        return [re.sub(r"[\s()-]", "", phone)]
     return [number, f"86{number}", f"+86{number}"]
 
 

@@ -13,7 +13,6 @@ in the office's language (settings.LANGUAGE_CODE): they are stored and sent late
 no request says which language the reader prefers.
 """
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,10 +29,9 @@ from responsibility.deadlines import deadlines_of
 from responsibility.models import DeadlineKind, PositionKind
 from responsibility.selectors import positions_nearest
 
+from .duplicates import mobile_number
 from .models import MAX_REVIEW_ROUNDS, Complaint, ExtensionState, PetitionerIdentity, TransitionLog, triage_unit
 
-# SMS reaches mobiles only; a landline petitioner hears by email, or reads the tracking page.
-_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 _TITLE_SHOWN = 60
 STAFF = {PositionKind.LIAISON, PositionKind.OFFICER}
 LEADERS = {PositionKind.PRINCIPAL, PositionKind.LEADER_IN_CHARGE}
@@ -196,9 +194,8 @@ def petitioner_notify(*, complaint: Complaint, event: str, code: str = "") -> in
         queued = 0
         for identity in identities:
             text = body % {**values, "date": _day(identity.complaint.submitted_at)}
-            addresses = [(OutboxChannel.EMAIL, identity.email)]
-            if _MOBILE.match(identity.phone):
-                addresses.append((OutboxChannel.SMS, identity.phone))
+            # SMS reaches mobiles only; a landline petitioner hears by email, or reads the tracking page.
+            addresses = [(OutboxChannel.EMAIL, identity.email), (OutboxChannel.SMS, mobile_number(identity.phone))]
             for channel, address in addresses:
                 if address and notify_address(channel=channel, address=address, subject=subject, body=text):
                     queued += 1
