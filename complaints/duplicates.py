@@ -49,7 +49,7 @@ def mobile_number(phone: str) -> str | None:
     return mobile.group(1) if mobile is not None else None
 
 
-def _phone_forms(phone: str) -> list[str]:
+def phone_forms(phone: str) -> list[str]:
     # Filing keeps a phone as typed (less spaces): a mobile may be stored with or without +86.
     number = mobile_number(phone)
     if number is None:
@@ -120,7 +120,7 @@ def complaint_duplicate_of(
     if phone:
         # identity_phone serves this query.
         identity = (
-            PetitionerIdentity.objects.filter(phone__in=_phone_forms(phone), complaint__submitted_at__gte=since)
+            PetitionerIdentity.objects.filter(phone__in=phone_forms(phone), complaint__submitted_at__gte=since)
             .exclude(complaint__status__in=IGNORED)
             .order_by("-complaint__submitted_at")
             .select_related("complaint")

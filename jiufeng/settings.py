@@ -260,6 +260,11 @@ JIUFENG_COMPLAINT_REVIEW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_DAYS", 30)
 # Failed tracking-code lookups allowed before 429: per address, and from everyone together.
 JIUFENG_TRACK_FAILURES_PER_IP = env_str("JIUFENG_TRACK_FAILURES_PER_IP", "20/h")
 JIUFENG_TRACK_FAILURES_GLOBAL = env_str("JIUFENG_TRACK_FAILURES_GLOBAL", "600/m")
+# A real-name petitioner asking for SMS codes to see all their cases: per number and per address;
+# and how long the proof lasts in the session.
+JIUFENG_PHONE_CODES_PER_NUMBER = env_str("JIUFENG_PHONE_CODES_PER_NUMBER", "3/10m")
+JIUFENG_PHONE_CODES_PER_IP = env_str("JIUFENG_PHONE_CODES_PER_IP", "10/h")
+JIUFENG_PHONE_SESSION_SECONDS = env_int("JIUFENG_PHONE_SESSION_SECONDS", 2 * 3600)
 # Attachments to a complaint, a message or an activity (complaints.attachments): how many
 # at once, each file's size and all of them together.
 JIUFENG_ATTACHMENT_MAX_FILES = env_int("JIUFENG_ATTACHMENT_MAX_FILES", 10)
