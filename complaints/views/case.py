@@ -112,6 +112,9 @@ def _record(request, pk: int, form_class: type[CaseForm], service):
                 service(complaint_id=complaint.pk, actor=request.user, **form.data_for_service())
             except ValidationError as error:
                 form.add_service_error(error)
+            except TransitionNotAllowed as error:
+                form.add_error(None, str(error))
+                status = 409
             else:
                 if not request.htmx:
                     messages.success(request, form.done)
