@@ -162,7 +162,8 @@ def case_identity(request, pk: int):
     complaint = _case(request, pk)
     identity = services.identity_read(complaint_id=complaint.pk, actor=request.user, via="page")
     if request.htmx:
-        return render(request, "complaints/staff/_identity.html", {"complaint": complaint, "identity": identity})
+        context = {"complaint": complaint, "identity": identity, "identity_shown": True}
+        return render(request, "complaints/staff/_identity.html", context)
     return case_page(request, complaint, identity=identity, identity_shown=True)
 
 
