@@ -266,10 +266,10 @@ class MeasureForm(BootstrapForm):
     """One measure of the disposition (处理结果); an untouched row is no measure."""
 
     kind = forms.ChoiceField(label=_("Measure"), choices=[("", "—"), *MeasureKind.choices])
-    description = forms.CharField(label=_("Description"), max_length=REASON_MAX, required=False)
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False
     )
+    description = forms.CharField(label=_("Description"), max_length=REASON_MAX, required=False)
     responsible_unit = UnitChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), required=False)
     due_on = forms.DateField(label=_("Due on"), widget=_DATE, required=False)
 
