@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from complaints import services
 from complaints import transitions as t
 from complaints.models import ActivityKind, Channel, Complaint
+from tests.factories import unit_add
 
 from .conftest import DECISION
 from .test_pages_staff_helpers import HOSTILE, as_user, case_url, outsider, queries, school_officer
@@ -244,15 +246,49 @@ def test_the_case_page_shows_header_deadlines_and_one_timeline(client, cast, inv
     assert 'data-testid="record-extension"' not in page
 
 
-def test_the_duplicate_hint_links_a_visible_case(client, cast, file_complaint):
-    first, _code = file_complaint(subject_unit=cast.units.school, anonymous=False)
-    second, _code = file_complaint(subject_unit=cast.units.school, anonymous=False, title="同一电话再次投诉")
-    second.refresh_from_db()
-    if second.possible_duplicate_of_id is None:
-        Complaint.objects.filter(pk=second.pk).update(possible_duplicate_of=first)
-    page = body(as_user(client, cast.county_officer).get(case_url(second)))
-    assert 'data-testid="duplicate-hint"' in page
-    assert f'href="{case_url(first)}"' in page
+def _hint(complaint, duplicate_of):
+    # The hint as filing leaves it (complaints.duplicates); this test is about showing it.
+    Complaint.objects.filter(pk=complaint.pk).update(possible_duplicate_of=duplicate_of)
+
+
+def test_the_duplicate_hint_links_a_visible_case(client, cast, submitted, file_complaint):
+    first, _code = file_complaint(subject_unit=cast.units.school, title="先到的投诉")
+    _hint(submitted, first)
+    page = body(as_user(client, cast.county_officer).get(case_url(submitted)))
+    hint = page.split('data-testid="duplicate-hint"')[1].split("</div>")[0]
+    assert f'href="{case_url(first)}"' in hint and f"case #{first.pk}" in hint
+    # The merge form proposes it as the primary case.
+    assert f'name="merge-primary" value="{first.pk}"' in page
+
+
+def test_the_duplicate_hint_names_no_case_outside_the_scope(client, cast, submitted, file_complaint):
+    elsewhere, _code = file_complaint(subject_unit=unit_add(parent=None, name="邻县"))
+    _hint(submitted, elsewhere)
+    page = body(as_user(client, cast.county_officer).get(case_url(submitted)))
+    hint = page.split('data-testid="duplicate-hint"')[1].split("</div>")[0]
+    assert "outside your scope" in hint and "href" not in hint and f"#{elsewhere.pk}" not in hint
+
+
+def test_attachments_are_served_only_through_their_case(client, cast, file_complaint, settings, tmp_path):
+    attachments = pytest.importorskip("complaints.attachments")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    ours, _code = file_complaint(subject_unit=cast.units.school)
+    theirs, _code = file_complaint(subject_unit=cast.units.sibling)
+    pdf = SimpleUploadedFile("收费通知.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    stored = attachments.attachment_store(complaint=ours, file=pdf)
+    as_user(client, cast.county_officer)
+    page = body(client.get(case_url(ours)))
+    url = reverse("complaints:case-attachment", args=[ours.pk, stored.pk])
+    assert url in page and "收费通知.pdf" in page
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["Cache-Control"] == "private, no-store"
+    # The file through another case, or a case out of scope: not found.
+    assert client.get(reverse("complaints:case-attachment", args=[theirs.pk, stored.pk])).status_code == 404
+    assert as_user(client, outsider(cast)).get(url).status_code == 404
 
 
 def test_the_case_page_escapes_what_the_petitioner_wrote(client, cast, file_complaint):
