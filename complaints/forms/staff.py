@@ -146,8 +146,8 @@ class CaseForm(StaffForm):
     url_name = ""
     # What the page shows around the form, and what it says once done.
     title = ""
-    submit_label = _("Save")
-    done = _("Saved.")
+    submit_label = ""
+    done = ""
 
     def __init__(self, *args, complaint, user, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("version", complaint.version)
@@ -265,7 +265,7 @@ class RefuseExtensionForm(CaseForm):
 class MeasureForm(BootstrapForm):
     """One measure of the disposition (处理结果); an untouched row is no measure."""
 
-    kind = forms.ChoiceField(label=_("Measure"), choices=[("", "—"), *MeasureKind.choices])
+    kind = forms.ChoiceField(label=_("Kind of measure"), choices=[("", "—"), *MeasureKind.choices])
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False
     )

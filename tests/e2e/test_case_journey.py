@@ -90,7 +90,7 @@ def test_an_officer_investigates_a_case_and_a_leader_approves_it(
     submit.get_by_label("Disposition (what was done)").fill("责令学校退还资料费")
     submit.get_by_label("Reply to the petitioner").fill("经查属实，已责令学校退还所收费用。")
     first_measure = submit.get_by_test_id("measure-row").first
-    first_measure.get_by_label("Measure").select_option("refund")
+    first_measure.get_by_label("Kind of measure").select_option("refund")
     first_measure.get_by_label("Amount (yuan)").fill("200")
     submit.get_by_role("button", name="Submit for approval").click()
     expect(status).to_have_text("Awaiting approval")
