@@ -99,7 +99,7 @@ def _record(request, pk: int, form_class: type[CaseForm], service):
     place; without JavaScript, a redirect to the case or the page with the errors.
     """
     complaint = _case(request, pk)
-    form = form_class(request.POST, request.FILES, complaint=complaint, user=request.user)
+    form = form_class(request.POST, complaint=complaint, user=request.user)
     status = 400
     if form.is_valid():
         if _stale(form, complaint):

@@ -21,19 +21,21 @@ def _form(forms: dict, form_class, *, complaint: Complaint, user):
     return forms.get(form_class.prefix_name) or form_class(complaint=complaint, user=user)
 
 
-def _extensions(timeline) -> list[ExtensionRequest]:
-    return [entry.obj for entry in timeline if isinstance(entry.obj, ExtensionRequest)]
+def _stage_extensions(timeline, complaint: Complaint) -> list[ExtensionRequest]:
+    """The extension requests made for the stage the case is in now (the timeline holds them all)."""
+    stage = STAGE_DEADLINE.get(complaint.status)
+    return [
+        entry.obj
+        for entry in timeline
+        if isinstance(entry.obj, ExtensionRequest)
+        and entry.obj.stage == stage
+        and entry.obj.review_round == complaint.review_round
+    ]
 
 
 def _may_request_extension(complaint: Complaint, extensions: list[ExtensionRequest]) -> bool:
-    # Once per stage: a pending or approved request for the running stage blocks another.
-    stage = STAGE_DEADLINE.get(complaint.status)
-    return stage is not None and not any(
-        request.stage == stage
-        and request.review_round == complaint.review_round
-        and request.state != ExtensionState.REFUSED
-        for request in extensions
-    )
+    # Once per stage: a pending or approved request blocks another; a refused one does not.
+    return complaint.status in STAGE_DEADLINE and all(r.state == ExtensionState.REFUSED for r in extensions)
 
 
 def _record_forms(*, user, complaint: Complaint, forms: dict, extensions) -> list:
@@ -73,7 +75,7 @@ def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
     for entry in timeline:
         if entry.kind == "transition":
             entry.label = TRANSITION_LABELS.get(entry.name, entry.name)
-    extensions = _extensions(timeline)
+    extensions = _stage_extensions(timeline, complaint)
     duplicate = complaint.possible_duplicate_of_id
     return {
         "complaint": complaint,

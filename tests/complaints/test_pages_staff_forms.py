@@ -393,3 +393,15 @@ def test_a_message_and_a_note_with_htmx(client, cast, investigating):
     assert "内部讨论" in page(note) and "internal, never shown to the petitioner" in page(note)
     assert Message.objects.get().author == cast.bureau_officer
     assert InternalNote.objects.get().author == cast.bureau_officer
+
+
+def test_a_refused_extension_may_be_asked_again_an_approved_one_not(client, cast, investigating):
+    services.extension_request(complaint_id=investigating.pk, actor=cast.bureau_officer, days=10, reason="需走访")
+    as_user(client, cast.bureau_officer)
+    assert 'data-testid="record-extension"' not in page(client.get(case_url(investigating)))
+    t.complaint_refuse_extension(complaint_id=investigating.pk, actor=cast.bureau_leader, note="理由不充分")
+    assert 'data-testid="record-extension"' in page(client.get(case_url(investigating)))
+    services.extension_request(complaint_id=investigating.pk, actor=cast.bureau_officer, days=5, reason="补充理由")
+    t.complaint_approve_extension(complaint_id=investigating.pk, actor=cast.bureau_leader)
+    shown = page(client.get(case_url(investigating)))
+    assert 'data-testid="record-extension"' not in shown and "理由不充分" in shown
