@@ -405,3 +405,25 @@ def test_a_refused_extension_may_be_asked_again_an_approved_one_not(client, cast
     t.complaint_approve_extension(complaint_id=investigating.pk, actor=cast.bureau_leader)
     shown = page(client.get(case_url(investigating)))
     assert 'data-testid="record-extension"' not in shown and "理由不充分" in shown
+
+
+def test_the_handling_unit_decides_a_review_the_petitioner_asked_for(client, cast, resolved):
+    t.complaint_review(complaint_id=resolved.pk, reason="退款未到账")
+    complaint = refreshed(resolved)
+    as_user(client, cast.bureau_officer)
+    shown = page(client.get(case_url(complaint)))
+    assert 'data-testid="action-decide_review"' in shown and "The petitioner asked for a review" in shown
+    data = decision("decide_review", version=complaint.version, reply="复查后确认已退款。")
+    response = client.post(f"/cases/{complaint.pk}/transitions/decide_review/", data)
+    assert response.status_code == 302
+    complaint = refreshed(complaint)
+    assert complaint.status == ComplaintStatus.RESOLVED and complaint.reply == "复查后确认已退款。"
+
+
+def test_the_case_is_closed_once_no_review_can_come(client, cast, resolved, settings):
+    as_user(client, cast.bureau_officer)
+    assert 'data-testid="action-close"' not in page(client.get(case_url(resolved)))
+    settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS = 0
+    assert 'data-testid="action-close"' in page(client.get(case_url(resolved)))
+    assert fire(client, refreshed(resolved), "close").status_code == 302
+    assert refreshed(resolved).status == ComplaintStatus.CLOSED
