@@ -463,6 +463,8 @@ class IntakeForm(StaffForm):
     occurred_on = forms.DateField(label=_("Occurred on"), widget=_DATE, required=False)
     location = forms.CharField(label=_("Location"), max_length=LOCATION_MAX, required=False)
     anonymous = forms.BooleanField(label=_("The petitioner stays anonymous"), required=False)
+    # Needed unless anonymous: the service says which is missing.
+    conditionally_required = ("name", "phone")
     name = forms.CharField(label=_("Petitioner's name"), max_length=NAME_MAX, required=False)
     phone = forms.CharField(label=_("Petitioner's phone"), max_length=32, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)

@@ -45,6 +45,8 @@ def test_an_officer_records_a_hotline_complaint_and_gets_the_code_once(client, c
     as_user(client, cast.county_officer)
     form = page(client.get(INTAKE))
     assert 'value="web"' not in form and 'value="hotline"' in form
+    # Name and phone are needed unless anonymous: not marked optional.
+    assert "Petitioner's name</label>" in form.replace("&#x27;", "'")
     response = client.post(INTAKE, intake(cast, category))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     complaint = Complaint.objects.get()
