@@ -49,6 +49,7 @@ class ComplaintCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "code", "name"]
+        read_only_fields = fields
 
 
 class ComplaintListSerializer(serializers.ModelSerializer):
@@ -80,6 +81,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
             "version",
             "overdue",
         ]
+        read_only_fields = fields
 
 
 class ComplaintDeadlineSerializer(serializers.ModelSerializer):
@@ -90,6 +92,7 @@ class ComplaintDeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = Deadline
         fields = ["id", "kind", "kind_display", "unit", "opened_at", "due_at", "met_at", "level", "overdue"]
+        read_only_fields = fields
 
 
 class ComplaintActivitySerializer(serializers.ModelSerializer):
@@ -100,6 +103,7 @@ class ComplaintActivitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Activity
         fields = ["id", "kind", "kind_display", "occurred_at", "participants", "summary", "recorded_by", "recorded_at"]
+        read_only_fields = fields
 
 
 class ComplaintMessageSerializer(serializers.ModelSerializer):
@@ -109,6 +113,7 @@ class ComplaintMessageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Message
         fields = ["id", "at", "author", "from_petitioner", "body"]
+        read_only_fields = fields
 
 
 class ComplaintNoteSerializer(serializers.ModelSerializer):
@@ -117,6 +122,7 @@ class ComplaintNoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = InternalNote
         fields = ["id", "at", "author", "body"]
+        read_only_fields = fields
 
 
 class ComplaintMeasureSerializer(serializers.ModelSerializer):
@@ -172,6 +178,7 @@ class ComplaintExtensionSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_note",
         ]
+        read_only_fields = fields
 
 
 class ComplaintAttachmentSerializer(serializers.ModelSerializer):
@@ -192,11 +199,12 @@ class ComplaintAttachmentSerializer(serializers.ModelSerializer):
             "uploaded_at",
             "url",
         ]
+        read_only_fields = fields
 
     def get_url(self, attachment: Attachment) -> str:
         return reverse(
             "api:complaint-attachment",
-            kwargs={"pk": attachment.complaint_id, "attachment_pk": attachment.pk},
+            kwargs={"pk": attachment.complaint_id, "attachment_id": attachment.pk},
             request=self.context.get("request"),
         )
 
@@ -240,6 +248,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "extension_requests",
             "attachments",
         ]
+        read_only_fields = fields
 
     @extend_schema_field(FindingField(allow_null=True))
     def get_finding(self, complaint: Complaint) -> str | None:
@@ -317,51 +326,51 @@ class ComplaintExtensionInputSerializer(serializers.Serializer):
 # --- Transitions: one input per API.md transition --------------------------------------
 
 
-class TransitionInputSerializer(serializers.Serializer):
+class ComplaintTransitionSerializer(serializers.Serializer):
     # The version the caller's view of the case was made from: a case changed meanwhile is refused (409).
     version = serializers.IntegerField(min_value=0, allow_null=True, default=None)
 
 
-class TransitionNoteSerializer(TransitionInputSerializer):
+class ComplaintTransitionNoteSerializer(ComplaintTransitionSerializer):
     note = serializers.CharField(max_length=transitions.REASON_MAX, allow_blank=True, default="")
 
 
-class TransitionReasonSerializer(TransitionInputSerializer):
+class ComplaintTransitionReasonSerializer(ComplaintTransitionSerializer):
     reason = serializers.CharField(max_length=transitions.REASON_MAX)
 
 
-class TransitionAcceptSerializer(TransitionNoteSerializer):
+class ComplaintTransitionAcceptSerializer(ComplaintTransitionNoteSerializer):
     # Left out: the unit responsible for the subject unit (谁主管谁负责).
     handling_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, default=None)
 
 
-class TransitionTransferSerializer(TransitionReasonSerializer):
+class ComplaintTransitionTransferSerializer(ComplaintTransitionReasonSerializer):
     # The authority that has jurisdiction, outside the organisation tree, by name.
     to = serializers.CharField(max_length=transitions.TRANSFER_TO_MAX)
 
 
-class TransitionMergeSerializer(TransitionInputSerializer):
+class ComplaintTransitionMergeSerializer(ComplaintTransitionSerializer):
     primary = serializers.IntegerField(min_value=1)
 
 
-class TransitionDecisionSerializer(TransitionInputSerializer):
+class ComplaintTransitionDecisionSerializer(ComplaintTransitionSerializer):
     finding = FindingField()
     disposition = serializers.CharField(max_length=transitions.TEXT_MAX)
     reply = serializers.CharField(max_length=transitions.TEXT_MAX)
     measures = ComplaintMeasureSerializer(many=True, default=list)
 
 
-TRANSITION_INPUTS: dict[str, type[TransitionInputSerializer]] = {
-    "accept": TransitionAcceptSerializer,
-    "reject": TransitionReasonSerializer,
-    "transfer": TransitionTransferSerializer,
-    "merge": TransitionMergeSerializer,
-    "start_investigation": TransitionInputSerializer,
-    "submit_for_approval": TransitionDecisionSerializer,
-    "approve": TransitionNoteSerializer,
-    "send_back": TransitionReasonSerializer,
-    "approve_extension": TransitionNoteSerializer,
-    "refuse_extension": TransitionNoteSerializer,
-    "decide_review": TransitionDecisionSerializer,
-    "close": TransitionInputSerializer,
+TRANSITION_INPUTS: dict[str, type[ComplaintTransitionSerializer]] = {
+    "accept": ComplaintTransitionAcceptSerializer,
+    "reject": ComplaintTransitionReasonSerializer,
+    "transfer": ComplaintTransitionTransferSerializer,
+    "merge": ComplaintTransitionMergeSerializer,
+    "start_investigation": ComplaintTransitionSerializer,
+    "submit_for_approval": ComplaintTransitionDecisionSerializer,
+    "approve": ComplaintTransitionNoteSerializer,
+    "send_back": ComplaintTransitionReasonSerializer,
+    "approve_extension": ComplaintTransitionNoteSerializer,
+    "refuse_extension": ComplaintTransitionNoteSerializer,
+    "decide_review": ComplaintTransitionDecisionSerializer,
+    "close": ComplaintTransitionSerializer,
 }

@@ -18,7 +18,7 @@ urlpatterns = [
     path("complaints/<int:pk>/identity/", views.ComplaintIdentityView.as_view(), name="complaint-identity"),
     path("complaints/<int:pk>/history/", views.ComplaintHistoryView.as_view(), name="complaint-history"),
     path(
-        "complaints/<int:pk>/attachments/<int:attachment_pk>/",
+        "complaints/<int:pk>/attachments/<int:attachment_id>/",
         views.ComplaintAttachmentView.as_view(),
         name="complaint-attachment",
     ),

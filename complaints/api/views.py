@@ -90,9 +90,9 @@ class ComplaintAttachmentView(APIView):
     """The file itself, streamed after the scope check; never a storage URL."""
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request, pk: int, attachment_pk: int):
+    def get(self, request, pk: int, attachment_id: int):
         complaint = complaint_get_for_user(user=request.user, pk=pk)
-        return attachment_response(get_object_or_404(Attachment, complaint=complaint, pk=attachment_pk))
+        return attachment_response(get_object_or_404(Attachment, complaint=complaint, pk=attachment_id))
 
 
 class ComplaintIdentityView(APIView):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from complaints import transitions as t
-from complaints.models import Channel, Complaint, Finding, IdentityAccess
+from complaints.models import Category, Channel, Complaint, Finding, IdentityAccess
 from complaints.services import activity_record, internal_note_add, message_add
 from responsibility.models import Deadline, DeadlineKind
 
@@ -23,6 +23,8 @@ HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 def api(user=None) -> APIClient:
     client = APIClient()
+    # English messages, as tests/complaints' autouse fixture gives the services.
+    client.cookies["django_language"] = "en"
     if user is not None:
         client.force_authenticate(user)
     return client
@@ -89,7 +91,7 @@ def test_the_list_filters(cast, category, file_complaint, school_case, sibling_c
     Deadline.objects.filter(object_id=letter.pk, kind=DeadlineKind.COMPLAINT_ACCEPT).update(
         due_at=timezone.now() - datetime.timedelta(days=1)
     )
-    other = category.add_child(code="fees-edu", name="教育乱收费")
+    other = Category.objects.add_child(category, {"code": "fees-edu", "name": "教育乱收费"})
     in_other, _code = file_complaint(subject_unit=cast.units.sibling, category=other)
     client = api(cast.county_officer)
 
@@ -197,7 +199,7 @@ def test_the_detail_takes_the_same_queries_however_many_records(cast, school_cas
 # --- Intake by other channels ------------------------------------------------------------
 
 
-def intake(category, cast, **overrides) -> dict:
+def intake(category, cast, /, **overrides) -> dict:
     data = {
         "channel": "hotline",
         "category": category.pk,

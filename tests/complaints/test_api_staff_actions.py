@@ -90,7 +90,7 @@ def test_a_stale_version_is_a_conflict(cast, case):
 
 
 def test_a_transition_not_open_in_this_state_is_a_conflict(cast, case):
-    response = fire(cast.county_officer, case, "approve")
+    response = fire(cast.county_officer, case, "start_investigation")
     assert response.status_code == 409
     assert set(response.json()) == {"detail"}
     assert status_of(case) == ComplaintStatus.SUBMITTED
