@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Channel, ComplaintStatus
 from ..tracking import tracking_code_hash
@@ -15,8 +16,8 @@ class ComplaintFilter(django_filters.FilterSet):
     subject_unit = django_filters.NumberFilter(field_name="subject_unit")
     category = django_filters.NumberFilter(field_name="category")
     # is_overdue: annotated by complaints.selectors.complaint_list_for_user.
-    overdue = django_filters.BooleanFilter(field_name="is_overdue", label="overdue")
-    q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX, label="title, text or tracking code")
+    overdue = django_filters.BooleanFilter(field_name="is_overdue", label=_("Overdue"))
+    q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX, label=_("Title, text or tracking code"))
 
     def search(self, queryset, name, value):
         """Title or text containing the words; a tracking code as typed finds its case too."""
