@@ -11,10 +11,10 @@ from rest_framework.views import APIView
 
 from ..selectors import complaint_get_for_user
 from ..services import activity_record, extension_request, internal_note_add, message_add
-from ..transitions import TRANSITIONS, transition_fire
+from ..transitions import transition_fire
 from . import serializers as s
 from .errors import service_errors
-from .views import FORM_MEDIA, detail_response
+from .views import detail_response
 
 _TRANSITION_INPUT = PolymorphicProxySerializer(
     component_name="ComplaintTransitionInput",
@@ -37,7 +37,7 @@ class ComplaintTransitionView(APIView):
     )
     def post(self, request, pk: int, name: str):
         complaint = complaint_get_for_user(user=request.user, pk=pk)
-        if name not in s.TRANSITION_INPUTS or name not in TRANSITIONS:
+        if name not in s.TRANSITION_INPUTS:
             raise exceptions.NotFound(_("No such transition."))
         data = s.TRANSITION_INPUTS[name](data=request.data)
         data.is_valid(raise_exception=True)
@@ -65,32 +65,29 @@ class _RecordView(APIView):
         return Response(self.output_serializer(record).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(
-    request={media: s.ComplaintActivityInputSerializer for media in FORM_MEDIA},
-    responses={201: s.ComplaintActivitySerializer},
-)
+@extend_schema(request=s.ComplaintActivityInputSerializer, responses={201: s.ComplaintActivitySerializer})
 class ComplaintActivityView(_RecordView):
-    """Record an investigation activity (听 看 访 谈 查); multipart may add files as ``attachments``."""
+    """Record an investigation activity (听 看 访 谈 查)."""
 
     input_serializer = s.ComplaintActivityInputSerializer
     output_serializer = s.ComplaintActivitySerializer
     service = staticmethod(activity_record)
 
 
-@extend_schema(request=s.ComplaintBodySerializer, responses={201: s.ComplaintMessageSerializer})
+@extend_schema(request=s.ComplaintMessageInputSerializer, responses={201: s.ComplaintMessageSerializer})
 class ComplaintMessageView(_RecordView):
     """A question or note the petitioner sees on the tracking page."""
 
-    input_serializer = s.ComplaintBodySerializer
+    input_serializer = s.ComplaintMessageInputSerializer
     output_serializer = s.ComplaintMessageSerializer
     service = staticmethod(message_add)
 
 
-@extend_schema(request=s.ComplaintBodySerializer, responses={201: s.ComplaintNoteSerializer})
+@extend_schema(request=s.ComplaintNoteInputSerializer, responses={201: s.ComplaintNoteSerializer})
 class ComplaintNoteView(_RecordView):
     """An internal note among staff; never shown to the petitioner."""
 
-    input_serializer = s.ComplaintBodySerializer
+    input_serializer = s.ComplaintNoteInputSerializer
     output_serializer = s.ComplaintNoteSerializer
     service = staticmethod(internal_note_add)
 

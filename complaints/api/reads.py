@@ -4,42 +4,36 @@ Each takes a fixed number of queries, whatever the number of activities, message
 history rows. Scope is checked by complaints.selectors (Http404 out of scope).
 """
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+import datetime
 
-from responsibility.models import Deadline, DeadlineKind
+from django.db.models import Prefetch, prefetch_related_objects
+
+from responsibility.models import DeadlineKind
 
 from ..models import Activity, Attachment, Complaint, ExtensionRequest, InternalNote, Measure, Message
-from ..selectors import available_transitions, complaint_get_for_user
+from ..permissions import can_work_on
+from ..selectors import available_transitions, complaint_deadlines, complaint_get_for_user
 
 
-def complaint_deadlines(*, complaint: Complaint) -> QuerySet:
-    """The case's deadlines in the ledger, open and met, oldest first; caller has checked scope."""
-    return (
-        Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Complaint), object_id=complaint.pk)
-        .select_related("unit")
-        .order_by("opened_at", "pk")
-    )
-
-
-def complaint_accept_due_at(*, complaint: Complaint):
+def complaint_accept_due_at(*, complaint: Complaint) -> datetime.datetime | None:
     """When the intake decision is due (the acceptance deadline opened at filing)."""
-    return (
-        complaint_deadlines(complaint=complaint)
-        .filter(kind=DeadlineKind.COMPLAINT_ACCEPT)
-        .values_list("due_at", flat=True)
-        .first()
-    )
+    due = [d.due_at for d in complaint_deadlines(complaint=complaint) if d.kind == DeadlineKind.COMPLAINT_ACCEPT]
+    return due[0] if due else None
 
 
 def complaint_detail(*, user, pk: int) -> Complaint:
-    """A case in the user's scope with all its detail shows attached (Http404 out of scope)."""
+    """A case in the user's scope with all its detail shows attached (Http404 out of scope).
+
+    Internal notes only for who works on the case (complaints.permissions.can_work_on),
+    as on the staff case page; others in scope (the subject unit's staff, auditors) get none.
+    """
     complaint = complaint_get_for_user(user=user, pk=pk)
+    notes = InternalNote.objects.select_related("author").order_by("at", "pk")
     prefetch_related_objects(
         [complaint],
         Prefetch("activities", Activity.objects.select_related("recorded_by").order_by("occurred_at", "pk")),
         Prefetch("messages", Message.objects.select_related("author").order_by("at", "pk")),
-        Prefetch("internal_notes", InternalNote.objects.select_related("author").order_by("at", "pk")),
+        Prefetch("internal_notes", notes if can_work_on(user, complaint) else notes.none()),
         Prefetch("measures", Measure.objects.order_by("review_round", "pk")),
         Prefetch(
             "extension_requests",
@@ -47,9 +41,7 @@ def complaint_detail(*, user, pk: int) -> Complaint:
         ),
         Prefetch("attachments", Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")),
     )
-    complaint.deadline_list = list(complaint_deadlines(complaint=complaint))
-    if not hasattr(complaint, "is_overdue"):
-        complaint.is_overdue = any(deadline.is_overdue for deadline in complaint.deadline_list)
+    complaint.deadline_list = complaint_deadlines(complaint=complaint)
     complaint.transitions_available = available_transitions(user=user, complaint=complaint)
     return complaint
 

@@ -6,7 +6,6 @@ the tracking code's hash.
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from responsibility.api.units import UnitRefSerializer
 from responsibility.models import Deadline, Unit
@@ -60,6 +59,8 @@ class ComplaintListSerializer(serializers.ModelSerializer):
     category = ComplaintCategorySerializer(read_only=True)
     subject_unit = UnitRefSerializer(read_only=True, allow_null=True)
     handling_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    # When the running stage is due (null when nothing runs), and whether that has passed.
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
     class Meta:
@@ -79,6 +80,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
             "submitted_at",
             "review_round",
             "version",
+            "due_at",
             "overdue",
         ]
         read_only_fields = fields
@@ -130,7 +132,7 @@ class ComplaintMeasureSerializer(serializers.ModelSerializer):
 
     kind = MeasureKindField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    description = serializers.CharField(max_length=transitions.TEXT_MAX, required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=transitions.REASON_MAX, allow_blank=True, default="")
     # Refunds only, in yuan.
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
     # Rectifications only: the unit that rectifies, and by when.
@@ -184,7 +186,6 @@ class ComplaintExtensionSerializer(serializers.ModelSerializer):
 class ComplaintAttachmentSerializer(serializers.ModelSerializer):
     # Null: the petitioner uploaded it.
     uploaded_by = serializers.StringRelatedField(allow_null=True)
-    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Attachment
@@ -197,16 +198,8 @@ class ComplaintAttachmentSerializer(serializers.ModelSerializer):
             "activity",
             "uploaded_by",
             "uploaded_at",
-            "url",
         ]
         read_only_fields = fields
-
-    def get_url(self, attachment: Attachment) -> str:
-        return reverse(
-            "api:complaint-attachment",
-            kwargs={"pk": attachment.complaint_id, "attachment_id": attachment.pk},
-            request=self.context.get("request"),
-        )
 
 
 class ComplaintDetailSerializer(ComplaintListSerializer):
@@ -294,7 +287,6 @@ class ComplaintIntakeSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=18, allow_blank=True, default="")
     email = serializers.CharField(max_length=254, allow_blank=True, default="")
-    attachments = serializers.ListField(child=serializers.FileField(), default=list)
 
 
 class ComplaintIntakeResultSerializer(serializers.Serializer):
@@ -308,14 +300,16 @@ class ComplaintIntakeResultSerializer(serializers.Serializer):
 class ComplaintActivityInputSerializer(serializers.Serializer):
     kind = ActivityKindField()
     occurred_at = serializers.DateTimeField()
-    participants = serializers.CharField(max_length=500, allow_blank=True, default="")
-    summary = serializers.CharField(max_length=transitions.TEXT_MAX)
-    # Multipart only: photos, recordings, documents gathered.
-    attachments = serializers.ListField(child=serializers.FileField(), default=list)
+    participants = serializers.CharField(max_length=services.PARTICIPANTS_MAX, allow_blank=True, default="")
+    summary = serializers.CharField(max_length=services.CONTENT_MAX)
 
 
-class ComplaintBodySerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=transitions.TEXT_MAX)
+class ComplaintMessageInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=services.MESSAGE_MAX)
+
+
+class ComplaintNoteInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=services.CONTENT_MAX)
 
 
 class ComplaintExtensionInputSerializer(serializers.Serializer):

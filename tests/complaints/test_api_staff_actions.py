@@ -8,7 +8,7 @@ from django.utils import timezone
 from complaints import transitions as t
 from complaints.models import Complaint, ComplaintStatus, ExtensionRequest, InternalNote, Message, TransitionLog
 
-from .test_api_staff import DECISION, HOSTILE, accepted, api, investigating, url
+from .test_api_staff import DECISION, HOSTILE, accept_case, api, investigate_case, url
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_the_answer_carries_the_new_version_and_next_transitions(cast, case):
 
 
 def test_a_stale_version_is_a_conflict(cast, case):
-    accepted(cast, case)
+    accept_case(cast, case)
     response = fire(cast.bureau_officer, case, "start_investigation", version=0)
     assert response.status_code == 409
     assert "changed" in response.json()["detail"]
@@ -104,7 +104,7 @@ def test_only_the_triaging_unit_accepts(cast, case, user):
 
 
 def test_the_officer_who_submitted_may_not_approve(cast, case):
-    investigating(cast, case)
+    investigate_case(cast, case)
     t.complaint_submit_for_approval(complaint_id=case.pk, actor=cast.county_leader, **DECISION)
     assert fire(cast.bureau_officer, case, "approve").status_code == 403
     assert fire(cast.county_leader, case, "approve").status_code == 403
@@ -146,7 +146,7 @@ def test_the_service_refusals_come_back_per_field(cast, case):
 
 
 def test_a_decision_with_bad_measures_is_refused(cast, case):
-    investigating(cast, case)
+    investigate_case(cast, case)
     bad = {**DECISION, "measures": [{"kind": "banishment"}]}
     response = fire(cast.bureau_officer, case, "submit_for_approval", **bad)
     assert response.status_code == 400
@@ -172,7 +172,7 @@ def test_transfer_and_reject_end_the_intake(cast, case, sibling_case):
 
 
 def test_an_officer_records_an_activity(cast, case):
-    investigating(cast, case)
+    investigate_case(cast, case)
     at = timezone.now() - datetime.timedelta(hours=2)
     response = api(cast.bureau_officer).post(
         url(case, "activities"),
@@ -196,7 +196,7 @@ def test_an_officer_records_an_activity(cast, case):
     ],
 )
 def test_a_bad_activity_is_refused(cast, case, data, field):
-    investigating(cast, case)
+    investigate_case(cast, case)
     data = {"occurred_at": timezone.now().isoformat(), **data}
     response = api(cast.bureau_officer).post(url(case, "activities"), data, format="json")
     assert response.status_code == 400
@@ -205,7 +205,7 @@ def test_a_bad_activity_is_refused(cast, case, data, field):
 
 
 def test_records_are_refused_to_readers_and_hidden_out_of_scope(cast, case, sibling_case):
-    investigating(cast, case)
+    investigate_case(cast, case)
     activity = {"kind": "look", "occurred_at": timezone.now().isoformat(), "summary": "查看"}
     assert api(cast.auditor).post(url(case, "activities"), activity, format="json").status_code == 403
     assert api(cast.auditor).post(url(case, "messages"), {"body": "你好"}, format="json").status_code == 403
@@ -217,7 +217,7 @@ def test_records_are_refused_to_readers_and_hidden_out_of_scope(cast, case, sibl
 
 
 def test_a_message_goes_to_the_petitioner_and_a_note_stays_inside(cast, case):
-    investigating(cast, case)
+    investigate_case(cast, case)
     client = api(cast.bureau_officer)
     message = client.post(url(case, "messages"), {"body": "请提供收费收据照片。"}, format="json")
     note = client.post(url(case, "notes"), {"body": "班主任系校长亲属，注意回避。"}, format="json")
@@ -237,7 +237,7 @@ def test_an_empty_or_oversized_body_is_refused(cast, case, path, body):
 
 
 def test_an_extension_is_asked_then_approved_by_a_leader(cast, case):
-    investigating(cast, case)
+    investigate_case(cast, case)
     response = api(cast.bureau_officer).post(
         url(case, "extension"), {"days": 20, "reason": "需外调取证"}, format="json"
     )
@@ -251,7 +251,20 @@ def test_an_extension_is_asked_then_approved_by_a_leader(cast, case):
 
 @pytest.mark.parametrize(("days", "reason"), [(0, "r"), (31, "r"), ("many", "r"), (5, ""), (5, "理" * 100_000)])
 def test_a_bad_extension_is_refused(cast, case, days, reason):
-    investigating(cast, case)
+    investigate_case(cast, case)
     response = api(cast.bureau_officer).post(url(case, "extension"), {"days": days, "reason": reason}, format="json")
     assert response.status_code == 400
     assert not ExtensionRequest.objects.exists()
+
+
+def test_a_closed_file_takes_no_more_messages(cast, case):
+    fire(cast.county_officer, case, "reject", reason="不属于纠风范围")
+    response = api(cast.county_officer).post(url(case, "messages"), {"body": "补充材料"}, format="json")
+    assert response.status_code == 409
+    assert set(response.json()) == {"detail"}
+    assert not Message.objects.exists()
+
+
+def test_an_activity_outside_the_investigation_is_a_conflict(cast, case):
+    data = {"kind": "look", "occurred_at": timezone.now().isoformat(), "summary": "查看"}
+    assert api(cast.county_officer).post(url(case, "activities"), data, format="json").status_code == 409
