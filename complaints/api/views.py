@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from responsibility.permissions import can_handle_in
 
-from ..models import IdentityAccess, triage_unit
+from ..models import Complaint, IdentityAccess, triage_unit
 from ..selectors import complaint_get_for_user, complaint_list_for_user
 from ..services import complaint_file, identity_read
 from . import serializers as s
@@ -44,6 +44,9 @@ class ComplaintListView(generics.ListAPIView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
+        # The schema generator (also run by `check --deploy`) asks for a model, without a user or a database.
+        if getattr(self, "swagger_fake_view", False):
+            return Complaint.objects.none()
         return complaint_list_for_user(user=self.request.user)
 
 
