@@ -268,3 +268,22 @@ def test_a_closed_file_takes_no_more_messages(cast, case):
 def test_an_activity_outside_the_investigation_is_a_conflict(cast, case):
     data = {"kind": "look", "occurred_at": timezone.now().isoformat(), "summary": "查看"}
     assert api(cast.county_officer).post(url(case, "activities"), data, format="json").status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("{not json", "application/json"), ("[1, 2]", "application/json"), ('{"version": "abc"}', "application/json")],
+)
+def test_malformed_bodies_are_refused(cast, case, body, content_type):
+    client = api(cast.county_officer)
+    response = client.post(url(case, "transitions", "accept"), body, content_type=content_type)
+    assert response.status_code == 400
+    assert status_of(case) == ComplaintStatus.SUBMITTED
+
+
+def test_the_staff_transitions_are_the_services(cast):
+    # The API's inputs and the services' table must name the same transitions.
+    from complaints.api.serializers import TRANSITION_INPUTS
+    from complaints.transitions import TRANSITIONS
+
+    assert set(TRANSITION_INPUTS) == set(TRANSITIONS)
