@@ -21,9 +21,9 @@ from .filters import ComplaintFilter
 from .reads import complaint_accept_due_at, complaint_detail, complaint_history
 
 
-def detail_response(request, pk: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+def detail_response(request, pk: int) -> Response:
     complaint = complaint_detail(user=request.user, pk=pk)
-    return Response(s.ComplaintDetailSerializer(complaint, context={"request": request}).data, status=status_code)
+    return Response(s.ComplaintDetailSerializer(complaint, context={"request": request}).data)
 
 
 class ComplaintListView(generics.ListAPIView):
