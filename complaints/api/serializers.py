@@ -294,7 +294,7 @@ class ComplaintIntakeResultSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
     status = ComplaintStatusField()
     submitted_at = serializers.DateTimeField()
-    accept_due_at = serializers.DateTimeField()
+    accept_due_at = serializers.DateTimeField(allow_null=True)
 
 
 class ComplaintActivityInputSerializer(serializers.Serializer):
