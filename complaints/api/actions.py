@@ -14,7 +14,7 @@ from ..services import activity_record, extension_request, internal_note_add, me
 from ..transitions import transition_fire
 from . import serializers as s
 from .errors import service_errors
-from .views import detail_response
+from .views import FORM_MEDIA, detail_response
 
 _TRANSITION_INPUT = PolymorphicProxySerializer(
     component_name="ComplaintTransitionInput",
@@ -65,9 +65,12 @@ class _RecordView(APIView):
         return Response(self.output_serializer(record).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(request=s.ComplaintActivityInputSerializer, responses={201: s.ComplaintActivitySerializer})
+@extend_schema(
+    request={media: s.ComplaintActivityInputSerializer for media in FORM_MEDIA},
+    responses={201: s.ComplaintActivitySerializer},
+)
 class ComplaintActivityView(_RecordView):
-    """Record an investigation activity (听 看 访 谈 查)."""
+    """Record an investigation activity (听 看 访 谈 查); multipart may add files as ``attachments``."""
 
     input_serializer = s.ComplaintActivityInputSerializer
     output_serializer = s.ComplaintActivitySerializer

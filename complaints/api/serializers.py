@@ -6,6 +6,7 @@ the tracking code's hash.
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from responsibility.api.units import UnitRefSerializer
 from responsibility.models import Deadline, Unit
@@ -186,6 +187,8 @@ class ComplaintExtensionSerializer(serializers.ModelSerializer):
 class ComplaintAttachmentSerializer(serializers.ModelSerializer):
     # Null: the petitioner uploaded it.
     uploaded_by = serializers.StringRelatedField(allow_null=True)
+    # The file itself, through the API's scope check (never a storage URL).
+    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Attachment
@@ -198,8 +201,16 @@ class ComplaintAttachmentSerializer(serializers.ModelSerializer):
             "activity",
             "uploaded_by",
             "uploaded_at",
+            "url",
         ]
         read_only_fields = fields
+
+    def get_url(self, attachment: Attachment) -> str:
+        return reverse(
+            "api:complaint-attachment",
+            kwargs={"pk": attachment.complaint_id, "attachment_id": attachment.pk},
+            request=self.context.get("request"),
+        )
 
 
 class ComplaintDetailSerializer(ComplaintListSerializer):
@@ -287,6 +298,8 @@ class ComplaintIntakeSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32, allow_blank=True, default="")
     id_number = serializers.CharField(max_length=18, allow_blank=True, default="")
     email = serializers.CharField(max_length=254, allow_blank=True, default="")
+    # Multipart only: the letter scanned, photos handed in (complaints.attachments judges them).
+    attachments = serializers.ListField(child=serializers.FileField(), default=list)
 
 
 class ComplaintIntakeResultSerializer(serializers.Serializer):
@@ -302,6 +315,8 @@ class ComplaintActivityInputSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
     participants = serializers.CharField(max_length=services.PARTICIPANTS_MAX, allow_blank=True, default="")
     summary = serializers.CharField(max_length=services.CONTENT_MAX)
+    # Multipart only: photos and documents gathered (complaints.attachments judges them).
+    attachments = serializers.ListField(child=serializers.FileField(), default=list)
 
 
 class ComplaintMessageInputSerializer(serializers.Serializer):

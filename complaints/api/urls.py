@@ -17,4 +17,9 @@ urlpatterns = [
     path("complaints/<int:pk>/extension/", actions.ComplaintExtensionView.as_view(), name="complaint-extension-add"),
     path("complaints/<int:pk>/identity/", views.ComplaintIdentityView.as_view(), name="complaint-identity"),
     path("complaints/<int:pk>/history/", views.ComplaintHistoryView.as_view(), name="complaint-history"),
+    path(
+        "complaints/<int:pk>/attachments/<int:attachment_id>/",
+        views.ComplaintAttachmentView.as_view(),
+        name="complaint-attachment",
+    ),
 ]

@@ -4,7 +4,9 @@ Scope first (complaints.selectors: 404 for what the user may not see), then vali
 then one service; its refusals become 403, 409 or 400 (complaints.api.errors).
 """
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
@@ -12,13 +14,17 @@ from rest_framework.views import APIView
 
 from responsibility.permissions import can_handle_in
 
-from ..models import Complaint, IdentityAccess, triage_unit
+from ..attachments import attachment_response
+from ..models import Attachment, Complaint, IdentityAccess, triage_unit
 from ..selectors import complaint_get_for_user, complaint_list_for_user
 from ..services import complaint_file, identity_read
 from . import serializers as s
 from .errors import service_errors
 from .filters import ComplaintFilter
 from .reads import complaint_accept_due_at, complaint_detail, complaint_history
+
+# Files come as multipart; everything else may be JSON too.
+FORM_MEDIA = ["application/json", "multipart/form-data"]
 
 
 def detail_response(request, pk: int) -> Response:
@@ -53,7 +59,10 @@ class ComplaintListView(generics.ListAPIView):
 class ComplaintIntakeView(APIView):
     """An officer of the triaging unit (the county 纠风办) records a complaint received by another channel."""
 
-    @extend_schema(request=s.ComplaintIntakeSerializer, responses={201: s.ComplaintIntakeResultSerializer})
+    @extend_schema(
+        request={media: s.ComplaintIntakeSerializer for media in FORM_MEDIA},
+        responses={201: s.ComplaintIntakeResultSerializer},
+    )
     def post(self, request):
         if not request.user.has_perm("jiufeng.handle_cases"):
             raise exceptions.PermissionDenied
@@ -79,6 +88,15 @@ class ComplaintDetailView(APIView):
     @extend_schema(responses=s.ComplaintDetailSerializer)
     def get(self, request, pk: int):
         return detail_response(request, pk)
+
+
+class ComplaintAttachmentView(APIView):
+    """A file on a case in scope, streamed after the scope check; out of scope, or not this case's, 404."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int, attachment_id: int):
+        complaint = complaint_get_for_user(user=request.user, pk=pk)
+        return attachment_response(get_object_or_404(Attachment, complaint=complaint, pk=attachment_id))
 
 
 class ComplaintIdentityView(APIView):

@@ -1,11 +1,14 @@
 """The staff API's reads and intake: /api/v1/complaints/ list, detail, intake, identity, history, files."""
 
 import datetime
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from PIL import Image
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -405,3 +408,54 @@ def test_filing_on_the_list_path_is_handed_to_the_filing_view(cast):
     assert ComplaintListView.as_view(filing_view=filing)(post()).status_code == 201
     # Without the hook the staff list takes no POST.
     assert ComplaintListView.as_view()(post()).status_code == 405
+
+
+# --- Files ------------------------------------------------------------------------------
+
+
+def png(name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_intake_takes_the_letter_as_a_file(cast, category):
+    data = {**intake(category, cast, channel="letter", anonymous="true"), "attachments": [png("来信.png")]}
+    response = api(cast.county_officer).post("/api/v1/complaints/intake/", data, format="multipart")
+    assert response.status_code == 201, response.json()
+    complaint = Complaint.objects.get(pk=response.json()["id"])
+    assert [(a.original_name, a.uploaded_by) for a in complaint.attachments.all()] == [
+        ("来信.png", cast.county_officer)
+    ]
+
+
+def test_a_file_that_is_not_what_it_claims_is_refused(cast, category):
+    fake = SimpleUploadedFile("photo.png", HOSTILE.encode(), content_type="image/png")
+    data = {**intake(category, cast, anonymous="true"), "attachments": [fake]}
+    response = api(cast.county_officer).post("/api/v1/complaints/intake/", data, format="multipart")
+    assert response.status_code == 400
+    assert "attachments" in response.json()
+    assert not Complaint.objects.exists()
+
+
+def test_an_activity_file_is_listed_and_streamed_only_in_scope(cast, school_case, sibling_case):
+    investigate_case(cast, school_case)
+    client = api(cast.bureau_officer)
+    data = {"kind": "look", "occurred_at": timezone.now().isoformat(), "summary": "查看收费公示栏"}
+    response = client.post(
+        url(school_case, "activities"), {**data, "attachments": [png("公示栏.png")]}, format="multipart"
+    )
+    assert response.status_code == 201, response.json()
+    [attachment] = client.get(url(school_case)).json()["attachments"]
+    assert (attachment["original_name"], attachment["activity"]) == ("公示栏.png", response.json()["id"])
+    download = client.get(attachment["url"])
+    assert download.status_code == 200
+    assert download["Content-Type"] == "image/png"
+    assert b"".join(download.streaming_content).startswith(b"\x89PNG")
+    # Through another case, even one the user may see: not found.
+    other = f"/api/v1/complaints/{sibling_case.pk}/attachments/{attachment['id']}/"
+    assert api(cast.county_officer).get(other).status_code == 404
+    # Staff outside the school's tree: not found either.
+    outsider = UserFactory(username="health-officer", roles=[Role.OFFICER])
+    PositionFactory(user=outsider, unit=cast.units.sibling, kind=PositionKind.LIAISON)
+    assert api(outsider).get(attachment["url"]).status_code == 404
