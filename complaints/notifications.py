@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -296,11 +296,7 @@ STAFF_EVENTS = {
 
 
 def _case_link(complaint: Complaint) -> str:
-    # The staff case page comes with the staff pages; until they are merged there is no link.
-    try:
-        return reverse("complaints:case-detail", args=[complaint.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("complaints:case-detail", args=[complaint.pk])
 
 
 def staff_notify(*, complaint: Complaint, event: str, actor=None) -> int:

@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiufeng.forms import BootstrapForm
 from responsibility.models import Unit
 from responsibility.selectors import units_in_scope
 
+from ..attachments import attachment_limits_text
 from ..models import (
     EXTENSION_MAX_DAYS,
     ActivityKind,
@@ -51,6 +53,34 @@ class UnitChoiceField(forms.ModelChoiceField):
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, category: Category) -> str:
         return "\u3000" * (category.depth - 1) + category.name
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input, as a list (Django's documented way); none is an empty list.
+
+    Only the upload is read here; the services judge each file by its content and name it
+    in their refusal (complaints.attachments.attachments_check), empty files included.
+    """
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_empty_file", True)
+        # Lazy: the limits are settings read, and words translated, when the form is shown.
+        kwargs.setdefault("help_text", lazy(attachment_limits_text, str)())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        cleaned = [single(one, initial) for one in (data if isinstance(data, list | tuple) else [data])]
+        # Nothing chosen cleans to None, a ticked "clear" box to False: neither is a file.
+        return [file for file in cleaned if file]
 
 
 def _active_units(user):
@@ -395,6 +425,7 @@ class ActivityForm(CaseForm):
     occurred_at = forms.DateTimeField(label=_("When"), widget=_DATETIME, validators=[_not_in_future])
     participants = forms.CharField(label=_("Participants"), max_length=PARTICIPANTS_MAX, required=False)
     summary = forms.CharField(label=_("Summary"), max_length=CONTENT_MAX, widget=_textarea(4))
+    attachments = AttachmentsField()
 
 
 class MessageForm(CaseForm):
@@ -409,6 +440,7 @@ class MessageForm(CaseForm):
         widget=_textarea(3),
         help_text=_("The petitioner reads it on the tracking page."),
     )
+    attachments = AttachmentsField()
 
 
 class InternalNoteForm(CaseForm):
@@ -443,7 +475,10 @@ class IntakeForm(StaffForm):
 
     FIELDSETS = (
         (_("How it came in"), ("channel", "received_at")),
-        (_("The complaint"), ("category", "subject_unit", "title", "content", "occurred_on", "location")),
+        (
+            _("The complaint"),
+            ("category", "subject_unit", "title", "content", "occurred_on", "location", "attachments"),
+        ),
         (_("The petitioner"), ("anonymous", "name", "phone", "id_number", "email")),
     )
 
@@ -462,6 +497,7 @@ class IntakeForm(StaffForm):
     content = forms.CharField(label=_("What happened"), max_length=CONTENT_MAX, widget=_textarea(6))
     occurred_on = forms.DateField(label=_("Occurred on"), widget=_DATE, required=False)
     location = forms.CharField(label=_("Location"), max_length=LOCATION_MAX, required=False)
+    attachments = AttachmentsField()
     anonymous = forms.BooleanField(label=_("The petitioner stays anonymous"), required=False)
     # Needed unless anonymous: the service says which is missing.
     conditionally_required = ("name", "phone")

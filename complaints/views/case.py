@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_fsm import TransitionNotAllowed
 
 from .. import services
+from ..attachments import attachment_response
 from ..forms.staff import (
     TRANSITION_FORMS,
     ActivityForm,
@@ -99,7 +100,7 @@ def _record(request, pk: int, form_class: type[CaseForm], service):
     place; without JavaScript, a redirect to the case or the page with the errors.
     """
     complaint = _case(request, pk)
-    form = form_class(request.POST, complaint=complaint, user=request.user)
+    form = form_class(request.POST, request.FILES, complaint=complaint, user=request.user)
     status = 400
     if form.is_valid():
         if _stale(form, complaint):
@@ -170,9 +171,6 @@ def case_identity(request, pk: int):
 @login_required
 def case_attachment(request, pk: int, attachment_pk: int):
     """A file of a case the user may see; 404 for every other file."""
-    # Imported here: the attachments module lands with its own branch; only this view needs it.
-    from ..attachments import attachment_response
-
     complaint = _case(request, pk)
     return attachment_response(get_object_or_404(complaint.attachments.all(), pk=attachment_pk))
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from complaints import services
 from complaints import transitions as t
+from complaints.attachments import attachment_store
 from complaints.models import ActivityKind, Channel, Complaint
 from tests.factories import unit_add
 
@@ -270,7 +271,6 @@ def test_the_duplicate_hint_names_no_case_outside_the_scope(client, cast, submit
 
 
 def test_attachments_are_served_only_through_their_case(client, cast, file_complaint, settings, tmp_path):
-    attachments = pytest.importorskip("complaints.attachments")
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
@@ -278,7 +278,7 @@ def test_attachments_are_served_only_through_their_case(client, cast, file_compl
     ours, _code = file_complaint(subject_unit=cast.units.school)
     theirs, _code = file_complaint(subject_unit=cast.units.sibling)
     pdf = SimpleUploadedFile("收费通知.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
-    stored = attachments.attachment_store(complaint=ours, file=pdf)
+    stored = attachment_store(complaint=ours, file=pdf)
     as_user(client, cast.county_officer)
     page = body(client.get(case_url(ours)))
     url = reverse("complaints:case-attachment", args=[ours.pk, stored.pk])
