@@ -17,8 +17,9 @@ from jiufeng.forms import BootstrapForm
 from responsibility.api.units import PublicUnitListView
 from responsibility.models import Unit
 
+from ..attachments import attachments_check
 from ..models import Category, PetitionerIdentity, RatingValue
-from ..services import CONTENT_MAX, LOCATION_MAX, NAME_MAX, TITLE_MAX
+from ..services import COMMENT_MAX, CONTENT_MAX, LOCATION_MAX, MESSAGE_MAX, NAME_MAX, TITLE_MAX
 from ..transitions import REASON_MAX
 
 UNKNOWN_UNIT = "unknown"
@@ -33,8 +34,12 @@ class MultipleFileInput(forms.FileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
-    """Zero or more files from one ``<input type=file multiple>``; cleans to a list."""
+class AttachmentsField(forms.FileField):
+    """Zero or more files from one ``<input type=file multiple>``; cleans to a list.
+
+    The batch is judged by complaints.attachments (kinds by content, sizes, count), so a
+    refused file is named with the form's other errors, before anything is stored.
+    """
 
     widget = MultipleFileInput
 
@@ -44,7 +49,12 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(file, initial) for file in files if file]
+        files = [super(AttachmentsField, self).clean(file, initial) for file in files if file]
+        try:
+            attachments_check(files)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["attachments"]) from None
+        return files
 
 
 # --- The subject unit: a select grouped by parent, searchable by pinyin with JS --------------
@@ -165,7 +175,7 @@ class ComplaintFileForm(BootstrapForm):
         required=False,
         help_text=_("For example: the service hall of the county education bureau, window 3."),
     )
-    attachments = MultipleFileField(label=_("Photos or documents (optional)"))
+    attachments = AttachmentsField(label=_("Photos or documents (optional)"))
     identity = forms.ChoiceField(
         label=_("Do you want to give your name?"),
         choices=Identity.CHOICES,
@@ -266,11 +276,11 @@ class TrackForm(BootstrapForm):
 class MessageForm(BootstrapForm):
     body = forms.CharField(
         label=_("Your answer or more information"),
-        max_length=CONTENT_MAX,
+        max_length=MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write your message first.")},
     )
-    attachments = MultipleFileField(label=_("Photos or documents (optional)"))
+    attachments = AttachmentsField(label=_("Photos or documents (optional)"))
 
 
 class RatingForm(BootstrapForm):
@@ -282,7 +292,7 @@ class RatingForm(BootstrapForm):
     )
     comment = forms.CharField(
         label=_("Anything you want to add (optional)"),
-        max_length=REASON_MAX,
+        max_length=COMMENT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

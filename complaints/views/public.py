@@ -13,9 +13,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -31,11 +29,11 @@ from django_fsm import TransitionNotAllowed
 from responsibility.models import Deadline, DeadlineKind
 
 from .. import services, transitions
-from ..attachments import attachment_limits_text, attachment_response, attachments_check
+from ..attachments import attachment_limits_text, attachment_response
 from ..duplicates import complaint_duplicate_of
 from ..forms.public import ComplaintFileForm, MessageForm, RatingForm, ReviewForm, TrackForm, category_label
 from ..models import ENDED_STATUSES, MAX_REVIEW_ROUNDS, Attachment, Channel, Complaint, ComplaintStatus
-from ..selectors import complaint_followed, complaint_timeline
+from ..selectors import complaint_deadlines, complaint_followed, complaint_timeline
 from ..tracking import TrackingThrottled, track_lookup
 
 # The cases proven in this session (ids, newest last) and the receipt waiting to be kept.
@@ -106,13 +104,8 @@ DUE_TEXT = {
 
 def _open_deadline(complaint: Complaint) -> Deadline | None:
     """The case's running stage (acceptance, answer, review): its open deadline in the ledger."""
-    return (
-        Deadline.objects.open()
-        .filter(content_type=ContentType.objects.get_for_model(Complaint), object_id=complaint.pk)
-        .order_by("due_at")
-        .only("kind", "due_at")
-        .first()
-    )
+    running = [deadline for deadline in complaint_deadlines(complaint=complaint) if deadline.met_at is None]
+    return min(running, key=lambda deadline: deadline.due_at, default=None)
 
 
 def _due_text(deadline: Deadline | None) -> str:
@@ -152,7 +145,6 @@ def complaint_file_page(request):
         )
         if not similar:
             try:
-                attachments_check(data["attachments"])
                 complaint, code = services.complaint_file(channel=Channel.WEB, **form.service_fields())
             except ValidationError as error:
                 _add_errors(form, error)
@@ -277,9 +269,6 @@ def _case_page(request, complaint: Complaint, *, status: int = 200, **forms):
     merged = followed.pk != complaint.pk
     timeline = complaint_timeline(complaint=complaint, public=True)
     progress = [e for e in complaint_timeline(complaint=followed, public=True) if e.kind != "message"] if merged else []
-    # The files on each message and on the filing: one query whatever their number.
-    message_objects = [e.obj for e in timeline if e.kind == "message"]
-    prefetch_related_objects(message_objects, "attachments")
     filed_files = Attachment.objects.filter(complaint=complaint, message__isnull=True, activity__isnull=True)
     open_case = followed.status not in ENDED_STATUSES
     review_until = None if merged else _review_until(complaint)
@@ -337,11 +326,6 @@ def _act(request, pk: int, *, form_class, form_name: str, act, done: str):
     return _case_page(request, complaint, status=400, **{form_name: form})
 
 
-def _message_add(complaint: Complaint, data: dict) -> None:
-    attachments_check(data["attachments"])
-    services.message_add(complaint_id=complaint.pk, body=data["body"], attachments=data["attachments"])
-
-
 @require_POST
 def complaint_track_message(request, pk: int):
     return _act(
@@ -349,7 +333,7 @@ def complaint_track_message(request, pk: int):
         pk,
         form_class=MessageForm,
         form_name="message_form",
-        act=_message_add,
+        act=lambda complaint, data: services.message_add(complaint_id=complaint.pk, **data),
         done=_("Your message was sent. The staff handling your complaint will read it."),
     )
 

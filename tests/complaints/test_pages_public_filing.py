@@ -5,7 +5,6 @@ from html import unescape
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,11 +18,6 @@ FILE_URL = reverse("complaints:complaint-file")
 RECEIPT_URL = reverse("complaints:complaint-receipt")
 DOWNLOAD_URL = reverse("complaints:complaint-receipt-download")
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    cache.clear()
 
 
 @pytest.fixture

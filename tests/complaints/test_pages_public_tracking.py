@@ -5,7 +5,6 @@ import re
 from html import unescape
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,12 +18,6 @@ from complaints.models import Complaint, ComplaintStatus, Finding, Message, Rati
 
 TRACK_URL = reverse("complaints:complaint-track")
 HOSTILE = '<script>alert("x")</script>'
-
-
-@pytest.fixture(autouse=True)
-def clear_cache():
-    # The throttle counts failed lookups in the cache.
-    cache.clear()
 
 
 def zh(message: str) -> str:
@@ -158,15 +151,30 @@ def test_one_code_opens_only_its_own_case(client, cast, holder, file_complaint):
     assert "别人的投诉" not in client.get(url("detail", holder)).content.decode()
 
 
-def test_the_case_page_shows_plain_status_timeline_and_messages_never_staff_names(client, cast, holder):
+def test_the_case_page_shows_plain_status_timeline_and_messages_never_staff_names_or_notes(client, cast, holder):
     transitions.complaint_accept(complaint_id=holder.pk, actor=cast.county_officer)
     services.message_add(complaint_id=holder.pk, body="请提供收费凭证。", actor=cast.bureau_officer)
+    services.internal_note_add(complaint_id=holder.pk, actor=cast.bureau_officer, body="内部意见：先约谈校长")
     html = client.get(url("detail", holder)).content.decode()
     assert 'data-status="accepted"' in html
     assert 'data-testid="question"' in html and "请提供收费凭证。" in html
     assert holder.title in html and holder.content in html
+    assert "内部意见" not in html
     for person in (cast.county_officer, cast.bureau_officer):
         assert person.display_name not in html and person.username not in html
+
+
+def test_a_rejected_case_gives_the_reason_and_takes_no_more_messages(client, cast, holder):
+    transitions.complaint_reject(
+        complaint_id=holder.pk, actor=cast.county_officer, reason="属于法院受理范围，请依法起诉。"
+    )
+    html = client.get(url("detail", holder)).content.decode()
+    assert 'data-status="rejected"' in html and "属于法院受理范围，请依法起诉。" in html
+    assert 'data-testid="message"' not in html
+    response = client.post(url("message", holder), {"body": "为什么不受理？"})
+    assert response.status_code == 400
+    assert form_error(response)
+    assert not Message.objects.exists()
 
 
 def test_the_case_page_costs_the_same_queries_for_more_messages(client, cast, holder, django_assert_num_queries):
