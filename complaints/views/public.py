@@ -40,6 +40,8 @@ from ..tracking import TrackingThrottled, track_lookup
 TRACKED_KEY = "complaints.tracked"
 RECEIPT_KEY = "complaints.receipt"
 TRACKED_MAX = 20
+# How long an unconfirmed receipt (and so the plain code in the session row) is kept.
+RECEIPT_TTL = datetime.timedelta(hours=1)
 
 # What each status means for the petitioner, in plain words (a merged case shows its primary's).
 STATUS_HELP = {
@@ -149,11 +151,16 @@ def complaint_file_page(request):
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                # The plain code lives only in this session, until the petitioner says they kept
-                # it (or the session ends): the database holds its hash alone, so a receipt that
-                # is lost can never be shown again by anyone.
-                request.session[RECEIPT_KEY] = {"id": complaint.pk, "code": code}
                 _prove(request, complaint.pk)
+                # The plain code is never stored with the case (only its hash): it reaches the
+                # receipt page through this session alone, which drops it once the petitioner
+                # confirms they kept it, or at the first look after RECEIPT_TTL. After that
+                # nobody, staff included, can show the code again.
+                request.session[RECEIPT_KEY] = {
+                    "id": complaint.pk,
+                    "code": code,
+                    "until": (timezone.now() + RECEIPT_TTL).timestamp(),
+                }
                 return redirect("complaints:complaint-receipt")
     context = {
         "form": form,
@@ -165,8 +172,14 @@ def complaint_file_page(request):
 
 
 def _receipt(request) -> tuple[Complaint, str] | None:
+    """The case just filed in this session and its plain code, while the receipt may be shown."""
     receipt = request.session.get(RECEIPT_KEY)
-    complaint = receipt and _held(request, receipt["id"])
+    if receipt is None:
+        return None
+    if timezone.now().timestamp() > receipt["until"]:
+        del request.session[RECEIPT_KEY]
+        return None
+    complaint = _held(request, receipt["id"])
     return (complaint, receipt["code"]) if complaint else None
 
 

@@ -266,3 +266,14 @@ def test_a_similar_recent_complaint_asks_first_and_reveals_nothing_of_it(client,
     filed = client.post(FILE_URL, form_data(title="我的标题", file_anyway="on"))
     assert filed.status_code == 302
     assert Complaint.objects.count() == 2
+
+
+def test_an_unconfirmed_receipt_is_dropped_after_an_hour(client, form_data):
+    client.post(FILE_URL, form_data())
+    session = client.session
+    code = session["complaints.receipt"]["code"]
+    session["complaints.receipt"]["until"] = (timezone.now() - timezone.timedelta(seconds=1)).timestamp()
+    session.save()
+    assert client.get(RECEIPT_URL).url == reverse("complaints:complaint-track")
+    assert "complaints.receipt" not in client.session
+    assert all(code not in str(row.get_decoded()) for row in Session.objects.all())
