@@ -65,7 +65,7 @@ def test_the_filing_page_is_one_tap_from_home_and_in_chinese(client, units, fees
     assert 'lang="zh-Hans"' in html
     assert "教育乱收费" in html and "学校收取规定以外的费用" in html
     # The unit list carries the pinyin initials filing.js searches: 县教育局 -> xjyj.
-    assert f'value="{units.bureau.pk}" data-initials="xjyj" data-pinyin="xianjiaoyuju" data-parent="测试县"' in html
+    assert f'value="{units.bureau.pk}" data-initials="xjyj" data-parent="测试县" data-pinyin="xianjiaoyuju"' in html
     assert 'value="unknown"' in html
     assert '<optgroup label="县教育局">' in html
     assert 'data-testid="attachment-limits"' in html
@@ -277,3 +277,13 @@ def test_an_unconfirmed_receipt_is_dropped_after_an_hour(client, form_data):
     assert client.get(RECEIPT_URL).url == reverse("complaints:complaint-track")
     assert "complaints.receipt" not in client.session
     assert all(code not in str(row.get_decoded()) for row in Session.objects.all())
+
+
+def test_a_refused_form_keeps_every_answer_but_the_files(client, units, fees, form_data):
+    response = client.post(FILE_URL, form_data(title="", location="县一中", occurred_on="2026-09-01"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert re.search(rf'<option value="{units.school.pk}"[^>]* selected>', html)
+    assert re.search(rf'value="{fees.pk}" id="category-{fees.pk}"\s+checked', html)
+    assert 'value="县一中"' in html and 'value="2026-09-01"' in html
+    assert "班主任要求每人交200元购买指定资料。</textarea>" in html
