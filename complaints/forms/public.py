@@ -10,8 +10,7 @@ import functools
 from django import forms
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
@@ -82,23 +81,32 @@ class UnitSelect(forms.Select):
         super().__init__(*args, **kwargs)
         self.option_data = option_data or {}
 
-    def _option(self, value: str, label: str, chosen: str) -> str:
-        selected = " selected" if value == chosen else ""
-        return format_html(
-            '<option value="{}"{}{}>{}</option>', value, flatatt(self.option_data.get(value, {})), selected, label
+    def _options(self, choices, chosen: str) -> str:
+        return format_html_join(
+            "",
+            '<option value="{}"{}{}>{}</option>',
+            (
+                (
+                    value,
+                    flatatt(self.option_data.get(str(value), {})),
+                    " selected" if str(value) == chosen else "",
+                    label,
+                )
+                for value, label in choices
+            ),
         )
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = str(value[0] if isinstance(value, list | tuple) and value else value or "")
-        parts = []
-        for group, label in self.choices:
-            if isinstance(label, list | tuple):
-                options = "".join(self._option(str(v), text, chosen) for v, text in label)
-                parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, mark_safe(options)))
-            else:
-                parts.append(self._option(str(group), label, chosen))
+        parts = [
+            format_html('<optgroup label="{}">{}</optgroup>', group, self._options(label, chosen))
+            if isinstance(label, list | tuple)
+            else self._options([(group, label)], chosen)
+            for group, label in self.choices
+        ]
         final_attrs = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), mark_safe("".join(parts)))
+        options = format_html_join("", "{}", ((part,) for part in parts))
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
 
 
 def public_unit_choices() -> tuple[list, dict[str, dict]]:
