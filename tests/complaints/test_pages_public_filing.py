@@ -1,16 +1,20 @@
 """The petitioner's filing form and receipt, posted as a plain form (as with JavaScript off)."""
 
+import io
 import re
 from html import unescape
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from PIL import Image
 
+from complaints.attachments import attachment_limits_text
 from complaints.models import Category, Complaint, PetitionerIdentity
 from tests.factories import unit_add
 
@@ -287,3 +291,36 @@ def test_a_refused_form_keeps_every_answer_but_the_files(client, units, fees, fo
     assert re.search(rf'value="{fees.pk}" id="category-{fees.pk}"\s+checked', html)
     assert 'value="县一中"' in html and 'value="2026-09-01"' in html
     assert "班主任要求每人交200元购买指定资料。</textarea>" in html
+
+
+def _photo(name: str = "photo.jpg") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), "orange").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_photos_are_filed_with_the_complaint_and_limits_shown_before(client, form_data, settings):
+    settings.JIUFENG_ATTACHMENT_MAX_FILES = 3
+    page = client.get(FILE_URL).content.decode()
+    assert attachment_limits_text() in unescape(page)
+    response = client.post(FILE_URL, form_data(attachments=[_photo("a.jpg"), _photo("b.jpg")]))
+    assert response.status_code == 302
+    assert sorted(Complaint.objects.get().attachments.values_list("original_name", flat=True)) == ["a.jpg", "b.jpg"]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        pytest.param(
+            lambda: [SimpleUploadedFile("virus.jpg", b"MZ\x90\x00 not a photo", "image/jpeg")], id="not-a-photo"
+        ),
+        pytest.param(lambda: [_photo("a.jpg"), _photo("b.jpg")], id="too-many"),
+        pytest.param(lambda: [SimpleUploadedFile("empty.pdf", b"", "application/pdf")], id="empty"),
+    ],
+)
+def test_refused_files_are_named_and_nothing_is_stored(client, form_data, settings, files):
+    settings.JIUFENG_ATTACHMENT_MAX_FILES = 1
+    response = client.post(FILE_URL, form_data(attachments=files()))
+    assert response.status_code == 400
+    assert re.search(r"[\u4e00-\u9fff]", field_error(response, "attachments"))
+    assert not Complaint.objects.exists()
