@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from PIL import Image
 
-from complaints.attachments import attachment_limits_text
+from complaints.attachments import attachment_limits_text, attachments_check
 from complaints.models import Category, Complaint, PetitionerIdentity
 from tests.factories import unit_add
 
@@ -315,12 +316,21 @@ def test_photos_are_filed_with_the_complaint_and_limits_shown_before(client, for
             lambda: [SimpleUploadedFile("virus.jpg", b"MZ\x90\x00 not a photo", "image/jpeg")], id="not-a-photo"
         ),
         pytest.param(lambda: [_photo("a.jpg"), _photo("b.jpg")], id="too-many"),
-        pytest.param(lambda: [SimpleUploadedFile("empty.pdf", b"", "application/pdf")], id="empty"),
     ],
 )
 def test_refused_files_are_named_and_nothing_is_stored(client, form_data, settings, files):
     settings.JIUFENG_ATTACHMENT_MAX_FILES = 1
     response = client.post(FILE_URL, form_data(attachments=files()))
     assert response.status_code == 400
-    assert re.search(r"[\u4e00-\u9fff]", field_error(response, "attachments"))
+    # The message complaints.attachments gives, in the page's language.
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        attachments_check(files())
+    assert field_error(response, "attachments") == refused.value.message_dict["attachments"][0]
+    assert not Complaint.objects.exists()
+
+
+def test_an_empty_file_is_refused(client, form_data):
+    response = client.post(FILE_URL, form_data(attachments=[SimpleUploadedFile("empty.pdf", b"")]))
+    assert response.status_code == 400
+    assert field_error(response, "attachments") == zh("The submitted file is empty.")
     assert not Complaint.objects.exists()
