@@ -143,7 +143,7 @@ def category_label(category: Category) -> str:
 
 
 def category_tree() -> list[dict]:
-    """Active top categories, each with its active descendants (indented by depth), in one query.
+    """Active top categories, each with its active descendants, in tree order, in one query.
 
     A descendant of an inactive category is left out with it: what is shown is what may be chosen.
     """
