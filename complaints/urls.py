@@ -1,8 +1,6 @@
 from django.urls import path
 
-from .views import public
-
-from .views import case, staff
+from .views import case, public, staff
 
 app_name = "complaints"
 
