@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
         "RectificationStatusEnum": "responsibility.models.visits.RectificationStatus",
         "AccountabilityStateEnum": "responsibility.models.accountability.AccountabilityState",
         "CampaignStateEnum": "responsibility.models.campaigns.CampaignState",
+        "ComplaintStatusEnum": "complaints.models.cases.ComplaintStatus",
     },
 }
 

@@ -5,7 +5,7 @@ from . import views
 app_name = "open311"
 
 # Every resource in both formats, chosen by its extension (GeoReport v2).
-_FORMAT = r"\.(?P<format>json|xml)$"
+_FORMAT = r"\.(?P<response_format>json|xml)$"
 
 urlpatterns = [
     re_path(r"^discovery" + _FORMAT, views.DiscoveryView.as_view(), name="discovery"),
@@ -16,5 +16,5 @@ urlpatterns = [
         r"^requests/(?P<service_request_id>[^/]+?)" + _FORMAT, views.ServiceRequestDetailView.as_view(), name="request"
     ),
     re_path(r"^tokens/(?P<token>[^/]+?)" + _FORMAT, views.TokenView.as_view(), name="token"),
-    re_path(r"^.*?(?:\.(?P<format>json|xml))?$", views.NotFoundView.as_view(), name="not-found"),
+    re_path(r"^.*?(?:\.(?P<response_format>json|xml))?$", views.NotFoundView.as_view(), name="not-found"),
 ]

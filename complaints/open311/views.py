@@ -35,6 +35,7 @@ from .serializers import (
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 JURISDICTION = OpenApiParameter("jurisdiction_id", str, description="checked when given; one jurisdiction is served")
+FORMAT = OpenApiParameter("response_format", str, OpenApiParameter.PATH, enum=["xml", "json"])
 # complaint_file's fields as the spec names them, for error descriptions.
 _SPEC_FIELDS = {
     "category": "service_code",
@@ -57,6 +58,10 @@ class Open311View(APIView):
     def get_exception_handler(self):
         return open311_exception_handler
 
+    def get_format_suffix(self, **kwargs):
+        # Not DRF's "format" kwarg: DRF's schema generation skips paths ending in ".{format}".
+        return kwargs.get("response_format")
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         source = request.data if request.method == "POST" else request.query_params
@@ -67,13 +72,17 @@ class Open311View(APIView):
 
 
 class DiscoveryView(Open311View):
+    """Service Discovery: this endpoint, its formats, whom to ask for a key."""
+
     xml_root = "discovery"
 
-    @extend_schema(responses={200: DiscoverySerializer})
-    def get(self, request, format=None):
+    @extend_schema(operation_id="open311_discovery", parameters=[FORMAT], responses={200: DiscoverySerializer})
+    def get(self, request, response_format=None):
         changed = Category.history.aggregate(at=Max("history_date"))["at"]
         changeset = timezone.localtime(changed).isoformat(timespec="seconds") if changed else ""
-        url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"format": "xml"})).rsplit("/", 1)[0]
+        url = request.build_absolute_uri(reverse("open311:discovery", kwargs={"response_format": "xml"})).rsplit(
+            "/", 1
+        )[0]
         key_service = (
             _("Ask the office for an API key: hotline %(hotline)s.") % {"hotline": settings.JIUFENG_HOTLINE}
             if settings.JIUFENG_OPEN311_API_KEYS
@@ -97,18 +106,30 @@ class DiscoveryView(Open311View):
 
 
 class ServiceListView(Open311View):
+    """GET Service List: the active complaint categories."""
+
     xml_root = "services"
 
-    @extend_schema(parameters=[JURISDICTION], responses={200: ServiceSerializer(many=True)})
-    def get(self, request, format=None):
+    @extend_schema(
+        operation_id="open311_services",
+        parameters=[FORMAT, JURISDICTION],
+        responses={200: ServiceSerializer(many=True)},
+    )
+    def get(self, request, response_format=None):
         return Response(ServiceSerializer(category_list_public(), many=True).data)
 
 
 class ServiceDefinitionView(Open311View):
+    """GET Service Definition: no category has attributes; unknown or inactive 404."""
+
     xml_root = "service_definition"
 
-    @extend_schema(parameters=[JURISDICTION], responses={200: ServiceDefinitionSerializer})
-    def get(self, request, service_code: str, format=None):
+    @extend_schema(
+        operation_id="open311_service_definition",
+        parameters=[FORMAT, JURISDICTION],
+        responses={200: ServiceDefinitionSerializer},
+    )
+    def get(self, request, service_code: str, response_format=None):
         category = Category.objects.filter(code=service_code, is_active=True).first()
         if category is None:
             raise exceptions.NotFound(_("service_code %(code)s was not found.") % {"code": service_code[:100]})
@@ -164,21 +185,26 @@ def _service_notice(*, code: str, due_at, anonymous_by_default: bool) -> str:
 
 
 class ServiceRequestListView(Open311View):
+    """GET Service Requests (public fields only, see the package docstring) and POST Service Request."""
+
     @extend_schema(
-        parameters=[JURISDICTION, query.ServiceRequestQuerySerializer],
+        operation_id="open311_requests_list",
+        parameters=[FORMAT, query.ServiceRequestQuerySerializer],
         responses={200: ServiceRequestSerializer(many=True)},
     )
-    def get(self, request, format=None):
+    def get(self, request, response_format=None):
         given = query.ServiceRequestQuerySerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
         requests = query.service_requests_filtered(query=given.validated_data)
         return Response(ServiceRequestSerializer(requests, many=True).data)
 
     @extend_schema(
+        operation_id="open311_requests_create",
+        parameters=[FORMAT],
         request={"application/x-www-form-urlencoded": ServiceRequestCreateSerializer},
         responses={200: ServiceRequestCreatedSerializer(many=True)},
     )
-    def post(self, request, format=None):
+    def post(self, request, response_format=None):
         """File a complaint: real-name when a name and a phone number are given, else anonymous."""
         _api_key_check(request)
         given = ServiceRequestCreateSerializer(data=request.data)
@@ -221,8 +247,14 @@ class ServiceRequestListView(Open311View):
 
 
 class ServiceRequestDetailView(Open311View):
-    @extend_schema(parameters=[JURISDICTION], responses={200: ServiceRequestSerializer(many=True)})
-    def get(self, request, service_request_id: str, format=None):
+    """GET Service Request: an array of one; unknown 404."""
+
+    @extend_schema(
+        operation_id="open311_request",
+        parameters=[FORMAT, JURISDICTION],
+        responses={200: ServiceRequestSerializer(many=True)},
+    )
+    def get(self, request, service_request_id: str, response_format=None):
         found = []
         if service_request_id.isascii() and service_request_id.isdigit() and len(service_request_id) < 19:
             found = list(query.service_request_list().filter(pk=int(service_request_id)))
@@ -232,8 +264,12 @@ class ServiceRequestDetailView(Open311View):
 
 
 class TokenView(Open311View):
-    @extend_schema(parameters=[JURISDICTION], responses={200: TokenSerializer(many=True)})
-    def get(self, request, token: str, format=None):
+    """GET service_request_id from a token."""
+
+    @extend_schema(
+        operation_id="open311_token", parameters=[FORMAT, JURISDICTION], responses={200: TokenSerializer(many=True)}
+    )
+    def get(self, request, token: str, response_format=None):
         """The token is the tracking code: guessing is limited like every tracking lookup (429)."""
         try:
             complaint = track_lookup(request=request, code=token)
