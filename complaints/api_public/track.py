@@ -58,7 +58,7 @@ class RatingSerializer(serializers.Serializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    reason = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
+    reason = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="", write_only=True)
     status = serializers.CharField(read_only=True)
     review_round = serializers.IntegerField(read_only=True)
 
