@@ -42,6 +42,7 @@ _SPEC_FIELDS = {
     "title": "description",
     "content": "description",
     "location": "address_string",
+    "name": "first_name",
 }
 TITLE_CHARS = 40
 

@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2, reading: discovery, services, requests and tokens, in XML and JSON, to the spec's field names."""
+"""Open311 GeoReport v2, reading: discovery, services, requests and tokens in XML and JSON, as the spec names them."""
 
 import datetime
 import re

@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2, filing: POST requests.(json|xml), form-encoded, with wrong, missing, oversized and hostile input."""
+"""Open311 GeoReport v2, filing: POST requests.(json|xml), form-encoded; wrong, missing, oversized, hostile input."""
 
 import pytest
 from django.urls import reverse
