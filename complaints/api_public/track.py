@@ -8,21 +8,17 @@ it, but rates and asks for reviews only on a case of their own (the primary's pe
 does that), so for a merged case both are refused (409).
 """
 
-import datetime
-
-from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..models import MAX_REVIEW_ROUNDS, Complaint, ComplaintStatus, Rating, RatingValue
-from ..selectors import complaint_followed, complaint_timeline
+from ..models import Complaint, ComplaintStatus, Rating, RatingValue
+from ..selectors import PUBLIC_EVENTS, TimelineEntry, complaint_followed, complaint_timeline
 from ..services import message_add, rating_add
 from ..tracking import PREFIX, TrackingThrottled, track_lookup, tracking_code_normalise
-from ..transitions import complaint_review
+from ..transitions import complaint_may_close, complaint_review
 from .errors import Conflict, service_errors
 
 CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="the tracking code (查询码)")
@@ -30,13 +26,15 @@ CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, descriptio
 
 class TimelineEntrySerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    event = serializers.CharField()
-    note = serializers.CharField(allow_blank=True)
+    event = serializers.CharField(help_text="the transition's name: file, accept, reject, review, ...")
+    event_display = serializers.CharField(help_text="Extension: the event in plain words.")
+    note = serializers.CharField(allow_blank=True, help_text="a reason owed to the petitioner, else empty")
 
 
 class TrackMessageSerializer(serializers.Serializer):
     at = serializers.DateTimeField(read_only=True)
     from_petitioner = serializers.BooleanField(read_only=True)
+    # Blank or too long is message_add's to judge.
     body = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
 
 
@@ -52,8 +50,11 @@ class TrackSerializer(serializers.Serializer):
 
 
 class RatingSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=RatingValue.choices)
-    comment = serializers.CharField(allow_blank=True, required=False, default="")
+    # The value is rating_add's to judge (after whether there is anything to rate: 409 first).
+    rating = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text=" | ".join(RatingValue.values)
+    )
+    comment = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
     at = serializers.DateTimeField(read_only=True)
 
 
@@ -68,11 +69,6 @@ def _canonical(code: str) -> str:
     return "-".join([PREFIX, *(symbols[i : i + 4] for i in range(0, len(symbols), 4))])
 
 
-def _review_window_open(complaint: Complaint, now: datetime.datetime) -> bool:
-    window = datetime.timedelta(days=settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS)
-    return complaint.replied_at is not None and now <= complaint.replied_at + window
-
-
 def can_rate(complaint: Complaint) -> bool:
     """A reply is out and this decision (its review round) has not been rated yet."""
     return (
@@ -83,11 +79,14 @@ def can_rate(complaint: Complaint) -> bool:
 
 def can_request_review(complaint: Complaint) -> bool:
     """A reply is out, within the window, and a review round is left (复查, then 复核)."""
-    return (
-        complaint.status == ComplaintStatus.RESOLVED
-        and complaint.review_round < MAX_REVIEW_ROUNDS
-        and _review_window_open(complaint, timezone.now())
-    )
+    return complaint.status == ComplaintStatus.RESOLVED and not complaint_may_close(complaint)
+
+
+def _event(entry: TimelineEntry) -> dict:
+    # A public transition entry's text is the reason owed to the petitioner, else the plain words.
+    display = str(PUBLIC_EVENTS.get(entry.name, ""))
+    note = entry.text if entry.text != display else ""
+    return {"at": entry.at, "event": entry.name, "event_display": display, "note": note}
 
 
 class TrackedView(APIView):
@@ -128,14 +127,12 @@ class TrackView(TrackedView):
             "tracking_code": _canonical(code),
             "status": followed.status,
             "status_display": followed.get_status_display(),
-            "timeline": [{"at": e.at, "event": e.name, "note": e.text or ""} for e in entries if e.kind != "message"],
+            "timeline": [_event(entry) for entry in entries if entry.kind == "transition"],
             # The reply is the petitioner's once approved (replied_at), never while it awaits approval.
             "reply": followed.reply if followed.replied_at else None,
             "can_rate": own and can_rate(followed),
             "can_request_review": own and can_request_review(followed),
-            "messages": [
-                {"at": e.at, "from_petitioner": e.actor is None, "body": e.text} for e in entries if e.kind == "message"
-            ],
+            "messages": [entry.obj for entry in entries if entry.kind == "message"],
         }
         return Response(TrackSerializer(data).data)
 

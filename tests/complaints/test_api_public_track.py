@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -16,12 +15,6 @@ pytestmark = pytest.mark.django_db
 
 DECISION = {"finding": Finding.SUBSTANTIATED, "disposition": "责令退还费用", "reply": "经查属实，已责令退还。"}
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Failed-lookup counters live in the cache (this run's own Redis database).
-    cache.clear()
 
 
 @pytest.fixture
@@ -76,8 +69,9 @@ def test_a_new_case_shows_its_status_and_timeline_and_nothing_to_do_yet(api, fil
         "messages",
     }
     assert (body["tracking_code"], body["status"], body["status_display"]) == (code, "submitted", "Submitted")
-    assert len(body["timeline"]) == 1
-    assert set(body["timeline"][0]) == {"at", "event", "note"}
+    assert body["timeline"] == [
+        {"at": body["timeline"][0]["at"], "event": "file", "event_display": "Complaint received", "note": ""}
+    ]
     assert (body["reply"], body["can_rate"], body["can_request_review"], body["messages"]) == (None, False, False, [])
 
 
@@ -88,6 +82,21 @@ def test_the_reply_stays_hidden_while_it_awaits_approval(api, cast, filed):
     assert body["status"] == "pending_approval"
     assert body["reply"] is None
     assert DECISION["reply"] not in str(body)
+    # The handling unit's internal step (submitted for approval) is not the petitioner's to see.
+    assert [entry["event"] for entry in body["timeline"]] == ["file", "accept", "start_investigation"]
+
+
+def test_a_refusal_to_accept_tells_its_reason(api, cast, filed):
+    complaint, code = filed
+    t.complaint_reject(complaint_id=complaint.pk, actor=cast.county_officer, reason="属于诉讼程序，请向法院起诉")
+    body = api.get(_track(api, code)).json()
+    assert (body["status"], body["status_display"]) == ("rejected", "Not accepted")
+    assert body["timeline"][-1] | {"at": None} == {
+        "at": None,
+        "event": "reject",
+        "event_display": "Not accepted",
+        "note": "属于诉讼程序，请向法院起诉",
+    }
 
 
 def test_an_approved_reply_is_shown_and_may_be_rated_or_reviewed(api, resolved):
@@ -174,6 +183,14 @@ def test_a_decision_is_rated_once(api, resolved):
     assert "detail" in again.json()
     assert list(Rating.objects.values_list("rating", "comment")) == [("dissatisfied", HOSTILE)]
     assert api.get(_track(api, code)).json()["can_rate"] is False
+
+
+def test_a_satisfied_rating_closes_the_case(api, resolved):
+    complaint, code = resolved
+    assert api.post(_track(api, code, "rating"), {"rating": "basically_satisfied"}, format="json").status_code == 201
+    body = api.get(_track(api, code)).json()
+    assert (body["status"], body["can_rate"], body["can_request_review"]) == ("closed", False, False)
+    assert api.post(_track(api, code, "review"), {"reason": "不服"}, format="json").status_code == 409
 
 
 @pytest.mark.parametrize("rating", [{}, {"rating": "ecstatic"}, {"rating": ""}, {"rating": HOSTILE}])
