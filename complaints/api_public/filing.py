@@ -6,7 +6,10 @@ attachments): the serializer only parses types, so its messages are never duplic
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import TooManyFilesSent
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -74,7 +77,19 @@ class ComplaintFileView(APIView):
         responses={201: ComplaintFiledSerializer},
     )
     def post(self, request):
-        given = ComplaintFileSerializer(data=request.data)
+        try:
+            data = request.data
+        except TooManyFilesSent as error:
+            # Django refuses the whole upload before anything is parsed: say which field, in JSON.
+            raise serializers.ValidationError(
+                {
+                    "attachments": [
+                        _("Too many files in one request: at most %(max)d.")
+                        % {"max": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+                    ]
+                }
+            ) from error
+        given = ComplaintFileSerializer(data=data)
         given.is_valid(raise_exception=True)
         fields = dict(given.validated_data)
         files = fields.pop("attachments")

@@ -1,14 +1,18 @@
 """The petitioner's API: categories and filing (API.md), with wrong, missing, oversized and hostile input."""
 
 import datetime
+import io
+import os
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from PIL import Image
 from rest_framework.test import APIClient
 
-from complaints.models import Category, Complaint, PetitionerIdentity
+from complaints.models import Attachment, Category, Complaint, PetitionerIdentity
 from complaints.tracking import complaint_by_tracking_code
 from responsibility.models import Deadline, DeadlineKind
 
@@ -209,3 +213,57 @@ def test_the_public_endpoints_are_in_the_openapi_schema(api):
     assert "post" in paths["/api/v1/complaints/"]
     assert "post" in paths["/api/v1/track/{code}/review/"]
     assert {"/open311/v2/requests.{response_format}", "/open311/v2/tokens/{token}.{response_format}"} <= set(paths)
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+def _photo(name: str = "receipt.png", *, side: int = 2, noise: bool = False) -> SimpleUploadedFile:
+    image = (
+        Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)) if noise else Image.new("RGB", (side, side))
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+# complaint_file takes ``attachments`` (the services contract) once the attachments work lands on
+# main; until then a filing with files fails inside the view. Remove this mark when it lands.
+UNTIL_ATTACHMENTS_LAND = pytest.mark.xfail(
+    raises=TypeError, strict=True, reason="complaint_file does not take attachments on main yet"
+)
+
+
+@UNTIL_ATTACHMENTS_LAND
+def test_a_photo_is_filed_with_the_complaint(api, filing):
+    response = api.post(reverse("api:complaint-file"), {**filing, "attachments": [_photo()]}, format="multipart")
+    assert response.status_code == 201
+    assert Attachment.objects.get().complaint == complaint_by_tracking_code(response.json()["tracking_code"])
+
+
+@UNTIL_ATTACHMENTS_LAND
+@pytest.mark.parametrize("case", ["thirty files", "too large", "a program named .jpg"])
+def test_bad_attachments_are_refused_and_nothing_is_stored(api, settings, filing, case):
+    # Lowered so that no test allocates a big file.
+    settings.JIUFENG_ATTACHMENT_MAX_BYTES = 4 * 1024
+    files = {
+        "thirty files": [_photo(f"p{n}.png") for n in range(30)],
+        "too large": [_photo(side=64, noise=True)],
+        "a program named .jpg": [
+            SimpleUploadedFile("photo.jpg", b"MZ\x90\x00\x03" + os.urandom(512), content_type="image/jpeg")
+        ],
+    }[case]
+    response = api.post(reverse("api:complaint-file"), {**filing, "attachments": files}, format="multipart")
+    assert response.status_code == 400
+    assert "attachments" in response.json()
+    assert not Complaint.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_more_files_than_django_parses_are_a_400_on_attachments(api, settings, filing):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [_photo(f"p{n}.png") for n in range(4)]
+    response = api.post(reverse("api:complaint-file"), {**filing, "attachments": files}, format="multipart")
+    assert response.status_code == 400
+    assert response.json() == {"attachments": ["Too many files in one request: at most 3."]}
+    assert not Complaint.objects.exists()
