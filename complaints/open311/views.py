@@ -54,6 +54,8 @@ class Open311View(APIView):
     authentication_classes = []
     renderer_classes = [XMLRenderer, JSONRenderer]
     parser_classes = [FormParser, MultiPartParser]
+    # GeoReport v2 has no OPTIONS: answered as a wrong method, in the spec's error form.
+    metadata_class = None
     xml_root = "service_requests"
 
     def get_exception_handler(self):

@@ -3,12 +3,15 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from complaints import transitions as t
 from complaints.models import Complaint, ComplaintStatus, Finding, Message, Rating
+from complaints.services import message_add
 from complaints.tracking import tracking_code_new
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +108,21 @@ def test_an_approved_reply_is_shown_and_may_be_rated_or_reviewed(api, resolved):
     assert (body["status"], body["reply"]) == ("resolved", DECISION["reply"])
     assert (body["can_rate"], body["can_request_review"]) == (True, True)
     assert [entry["event"] for entry in body["timeline"]][-1]
+
+
+def test_tracking_costs_the_same_queries_however_long_the_case(api, cast, resolved):
+    complaint, code = resolved
+    message_add(complaint_id=complaint.pk, body="补充一份收据", actor=None)
+    with CaptureQueriesContext(connection) as short:
+        assert len(api.get(_track(api, code)).json()["messages"]) == 1
+    for n in range(5):
+        message_add(complaint_id=complaint.pk, body=f"第{n}条", actor=None)
+        message_add(complaint_id=complaint.pk, body=f"回复{n}", actor=cast.bureau_officer)
+    with CaptureQueriesContext(connection) as long:
+        body = api.get(_track(api, code)).json()
+    assert len(body["messages"]) == 11
+    assert [m["from_petitioner"] for m in body["messages"][-2:]] == [True, False]
+    assert len(long.captured_queries) == len(short.captured_queries) <= 8
 
 
 @pytest.mark.parametrize("code", ["JF-0000-0000-0000-0000", "not-a-code", "JF-7K3M-Q9XD-2WPA", "%3Cscript%3E"])

@@ -321,3 +321,4 @@ def test_an_unknown_resource_is_404_in_the_spec_error_form(api, path):
 def test_a_wrong_method_is_400_with_a_precise_code(api, services):
     assert_errors(api.delete(url("requests", "json")), 400, code=405)
     assert_errors(api.put(url("services", "xml")), 400, code=405)
+    assert_errors(api.options(url("requests", "xml")), 400, code=405)
