@@ -6,31 +6,25 @@ attachments): the serializer only parses types, so its messages are never duplic
 
 import datetime
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import TooManyFilesSent
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from responsibility.models import Deadline, DeadlineKind, Unit
+from responsibility.deadlines import deadlines_of
+from responsibility.models import DeadlineKind, Unit
 
 from ..models import Category, Channel, Complaint, ComplaintStatus
 from ..services import complaint_file
-from .errors import service_errors
+from .errors import request_data, service_errors
 
 
 def accept_due_at(complaint: Complaint) -> datetime.datetime | None:
     """When the office owes its decision to accept or not (the acceptance deadline)."""
     return (
-        Deadline.objects.filter(
-            content_type=ContentType.objects.get_for_model(Complaint),
-            object_id=complaint.pk,
-            kind=DeadlineKind.COMPLAINT_ACCEPT,
-        )
+        deadlines_of(target=complaint)
+        .filter(kind=DeadlineKind.COMPLAINT_ACCEPT)
         .values_list("due_at", flat=True)
         .first()
     )
@@ -77,19 +71,7 @@ class ComplaintFileView(APIView):
         responses={201: ComplaintFiledSerializer},
     )
     def post(self, request):
-        try:
-            data = request.data
-        except TooManyFilesSent as error:
-            # Django refuses the whole upload before anything is parsed: say which field, in JSON.
-            raise serializers.ValidationError(
-                {
-                    "attachments": [
-                        _("Too many files in one request: at most %(max)d.")
-                        % {"max": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
-                    ]
-                }
-            ) from error
-        given = ComplaintFileSerializer(data=data)
+        given = ComplaintFileSerializer(data=request_data(request))
         given.is_valid(raise_exception=True)
         fields = dict(given.validated_data)
         files = fields.pop("attachments")

@@ -19,7 +19,7 @@ from ..selectors import PUBLIC_EVENTS, TimelineEntry, complaint_followed, compla
 from ..services import message_add, rating_add
 from ..tracking import PREFIX, TrackingThrottled, track_lookup, tracking_code_normalise
 from ..transitions import complaint_may_close, complaint_review
-from .errors import Conflict, service_errors
+from .errors import Conflict, request_data, service_errors
 
 CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="the tracking code (查询码)")
 
@@ -111,7 +111,12 @@ class TrackedView(APIView):
         """The complaint itself, for what only its own petitioner may do (rate, ask for review)."""
         complaint, followed = self.tracked(code)
         if followed.pk != complaint.pk:
-            raise Conflict(_("Your complaint was merged into another case; that case's petitioner rates it."))
+            raise Conflict(
+                _(
+                    "Your complaint was merged into another case about the same matter: "
+                    "its petitioner rates the reply and asks for reviews."
+                )
+            )
         return complaint
 
 
@@ -143,7 +148,7 @@ class TrackMessageView(TrackedView):
     @extend_schema(parameters=[CODE_PARAMETER], request=TrackMessageSerializer, responses={201: TrackMessageSerializer})
     def post(self, request, code: str):
         _complaint, followed = self.tracked(code)
-        given = TrackMessageSerializer(data=request.data)
+        given = TrackMessageSerializer(data=request_data(request))
         given.is_valid(raise_exception=True)
         with service_errors():
             message = message_add(complaint_id=followed.pk, body=given.validated_data["body"], actor=None)
@@ -156,7 +161,7 @@ class TrackRatingView(TrackedView):
     @extend_schema(parameters=[CODE_PARAMETER], request=RatingSerializer, responses={201: RatingSerializer})
     def post(self, request, code: str):
         complaint = self.own(code)
-        given = RatingSerializer(data=request.data)
+        given = RatingSerializer(data=request_data(request))
         given.is_valid(raise_exception=True)
         with service_errors():
             rating = rating_add(complaint_id=complaint.pk, **given.validated_data)
@@ -169,7 +174,7 @@ class TrackReviewView(TrackedView):
     @extend_schema(parameters=[CODE_PARAMETER], request=ReviewSerializer, responses={201: ReviewSerializer})
     def post(self, request, code: str):
         complaint = self.own(code)
-        given = ReviewSerializer(data=request.data)
+        given = ReviewSerializer(data=request_data(request))
         given.is_valid(raise_exception=True)
         with service_errors():
             complaint = complaint_review(complaint_id=complaint.pk, reason=given.validated_data["reason"], actor=None)

@@ -9,7 +9,9 @@ cannot carry at all (control characters) are dropped first, so no input can brea
 import re
 import xml.etree.ElementTree as ET
 
-from rest_framework import renderers, status
+from django.core.exceptions import SuspiciousOperation
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, renderers, status
 from rest_framework.views import exception_handler
 
 # The element of each item of a container (GeoReport v2, Service Discovery).
@@ -80,6 +82,9 @@ _KEPT_STATUSES = {status.HTTP_403_FORBIDDEN, status.HTTP_404_NOT_FOUND, status.H
 
 def open311_exception_handler(exc, context):
     """DRF's handling, answered as GeoReport v2 errors: [{"code", "description"}]."""
+    if isinstance(exc, SuspiciousOperation):
+        # Django refusing an oversized or malformed body: the client's error, answered in kind.
+        exc = exceptions.ParseError(_("The request is too large or malformed."))
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..api_public.categories import category_list_public
-from ..api_public.errors import message_dict
+from ..api_public.errors import message_dict, request_data
 from ..api_public.filing import accept_due_at
 from ..models import Category, Channel
 from ..services import complaint_file
@@ -67,7 +67,7 @@ class Open311View(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        source = request.data if request.method == "POST" else request.query_params
+        source = request_data(request) if request.method == "POST" else request.query_params
         given = source.get("jurisdiction_id") or request.query_params.get("jurisdiction_id")
         ours = settings.JIUFENG_OPEN311_JURISDICTION_ID
         if given and ours and given != ours:

@@ -202,6 +202,23 @@ def test_html_and_script_in_every_field_are_kept_as_plain_text(api, filing):
     assert (complaint.content, complaint.identity.name) == (HOSTILE, HOSTILE[:64])
 
 
+def test_an_oversized_body_is_refused_before_it_is_read(api, settings, filing):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = api.post(reverse("api:complaint-file"), {**filing, "content": "x" * 20_000}, format="json")
+    assert response.status_code == 413
+    assert set(response.json()) == {"detail"}
+    assert not Complaint.objects.exists()
+
+
+def test_too_many_form_fields_are_refused_in_json(api, settings, filing):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = api.post(
+        reverse("api:complaint-file"), {**filing, **{f"x{n}": "1" for n in range(10)}}, format="multipart"
+    )
+    assert response.status_code == 413
+    assert set(response.json()) == {"detail"}
+
+
 def test_filing_needs_no_account_and_no_csrf_token(filing):
     client = APIClient(enforce_csrf_checks=True)
     assert client.post(reverse("api:complaint-file"), filing, format="json").status_code == 201

@@ -257,6 +257,11 @@ def test_bad_list_arguments_are_400(api, cases, params, fmt):
     assert_errors(api.get(url("requests", fmt), params), 400)
 
 
+def test_too_many_query_arguments_are_400(api, settings, cases):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    assert_errors(api.get(url("requests", "json"), {f"x{n}": n for n in range(5)}), 400)
+
+
 def test_a_single_request_is_an_array_of_one(api, cases):
     pk = cases["old"].pk
     [row] = as_json(api.get(url("request", "json", service_request_id=pk)))

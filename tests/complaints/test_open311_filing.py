@@ -152,6 +152,12 @@ def test_only_the_specs_form_encoding_is_accepted(api, form):
     assert not Complaint.objects.exists()
 
 
+def test_an_oversized_body_is_refused_before_it_is_read(api, settings, form):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    assert_errors(_post(api, {**form, "description": "x" * 20_000}, "xml"), 400, code=413)
+    assert not Complaint.objects.exists()
+
+
 def test_html_and_script_in_every_field_are_kept_as_plain_text(api, form):
     hostile = {
         **form,
