@@ -64,8 +64,7 @@ def request_data(request):
         raise serializers.ValidationError(
             {
                 "attachments": [
-                    _("Too many files in one request: at most %(max)d.")
-                    % {"max": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+                    _("Too many files: attach at most %(max)d.") % {"max": settings.JIUFENG_ATTACHMENT_MAX_FILES}
                 ]
             }
         ) from error

@@ -73,12 +73,8 @@ class ComplaintFileView(APIView):
     def post(self, request):
         given = ComplaintFileSerializer(data=request_data(request))
         given.is_valid(raise_exception=True)
-        fields = dict(given.validated_data)
-        files = fields.pop("attachments")
         with service_errors():
-            # complaint_file checks and stores files once the attachments work lands on main
-            # (the services contract's ``attachments``); until then only a filing with files names them.
-            complaint, code = complaint_file(channel=Channel.WEB, **fields, **({"attachments": files} if files else {}))
+            complaint, code = complaint_file(channel=Channel.WEB, **given.validated_data)
         filed = {
             "tracking_code": code,
             "status": complaint.status,

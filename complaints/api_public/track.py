@@ -11,6 +11,7 @@ does that), so for a merged case both are refused (409).
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -34,8 +35,15 @@ class TimelineEntrySerializer(serializers.Serializer):
 class TrackMessageSerializer(serializers.Serializer):
     at = serializers.DateTimeField(read_only=True)
     from_petitioner = serializers.BooleanField(read_only=True)
-    # Blank or too long is message_add's to judge.
+    # Blank, too long, too many or wrong files are message_add's to judge.
     body = serializers.CharField(allow_blank=True, trim_whitespace=False, required=False, default="")
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        write_only=True,
+        help_text="Extension: files (multipart), as when filing.",
+    )
 
 
 class TrackSerializer(serializers.Serializer):
@@ -145,13 +153,19 @@ class TrackView(TrackedView):
 class TrackMessageView(TrackedView):
     """Supplementary information, or an answer to the office's question: 201."""
 
-    @extend_schema(parameters=[CODE_PARAMETER], request=TrackMessageSerializer, responses={201: TrackMessageSerializer})
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[CODE_PARAMETER],
+        request={"application/json": TrackMessageSerializer, "multipart/form-data": TrackMessageSerializer},
+        responses={201: TrackMessageSerializer},
+    )
     def post(self, request, code: str):
         _complaint, followed = self.tracked(code)
         given = TrackMessageSerializer(data=request_data(request))
         given.is_valid(raise_exception=True)
         with service_errors():
-            message = message_add(complaint_id=followed.pk, body=given.validated_data["body"], actor=None)
+            message = message_add(complaint_id=followed.pk, actor=None, **given.validated_data)
         return Response(TrackMessageSerializer(message).data, status=status.HTTP_201_CREATED)
 
 

@@ -244,27 +244,19 @@ def _photo(name: str = "receipt.png", *, side: int = 2, noise: bool = False) -> 
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-# complaint_file takes ``attachments`` (the services contract) once the attachments work lands on
-# main; until then a filing with files fails inside the view. Remove this mark when it lands.
-UNTIL_ATTACHMENTS_LAND = pytest.mark.xfail(
-    raises=TypeError, strict=True, reason="complaint_file does not take attachments on main yet"
-)
-
-
-@UNTIL_ATTACHMENTS_LAND
 def test_a_photo_is_filed_with_the_complaint(api, filing):
     response = api.post(reverse("api:complaint-file"), {**filing, "attachments": [_photo()]}, format="multipart")
     assert response.status_code == 201
     assert Attachment.objects.get().complaint == complaint_by_tracking_code(response.json()["tracking_code"])
 
 
-@UNTIL_ATTACHMENTS_LAND
-@pytest.mark.parametrize("case", ["thirty files", "too large", "a program named .jpg"])
+@pytest.mark.parametrize("case", ["thirty files", "eleven files", "too large", "a program named .jpg"])
 def test_bad_attachments_are_refused_and_nothing_is_stored(api, settings, filing, case):
     # Lowered so that no test allocates a big file.
     settings.JIUFENG_ATTACHMENT_MAX_BYTES = 4 * 1024
     files = {
         "thirty files": [_photo(f"p{n}.png") for n in range(30)],
+        "eleven files": [_photo(f"p{n}.png") for n in range(11)],
         "too large": [_photo(side=64, noise=True)],
         "a program named .jpg": [
             SimpleUploadedFile("photo.jpg", b"MZ\x90\x00\x03" + os.urandom(512), content_type="image/jpeg")
@@ -282,5 +274,5 @@ def test_more_files_than_django_parses_are_a_400_on_attachments(api, settings, f
     files = [_photo(f"p{n}.png") for n in range(4)]
     response = api.post(reverse("api:complaint-file"), {**filing, "attachments": files}, format="multipart")
     assert response.status_code == 400
-    assert response.json() == {"attachments": ["Too many files in one request: at most 3."]}
+    assert response.json() == {"attachments": ["Too many files: attach at most 10."]}
     assert not Complaint.objects.exists()

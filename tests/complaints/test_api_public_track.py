@@ -1,16 +1,19 @@
 """Following a case by its tracking code: /api/v1/track/{code}/ and what its holder may post there."""
 
 import datetime
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from rest_framework.test import APIClient
 
 from complaints import transitions as t
-from complaints.models import Complaint, ComplaintStatus, Finding, Message, Rating
+from complaints.models import Attachment, Complaint, ComplaintStatus, Finding, Message, Rating
 from complaints.services import message_add
 from complaints.tracking import tracking_code_new
 
@@ -172,6 +175,21 @@ def test_a_message_is_added_and_shown_back_as_plain_text(api, filed):
     assert (message.body, message.author) == (HOSTILE, None)
     shown = api.get(_track(api, code)).json()["messages"]
     assert [(m["body"], m["from_petitioner"]) for m in shown] == [(HOSTILE, True)]
+
+
+def test_a_message_may_bring_a_photo_but_not_a_program(api, filed):
+    complaint, code = filed
+    program = SimpleUploadedFile("receipt.jpg", b"MZ\x90\x00\x03" + bytes(512), content_type="image/jpeg")
+    refused = api.post(_track(api, code, "messages"), {"body": "收据", "attachments": [program]}, format="multipart")
+    assert refused.status_code == 400
+    assert "attachments" in refused.json()
+    assert not Message.objects.exists()
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, "PNG")
+    photo = SimpleUploadedFile("receipt.png", buffer.getvalue(), content_type="image/png")
+    response = api.post(_track(api, code, "messages"), {"body": "收据", "attachments": [photo]}, format="multipart")
+    assert response.status_code == 201
+    assert Attachment.objects.get().message == Message.objects.get(complaint=complaint)
 
 
 @pytest.mark.parametrize("body", [{}, {"body": ""}, {"body": "   "}, {"body": "x" * 100_000}])
