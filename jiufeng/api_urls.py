@@ -9,4 +9,5 @@ urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
     path("", include("responsibility.api.urls")),
     path("", include("complaints.api.urls")),
+    path("", include("complaints.api_public.urls")),
 ]
