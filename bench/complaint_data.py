@@ -284,7 +284,7 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
                d.r_anon < 0.3 AS anonymous, d.finding,
                now() - (p.min_age + d.r_age * d.r_age * (p.max_age - p.min_age)) * interval '1 day' AS received_at
         FROM (
-            SELECT %(base)s + g AS id, g,
+            SELECT (%(base)s + g)::bigint AS id, g,
                    CASE WHEN g <= 8 THEN 999 ELSE floor(random() * 1000)::int END AS w,
                    floor(random() * %(units)s)::int AS ui, floor(random() * 100)::int AS wc,
                    floor(random() * %(texts)s)::int AS ti, random() AS r_age, random() AS r_anon,
