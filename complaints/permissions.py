@@ -1,5 +1,6 @@
 """Pure predicates: may this user do this to this complaint? Scope comes from responsibility."""
 
+from responsibility.models import Position
 from responsibility.permissions import can_handle_in, can_lead_in
 
 from .models import Complaint, triage_unit
@@ -22,3 +23,32 @@ def can_approve(user, complaint: Complaint) -> bool:
     if complaint.handling_unit is None or complaint.approval_requested_by_id == user.pk:
         return False
     return can_lead_in(user, complaint.handling_unit)
+
+
+def can_decide_extension(user, complaint: Complaint, request) -> bool:
+    """Approve or refuse an extension: a leader of the unit the stage is owed by, never who asked."""
+    if request.requested_by_id == user.pk:
+        return False
+    return can_lead_in(user, complaint.handling_unit or triage_unit(complaint.subject_unit))
+
+
+def can_work_on(user, complaint: Complaint) -> bool:
+    """Read internal notes and record work: whoever handles the case or leads the handling unit."""
+    if can_handle(user, complaint):
+        return True
+    return complaint.handling_unit is not None and can_lead_in(user, complaint.handling_unit)
+
+
+def in_subject_unit(user, complaint: Complaint) -> bool:
+    """Holds a position today in the unit complained about or a unit under it."""
+    subject = complaint.subject_unit
+    if subject is None:
+        return False
+    return Position.objects.current().filter(user=user, unit__path__startswith=subject.path).exists()
+
+
+def can_view_identity(user, complaint: Complaint) -> bool:
+    """See who filed: the permission, working on the case, and never anyone in the unit complained about."""
+    return (
+        user.has_perm("jiufeng.view_identity") and can_work_on(user, complaint) and not in_subject_unit(user, complaint)
+    )

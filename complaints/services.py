@@ -1,5 +1,8 @@
 """Writes on complaints other than state changes (those are in complaints.transitions).
 
+Every write here checks who may make it (PermissionDenied -> 403), whether the case is in
+a state that takes it (TransitionNotAllowed -> 409) and the input (ValidationError -> 400).
+
 complaint_file commits the case (and the identity, apart from it) before anyone sees
 a tracking code, opens the acceptance deadline and logs the filing.
 """
@@ -7,18 +10,39 @@ a tracking code, opens the acceptance deadline and logs the filing.
 import datetime
 import re
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
 
 from responsibility.deadlines import deadline_due_at, deadline_open
 from responsibility.models import DeadlineKind, Unit
 
-from .models import Category, Channel, Complaint, ComplaintStatus, PetitionerIdentity, TransitionLog, triage_unit
+from . import permissions
+from .models import (
+    EXTENSION_MAX_DAYS,
+    Activity,
+    ActivityKind,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintStatus,
+    ExtensionRequest,
+    ExtensionState,
+    IdentityAccess,
+    InternalNote,
+    Message,
+    PetitionerIdentity,
+    Rating,
+    RatingValue,
+    TransitionLog,
+    triage_unit,
+)
+from .time_limits import time_limit_days
 from .tracking import tracking_code_hash, tracking_code_new
+from .transitions import REASON_MAX, STAGE_DEADLINE, complaint_close, complaint_deadlines_open, complaint_lock
 
 TITLE_MAX = 200
 CONTENT_MAX = 10_000
@@ -135,7 +159,9 @@ def complaint_file(
         identity._history_user = actor
         identity.save()
     due_at, provisional = deadline_due_at(
-        kind=DeadlineKind.COMPLAINT_ACCEPT, start=received_at, days=settings.JIUFENG_COMPLAINT_ACCEPT_DAYS
+        kind=DeadlineKind.COMPLAINT_ACCEPT,
+        start=received_at,
+        days=time_limit_days(category=category, kind=DeadlineKind.COMPLAINT_ACCEPT),
     )
     deadline_open(
         target=complaint,
@@ -149,3 +175,167 @@ def complaint_file(
     )
     # notify: the real-name petitioner's receipt (code by SMS/email) goes through the outbox on commit.
     return complaint, code
+
+
+MESSAGE_MAX = 5000
+PARTICIPANTS_MAX = 500
+COMMENT_MAX = 2000
+# A case that takes no more messages: its file is shut (a merged case still does: its petitioner writes on).
+_SHUT = {ComplaintStatus.CLOSED, ComplaintStatus.REJECTED, ComplaintStatus.TRANSFERRED}
+
+
+def _body(field: str, value: str, max_length: int) -> str:
+    errors: dict[str, str] = {}
+    value = _text(errors, field, value if isinstance(value, str) else "", max_length=max_length, required=True)
+    if errors:
+        raise ValidationError(errors)
+    return value
+
+
+@transaction.atomic
+def message_add(*, complaint_id: int, body: str, actor=None) -> Message:
+    """A message on the case both sides see: the petitioner (``actor`` None) or the handling staff.
+
+    For the petitioner, caller has matched the tracking code.
+    """
+    complaint = complaint_lock(complaint_id, None)
+    if actor is not None and not permissions.can_work_on(actor, complaint):
+        raise PermissionDenied(_("You may not do this on this case."))
+    if complaint.status in _SHUT:
+        raise TransitionNotAllowed(_("This case is closed; it takes no more messages."))
+    message = Message(complaint=complaint, author=actor, body=_body("body", body, MESSAGE_MAX))
+    message._history_user = actor
+    message.save()
+    return message
+
+
+@transaction.atomic
+def internal_note_add(*, complaint_id: int, actor, body: str) -> InternalNote:
+    """A note for staff only: never on the tracking page, the public API or Open311."""
+    complaint = complaint_lock(complaint_id, None)
+    if not permissions.can_work_on(actor, complaint):
+        raise PermissionDenied(_("You may not do this on this case."))
+    note = InternalNote(complaint=complaint, author=actor, body=_body("body", body, CONTENT_MAX))
+    note._history_user = actor
+    note.save()
+    return note
+
+
+# Activities are recorded while the facts are being established.
+_INVESTIGATING = {ComplaintStatus.INVESTIGATING, ComplaintStatus.UNDER_REVIEW}
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    complaint_id: int,
+    actor,
+    kind: str,
+    occurred_at: datetime.datetime | None,
+    participants: str,
+    summary: str,
+) -> Activity:
+    """Record one of 听 看 访 谈 查 on a case under investigation or review."""
+    complaint = complaint_lock(complaint_id, None)
+    if not permissions.can_handle(actor, complaint):
+        raise PermissionDenied(_("You may not do this on this case."))
+    if complaint.status not in _INVESTIGATING:
+        raise TransitionNotAllowed(_("Activities are recorded while a case is investigated or reviewed."))
+    errors: dict[str, str] = {}
+    if kind not in ActivityKind.values:
+        errors["kind"] = _("Choose one of the listed activities.")
+    if not isinstance(occurred_at, datetime.datetime):
+        errors["occurred_at"] = _("Give the date and time.")
+    elif occurred_at > timezone.now():
+        errors["occurred_at"] = _("The time cannot be in the future.")
+    participants = _text(
+        errors,
+        "participants",
+        participants if isinstance(participants, str) else "",
+        max_length=PARTICIPANTS_MAX,
+        required=False,
+    )
+    summary = _text(
+        errors, "summary", summary if isinstance(summary, str) else "", max_length=CONTENT_MAX, required=True
+    )
+    if errors:
+        raise ValidationError(errors)
+    activity = Activity(
+        complaint=complaint,
+        kind=kind,
+        occurred_at=occurred_at,
+        participants=participants,
+        summary=summary,
+        recorded_by=actor,
+    )
+    activity._history_user = actor
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def rating_add(*, complaint_id: int, rating: str, comment: str) -> Rating:
+    """The petitioner rates the latest reply, once; satisfied (or basically) closes the case.
+
+    Caller has matched the tracking code. A dissatisfied petitioner may then ask for a review.
+    """
+    complaint = complaint_lock(complaint_id, None)
+    if complaint.status != ComplaintStatus.RESOLVED:
+        raise TransitionNotAllowed(_("There is no reply to rate yet."))
+    if complaint.ratings.filter(review_round=complaint.review_round).exists():
+        raise TransitionNotAllowed(_("You have already rated this reply."))
+    errors: dict[str, str] = {}
+    if rating not in RatingValue.values:
+        errors["rating"] = _("Choose one of the listed ratings.")
+    comment = _text(
+        errors, "comment", comment if isinstance(comment, str) else "", max_length=COMMENT_MAX, required=False
+    )
+    if errors:
+        raise ValidationError(errors)
+    row = Rating(complaint=complaint, review_round=complaint.review_round, rating=rating, comment=comment)
+    row.save()
+    if rating != RatingValue.DISSATISFIED:
+        complaint_close(complaint_id=complaint.pk, satisfied=True)
+    return row
+
+
+def identity_read(*, complaint_id: int, actor, via: str) -> PetitionerIdentity | None:
+    """Who filed, for staff allowed to know; every read is logged, also of an anonymous case.
+
+    Raises Complaint.DoesNotExist outside the actor's scope (404), PermissionDenied without the right.
+    """
+    complaint = Complaint.objects.visible_to(actor).select_related("subject_unit", "handling_unit").get(pk=complaint_id)
+    if not permissions.can_view_identity(actor, complaint):
+        raise PermissionDenied(_("You may not see who filed this complaint."))
+    IdentityAccess.objects.create(complaint=complaint, user=actor, via=via)
+    return PetitionerIdentity.objects.filter(complaint=complaint).first()
+
+
+@transaction.atomic
+def extension_request(*, complaint_id: int, actor, days: int, reason: str) -> ExtensionRequest:
+    """An officer asks for up to 30 more days for the running stage, once per stage (DOMAIN.md)."""
+    complaint = complaint_lock(complaint_id, None)
+    if not permissions.can_handle(actor, complaint):
+        raise PermissionDenied(_("You may not do this on this case."))
+    stage = STAGE_DEADLINE.get(complaint.status)
+    if stage is None or not complaint_deadlines_open(complaint).filter(kind=stage).exists():
+        raise TransitionNotAllowed(_("This stage has no running deadline to extend."))
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= EXTENSION_MAX_DAYS:
+        raise ValidationError({"days": _("An extension is 1 to %(max)d days.") % {"max": EXTENSION_MAX_DAYS}})
+    reason = _body("reason", reason, REASON_MAX)
+    used = complaint.extension_requests.filter(stage=stage, review_round=complaint.review_round).exclude(
+        state=ExtensionState.REFUSED
+    )
+    if used.exists():
+        raise TransitionNotAllowed(_("This stage has already been extended once, or a request awaits a decision."))
+    request = ExtensionRequest(
+        complaint=complaint,
+        stage=stage,
+        review_round=complaint.review_round,
+        days=days,
+        reason=reason,
+        requested_by=actor,
+    )
+    request._history_user = actor
+    request.save()
+    return request

@@ -8,6 +8,7 @@ derived from settings.SECRET_KEY, so rotating SECRET_KEY invalidates every code.
 
 import secrets
 
+from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -53,3 +54,36 @@ def complaint_by_tracking_code(code: str):
     if digest is None:
         return None
     return Complaint.objects.filter(tracking_code_hash=digest).first()
+
+
+class TrackingThrottled(Exception):
+    """Too many failed lookups from this address, or from everyone together: answer 429."""
+
+
+def _everyone(group, request) -> str:
+    return "all"
+
+
+def track_lookup(*, request, code: str):
+    """The complaint a petitioner's code tracks, or None; raises TrackingThrottled when guessing.
+
+    Only failed lookups count, per address and globally (a distributed guesser), so a
+    petitioner who types the right code is never slowed by others' mistakes until the
+    global limit trips. With 80-bit codes the limits are not what keeps codes safe; they
+    keep the attempt cheap for us and visible in the logs.
+    """
+    from django_ratelimit.core import get_usage
+
+    limits = (
+        ("track-ip", "ip", settings.JIUFENG_TRACK_FAILURES_PER_IP),
+        ("track-all", _everyone, settings.JIUFENG_TRACK_FAILURES_GLOBAL),
+    )
+    for group, key, rate in limits:
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
+        if usage["count"] >= usage["limit"]:
+            raise TrackingThrottled
+    complaint = complaint_by_tracking_code(code)
+    if complaint is None:
+        for group, key, rate in limits:
+            get_usage(request, group=group, key=key, rate=rate, increment=True)
+    return complaint

@@ -13,6 +13,8 @@ meanwhile is refused.
 """
 
 import datetime
+import decimal
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,21 +23,35 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from responsibility.deadlines import deadline_due_at, deadline_meet, deadline_open
+from responsibility.deadlines import deadline_due_at, deadline_meet, deadline_move, deadline_open, deadlines_of
 from responsibility.models import DeadlineKind, Unit
+from responsibility.services.visits import rectification_item_add
 
 from . import permissions
-from .models import ENDED_STATUSES, MAX_REVIEW_ROUNDS, Complaint, ComplaintStatus, Finding, TransitionLog
+from .models import (
+    ENDED_STATUSES,
+    MAX_REVIEW_ROUNDS,
+    Complaint,
+    ComplaintStatus,
+    ExtensionRequest,
+    ExtensionState,
+    Finding,
+    Measure,
+    MeasureKind,
+    TransitionLog,
+)
+from .routing import handling_unit_default
+from .time_limits import time_limit_days
 
 REASON_MAX = 2000
 TEXT_MAX = 10_000
 TRANSFER_TO_MAX = 128
 
 
-def _lock(complaint_id: int, version: int | None) -> Complaint:
+def complaint_lock(complaint_id: int, version: int | None) -> Complaint:
     complaint = (
         Complaint.objects.select_for_update(of=("self",))
-        .select_related("subject_unit", "handling_unit")
+        .select_related("category", "subject_unit", "handling_unit")
         .get(pk=complaint_id)
     )
     if version is not None and version != complaint.version:
@@ -71,23 +87,13 @@ def _record(complaint: Complaint, *, name: str, from_status: str, actor, note: s
     )
 
 
-def _due(kind: DeadlineKind, start: datetime.datetime, days: int) -> dict:
+def _due(complaint: Complaint, kind: DeadlineKind, start: datetime.datetime) -> dict:
+    days = time_limit_days(category=complaint.category, kind=kind)
     due_at, provisional = deadline_due_at(kind=kind, start=start, days=days)
     return {"due_at": due_at, "provisional": provisional}
 
 
 # --- Intake: the triaging unit decides ------------------------------------------------
-
-
-def _default_handling_unit(subject_unit: Unit | None) -> Unit | None:
-    # 谁主管谁负责: the department supervising the subject unit, else the level above it.
-    if subject_unit is None:
-        return None
-    if subject_unit.supervising_unit_id:
-        return subject_unit.supervising_unit
-    if subject_unit.depth == 1:
-        return None
-    return Unit.objects.get(path=subject_unit.path[: -Unit.steplen])
 
 
 @transaction.atomic
@@ -98,9 +104,11 @@ def complaint_accept(
 
     Never the subject unit or a unit under it: a unit does not investigate itself.
     """
-    complaint = _lock(complaint_id, version)
+    complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.accept, permissions.can_triage(actor, complaint))
-    handling_unit = handling_unit or _default_handling_unit(complaint.subject_unit)
+    handling_unit = handling_unit or handling_unit_default(
+        category=complaint.category, subject_unit=complaint.subject_unit
+    )
     if handling_unit is None:
         raise ValidationError({"handling_unit": _("Choose the unit that will handle this case.")})
     if not handling_unit.is_active:
@@ -127,7 +135,7 @@ def complaint_accept(
         target=complaint,
         kind=DeadlineKind.COMPLAINT_RESOLVE,
         unit=handling_unit,
-        **_due(DeadlineKind.COMPLAINT_RESOLVE, now, settings.JIUFENG_COMPLAINT_RESOLVE_DAYS),
+        **_due(complaint, DeadlineKind.COMPLAINT_RESOLVE, now),
     )
     return complaint
 
@@ -135,7 +143,7 @@ def complaint_accept(
 @transaction.atomic
 def complaint_reject(*, complaint_id: int, actor, reason: str, version: int | None = None) -> Complaint:
     """submitted → rejected (不予受理); the reason is what the petitioner is told."""
-    complaint = _lock(complaint_id, version)
+    complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.reject, permissions.can_triage(actor, complaint))
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.reject()
@@ -147,7 +155,7 @@ def complaint_reject(*, complaint_id: int, actor, reason: str, version: int | No
 @transaction.atomic
 def complaint_transfer(*, complaint_id: int, actor, to: str, reason: str, version: int | None = None) -> Complaint:
     """submitted → transferred to the authority that has jurisdiction (named, outside our tree)."""
-    complaint = _lock(complaint_id, version)
+    complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.transfer, permissions.can_triage(actor, complaint))
     to = _required("to", to, max_length=TRANSFER_TO_MAX)
     reason = _required("reason", reason, max_length=REASON_MAX)
@@ -174,7 +182,7 @@ def complaint_merge(*, complaint_id: int, actor, primary_id: int, version: int |
     locked = {c.pk: c for c in Complaint.objects.select_for_update().filter(pk__in=sorted([complaint_id, primary_id]))}
     if primary_id not in locked:
         raise ValidationError({"primary": _("No such case.")})
-    complaint = _lock(complaint_id, version)
+    complaint = complaint_lock(complaint_id, version)
     primary = locked[primary_id]
     _check(complaint, complaint.merge, permissions.can_triage(actor, complaint))
     if primary.status in ENDED_STATUSES or not Complaint.objects.visible_to(actor).filter(pk=primary.pk).exists():
@@ -198,7 +206,7 @@ def complaint_merge(*, complaint_id: int, actor, primary_id: int, version: int |
 
 @transaction.atomic
 def complaint_start_investigation(*, complaint_id: int, actor, version: int | None = None) -> Complaint:
-    complaint = _lock(complaint_id, version)
+    complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.start_investigation, permissions.can_handle(actor, complaint))
     complaint.start_investigation()
     _record(
@@ -213,14 +221,104 @@ def _decision(finding: str, disposition: str, reply: str) -> tuple[str, str, str
     return finding, _required("disposition", disposition), _required("reply", reply)
 
 
+def _measures_replace(complaint: Complaint, measures: Sequence[dict], actor) -> None:
+    """Replace the measures proposed for the current decision (a resubmission proposes anew).
+
+    Each measure: ``kind`` (MeasureKind), ``description``, ``amount`` (refunds, yuan),
+    ``responsible_unit`` and ``due_on`` (rectifications: a unit under the handling unit
+    or the subject unit, due today or later). Errors name the measure by its position.
+    """
+    rows, errors = [], {}
+    for index, data in enumerate(measures, start=1):
+        try:
+            rows.append(_measure(complaint, data, actor))
+        except ValidationError as error:
+            errors[f"measures[{index}]"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    for old in complaint.measures.filter(review_round=complaint.review_round, rectification_item__isnull=True):
+        old._history_user = actor
+        old.delete()
+    for row in rows:
+        row._history_user = actor
+        row.save()
+
+
+def _measure(complaint: Complaint, data: dict, actor) -> Measure:
+    kind = data.get("kind")
+    if kind not in MeasureKind.values:
+        raise ValidationError(_("Choose one of the listed measures."))
+    description = (data.get("description") or "").strip()
+    if len(description) > REASON_MAX:
+        raise ValidationError(_("At most %(max)d characters.") % {"max": REASON_MAX})
+    measure = Measure(
+        complaint=complaint, kind=kind, description=description, review_round=complaint.review_round, created_by=actor
+    )
+    if kind == MeasureKind.REFUND:
+        try:
+            measure.amount = decimal.Decimal(str(data.get("amount"))).quantize(decimal.Decimal("0.01"))
+        except (decimal.InvalidOperation, ValueError):
+            measure.amount = None
+        if measure.amount is None or not measure.amount.is_finite() or not 0 < measure.amount < 10**10:
+            raise ValidationError(_("Give the amount refunded, in yuan."))
+    if kind == MeasureKind.RECTIFICATION:
+        unit, due_on = data.get("responsible_unit"), data.get("due_on")
+        if not description:
+            raise ValidationError(_("Say what is to be corrected."))
+        if not isinstance(unit, Unit) or not unit.is_active or not _may_rectify(complaint, unit):
+            raise ValidationError(_("Choose the unit that must correct it: the unit complained about or one below."))
+        if not isinstance(due_on, datetime.date) or due_on < timezone.localdate():
+            raise ValidationError(_("Give a due date, today or later."))
+        measure.responsible_unit, measure.due_on = unit, due_on
+    return measure
+
+
+def _may_rectify(complaint: Complaint, unit: Unit) -> bool:
+    roots = [u for u in (complaint.subject_unit, complaint.handling_unit) if u is not None]
+    return any(unit.path.startswith(root.path) for root in roots)
+
+
+def _measures_enforce(complaint: Complaint, actor) -> None:
+    """On approval, each proposed rectification becomes an item in the deadline ledger that outlives the case."""
+    pending = complaint.measures.filter(
+        review_round=complaint.review_round, kind=MeasureKind.RECTIFICATION, rectification_item__isnull=True
+    ).select_related("responsible_unit")
+    for measure in pending:
+        try:
+            item = rectification_item_add(
+                actor=actor,
+                responsible_unit=measure.responsible_unit,
+                description=_("Case #%(id)s: %(text)s") % {"id": complaint.pk, "text": measure.description},
+                due_on=max(measure.due_on, timezone.localdate()),
+            )
+        except PermissionDenied as error:
+            raise ValidationError(
+                {
+                    "measures": _("You may not give %(unit)s a rectification item; send the case back.")
+                    % {"unit": measure.responsible_unit}
+                }
+            ) from error
+        measure.rectification_item = item
+        measure._history_user = actor
+        measure.save(update_fields=["rectification_item"])
+
+
 @transaction.atomic
 def complaint_submit_for_approval(
-    *, complaint_id: int, actor, finding: str, disposition: str, reply: str, version: int | None = None
+    *,
+    complaint_id: int,
+    actor,
+    finding: str,
+    disposition: str,
+    reply: str,
+    measures: Sequence[dict] = (),
+    version: int | None = None,
 ) -> Complaint:
-    """investigating → pending_approval with the finding, disposition and reply to the petitioner."""
-    complaint = _lock(complaint_id, version)
+    """investigating → pending_approval with the finding, disposition, measures and reply to the petitioner."""
+    complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.submit_for_approval, permissions.can_handle(actor, complaint))
     complaint.finding, complaint.disposition, complaint.reply = _decision(finding, disposition, reply)
+    _measures_replace(complaint, measures, actor)
     complaint.submit_for_approval()
     complaint.approval_requested_by = actor
     _record(
@@ -237,7 +335,7 @@ def complaint_submit_for_approval(
 @transaction.atomic
 def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int | None = None) -> Complaint:
     """pending_approval → resolved by a leader (not the submitter): the reply goes out, the review window opens."""
-    complaint = _lock(complaint_id, version)
+    complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.approve, permissions.can_approve(actor, complaint))
     now = timezone.now()
     complaint.approve()
@@ -251,13 +349,14 @@ def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int 
         fields=["replied_at"],
     )
     deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_RESOLVE, at=now)
+    _measures_enforce(complaint, actor)
     return complaint
 
 
 @transaction.atomic
 def complaint_send_back(*, complaint_id: int, actor, reason: str, version: int | None = None) -> Complaint:
     """pending_approval → investigating, with the leader's reasons; the resolve deadline runs on."""
-    complaint = _lock(complaint_id, version)
+    complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.send_back, permissions.can_approve(actor, complaint))
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.send_back()
@@ -281,7 +380,7 @@ def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int
 
     The petitioner acts by tracking code (``actor`` None); caller has matched the code.
     """
-    complaint = _lock(complaint_id, version)
+    complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.review, True)
     now = timezone.now()
     if complaint.review_round >= MAX_REVIEW_ROUNDS:
@@ -306,19 +405,30 @@ def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int
         target=complaint,
         kind=DeadlineKind.COMPLAINT_REVIEW,
         unit=complaint.handling_unit,
-        **_due(DeadlineKind.COMPLAINT_REVIEW, now, settings.JIUFENG_COMPLAINT_REVIEW_DAYS),
+        **_due(complaint, DeadlineKind.COMPLAINT_REVIEW, now),
     )
     return complaint
 
 
 @transaction.atomic
 def complaint_decide_review(
-    *, complaint_id: int, actor, finding: str, disposition: str, reply: str, version: int | None = None
+    *,
+    complaint_id: int,
+    actor,
+    finding: str,
+    disposition: str,
+    reply: str,
+    measures: Sequence[dict] = (),
+    version: int | None = None,
 ) -> Complaint:
-    """under_review → resolved with the review's finding and a new reply; the next window opens."""
-    complaint = _lock(complaint_id, version)
+    """under_review → resolved with the review's finding and a new reply; the next window opens.
+
+    The review's measures are in force at once: the decision is the handling unit's.
+    """
+    complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.decide_review, permissions.can_handle(actor, complaint))
     complaint.finding, complaint.disposition, complaint.reply = _decision(finding, disposition, reply)
+    _measures_replace(complaint, measures, actor)
     now = timezone.now()
     complaint.decide_review()
     complaint.replied_at = now
@@ -331,20 +441,181 @@ def complaint_decide_review(
         fields=["finding", "disposition", "reply", "replied_at"],
     )
     deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_REVIEW, at=now)
+    _measures_enforce(complaint, actor)
+    return complaint
+
+
+def complaint_may_close(complaint: Complaint) -> bool:
+    # No review can come any more: the window has passed, or both rounds are spent.
+    return complaint.review_round >= MAX_REVIEW_ROUNDS or not _review_window_open(complaint, timezone.now())
+
+
+@transaction.atomic
+def complaint_close(*, complaint_id: int, actor=None, version: int | None = None, satisfied: bool = False) -> Complaint:
+    """resolved → closed when the petitioner is satisfied, or once no review can come.
+
+    ``actor`` None: the system (the periodic sweep) or, with ``satisfied``, the petitioner's
+    rating (complaints.services.rating_add, which has matched the tracking code).
+    """
+    complaint = complaint_lock(complaint_id, version)
+    _check(complaint, complaint.close, actor is None or permissions.can_handle(actor, complaint))
+    if not satisfied and not complaint_may_close(complaint):
+        raise TransitionNotAllowed(_("The petitioner may still ask for a review; close the case after the window."))
+    complaint.close()
+    note = _("The petitioner is satisfied with the result.") if satisfied else ""
+    _record(complaint, name="close", from_status=ComplaintStatus.RESOLVED, actor=actor, note=note, fields=[])
+    return complaint
+
+
+# --- Extension (延期): once per stage, decided by a leader -------------------------------
+
+# The deadline an extension moves, by the stage the case is in.
+STAGE_DEADLINE = {
+    ComplaintStatus.SUBMITTED: DeadlineKind.COMPLAINT_ACCEPT,
+    ComplaintStatus.ACCEPTED: DeadlineKind.COMPLAINT_RESOLVE,
+    ComplaintStatus.INVESTIGATING: DeadlineKind.COMPLAINT_RESOLVE,
+    ComplaintStatus.PENDING_APPROVAL: DeadlineKind.COMPLAINT_RESOLVE,
+    ComplaintStatus.UNDER_REVIEW: DeadlineKind.COMPLAINT_REVIEW,
+}
+
+
+def extension_pending(complaint: Complaint) -> ExtensionRequest | None:
+    """The request awaiting a leader for the stage the case is in now, if any."""
+    stage = STAGE_DEADLINE.get(complaint.status)
+    if stage is None:
+        return None
+    return complaint.extension_requests.filter(
+        stage=stage, review_round=complaint.review_round, state=ExtensionState.PENDING
+    ).first()
+
+
+def _extension_decide(complaint_id: int, actor, version: int | None, *, approve: bool):
+    complaint = complaint_lock(complaint_id, version)
+    request = extension_pending(complaint)
+    method = complaint.approve_extension if approve else complaint.refuse_extension
+    _check(complaint, method, request is not None and permissions.can_decide_extension(actor, complaint, request))
+    return complaint, request, method
+
+
+@transaction.atomic
+def complaint_approve_extension(*, complaint_id: int, actor, note: str = "", version: int | None = None) -> Complaint:
+    """Approve the pending extension: the stage's deadline moves by its days; the petitioner is told why."""
+    complaint, request, method = _extension_decide(complaint_id, actor, version, approve=True)
+    open_deadline = complaint_deadlines_open(complaint).filter(kind=request.stage).first()
+    if open_deadline is None:
+        raise TransitionNotAllowed(_("This stage has no running deadline to extend."))
+    method()
+    now = timezone.now()
+    request.state, request.decided_by, request.decided_at = ExtensionState.APPROVED, actor, now
+    request.decision_note = (note or "").strip()[:REASON_MAX]
+    request._history_user = actor
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    new_due = open_deadline.due_at + datetime.timedelta(days=request.days)
+    deadline_move(target=complaint, kind=request.stage, due_at=new_due)
+    _record(
+        complaint,
+        name="approve_extension",
+        from_status=complaint.status,
+        actor=actor,
+        note=_("Extended by %(days)d days to %(due)s: %(reason)s")
+        % {"days": request.days, "due": timezone.localtime(new_due).strftime("%Y-%m-%d"), "reason": request.reason},
+        fields=[],
+    )
     return complaint
 
 
 @transaction.atomic
-def complaint_close(*, complaint_id: int, actor=None, version: int | None = None) -> Complaint:
-    """resolved → closed once no review can come: the window has passed, or both rounds are spent.
-
-    ``actor`` None: the system (a periodic sweep). Closing on the petitioner's
-    satisfaction comes with ratings (issue 4).
-    """
-    complaint = _lock(complaint_id, version)
-    _check(complaint, complaint.close, actor is None or permissions.can_handle(actor, complaint))
-    if complaint.review_round < MAX_REVIEW_ROUNDS and _review_window_open(complaint, timezone.now()):
-        raise TransitionNotAllowed(_("The petitioner may still ask for a review; close the case after the window."))
-    complaint.close()
-    _record(complaint, name="close", from_status=ComplaintStatus.RESOLVED, actor=actor, note="", fields=[])
+def complaint_refuse_extension(*, complaint_id: int, actor, note: str, version: int | None = None) -> Complaint:
+    """Refuse the pending extension, with reasons; the deadline stands and a new request may be made."""
+    complaint, request, method = _extension_decide(complaint_id, actor, version, approve=False)
+    note = _required("note", note, max_length=REASON_MAX)
+    method()
+    request.state, request.decided_by, request.decided_at = ExtensionState.REFUSED, actor, timezone.now()
+    request.decision_note = note
+    request._history_user = actor
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    _record(complaint, name="refuse_extension", from_status=complaint.status, actor=actor, note=note, fields=[])
     return complaint
+
+
+def complaint_deadlines_open(complaint: Complaint):
+    return deadlines_of(target=complaint).filter(met_at__isnull=True)
+
+
+# --- One entry point for the API and the pages --------------------------------------------
+
+
+class UnknownTransition(LookupError):
+    """No staff transition has this name: the API answers 404."""
+
+
+def _unit(value) -> Unit | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Unit):
+        return value
+    try:
+        return Unit.objects.get(pk=int(value))
+    except (TypeError, ValueError, Unit.DoesNotExist) as error:
+        raise ValidationError({"handling_unit": _("No such unit.")}) from error
+
+
+def _case_id(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"primary": _("Give the number of the primary case.")}) from error
+
+
+def _text_field(data: dict, name: str) -> str:
+    value = data.get(name, "")
+    if not isinstance(value, str):
+        raise ValidationError({name: _("Enter text.")})
+    return value
+
+
+def _measure_list(data: dict) -> list[dict]:
+    measures = data.get("measures") or []
+    if not isinstance(measures, list | tuple) or not all(isinstance(m, dict) for m in measures):
+        raise ValidationError({"measures": _("Give the measures as a list.")})
+    return list(measures)
+
+
+def _decision_fields(data: dict) -> dict:
+    return {
+        "finding": _text_field(data, "finding"),
+        "disposition": _text_field(data, "disposition"),
+        "reply": _text_field(data, "reply"),
+        "measures": _measure_list(data),
+    }
+
+
+# name -> (service, what the service takes from the submitted fields (API.md names)).
+TRANSITIONS = {
+    "accept": (
+        complaint_accept,
+        lambda d: {"handling_unit": _unit(d.get("handling_unit")), "note": _text_field(d, "note")},
+    ),
+    "reject": (complaint_reject, lambda d: {"reason": _text_field(d, "reason")}),
+    "transfer": (complaint_transfer, lambda d: {"to": _text_field(d, "to"), "reason": _text_field(d, "reason")}),
+    "merge": (complaint_merge, lambda d: {"primary_id": _case_id(d.get("primary"))}),
+    "start_investigation": (complaint_start_investigation, lambda d: {}),
+    "submit_for_approval": (complaint_submit_for_approval, _decision_fields),
+    "approve": (complaint_approve, lambda d: {"note": _text_field(d, "note")}),
+    "send_back": (complaint_send_back, lambda d: {"reason": _text_field(d, "reason")}),
+    "approve_extension": (complaint_approve_extension, lambda d: {"note": _text_field(d, "note")}),
+    "refuse_extension": (complaint_refuse_extension, lambda d: {"note": _text_field(d, "note")}),
+    "decide_review": (complaint_decide_review, _decision_fields),
+    "close": (complaint_close, lambda d: {}),
+}
+
+
+def transition_fire(*, name: str, complaint_id: int, actor, version: int | None, data: dict) -> Complaint:
+    """Fire the staff transition ``name`` with the submitted ``data``; raises what the service raises.
+
+    Caller has scoped the complaint (404 for what the actor may not see).
+    """
+    if name not in TRANSITIONS:
+        raise UnknownTransition(name)
+    service, fields = TRANSITIONS[name]
+    return service(complaint_id=complaint_id, actor=actor, version=version, **fields(data))

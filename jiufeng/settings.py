@@ -257,6 +257,9 @@ JIUFENG_COMPLAINT_ACCEPT_DAYS = env_int("JIUFENG_COMPLAINT_ACCEPT_DAYS", 15)
 JIUFENG_COMPLAINT_RESOLVE_DAYS = env_int("JIUFENG_COMPLAINT_RESOLVE_DAYS", 60)
 JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS", 30)
 JIUFENG_COMPLAINT_REVIEW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_DAYS", 30)
+# Failed tracking-code lookups allowed before 429: per address, and from everyone together.
+JIUFENG_TRACK_FAILURES_PER_IP = env_str("JIUFENG_TRACK_FAILURES_PER_IP", "20/h")
+JIUFENG_TRACK_FAILURES_GLOBAL = env_str("JIUFENG_TRACK_FAILURES_GLOBAL", "600/m")
 
 # --- Deadlines, escalation and notifications --------------------------------------------
 # Time between escalation steps (催办 → principal → 督办 up the tree), and the early warning

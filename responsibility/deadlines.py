@@ -9,6 +9,7 @@ import datetime
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Deadline, DeadlineKind, Unit
@@ -32,6 +33,12 @@ def deadline_open(
         defaults={"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional},
     )
     return deadline
+
+
+def deadlines_of(*, target: models.Model) -> QuerySet:
+    """Every deadline, open or met, registered for ``target``, oldest first."""
+    content_type = ContentType.objects.get_for_model(target)
+    return Deadline.objects.filter(content_type=content_type, object_id=target.pk).order_by("opened_at", "pk")
 
 
 def deadline_meet(*, target: models.Model, kind: DeadlineKind, at: datetime.datetime | None = None) -> int:

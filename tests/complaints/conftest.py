@@ -1,7 +1,8 @@
 import pytest
 from django.utils import translation
 
-from complaints.models import Category, Channel
+from complaints import transitions as t
+from complaints.models import Category, Channel, Finding
 from complaints.services import complaint_file
 
 
@@ -40,3 +41,33 @@ def english_messages():
     # These tests read the services' error messages in their source language.
     with translation.override("en"):
         yield
+
+
+DECISION = {"finding": Finding.SUBSTANTIATED, "disposition": "责令退还费用", "reply": "经查属实，已责令退还。"}
+
+
+# A case about the school at each stage, moved there through the services by the cast.
+@pytest.fixture
+def submitted(cast, file_complaint):
+    complaint, _code = file_complaint(subject_unit=cast.units.school)
+    return complaint
+
+
+@pytest.fixture
+def accepted(cast, submitted):
+    return t.complaint_accept(complaint_id=submitted.pk, actor=cast.county_officer)
+
+
+@pytest.fixture
+def investigating(cast, accepted):
+    return t.complaint_start_investigation(complaint_id=accepted.pk, actor=cast.bureau_officer)
+
+
+@pytest.fixture
+def pending(cast, investigating):
+    return t.complaint_submit_for_approval(complaint_id=investigating.pk, actor=cast.bureau_officer, **DECISION)
+
+
+@pytest.fixture
+def resolved(cast, pending):
+    return t.complaint_approve(complaint_id=pending.pk, actor=cast.bureau_leader, note="同意")

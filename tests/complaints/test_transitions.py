@@ -9,9 +9,9 @@ from complaints import transitions as t
 from complaints.models import Complaint, ComplaintStatus, Finding, TransitionLog
 from responsibility.models import Deadline, DeadlineKind
 
-pytestmark = pytest.mark.django_db
+from .conftest import DECISION
 
-DECISION = {"finding": Finding.SUBSTANTIATED, "disposition": "责令退还费用", "reply": "经查属实，已责令退还。"}
+pytestmark = pytest.mark.django_db
 
 
 def _deadline(complaint, kind):
@@ -20,32 +20,6 @@ def _deadline(complaint, kind):
 
 def _logs(complaint, name):
     return list(TransitionLog.objects.filter(complaint=complaint, name=name))
-
-
-@pytest.fixture
-def submitted(cast, file_complaint):
-    complaint, _code = file_complaint(subject_unit=cast.units.school)
-    return complaint
-
-
-@pytest.fixture
-def accepted(cast, submitted):
-    return t.complaint_accept(complaint_id=submitted.pk, actor=cast.county_officer)
-
-
-@pytest.fixture
-def investigating(cast, accepted):
-    return t.complaint_start_investigation(complaint_id=accepted.pk, actor=cast.bureau_officer)
-
-
-@pytest.fixture
-def pending(cast, investigating):
-    return t.complaint_submit_for_approval(complaint_id=investigating.pk, actor=cast.bureau_officer, **DECISION)
-
-
-@pytest.fixture
-def resolved(cast, pending):
-    return t.complaint_approve(complaint_id=pending.pk, actor=cast.bureau_leader, note="同意")
 
 
 def _age_reply(complaint, days):

@@ -1,0 +1,240 @@
+"""Reads of complaints for pages and the API: scoped first (Complaint.objects.visible_to), 404 for the rest."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import can_proceed
+
+from responsibility.models import Deadline
+from responsibility.selectors import HANDLING, LEADING, units_in_scope
+
+from . import permissions
+from .models import Complaint, ComplaintStatus, ExtensionState
+from .tracking import complaint_by_tracking_code
+from .transitions import TRANSITIONS, complaint_may_close, extension_pending
+
+
+def _open_deadlines() -> QuerySet:
+    content_type = ContentType.objects.get_for_model(Complaint)
+    return Deadline.objects.filter(content_type=content_type, object_id=OuterRef("pk"), met_at__isnull=True)
+
+
+def complaint_list_for_user(*, user) -> QuerySet:
+    """The complaints this user may see, newest first, each with its running deadline.
+
+    ``due_at``: when the running stage is due (None when nothing runs); ``is_overdue``.
+    Two correlated subqueries on the deadline ledger's (content type, object) index, no query per row.
+    """
+    open_deadlines = _open_deadlines()
+    return (
+        Complaint.objects.visible_to(user)
+        .select_related("category", "subject_unit", "handling_unit")
+        .annotate(
+            due_at=Subquery(open_deadlines.order_by("due_at").values("due_at")[:1]),
+            is_overdue=Exists(open_deadlines.filter(due_at__lt=timezone.now())),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def complaint_get_for_user(*, user, pk: int) -> Complaint:
+    return get_object_or_404(complaint_list_for_user(user=user), pk=pk)
+
+
+def complaint_by_code(*, code: str) -> Complaint | None:
+    """The case a code tracks. Caller throttles guessing (complaints.tracking.track_lookup does both)."""
+    return complaint_by_tracking_code(code)
+
+
+def complaint_followed(complaint: Complaint) -> Complaint:
+    """What the petitioner follows: a merged case follows its primary's progress (a primary is never merged)."""
+    return complaint.merged_into if complaint.merged_into_id else complaint
+
+
+def complaint_deadlines(*, complaint: Complaint) -> list[Deadline]:
+    from responsibility.deadlines import deadlines_of
+
+    return list(deadlines_of(target=complaint).select_related("unit"))
+
+
+def complaint_inbox_for_user(*, user) -> QuerySet:
+    """Cases waiting for this user to act: intake at a unit they triage for, work where they handle,
+    approvals where they lead (never their own submission), and extension requests to decide."""
+    handling_roots = list(units_in_scope(user, capacities=HANDLING).filter(depth=1).values_list("path", flat=True))
+    handling = units_in_scope(user, capacities=HANDLING).values("pk")
+    leading = units_in_scope(user, capacities=LEADING).values("pk")
+    intake = Q(pk__in=[])
+    for path in handling_roots:
+        intake |= Q(subject_unit__path__startswith=path) | Q(subject_unit__isnull=True)
+    waiting = (
+        (Q(status=ComplaintStatus.SUBMITTED) & intake)
+        | Q(
+            status__in=[ComplaintStatus.ACCEPTED, ComplaintStatus.INVESTIGATING, ComplaintStatus.UNDER_REVIEW],
+            handling_unit__in=handling,
+        )
+        | (Q(status=ComplaintStatus.PENDING_APPROVAL, handling_unit__in=leading) & ~Q(approval_requested_by=user))
+        | Q(pk__in=_extensions_to_decide(user, leading))
+    )
+    return complaint_list_for_user(user=user).filter(waiting).order_by("due_at", "pk")
+
+
+def _extensions_to_decide(user, leading) -> QuerySet:
+    from .models import ExtensionRequest
+
+    return (
+        ExtensionRequest.objects.filter(state=ExtensionState.PENDING, complaint__handling_unit__in=leading)
+        .exclude(requested_by=user)
+        .values("complaint_id")
+    )
+
+
+def complaint_approval_queue_for_user(*, user) -> QuerySet:
+    """What a leader decides: findings awaiting approval and extension requests, never their own."""
+    leading = units_in_scope(user, capacities=LEADING).values("pk")
+    return (
+        complaint_list_for_user(user=user)
+        .filter(
+            (Q(status=ComplaintStatus.PENDING_APPROVAL, handling_unit__in=leading) & ~Q(approval_requested_by=user))
+            | Q(pk__in=_extensions_to_decide(user, leading))
+        )
+        .order_by("due_at", "pk")
+    )
+
+
+# Who may fire each staff transition (the services check again; this only decides what to offer).
+_MAY = {
+    "accept": permissions.can_triage,
+    "reject": permissions.can_triage,
+    "transfer": permissions.can_triage,
+    "merge": permissions.can_triage,
+    "start_investigation": permissions.can_handle,
+    "submit_for_approval": permissions.can_handle,
+    "approve": permissions.can_approve,
+    "send_back": permissions.can_approve,
+    "decide_review": permissions.can_handle,
+    "close": permissions.can_handle,
+}
+
+
+def available_transitions(*, user, complaint: Complaint) -> list[str]:
+    """The transitions this user may fire on this case now, in TRANSITIONS order."""
+    names = []
+    pending = None
+    for name in TRANSITIONS:
+        method = getattr(complaint, name)
+        if not can_proceed(method):
+            continue
+        if name in ("approve_extension", "refuse_extension"):
+            pending = pending or extension_pending(complaint)
+            if pending is None or not permissions.can_decide_extension(user, complaint, pending):
+                continue
+        elif not _MAY[name](user, complaint):
+            continue
+        if name == "close" and not complaint_may_close(complaint):
+            continue
+        names.append(name)
+    return names
+
+
+# --- The timeline: one list of what happened, for staff or for the petitioner ----------------
+
+# What the petitioner reads for each transition: plain words, no names.
+PUBLIC_EVENTS = {
+    "file": gettext_lazy("Complaint received"),
+    "accept": gettext_lazy("Accepted; a unit is investigating"),
+    "reject": gettext_lazy("Not accepted"),
+    "transfer": gettext_lazy("Transferred to the authority responsible"),
+    "merge": gettext_lazy("Merged with a case about the same matter"),
+    "start_investigation": gettext_lazy("Investigation started"),
+    "approve": gettext_lazy("Reply issued"),
+    "review": gettext_lazy("Review requested"),
+    "decide_review": gettext_lazy("Review decided; reply issued"),
+    "close": gettext_lazy("Case closed"),
+    "approve_extension": gettext_lazy("Time limit extended"),
+}
+# Transitions the petitioner does not see: internal steps of the handling unit.
+_STAFF_ONLY = {"submit_for_approval", "send_back", "refuse_extension"}
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime.datetime
+    kind: str  # transition, activity, message, note, extension
+    name: str
+    actor: str
+    text: str
+    obj: object = field(repr=False, default=None)
+
+
+def _staff_label(user, public: bool) -> str:
+    if user is None:
+        return _("System")
+    if public:
+        # The tracking page never names staff (privacy, and no pressure on one officer).
+        return _("Handling staff")
+    return user.display_name or user.get_username()
+
+
+def complaint_timeline(*, complaint: Complaint, public: bool, viewer=None) -> list[TimelineEntry]:
+    """Transitions, messages and, for staff, activities, extension requests and internal notes, by time.
+
+    ``public``: the petitioner's view (plain words, staff as a role, no internal steps).
+    Staff views pass ``viewer``: internal notes only for who works on the case.
+    A fixed number of queries whatever the number of entries.
+    """
+    if not public and viewer is None:
+        raise ValueError("A staff timeline needs its viewer.")
+    entries: list[TimelineEntry] = []
+    for log in complaint.transition_logs.select_related("actor").order_by("at", "pk"):
+        if public and log.name in _STAFF_ONLY:
+            continue
+        if public:
+            text = PUBLIC_EVENTS.get(log.name, "")
+            # Reasons owed to the petitioner: a refusal to accept, a transfer, an extension.
+            note = log.note if log.name in ("reject", "transfer", "approve_extension") else ""
+            label = _("You") if log.name == "review" else _staff_label(log.actor, True)
+            entries.append(TimelineEntry(log.at, "transition", log.name, label, note or str(text), log))
+        else:
+            entries.append(TimelineEntry(log.at, "transition", log.name, _staff_label(log.actor, False), log.note, log))
+    for message in complaint.messages.select_related("author").prefetch_related("attachments").order_by("at", "pk"):
+        label = _("Petitioner") if message.author_id is None else _staff_label(message.author, public)
+        if public and message.author_id is None:
+            label = _("You")
+        entries.append(TimelineEntry(message.at, "message", "message", label, message.body, message))
+    if not public:
+        activities = complaint.activities.select_related("recorded_by").prefetch_related("attachments")
+        for activity in activities:
+            entries.append(
+                TimelineEntry(
+                    activity.occurred_at,
+                    "activity",
+                    activity.kind,
+                    _staff_label(activity.recorded_by, False),
+                    activity.summary,
+                    activity,
+                )
+            )
+        for request in complaint.extension_requests.select_related("requested_by"):
+            entries.append(
+                TimelineEntry(
+                    request.requested_at,
+                    "extension",
+                    request.state,
+                    _staff_label(request.requested_by, False),
+                    request.reason,
+                    request,
+                )
+            )
+        if permissions.can_work_on(viewer, complaint):
+            for note in complaint.internal_notes.select_related("author"):
+                entries.append(
+                    TimelineEntry(note.at, "note", "note", _staff_label(note.author, False), note.body, note)
+                )
+    entries.sort(key=lambda entry: entry.at)
+    return entries
