@@ -9,8 +9,10 @@ a tracking code, opens the acceptance deadline and logs the filing.
 
 import datetime
 import re
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +23,8 @@ from responsibility.deadlines import deadline_due_at, deadline_open
 from responsibility.models import DeadlineKind, Unit
 
 from . import permissions
+from .attachments import attachment_store, attachments_check
+from .duplicates import complaint_duplicate_of
 from .models import (
     EXTENSION_MAX_DAYS,
     Activity,
@@ -40,6 +44,7 @@ from .models import (
     TransitionLog,
     triage_unit,
 )
+from .notifications import petitioner_notify, staff_notify
 from .time_limits import time_limit_days
 from .tracking import tracking_code_hash, tracking_code_new
 from .transitions import REASON_MAX, STAGE_DEADLINE, complaint_close, complaint_deadlines_open, complaint_lock
@@ -72,6 +77,14 @@ def _text(errors: dict, field: str, value: str, *, max_length: int, required: bo
     return value
 
 
+def _attachments_into(errors: dict, attachments: Sequence[UploadedFile]) -> None:
+    # Reported with the other fields' errors: one submission shows every problem.
+    try:
+        attachments_check(attachments)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+
+
 @transaction.atomic
 def complaint_file(
     *,
@@ -89,14 +102,16 @@ def complaint_file(
     email: str,
     received_at: datetime.datetime | None = None,
     actor=None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> tuple[Complaint, str]:
     """File a complaint; returns it with its plain tracking code (never stored).
 
     ``actor`` is the officer entering a complaint received by another channel; None for
     a petitioner on the web. Caller has checked that an officer may record intake.
-    Steps: validate everything (nothing is stored on bad input); store the case, then
-    the identity unless anonymous; open the acceptance deadline at the triaging unit,
-    counted from receipt; log the filing.
+    Steps: validate everything, attachments included (nothing is stored on bad input);
+    store the case with its duplicate hint, then the identity unless anonymous, then the
+    attachments; open the acceptance deadline at the triaging unit, counted from receipt;
+    log the filing; tell the petitioner (their code, by SMS/email) and the triaging staff.
     """
     now = timezone.now()
     received_at = received_at or now
@@ -132,6 +147,7 @@ def complaint_file(
             except ValidationError:
                 errors["email"] = _("Enter a valid email address.")
         identity = PetitionerIdentity(name=name, phone=phone, id_number=id_number, email=email)
+    _attachments_into(errors, attachments)
     if errors:
         raise ValidationError(errors)
 
@@ -148,6 +164,9 @@ def complaint_file(
         received_at=received_at,
         submitted_at=now,
         tracking_code_hash=tracking_code_hash(code),
+        possible_duplicate_of=complaint_duplicate_of(
+            subject_unit=subject_unit, content=content, phone=phone if identity is not None else "", now=now
+        ),
     )
     complaint._history_user = actor
     complaint._change_reason = "file"
@@ -158,6 +177,8 @@ def complaint_file(
         identity.complaint = complaint
         identity._history_user = actor
         identity.save()
+    for file in attachments:
+        attachment_store(complaint=complaint, file=file, uploaded_by=actor)
     due_at, provisional = deadline_due_at(
         kind=DeadlineKind.COMPLAINT_ACCEPT,
         start=received_at,
@@ -173,7 +194,8 @@ def complaint_file(
     TransitionLog.objects.create(
         complaint=complaint, name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now
     )
-    # notify: the real-name petitioner's receipt (code by SMS/email) goes through the outbox on commit.
+    petitioner_notify(complaint=complaint, event="filed", code=code)
+    staff_notify(complaint=complaint, event="submitted", actor=actor)
     return complaint, code
 
 
@@ -193,19 +215,30 @@ def _body(field: str, value: str, max_length: int) -> str:
 
 
 @transaction.atomic
-def message_add(*, complaint_id: int, body: str, actor=None) -> Message:
+def message_add(*, complaint_id: int, body: str, actor=None, attachments: Sequence[UploadedFile] = ()) -> Message:
     """A message on the case both sides see: the petitioner (``actor`` None) or the handling staff.
 
-    For the petitioner, caller has matched the tracking code.
+    For the petitioner, caller has matched the tracking code. The other side is told.
     """
     complaint = complaint_lock(complaint_id, None)
     if actor is not None and not permissions.can_work_on(actor, complaint):
         raise PermissionDenied(_("You may not do this on this case."))
     if complaint.status in _SHUT:
         raise TransitionNotAllowed(_("This case is closed; it takes no more messages."))
-    message = Message(complaint=complaint, author=actor, body=_body("body", body, MESSAGE_MAX))
+    errors: dict[str, str] = {}
+    body = _text(errors, "body", body if isinstance(body, str) else "", max_length=MESSAGE_MAX, required=True)
+    _attachments_into(errors, attachments)
+    if errors:
+        raise ValidationError(errors)
+    message = Message(complaint=complaint, author=actor, body=body)
     message._history_user = actor
     message.save()
+    for file in attachments:
+        attachment_store(complaint=complaint, file=file, uploaded_by=actor, message=message)
+    if actor is None:
+        staff_notify(complaint=complaint, event="petitioner_message")
+    else:
+        petitioner_notify(complaint=complaint, event="question")
     return message
 
 
@@ -234,8 +267,9 @@ def activity_record(
     occurred_at: datetime.datetime | None,
     participants: str,
     summary: str,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Activity:
-    """Record one of 听 看 访 谈 查 on a case under investigation or review."""
+    """Record one of 听 看 访 谈 查 on a case under investigation or review, with its files."""
     complaint = complaint_lock(complaint_id, None)
     if not permissions.can_handle(actor, complaint):
         raise PermissionDenied(_("You may not do this on this case."))
@@ -258,6 +292,7 @@ def activity_record(
     summary = _text(
         errors, "summary", summary if isinstance(summary, str) else "", max_length=CONTENT_MAX, required=True
     )
+    _attachments_into(errors, attachments)
     if errors:
         raise ValidationError(errors)
     activity = Activity(
@@ -270,6 +305,8 @@ def activity_record(
     )
     activity._history_user = actor
     activity.save()
+    for file in attachments:
+        attachment_store(complaint=complaint, file=file, uploaded_by=actor, activity=activity)
     return activity
 
 
@@ -338,4 +375,5 @@ def extension_request(*, complaint_id: int, actor, days: int, reason: str) -> Ex
     )
     request._history_user = actor
     request.save()
+    staff_notify(complaint=complaint, event="extension_requested", actor=actor)
     return request

@@ -8,8 +8,8 @@ a history row, writes one TransitionLog row, and opens or meets deadlines in the
 ``version``, when given, is the version the caller's form was made from: a case moved
 meanwhile is refused.
 
-# notify: petitioner and staff notifications (issue 4/5, later) are written to the outbox
-# from ``_record`` with transaction.on_commit, keyed by the transition name.
+Who must hear of the change is told through complaints.notifications, in the same
+transaction: the outbox rows commit with the change, and delivery starts on commit.
 """
 
 import datetime
@@ -40,6 +40,7 @@ from .models import (
     MeasureKind,
     TransitionLog,
 )
+from .notifications import petitioner_notify, staff_notify
 from .routing import handling_unit_default
 from .time_limits import time_limit_days
 
@@ -137,6 +138,8 @@ def complaint_accept(
         unit=handling_unit,
         **_due(complaint, DeadlineKind.COMPLAINT_RESOLVE, now),
     )
+    petitioner_notify(complaint=complaint, event="accepted")
+    staff_notify(complaint=complaint, event="accepted", actor=actor)
     return complaint
 
 
@@ -149,6 +152,7 @@ def complaint_reject(*, complaint_id: int, actor, reason: str, version: int | No
     complaint.reject()
     _record(complaint, name="reject", from_status=ComplaintStatus.SUBMITTED, actor=actor, note=reason, fields=[])
     deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
+    petitioner_notify(complaint=complaint, event="rejected")
     return complaint
 
 
@@ -170,6 +174,7 @@ def complaint_transfer(*, complaint_id: int, actor, to: str, reason: str, versio
         fields=["transferred_to"],
     )
     deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
+    petitioner_notify(complaint=complaint, event="transferred")
     return complaint
 
 
@@ -198,6 +203,7 @@ def complaint_merge(*, complaint_id: int, actor, primary_id: int, version: int |
         fields=["merged_into"],
     )
     deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
+    petitioner_notify(complaint=complaint, event="merged")
     return complaint
 
 
@@ -329,6 +335,7 @@ def complaint_submit_for_approval(
         note="",
         fields=["finding", "disposition", "reply", "approval_requested_by"],
     )
+    staff_notify(complaint=complaint, event="submitted_for_approval", actor=actor)
     return complaint
 
 
@@ -350,6 +357,7 @@ def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int 
     )
     deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_RESOLVE, at=now)
     _measures_enforce(complaint, actor)
+    petitioner_notify(complaint=complaint, event="replied")
     return complaint
 
 
@@ -407,6 +415,7 @@ def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int
         unit=complaint.handling_unit,
         **_due(complaint, DeadlineKind.COMPLAINT_REVIEW, now),
     )
+    staff_notify(complaint=complaint, event="review_requested", actor=actor)
     return complaint
 
 
@@ -442,6 +451,7 @@ def complaint_decide_review(
     )
     deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_REVIEW, at=now)
     _measures_enforce(complaint, actor)
+    petitioner_notify(complaint=complaint, event="review_decided")
     return complaint
 
 
@@ -521,6 +531,7 @@ def complaint_approve_extension(*, complaint_id: int, actor, note: str = "", ver
         % {"days": request.days, "due": timezone.localtime(new_due).strftime("%Y-%m-%d"), "reason": request.reason},
         fields=[],
     )
+    petitioner_notify(complaint=complaint, event="extension_approved")
     return complaint
 
 

@@ -26,7 +26,7 @@ class NotificationAdmin(SimpleHistoryAdmin):
 
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(SimpleHistoryAdmin):
-    list_display = ("notification", "channel", "address", "state", "attempts", "next_attempt_at", "sent_at")
+    list_display = ("notification", "subject", "channel", "address", "state", "attempts", "next_attempt_at", "sent_at")
     list_filter = ("channel", "state")
     list_select_related = ("notification",)
     raw_id_fields = ("notification",)

@@ -31,6 +31,8 @@ app.conf.update(
         "sweep-deadlines": {"task": "responsibility.tasks.sweep_deadlines_task", "schedule": 300.0},
         # Delivery is enqueued on commit; this drains what a broker outage held back.
         "deliver-outbox": {"task": "jiufeng.tasks.deliver_outbox_task", "schedule": 60.0},
+        # Resolved complaints no review can reach any more are closed (complaints.tasks).
+        "close-expired-cases": {"task": "complaints.tasks.close_expired_cases_task", "schedule": 3600.0},
     },
 )
 app.autodiscover_tasks()

@@ -73,17 +73,28 @@ class OutboxState(models.TextChoices):
 
 
 class OutboxMessage(models.Model):
-    """A copy of a notification to send on one channel.
+    """A message to send on one channel: a copy of a user's notification, or a message of its
+    own to a bare address (a petitioner has no account, only a phone and maybe an email).
 
-    Written in the same transaction as the notification, so a broker outage delays it
+    Written in the same transaction as the work that caused it, so a broker outage delays it
     but cannot lose it; jiufeng.tasks.deliver_outbox_task drains pending rows.
     """
 
+    # Null: a message to a bare address, carrying its own subject and body.
     notification = models.ForeignKey(
-        Notification, verbose_name=_("notification"), on_delete=models.CASCADE, related_name="outbox"
+        Notification,
+        verbose_name=_("notification"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outbox",
     )
     channel = models.CharField(_("channel"), max_length=8, choices=OutboxChannel.choices)
     address = models.CharField(_("address"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    # Emptied once the message is sent or given up: it may carry a tracking code, which is
+    # kept nowhere else in the clear. Never copied to history for the same reason.
+    body = models.TextField(_("body"), blank=True)
     state = models.CharField(_("state"), max_length=8, choices=OutboxState.choices, default=OutboxState.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # When a delivery may next be tried; a claim pushes it forward as a lease.
@@ -91,7 +102,7 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["body"])
 
     class Meta:
         verbose_name = _("outbox message")
@@ -99,6 +110,14 @@ class OutboxMessage(models.Model):
         indexes = [
             # deliver_outbox_task: pending rows whose attempt is due; sent rows cost nothing.
             models.Index(fields=["next_attempt_at"], name="outbox_pending_due", condition=Q(state="pending")),
+        ]
+        constraints = [
+            # A copy reads its notification's text; a message to a bare address has its own subject.
+            models.CheckConstraint(
+                condition=Q(notification__isnull=False, subject="", body="")
+                | (Q(notification__isnull=True) & ~Q(subject="")),
+                name="outbox_notification_or_own_text",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,8 +3,9 @@
 """Notifications: the in-app inbox and the outbox that carries copies by email and SMS.
 
 Writers call ``notify`` (a few users) or ``notify_from_sql`` (a sweep's thousands) inside
-their own transaction; the rows commit with the work that caused them, and delivery is
-enqueued on commit. A broker outage only delays delivery: beat also drains the outbox.
+their own transaction, or ``notify_address`` for someone without an account (a
+petitioner); the rows commit with the work that caused them, and delivery is enqueued
+on commit. A broker outage only delays delivery: beat also drains the outbox.
 """
 
 import datetime
@@ -43,9 +44,9 @@ def _outbox_add(notification_ids: list[int]) -> int:
         column = _ADDRESS_COLUMN[OutboxChannel(channel)]
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO jiufeng_outboxmessage "
-                "(notification_id, channel, address, state, attempts, next_attempt_at, sent_at, last_error) "
-                f"SELECT n.id, %s, u.{column}, %s, 0, %s, NULL, '' "
+                "INSERT INTO jiufeng_outboxmessage (notification_id, channel, address, subject, body, "
+                "state, attempts, next_attempt_at, sent_at, last_error) "
+                f"SELECT n.id, %s, u.{column}, '', '', %s, 0, %s, NULL, '' "
                 "FROM jiufeng_notification n JOIN jiufeng_user u ON u.id = n.recipient_id "
                 f"WHERE {where} AND u.{column} <> '' RETURNING id",
                 [channel, OutboxState.PENDING, db_datetime(now), *where_params],
@@ -71,6 +72,28 @@ def notify(*, users, subject: str, body: str, link: str, why: str) -> list[Notif
     created = bulk_create_with_history(rows, Notification, default_change_reason=HISTORY_REASON)
     _outbox_add([n.pk for n in created])
     return created
+
+
+def notify_address(*, channel: str, address: str, subject: str, body: str) -> OutboxMessage | None:
+    """Queue a message to a bare address: a phone for SMS, an email address for email.
+
+    For people without an account. Email sends the subject and body, SMS the body alone,
+    so the body must stand on its own. Runs in the caller's transaction; delivery starts
+    only after it commits. A channel the deployment has switched off
+    (JIUFENG_NOTIFICATION_CHANNELS) sends nothing: returns None.
+    """
+    channel = OutboxChannel(channel)
+    if channel == OutboxChannel.INAPP:
+        raise ValueError("A bare address has no in-app inbox.")
+    if not (address.strip() and subject.strip() and body.strip()):
+        raise ValueError("A message to an address needs the address, a subject and a body.")
+    if channel not in settings.JIUFENG_NOTIFICATION_CHANNELS:
+        return None
+    message = OutboxMessage(channel=channel, address=address.strip(), subject=subject[:200], body=body)
+    message._change_reason = HISTORY_REASON
+    message.save()
+    _enqueue_delivery()
+    return message
 
 
 def notify_from_sql(select_sql: str, params: list, *, at: datetime.datetime) -> int:
@@ -104,17 +127,24 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
     return len(ids)
 
 
-def _absolute(link: str) -> str:
+def absolute_url(link: str) -> str:
+    """A site path as a full address (JIUFENG_SITE_URL), for links in email and SMS."""
     return f"{settings.JIUFENG_SITE_URL.rstrip('/')}{link}" if link.startswith("/") else link
 
 
 def _send(message: OutboxMessage) -> None:
     notification = message.notification
-    text = "\n\n".join(part for part in (notification.body, notification.why, _absolute(notification.link)) if part)
+    if notification is None:
+        subject, text, sms_text = message.subject, message.body, message.body
+    else:
+        link = absolute_url(notification.link)
+        subject = notification.subject
+        text = "\n\n".join(part for part in (notification.body, notification.why, link) if part)
+        sms_text = f"{notification.subject} {link}"
     if message.channel == OutboxChannel.EMAIL:
-        send_mail(notification.subject, text, settings.DEFAULT_FROM_EMAIL, [message.address])
+        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [message.address])
     elif message.channel == OutboxChannel.SMS:
-        sms_backend().send(phone=message.address, text=f"{notification.subject} {_absolute(notification.link)}")
+        sms_backend().send(phone=message.address, text=sms_text)
 
 
 def outbox_claim(*, batch: int, lease: datetime.timedelta) -> list[int]:
@@ -162,6 +192,11 @@ def outbox_deliver(*, batch: int = 500) -> dict[str, int]:
                 message.state = OutboxState.SENT
                 message.sent_at = timezone.now()
                 counts["sent"] += 1
+            fields = ["attempts", "state", "sent_at", "last_error", "next_attempt_at"]
+            if message.notification_id is None and message.state != OutboxState.PENDING:
+                # Done with, one way or the other: forget the text (it may hold a tracking code).
+                message.body = ""
+                fields.append("body")
             message._change_reason = "deliver_outbox_task"
-            message.save(update_fields=["attempts", "state", "sent_at", "last_error", "next_attempt_at"])
+            message.save(update_fields=fields)
     return counts

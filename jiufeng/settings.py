@@ -260,6 +260,17 @@ JIUFENG_COMPLAINT_REVIEW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_DAYS", 30)
 # Failed tracking-code lookups allowed before 429: per address, and from everyone together.
 JIUFENG_TRACK_FAILURES_PER_IP = env_str("JIUFENG_TRACK_FAILURES_PER_IP", "20/h")
 JIUFENG_TRACK_FAILURES_GLOBAL = env_str("JIUFENG_TRACK_FAILURES_GLOBAL", "600/m")
+# Attachments to a complaint, a message or an activity (complaints.attachments): how many
+# at once, each file's size and all of them together.
+JIUFENG_ATTACHMENT_MAX_FILES = env_int("JIUFENG_ATTACHMENT_MAX_FILES", 10)
+JIUFENG_ATTACHMENT_MAX_BYTES = env_int("JIUFENG_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
+JIUFENG_ATTACHMENT_MAX_TOTAL_BYTES = env_int("JIUFENG_ATTACHMENT_MAX_TOTAL_MB", 50) * 1024 * 1024
+# Django refuses a request carrying more files than this before any view runs (a bare 400);
+# twice our own limit, so a petitioner one file over it reads our plain message instead.
+# Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) already spool to a temporary file, and
+# DATA_UPLOAD_MAX_MEMORY_SIZE does not count files: both defaults stand. The request's total
+# size is capped by the proxy in front (nginx client_max_body_size, above 50 MB).
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * JIUFENG_ATTACHMENT_MAX_FILES
 
 # --- Deadlines, escalation and notifications --------------------------------------------
 # Time between escalation steps (催办 → principal → 督办 up the tree), and the early warning

@@ -18,6 +18,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from .models import AccountabilityRecord, CampaignTask, Deadline, LeaderAssignment, Position, PositionKind, Unit
@@ -111,6 +112,35 @@ def capacities_on(user, unit: Unit, *, on: datetime.date | None = None) -> set[s
 LEADING = {PositionKind.PRINCIPAL, PositionKind.LEADER_IN_CHARGE, Capacity.ASSIGNED_LEADER, Capacity.ADMINISTRATOR}
 # Capacities that may handle cases and records day to day.
 HANDLING = {PositionKind.LIAISON, PositionKind.OFFICER, *LEADING}
+
+
+def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None = None) -> list[Position]:
+    """Today's positions of these kinds nearest to the unit: held in the unit itself, else in
+    the closest unit above it that has any (一级抓一级: the level above answers for a unit
+    without such a post). Who should hear of work owed by the unit.
+
+    A post in a unit with a wider remit (the county 纠风办) counts at its remit, as in
+    scoping; holders have the capacity the post gives on the unit. Active users only, one
+    position per user, user and unit selected. One query.
+    """
+    step = Unit.steplen
+    paths = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
+    positions = (
+        Position.objects.current(on)
+        .filter(kind__in=kinds, user__is_active=True)
+        .annotate(at_path=Coalesce("unit__remit_unit__path", "unit__path"))
+        .filter(at_path__in=paths)
+        .select_related("user", "unit")
+        .order_by(Length("at_path").desc(), "user_id", "kind")
+    )
+    nearest, seen = [], set()
+    for position in positions:
+        if nearest and position.at_path != nearest[0].at_path:
+            break
+        if position.user_id not in seen:
+            seen.add(position.user_id)
+            nearest.append(position)
+    return nearest
 
 
 def unit_children(*, unit: Unit) -> QuerySet:

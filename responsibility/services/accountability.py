@@ -7,7 +7,6 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import filetype
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
+
+from jiufeng.uploads import DOCX, upload_type
 
 from .. import permissions
 from ..models import (
@@ -35,10 +36,8 @@ DOCUMENT_TYPES = {
     "image/jpeg": "jpg",
     "image/png": "png",
     "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    DOCX: "docx",
 }
-# filetype reads at most this many bytes to recognise a type.
-_SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -58,16 +57,13 @@ def document_file_check(file: UploadedFile | None) -> CheckedFile:
             _("The file is %(size).1f MB; at most 10 MB is accepted.") % {"size": file.size / 1024 / 1024},
             code="too_large",
         )
-    file.seek(0)
-    head = file.read(_SNIFF_BYTES)
-    file.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in DOCUMENT_TYPES:
+    content_type = upload_type(file)
+    if content_type not in DOCUMENT_TYPES:
         raise ValidationError(
             _("Only PDF, JPEG, PNG, DOC and DOCX files are accepted; the content of this file is not one of them."),
             code="type",
         )
-    return CheckedFile(content_type=kind.mime, extension=DOCUMENT_TYPES[kind.mime])
+    return CheckedFile(content_type=content_type, extension=DOCUMENT_TYPES[content_type])
 
 
 def linkable_obligations(*, unit: Unit, at: datetime.datetime | None = None):

@@ -1,0 +1,131 @@
+"""The duplicate hint set on a complaint at filing: a possible 重复件, for triage to merge or not.
+
+Never shown to the petitioner and never acted on automatically: people often complain
+twice, or together, about one matter, and an officer decides.
+"""
+
+import datetime
+import difflib
+import operator
+import re
+import unicodedata
+from collections import Counter
+
+from django.utils import timezone
+
+from responsibility.models import Unit
+
+from .models import Complaint, ComplaintStatus, PetitionerIdentity
+
+WINDOW = datetime.timedelta(days=30)
+SIMILARITY = 0.9
+# The newest cases about the unit are compared, not all of them: a re-filed complaint
+# follows its first within days, and filing must stay fast (and cheap to attack) even for
+# a unit with thousands of cases a month. Measured: 200 candidates of 1,000 characters
+# are screened in about 0.4 s, 300 characters in 0.15 s.
+CANDIDATES = 200
+# The beginning of a re-filed complaint says what it is; difflib's ratio costs up to
+# len(a) * len(b) steps, so each text is cut here, and only the few candidates sharing the
+# most letter pairs are given to it (up to 0.12 s each for 1,000 characters).
+COMPARED_CHARS = 1000
+RATIO_CHECKS = 5
+# A ratio of 0.9 implies a letter-pair Dice coefficient of at least this (see _pairs_dice).
+PAIRS_FLOOR = 0.6
+# Cases that are not live matters of their own: a duplicate of them is hinted at their primary
+# (merged), or the matter is not ours (rejected, transferred).
+IGNORED = [ComplaintStatus.MERGED, ComplaintStatus.REJECTED, ComplaintStatus.TRANSFERRED]
+_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]+")
+
+
+def _normalised(text: str) -> str:
+    """Letters and digits only, full-width folded, lower case: "收费，２００ 元！" == "收费200元"."""
+    return _NOT_ALPHANUMERIC.sub("", unicodedata.normalize("NFKC", text).lower())[:COMPARED_CHARS]
+
+
+def mobile_number(phone: str) -> str | None:
+    """The 11 digits of a mainland mobile number however it was typed (+86, spaces, dashes); None otherwise."""
+    mobile = _MOBILE.match(re.sub(r"[\s()-]", "", phone))
+    return mobile.group(1) if mobile is not None else None
+
+
+def _phone_forms(phone: str) -> list[str]:
+    # Filing keeps a phone as typed (less spaces): a mobile may be stored with or without +86.
+    number = mobile_number(phone)
+    if number is None:
+        return [re.sub(r"[\s()-]", "", phone)]
+    return [number, f"86{number}", f"+86{number}"]
+
+
+def _pairs(text: str) -> Counter:
+    return Counter(map(operator.add, text, text[1:]))
+
+
+def _pairs_dice(pairs_a: Counter, pairs_b: Counter) -> float:
+    """How many adjacent letter pairs two texts share, from 0 to 1 (a multiset Dice coefficient).
+
+    A cheap screen for difflib's ratio: ratio ≥ 0.9 means matching blocks of M ≥ 0.45 T
+    letters (T = the two lengths added) in at most T - 2M + 1 blocks, a block of s letters
+    sharing s - 1 pairs; so at least 3M - T - 1 ≥ 0.35 T - 1 pairs are shared, and the
+    coefficient is at least PAIRS_FLOOR once T ≥ 10 (shorter texts are not screened).
+    """
+    total = pairs_a.total() + pairs_b.total()
+    if total + 2 < 10:
+        return 1.0
+    return 2 * sum(min(count, pairs_b[pair]) for pair, count in pairs_a.items() if pair in pairs_b) / total
+
+
+def _most_similar(text: str, candidates) -> Complaint | None:
+    """The candidate whose text has difflib ratio ≥ SIMILARITY with ``text``, the closest first.
+
+    Steps: drop candidates whose length alone rules them out (ratio ≤ 2 min / T); score
+    the rest by shared letter pairs and drop those under PAIRS_FLOOR; compute the ratio
+    for the RATIO_CHECKS best, in score order (newest first among equals).
+    """
+    pairs = _pairs(text)
+    scored = []
+    for candidate in candidates:
+        other = _normalised(candidate.content)
+        if 2 * min(len(text), len(other)) < SIMILARITY * (len(text) + len(other)):
+            continue
+        dice = _pairs_dice(pairs, _pairs(other))
+        if dice >= PAIRS_FLOOR:
+            scored.append((dice, candidate, other))
+    scored.sort(key=lambda entry: entry[0], reverse=True)
+    for _dice, candidate, other in scored[:RATIO_CHECKS]:
+        if difflib.SequenceMatcher(None, text, other, autojunk=False).ratio() >= SIMILARITY:
+            return candidate
+    return None
+
+
+def complaint_duplicate_of(
+    *, subject_unit: Unit | None, content: str, phone: str, now: datetime.datetime | None = None
+) -> Complaint | None:
+    """A live case this new complaint probably repeats, or None.
+
+    Steps: among cases filed in the 30 days up to ``now`` (rejected, transferred and merged
+    ones left out), take the CANDIDATES newest about the same subject unit (or naming no
+    unit, like this one) and return the one whose text, normalised, is the most alike
+    and at least 90 % the same; failing that, the newest filed from the same phone,
+    about anything.
+    """
+    since = (now or timezone.now()) - WINDOW
+    recent = Complaint.objects.filter(submitted_at__gte=since).exclude(status__in=IGNORED).order_by("-submitted_at")
+    text = _normalised(content)
+    if text:
+        # complaint_subject_recent (subject_unit, -submitted_at) serves this query.
+        about_unit = recent.filter(subject_unit=subject_unit).only("pk", "content")[:CANDIDATES]
+        if (match := _most_similar(text, about_unit)) is not None:
+            return match
+    if phone:
+        # identity_phone serves this query.
+        identity = (
+            PetitionerIdentity.objects.filter(phone__in=_phone_forms(phone), complaint__submitted_at__gte=since)
+            .exclude(complaint__status__in=IGNORED)
+            .order_by("-complaint__submitted_at")
+            .select_related("complaint")
+            .first()
+        )
+        if identity is not None:
+            return identity.complaint
+    return None

@@ -1,0 +1,327 @@
+"""Who is told what about a case, and in which words.
+
+``petitioner_notify`` writes to the petitioner, who has no account: by SMS to a mobile
+and by email, to the addresses of their identity (jiufeng.notifications.notify_address).
+An anonymous petitioner is told nothing: they read the tracking page. Petitioners of
+cases merged into this one follow it, so they are told too.
+
+``staff_notify`` tells the staff who act next, in their inbox with email/SMS copies
+(jiufeng.notifications.notify); whoever caused the event is not told of it.
+
+Both write in the caller's transaction; delivery starts when it commits. The words are
+in the office's language (settings.LANGUAGE_CODE): they are stored and sent later, when
+no request says which language the reader prefers.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from jiufeng.models import OutboxChannel
+from jiufeng.notifications import absolute_url, notify, notify_address
+from responsibility.deadlines import deadlines_of
+from responsibility.models import DeadlineKind, PositionKind
+from responsibility.selectors import positions_nearest
+
+from .duplicates import mobile_number
+from .models import MAX_REVIEW_ROUNDS, Complaint, ExtensionState, PetitionerIdentity, TransitionLog, triage_unit
+
+_TITLE_SHOWN = 60
+STAFF = {PositionKind.LIAISON, PositionKind.OFFICER}
+LEADERS = {PositionKind.PRINCIPAL, PositionKind.LEADER_IN_CHARGE}
+
+
+def _day(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d")
+
+
+def _last_note(complaint: Complaint, name: str) -> str:
+    log = TransitionLog.objects.filter(complaint=complaint, name=name).order_by("-at", "-pk").first()
+    return log.note if log is not None else ""
+
+
+def _open_due(complaint: Complaint, kind: str) -> str:
+    deadline = deadlines_of(target=complaint).filter(kind=kind, met_at__isnull=True).first()
+    return _day(deadline.due_at) if deadline is not None else ""
+
+
+def _title(complaint: Complaint) -> str:
+    title = complaint.title
+    return title if len(title) <= _TITLE_SHOWN else f"{title[: _TITLE_SHOWN - 1]}…"
+
+
+# --- The petitioner ---------------------------------------------------------------------
+
+
+def _petitioner_text(complaint: Complaint, event: str, code: str) -> tuple[str, str, dict]:
+    """(subject, body template, its values) of an event for the petitioner.
+
+    The body's ``%(date)s`` is each recipient's own filing day; it is filled in with the
+    values in one pass, so a ``%`` in a reason typed by staff is only text.
+    """
+    values = {
+        "url": absolute_url(reverse("complaints:complaint-track")),
+        "days": settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS,
+        "code": code,
+    }
+    if event == "filed":
+        return (
+            _("Your complaint has been received"),
+            _(
+                "Your complaint of %(date)s has been received. Your tracking code is %(code)s: keep it, "
+                "it is the only way to follow the case at %(url)s."
+            ),
+            values,
+        )
+    if event == "accepted":
+        values.update(unit=complaint.handling_unit, due=_open_due(complaint, DeadlineKind.COMPLAINT_RESOLVE))
+        return (
+            _("Your complaint has been accepted"),
+            _(
+                "Your complaint of %(date)s has been accepted. %(unit)s will investigate it and answer by "
+                "%(due)s. Follow it with your tracking code at %(url)s."
+            ),
+            values,
+        )
+    if event == "rejected":
+        values.update(reason=_last_note(complaint, "reject"))
+        return (
+            _("Your complaint has not been accepted"),
+            _("Your complaint of %(date)s has not been accepted. Reason: %(reason)s"),
+            values,
+        )
+    if event == "transferred":
+        values.update(to=complaint.transferred_to, reason=_last_note(complaint, "transfer"))
+        return (
+            _("Your complaint has been transferred"),
+            _(
+                "Your complaint of %(date)s has been transferred to %(to)s, which has jurisdiction over it. "
+                "Reason: %(reason)s"
+            ),
+            values,
+        )
+    if event == "merged":
+        return (
+            _("Your complaint is handled together with another"),
+            _(
+                "Your complaint of %(date)s concerns the same matter as another case and is handled together "
+                "with it. Your tracking code now shows the progress of that case at %(url)s."
+            ),
+            values,
+        )
+    if event == "question":
+        return (
+            _("A message about your complaint"),
+            _(
+                "The office handling your complaint of %(date)s has sent you a message. "
+                "Read it and answer with your tracking code at %(url)s."
+            ),
+            values,
+        )
+    if event == "replied":
+        return (
+            _("Your complaint has been answered"),
+            _(
+                "Your complaint of %(date)s has been answered. Read the reply with your tracking code at %(url)s. "
+                "If you are not satisfied, you may ask for a review within %(days)d days."
+            ),
+            values,
+        )
+    if event == "review_decided" and complaint.review_round < MAX_REVIEW_ROUNDS:
+        return (
+            _("Your review has been decided"),
+            _(
+                "The review of your complaint of %(date)s has been decided. Read the answer with your tracking "
+                "code at %(url)s. If you are not satisfied, you may ask for a re-review within %(days)d days."
+            ),
+            values,
+        )
+    if event == "review_decided":
+        return (
+            _("Your re-review has been decided"),
+            _(
+                "The re-review of your complaint of %(date)s has been decided; this decision is final. "
+                "Read it with your tracking code at %(url)s."
+            ),
+            values,
+        )
+    # extension_approved: the reason is owed to the petitioner (DOMAIN.md).
+    request = complaint.extension_requests.filter(state=ExtensionState.APPROVED).order_by("-decided_at").first()
+    values.update(due=_open_due(complaint, request.stage), reason=request.reason)
+    return (
+        _("The time limit for your complaint has been extended"),
+        _("The time limit for your complaint of %(date)s has been extended to %(due)s. Reason: %(reason)s"),
+        values,
+    )
+
+
+PETITIONER_EVENTS = (
+    "filed",
+    "accepted",
+    "rejected",
+    "transferred",
+    "merged",
+    "question",
+    "replied",
+    "review_decided",
+    "extension_approved",
+)
+
+
+def petitioner_notify(*, complaint: Complaint, event: str, code: str = "") -> int:
+    """Tell the petitioner (and those of cases merged into this one) what happened; returns messages queued.
+
+    ``event``: one of PETITIONER_EVENTS. ``code``: the plain tracking code, for "filed"
+    only (it is stored nowhere; the outbox forgets it once sent). Anonymous cases: nothing.
+    """
+    if event not in PETITIONER_EVENTS:
+        raise ValueError(f"No petitioner notification for {event!r}.")
+    identities = list(
+        PetitionerIdentity.objects.filter(Q(complaint=complaint) | Q(complaint__merged_into=complaint))
+        .exclude(complaint__anonymous=True)
+        .select_related("complaint")
+    )
+    if not identities:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body, values = _petitioner_text(complaint, event, code)
+        queued = 0
+        for identity in identities:
+            text = body % {**values, "date": _day(identity.complaint.submitted_at)}
+            # SMS reaches mobiles only; a landline petitioner hears by email, or reads the tracking page.
+            addresses = [(OutboxChannel.EMAIL, identity.email), (OutboxChannel.SMS, mobile_number(identity.phone))]
+            for channel, address in addresses:
+                if address and notify_address(channel=channel, address=address, subject=subject, body=text):
+                    queued += 1
+    return queued
+
+
+# --- Staff ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _StaffEvent:
+    # Who: the nearest positions of ``kinds`` at the unit ``unit(complaint)`` names.
+    unit: Callable[[Complaint], object]
+    kinds: set[str]
+    subject: Callable[[Complaint], str]
+    body: Callable[[Complaint], str]
+    # Why this reached them, from their position and its unit.
+    why: Callable[[str, str], str]
+
+
+def _handling_unit(complaint: Complaint):
+    # Before acceptance the triaging unit (the county 纠风办) is the one at work on the case.
+    return complaint.handling_unit or triage_unit(complaint.subject_unit)
+
+
+def _at_intake(position: str, unit: str) -> str:
+    return _("You are %(position)s of %(unit)s, which decides on intake.") % {"position": position, "unit": unit}
+
+
+def _at_handling(position: str, unit: str) -> str:
+    return _("You are %(position)s of %(unit)s, which handles the case.") % {"position": position, "unit": unit}
+
+
+def _leading(position: str, unit: str) -> str:
+    return _("You are %(position)s of %(unit)s, which decides for the handling unit.") % {
+        "position": position,
+        "unit": unit,
+    }
+
+
+def _extension_body(complaint: Complaint) -> str:
+    request = complaint.extension_requests.filter(state=ExtensionState.PENDING).order_by("-requested_at").first()
+    return _("%(days)d more days are asked for: %(reason)s") % {"days": request.days, "reason": request.reason}
+
+
+STAFF_EVENTS = {
+    "submitted": _StaffEvent(
+        unit=lambda c: triage_unit(c.subject_unit),
+        kinds=STAFF,
+        subject=lambda c: _("New complaint #%(id)s: %(title)s") % {"id": c.pk, "title": _title(c)},
+        body=lambda c: (
+            _("About %(unit)s. Decide by %(due)s whether to accept it.")
+            % {"unit": c.subject_unit or _("an unnamed unit"), "due": _open_due(c, DeadlineKind.COMPLAINT_ACCEPT)}
+        ),
+        why=_at_intake,
+    ),
+    "accepted": _StaffEvent(
+        unit=lambda c: c.handling_unit,
+        kinds=STAFF,
+        subject=lambda c: _("Case #%(id)s is yours to handle: %(title)s") % {"id": c.pk, "title": _title(c)},
+        body=lambda c: (
+            _("Investigate it and submit a finding by %(due)s.") % {"due": _open_due(c, DeadlineKind.COMPLAINT_RESOLVE)}
+        ),
+        why=_at_handling,
+    ),
+    "submitted_for_approval": _StaffEvent(
+        unit=lambda c: c.handling_unit,
+        kinds=LEADERS,
+        subject=lambda c: _("Case #%(id)s awaits your approval: %(title)s") % {"id": c.pk, "title": _title(c)},
+        body=lambda c: _("The finding and the reply to the petitioner await approval."),
+        why=_leading,
+    ),
+    "extension_requested": _StaffEvent(
+        unit=_handling_unit,
+        kinds=LEADERS,
+        subject=lambda c: _("Case #%(id)s: an extension awaits your decision") % {"id": c.pk},
+        body=_extension_body,
+        why=_leading,
+    ),
+    "petitioner_message": _StaffEvent(
+        unit=_handling_unit,
+        kinds=STAFF,
+        subject=lambda c: _("Case #%(id)s: the petitioner has written") % {"id": c.pk},
+        body=lambda c: _("Read the message on the case page."),
+        why=_at_handling,
+    ),
+    "review_requested": _StaffEvent(
+        unit=_handling_unit,
+        kinds=STAFF,
+        subject=lambda c: _("Case #%(id)s: the petitioner asks for a review") % {"id": c.pk},
+        body=lambda c: (
+            _("Decide the review by %(due)s. The petitioner's reason: %(reason)s")
+            % {"due": _open_due(c, DeadlineKind.COMPLAINT_REVIEW), "reason": _last_note(c, "review")}
+        ),
+        why=_at_handling,
+    ),
+}
+
+
+def _case_link(complaint: Complaint) -> str:
+    # The staff case page comes with the staff pages; until they are merged there is no link.
+    try:
+        return reverse("complaints:case-detail", args=[complaint.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def staff_notify(*, complaint: Complaint, event: str, actor=None) -> int:
+    """Tell the staff who act next on the case; returns how many were told.
+
+    ``event``: one of STAFF_EVENTS. The recipients are the holders of the event's
+    positions nearest to its unit (responsibility.selectors.positions_nearest), less
+    ``actor``, who caused it (so a leader who submits a finding is not asked to approve it).
+    """
+    spec = STAFF_EVENTS[event]
+    unit = spec.unit(complaint)
+    if unit is None:
+        return 0
+    positions = [p for p in positions_nearest(unit=unit, kinds=spec.kinds) if actor is None or p.user_id != actor.pk]
+    if not positions:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body, link = spec.subject(complaint)[:200], spec.body(complaint), _case_link(complaint)
+        by_why = defaultdict(list)
+        for position in positions:
+            by_why[spec.why(position.get_kind_display(), position.unit.name)].append(position.user)
+        for why, users in by_why.items():
+            notify(users=users, subject=subject, body=body, link=link, why=why[:500])
+    return len(positions)

@@ -1,0 +1,34 @@
+"""Periodic work on complaints, run by Celery beat (jiufeng.celery)."""
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from .models import Complaint, ComplaintStatus
+from .transitions import complaint_close
+
+
+@shared_task
+def close_expired_cases_task() -> int:
+    """Close resolved cases whose review window has passed; returns how many were closed.
+
+    After the re-review too the case waits out the window: the petitioner may still rate
+    the last reply. Each case is closed through complaint_close (actor None: the system),
+    which locks it and refuses one that was closed, reviewed or rated meanwhile, so two
+    runs at once, or one run twice, close each case once.
+    """
+    cutoff = timezone.now() - datetime.timedelta(days=settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS)
+    expired = list(
+        Complaint.objects.filter(status=ComplaintStatus.RESOLVED, replied_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    closed = 0
+    for complaint_id in expired:
+        try:
+            complaint_close(complaint_id=complaint_id, actor=None)
+        except TransitionNotAllowed:
+            continue
+        closed += 1
+    return closed
