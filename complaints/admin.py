@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.core.validators import MinValueValidator
 from django.http import HttpResponseNotAllowed
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
@@ -247,8 +248,8 @@ class ComplaintAdmin(ReadOnlyHistoryAdmin):
         )
 
     def view_on_site(self, obj: Complaint) -> str:
-        # The staff case page (API.md), where transitions are fired with their checks.
-        return f"/cases/{obj.pk}/"
+        # The staff case page, where transitions are fired with their checks.
+        return reverse("complaints:case-detail", args=[obj.pk])
 
 
 class CaseRecordMixin:

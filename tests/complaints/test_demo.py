@@ -137,3 +137,12 @@ def test_the_admin_shows_every_demo_case(demo, db, client):
     client.force_login(User.objects.get(username="admin"))
     for pk in Complaint.objects.values_list("pk", flat=True):
         assert client.get(reverse("admin:complaints_complaint_change", args=[pk])).status_code == 200
+
+
+def test_the_officer_finds_an_action_on_the_case_page_of_every_open_case(officer, client):
+    client.force_login(officer)
+    for complaint in Complaint.objects.filter(status__in=OPEN_FOR_THE_OFFICER):
+        page = client.get(reverse("complaints:case-detail", args=[complaint.pk]))
+        assert page.status_code == 200, complaint.title
+        name = available_transitions(user=officer, complaint=complaint)[0]
+        assert f'data-testid="action-{name}"' in page.content.decode(), complaint.title
