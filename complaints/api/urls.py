@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ..api_public.filing import ComplaintFileView
 from . import actions, views
 
 urlpatterns = [
