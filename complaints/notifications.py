@@ -183,7 +183,11 @@ def petitioner_notify(*, complaint: Complaint, event: str, code: str = "") -> in
     if event not in PETITIONER_EVENTS:
         raise ValueError(f"No petitioner notification for {event!r}.")
     identities = list(
-        PetitionerIdentity.objects.filter(Q(complaint=complaint) | Q(complaint__merged_into=complaint))
+        # The case and those merged into it, by their own indexes: an OR across the join scanned
+        # every identity (2 s at a million cases).
+        PetitionerIdentity.objects.filter(
+            complaint__in=Complaint.objects.filter(Q(pk=complaint.pk) | Q(merged_into=complaint)).values("pk")
+        )
         .exclude(complaint__anonymous=True)
         .select_related("complaint")
     )
