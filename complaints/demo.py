@@ -1,6 +1,9 @@
-"""The demo category tree: the problems 纠风 work deals with."""
+"""The demo categories (the problems 纠风 work deals with), routing rules and complaints."""
 
-from .models import Category
+from responsibility.models import Unit
+
+from .demo_cases import seed_cases
+from .models import Category, RoutingRule
 
 # One category a line, two spaces of indent per level:
 # code | name | English name | plain-language hint for petitioners
@@ -33,7 +36,23 @@ other | 其他 | Other | 以上都不是，或不确定属于哪一类
 """
 
 
+# Time limits of their own (days), where the defaults do not fit: unpaid wages cannot wait 60 days.
+TIME_LIMITS = {"benefits-wages": {"resolve_days": 30}, "fees-education": {"accept_days": 7}}
+
+# (category code, about units under, handling unit, note): where the supervising department is not the right one.
+ROUTING = [
+    ("benefits-wages", None, "县人力资源和社会保障局", "拖欠工资由劳动保障监察部门处理"),
+    ("procurement", None, "县纪委监委党风政风监督室", "采购和工程中的问题线索交党风政风监督室"),
+]
+
+
 def seed(out) -> None:
+    _seed_categories(out)
+    _seed_routing(out)
+    seed_cases(out)
+
+
+def _seed_categories(out) -> None:
     created = 0
     ancestors: list[Category] = []
     for line in CATEGORIES.strip().splitlines():
@@ -41,7 +60,7 @@ def seed(out) -> None:
         code, name, name_en, hint = (field.strip() for field in line.split("|"))
         category = Category.objects.filter(code=code).first()
         if category is None:
-            fields = {"code": code, "name": name, "name_en": name_en, "hint": hint}
+            fields = {"code": code, "name": name, "name_en": name_en, "hint": hint, **TIME_LIMITS.get(code, {})}
             parent = ancestors[depth - 1] if depth else None
             category = (
                 Category.objects.add_root(fields) if parent is None else Category.objects.add_child(parent, fields)
@@ -49,3 +68,16 @@ def seed(out) -> None:
             created += 1
         ancestors[depth:] = [category]
     out.write(f"categories: {created} created, {Category.objects.count()} in all")
+
+
+def _seed_routing(out) -> None:
+    created = 0
+    for code, subject, handling, note in ROUTING:
+        category = Category.objects.get(code=code)
+        subject_unit = Unit.objects.filter(name=subject).first() if subject else None
+        handling_unit = Unit.objects.filter(name=handling).first()
+        if handling_unit is None or RoutingRule.objects.filter(category=category, subject_unit=subject_unit).exists():
+            continue
+        RoutingRule.objects.create(category=category, subject_unit=subject_unit, handling_unit=handling_unit, note=note)
+        created += 1
+    out.write(f"routing rules: {created} created, {RoutingRule.objects.count()} in all")

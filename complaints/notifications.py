@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -183,7 +183,11 @@ def petitioner_notify(*, complaint: Complaint, event: str, code: str = "") -> in
     if event not in PETITIONER_EVENTS:
         raise ValueError(f"No petitioner notification for {event!r}.")
     identities = list(
-        PetitionerIdentity.objects.filter(Q(complaint=complaint) | Q(complaint__merged_into=complaint))
+        # The case and those merged into it, by their own indexes: an OR across the join scanned
+        # every identity (2 s at a million cases).
+        PetitionerIdentity.objects.filter(
+            complaint__in=Complaint.objects.filter(Q(pk=complaint.pk) | Q(merged_into=complaint)).values("pk")
+        )
         .exclude(complaint__anonymous=True)
         .select_related("complaint")
     )
@@ -296,11 +300,7 @@ STAFF_EVENTS = {
 
 
 def _case_link(complaint: Complaint) -> str:
-    # The staff case page comes with the staff pages; until they are merged there is no link.
-    try:
-        return reverse("complaints:case-detail", args=[complaint.pk])
-    except NoReverseMatch:
-        return ""
+    return reverse("complaints:case-detail", args=[complaint.pk])
 
 
 def staff_notify(*, complaint: Complaint, event: str, actor=None) -> int:

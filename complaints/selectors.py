@@ -15,7 +15,7 @@ from responsibility.models import Deadline
 from responsibility.selectors import HANDLING, LEADING, units_in_scope
 
 from . import permissions
-from .models import Complaint, ComplaintStatus, ExtensionState
+from .models import WAITING_STATUSES, Complaint, ComplaintStatus, ExtensionState
 from .tracking import complaint_by_tracking_code
 from .transitions import TRANSITIONS, complaint_may_close, extension_pending
 
@@ -81,7 +81,10 @@ def complaint_inbox_for_user(*, user) -> QuerySet:
         | (Q(status=ComplaintStatus.PENDING_APPROVAL, handling_unit__in=leading) & ~Q(approval_requested_by=user))
         | Q(pk__in=_extensions_to_decide(user, leading))
     )
-    return complaint_list_for_user(user=user).filter(waiting).order_by("due_at", "pk")
+    # The status bound first lets the partial index complaint_waiting carry the query.
+    return (
+        complaint_list_for_user(user=user).filter(status__in=WAITING_STATUSES).filter(waiting).order_by("due_at", "pk")
+    )
 
 
 def _extensions_to_decide(user, leading) -> QuerySet:
@@ -124,14 +127,13 @@ _MAY = {
 
 def available_transitions(*, user, complaint: Complaint) -> list[str]:
     """The transitions this user may fire on this case now, in TRANSITIONS order."""
+    # The pending extension, read once and only where a leader could decide one.
+    pending = extension_pending(complaint) if can_proceed(complaint.approve_extension) else None
     names = []
-    pending = None
     for name in TRANSITIONS:
-        method = getattr(complaint, name)
-        if not can_proceed(method):
+        if not can_proceed(getattr(complaint, name)):
             continue
         if name in ("approve_extension", "refuse_extension"):
-            pending = pending or extension_pending(complaint)
             if pending is None or not permissions.can_decide_extension(user, complaint, pending):
                 continue
         elif not _MAY[name](user, complaint):

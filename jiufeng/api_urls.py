@@ -8,4 +8,6 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
     path("", include("responsibility.api.urls")),
+    path("", include("complaints.api.urls")),
+    path("", include("complaints.api_public.urls")),
 ]

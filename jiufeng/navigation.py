@@ -37,6 +37,9 @@ _SEE_UNITS = "responsibility.view_unit"
 NAV_ITEMS = [
     NavItem(_("File a complaint"), "complaints:complaint-file", anonymous_only=True),
     NavItem(_("Track a complaint"), "complaints:complaint-track", anonymous_only=True),
+    NavItem(_("Cases"), "complaints:case-list", permission=_SEE_UNITS),
+    NavItem(_("Approvals"), "complaints:case-approvals", permission="jiufeng.approve_cases"),
+    NavItem(_("Record a complaint"), "complaints:case-create", permission="jiufeng.handle_cases"),
     NavItem(_("My escalations"), "responsibility:escalation-list", permission=_SEE_UNITS),
     NavItem(_("Organisation"), "responsibility:unit-tree", permission=_SEE_UNITS, group=_RESPONSIBILITY),
     NavItem(_("Pledges"), "responsibility:pledge-list", permission=_SEE_UNITS, group=_RESPONSIBILITY),

@@ -214,6 +214,7 @@ SPECTACULAR_SETTINGS = {
         "RectificationStatusEnum": "responsibility.models.visits.RectificationStatus",
         "AccountabilityStateEnum": "responsibility.models.accountability.AccountabilityState",
         "CampaignStateEnum": "responsibility.models.campaigns.CampaignState",
+        "ComplaintStatusEnum": "complaints.models.cases.ComplaintStatus",
     },
 }
 
@@ -303,3 +304,10 @@ JIUFENG_OUTBOX_MAX_ATTEMPTS = env_int("JIUFENG_OUTBOX_MAX_ATTEMPTS", 5)
 JIUFENG_OUTBOX_LEASE_SECONDS = env_int("JIUFENG_OUTBOX_LEASE_SECONDS", 300)
 # Links in emails and SMS point here.
 JIUFENG_SITE_URL = env_str("JIUFENG_SITE_URL", "http://127.0.0.1:8000")
+
+# --- Open311 GeoReport v2 (complaints.open311) -------------------------------------------
+# The jurisdiction this endpoint serves (e.g. the county site's domain); a request naming
+# another is refused (404). Blank: jurisdiction_id is ignored.
+JIUFENG_OPEN311_JURISDICTION_ID = env_str("JIUFENG_OPEN311_JURISDICTION_ID", "")
+# Keys a client must send as api_key to file a request; none: filing needs no key.
+JIUFENG_OPEN311_API_KEYS = env_list("JIUFENG_OPEN311_API_KEYS", [])

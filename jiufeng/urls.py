@@ -19,6 +19,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox-read"),
     path("api/v1/", include("jiufeng.api_urls")),
+    path("open311/v2/", include("complaints.open311.urls")),
     path("org/", include("responsibility.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -2,6 +2,7 @@ from .cases import (
     ENDED_STATUSES,
     EXTENDABLE_STATUSES,
     MAX_REVIEW_ROUNDS,
+    WAITING_STATUSES,
     Channel,
     Complaint,
     ComplaintQuerySet,
@@ -26,6 +27,7 @@ from .records import Activity, ActivityKind, Attachment, IdentityAccess, Interna
 __all__ = [
     "ENDED_STATUSES",
     "EXTENDABLE_STATUSES",
+    "WAITING_STATUSES",
     "EXTENSION_MAX_DAYS",
     "MAX_REVIEW_ROUNDS",
     "Activity",

@@ -55,6 +55,8 @@ EXTENDABLE_STATUSES = [
     ComplaintStatus.PENDING_APPROVAL,
     ComplaintStatus.UNDER_REVIEW,
 ]
+# A case someone must still act on (intake, investigation, approval, review).
+WAITING_STATUSES = [status.value for status in EXTENDABLE_STATUSES]
 # 复查 then 复核: no third round (信访工作条例).
 MAX_REVIEW_ROUNDS = 2
 
@@ -184,6 +186,14 @@ class Complaint(FSMModelMixin, models.Model):
             # Scoped lists (visible_to) filter on either unit, newest first.
             models.Index(fields=["handling_unit", "-submitted_at"], name="complaint_handling_recent"),
             models.Index(fields=["subject_unit", "-submitted_at"], name="complaint_subject_recent"),
+            # A county-wide list (the 纠风办, leaders, auditors): walked in order, no sort of every row.
+            models.Index(fields=["-submitted_at", "-id"], name="complaint_recent"),
+            # Open311's requests.json: a date range of receipt, newest first.
+            models.Index(fields=["-received_at", "-id"], name="complaint_received"),
+            # The inbox (selectors.complaint_inbox_for_user): only cases someone must still act on.
+            models.Index(fields=["status"], name="complaint_waiting", condition=Q(status__in=WAITING_STATUSES)),
+            # close_expired_cases_task: replies whose review window may have passed.
+            models.Index(fields=["replied_at"], name="complaint_resolved_replied", condition=Q(status="resolved")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(review_round__lte=MAX_REVIEW_ROUNDS), name="complaint_review_rounds"),

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from complaints import services
@@ -205,6 +206,7 @@ def test_a_new_complaint_reaches_the_triage_officers_in_the_office_language(cast
     [note] = inbox(cast.county_officer)
     assert note.subject == f"New complaint #{complaint.pk}: <b>强制</b>订购资料"
     assert cast.units.school.name in note.body
+    assert note.link == reverse("complaints:case-detail", args=[complaint.pk])
     # Stored in the office's language (zh-hans), whatever the language of the request.
     assert "测试县" in note.why
     assert "Officer" not in note.why

@@ -1,0 +1,230 @@
+"""A rush of filings against a production-like server: gunicorn, 2 workers, DEBUG off, PostgreSQL.
+
+Steps:
+1. Migrate the bench database; make sure it has categories and a county to complain
+   about (bench/complaint_data.py's county; any cases already there stay).
+2. Start gunicorn (2 sync workers) with DEBUG off, a bench SECRET_KEY, ALLOWED_HOSTS and
+   BEHIND_TLS_PROXY (requests carry X-Forwarded-Proto: https, as from the proxy); wait
+   until /healthz answers.
+3. For --seconds, --clients threads each POST /api/v1/complaints/ in a loop over one
+   keep-alive connection (a closed one is reopened); print filings per second,
+   p50/p95/p99 latency and the errors by status.
+4. GET /api/v1/track/{code}/ for the codes just received, with the same clients,
+   and print p50/p95; then stop gunicorn.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiufeng_cbench REDIS_URL=redis://127.0.0.1:6379/7 \\
+      .venv/bin/python bench/filing_rush.py --clients 16 --seconds 20
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiufeng.settings")
+# This process only prepares the database; the server below runs with DEBUG off.
+os.environ.setdefault("DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from complaint_data import TEXTS, county_build  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from complaints.models import Category  # noqa: E402
+from responsibility.models import Unit  # noqa: E402
+
+HOST = "127.0.0.1"
+HEADERS = {"Content-Type": "application/json", "Accept": "application/json", "X-Forwarded-Proto": "https"}
+
+
+def server_start(port: int, workers: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "k7Qz9xW2mP4vR8tY1uE6oI3aS5dF0gH" * 2,
+        "ALLOWED_HOSTS": f"{HOST},localhost",
+        "BEHIND_TLS_PROXY": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "jiufeng.wsgi:application", "--workers", str(workers), "--bind", f"{HOST}:{port}"],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn exited with {server.returncode}")
+        try:
+            connection_ = http.client.HTTPConnection(HOST, port, timeout=5)
+            connection_.request("GET", "/healthz", headers=HEADERS)
+            if connection_.getresponse().status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.5)
+    server.terminate()
+    sys.exit("gunicorn did not answer /healthz within 60 s")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+class Client:
+    """One keep-alive connection, reopened when the server closes it."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = None
+
+    def send(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+            try:
+                self.connection.request(method, path, body=body, headers=HEADERS)
+                response = self.connection.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def filing(rng: random.Random, categories: dict[str, int], units: list[int]) -> bytes:
+    code, title, content, _disposition, _reply = rng.choice(TEXTS)
+    anonymous = rng.random() < 0.3
+    body = {
+        "category": categories[code],
+        "subject_unit": rng.choice(units),
+        "title": title,
+        "content": content,
+        "anonymous": anonymous,
+    }
+    if not anonymous:
+        body |= {"name": "刘桂兰", "phone": f"138{rng.randrange(10**8):08d}"}
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def rush(port: int, clients: int, seconds: float, categories: dict[str, int], units: list[int]):
+    """Filings from ``clients`` threads until the time is up: (latencies ms, statuses, codes)."""
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    codes: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def work(seed: int) -> None:
+        rng, client = random.Random(seed), Client(port)
+        mine, my_statuses, my_codes = [], Counter(), []
+        while time.monotonic() < stop_at:
+            body = filing(rng, categories, units)
+            start = time.perf_counter()
+            try:
+                status, content = client.send("POST", "/api/v1/complaints/", body)
+            except (http.client.HTTPException, OSError) as error:
+                my_statuses[type(error).__name__] += 1
+                continue
+            mine.append((time.perf_counter() - start) * 1000)
+            my_statuses[status] += 1
+            if status == 201:
+                my_codes.append(json.loads(content)["tracking_code"])
+        with lock:
+            latencies.extend(mine)
+            statuses.update(my_statuses)
+            codes.extend(my_codes)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses, codes
+
+
+def lookups(port: int, clients: int, codes: list[str]) -> tuple[list[float], Counter]:
+    latencies: list[float] = []
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+
+    def work(share: list[str]) -> None:
+        client = Client(port)
+        for code in share:
+            start = time.perf_counter()
+            status, _content = client.send("GET", f"/api/v1/track/{code}/")
+            with lock:
+                latencies.append((time.perf_counter() - start) * 1000)
+                statuses[status] += 1
+
+    threads = [threading.Thread(target=work, args=(codes[i::clients],)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses
+
+
+def percentiles(latencies: list[float]) -> str:
+    if len(latencies) < 2:
+        return "too few requests for percentiles"
+    cuts = statistics.quantiles(latencies, n=100)
+    return f"p50 {cuts[49]:.1f} ms, p95 {cuts[94]:.1f} ms, p99 {cuts[98]:.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--lookups", type=int, default=2000, help="tracking lookups after the rush")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://...).")
+    call_command("migrate", verbosity=0)
+    county_build(1000)
+    categories = dict(Category.objects.values_list("code", "pk"))
+    units = list(Unit.objects.filter(depth__gt=1, is_active=True).values_list("pk", flat=True))
+    connection.close()
+
+    port = free_port()
+    server = server_start(port, args.workers)
+    try:
+        started = time.perf_counter()
+        latencies, statuses, codes = rush(port, args.clients, args.seconds, categories, units)
+        elapsed = time.perf_counter() - started
+        errors = {status: n for status, n in statuses.items() if status != 201}
+        print(f"filings: {args.clients} clients, {args.workers} gunicorn workers, {elapsed:.1f} s")
+        print(f"  {statuses[201]:,} filed, {statuses[201] / elapsed:.1f} filings/s; {percentiles(latencies)}")
+        print(f"  errors: {errors or 'none'}")
+        sample = codes[: args.lookups]
+        if sample:
+            latencies, statuses = lookups(port, args.clients, sample)
+            print(f"tracking lookups: {len(sample):,}, statuses {dict(statuses)}; {percentiles(latencies)}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

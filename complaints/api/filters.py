@@ -1,0 +1,31 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Channel, ComplaintStatus
+from ..tracking import tracking_code_hash
+
+# Longer than any title or tracking code: a search is words, not a document.
+SEARCH_MAX = 200
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices)
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    handling_unit = django_filters.NumberFilter(field_name="handling_unit")
+    subject_unit = django_filters.NumberFilter(field_name="subject_unit")
+    category = django_filters.NumberFilter(field_name="category")
+    # is_overdue: annotated by complaints.selectors.complaint_list_for_user.
+    overdue = django_filters.BooleanFilter(field_name="is_overdue", label=_("Overdue"))
+    q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX, label=_("Title, text or tracking code"))
+
+    def search(self, queryset, name, value):
+        """Title or text containing the words; a tracking code as typed finds its case too."""
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q(title__icontains=value) | Q(content__icontains=value)
+        digest = tracking_code_hash(value)
+        if digest is not None:
+            match |= Q(tracking_code_hash=digest)
+        return queryset.filter(match)

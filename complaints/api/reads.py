@@ -1,0 +1,81 @@
+"""Reads the staff API adds to complaints.selectors: a case's full detail and its history.
+
+Each takes a fixed number of queries, whatever the number of activities, messages or
+history rows. Scope is checked by complaints.selectors (Http404 out of scope).
+"""
+
+import datetime
+
+from django.db.models import Prefetch, prefetch_related_objects
+
+from responsibility.models import DeadlineKind
+
+from ..models import Activity, Attachment, Complaint, ExtensionRequest, InternalNote, Measure, Message
+from ..permissions import can_work_on
+from ..selectors import available_transitions, complaint_deadlines, complaint_get_for_user
+
+
+def complaint_accept_due_at(*, complaint: Complaint) -> datetime.datetime | None:
+    """When the intake decision is due (the acceptance deadline opened at filing)."""
+    due = [d.due_at for d in complaint_deadlines(complaint=complaint) if d.kind == DeadlineKind.COMPLAINT_ACCEPT]
+    return due[0] if due else None
+
+
+def complaint_detail(*, user, pk: int) -> Complaint:
+    """A case in the user's scope with all its detail shows attached (Http404 out of scope).
+
+    Internal notes only for who works on the case (complaints.permissions.can_work_on),
+    as on the staff case page; others in scope (the subject unit's staff, auditors) get none.
+    """
+    complaint = complaint_get_for_user(user=user, pk=pk)
+    notes = InternalNote.objects.select_related("author").order_by("at", "pk")
+    prefetch_related_objects(
+        [complaint],
+        Prefetch("activities", Activity.objects.select_related("recorded_by").order_by("occurred_at", "pk")),
+        Prefetch("messages", Message.objects.select_related("author").order_by("at", "pk")),
+        Prefetch("internal_notes", notes if can_work_on(user, complaint) else notes.none()),
+        Prefetch("measures", Measure.objects.order_by("review_round", "pk")),
+        Prefetch(
+            "extension_requests",
+            ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by("requested_at", "pk"),
+        ),
+        Prefetch("attachments", Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")),
+    )
+    complaint.deadline_list = complaint_deadlines(complaint=complaint)
+    complaint.transitions_available = available_transitions(user=user, complaint=complaint)
+    return complaint
+
+
+# Never shown: the tracking code's hash stands in for a secret. The identity has its own
+# table and history, never read here.
+_HISTORY_HIDDEN = {"id", "tracking_code_hash"}
+_HISTORY_FIELDS = [field for field in Complaint._meta.concrete_fields if field.name not in _HISTORY_HIDDEN]
+
+
+def complaint_history(*, complaint: Complaint) -> list[dict]:
+    """The case's change history, oldest first: who changed which fields from what to what.
+
+    Built from its django-simple-history rows: each row is compared with the one before
+    (the first with nothing: the values it was filed with). The action is the change
+    reason the services record (the transition's name, "file"), else + or ~.
+    Caller has checked scope.
+    """
+    entries = []
+    previous = None
+    for record in complaint.history.select_related("history_user").order_by("history_date", "history_id"):
+        changes = {}
+        for field in _HISTORY_FIELDS:
+            new = getattr(record, field.attname)
+            old = None if previous is None else getattr(previous, field.attname)
+            if (previous is None and new not in (None, "")) or (previous is not None and old != new):
+                changes[field.name] = [old, new]
+        entries.append(
+            {
+                "at": record.history_date,
+                "user": str(record.history_user) if record.history_user else None,
+                "action": record.history_change_reason or record.history_type,
+                "changes": changes,
+            }
+        )
+        previous = record
+    return entries

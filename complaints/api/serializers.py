@@ -1,0 +1,385 @@
+"""What the staff API shows of a complaint, and the input each of its writes takes.
+
+Never the petitioner's identity (only the identity endpoint, which logs every read), never
+the tracking code's hash.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from responsibility.api.units import UnitRefSerializer
+from responsibility.models import Deadline, Unit
+
+from .. import services, transitions
+from ..models import (
+    EXTENSION_MAX_DAYS,
+    Activity,
+    ActivityKind,
+    Attachment,
+    Category,
+    Channel,
+    Complaint,
+    ComplaintStatus,
+    ExtensionRequest,
+    ExtensionState,
+    Finding,
+    InternalNote,
+    Measure,
+    MeasureKind,
+    Message,
+)
+from .enums import named_choice_field
+
+ComplaintStatusField = named_choice_field("ComplaintStatusEnum", ComplaintStatus.choices)
+ChannelField = named_choice_field("ChannelEnum", Channel.choices)
+# Staff enter what came by other channels; the web channel is the public form's.
+IntakeChannelField = named_choice_field(
+    "IntakeChannelEnum", [choice for choice in Channel.choices if choice[0] != Channel.WEB]
+)
+FindingField = named_choice_field("FindingEnum", Finding.choices)
+ActivityKindField = named_choice_field("ActivityKindEnum", ActivityKind.choices)
+MeasureKindField = named_choice_field("MeasureKindEnum", MeasureKind.choices)
+ExtensionStateField = named_choice_field("ExtensionStateEnum", ExtensionState.choices)
+
+# --- What a case shows --------------------------------------------------------------
+
+
+class ComplaintCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+class ComplaintListSerializer(serializers.ModelSerializer):
+    status = ComplaintStatusField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    channel = ChannelField(read_only=True)
+    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    category = ComplaintCategorySerializer(read_only=True)
+    subject_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    handling_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    # When the running stage is due (null when nothing runs), and whether that has passed.
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "title",
+            "status",
+            "status_display",
+            "channel",
+            "channel_display",
+            "category",
+            "subject_unit",
+            "handling_unit",
+            "anonymous",
+            "received_at",
+            "submitted_at",
+            "review_round",
+            "version",
+            "due_at",
+            "overdue",
+        ]
+        read_only_fields = fields
+
+
+class ComplaintDeadlineSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    unit = UnitRefSerializer(read_only=True)
+    overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = ["id", "kind", "kind_display", "unit", "opened_at", "due_at", "met_at", "level", "overdue"]
+        read_only_fields = fields
+
+
+class ComplaintActivitySerializer(serializers.ModelSerializer):
+    kind = ActivityKindField(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    recorded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Activity
+        fields = ["id", "kind", "kind_display", "occurred_at", "participants", "summary", "recorded_by", "recorded_at"]
+        read_only_fields = fields
+
+
+class ComplaintMessageSerializer(serializers.ModelSerializer):
+    # Null: the petitioner wrote it.
+    author = serializers.StringRelatedField(allow_null=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "at", "author", "from_petitioner", "body"]
+        read_only_fields = fields
+
+
+class ComplaintNoteSerializer(serializers.ModelSerializer):
+    author = serializers.StringRelatedField()
+
+    class Meta:
+        model = InternalNote
+        fields = ["id", "at", "author", "body"]
+        read_only_fields = fields
+
+
+class ComplaintMeasureSerializer(serializers.ModelSerializer):
+    """One measure of a disposition: shown on the case, and proposed with a decision."""
+
+    kind = MeasureKindField()
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    description = serializers.CharField(max_length=transitions.REASON_MAX, allow_blank=True, default="")
+    # Refunds only, in yuan.
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
+    # Rectifications only: the unit that rectifies, and by when.
+    responsible_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True, default=None
+    )
+    due_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    class Meta:
+        model = Measure
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "description",
+            "amount",
+            "responsible_unit",
+            "due_on",
+            "review_round",
+            "rectification_item",
+            "created_at",
+        ]
+        read_only_fields = ["review_round", "rectification_item", "created_at"]
+
+
+class ComplaintExtensionSerializer(serializers.ModelSerializer):
+    state = ExtensionStateField(read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    requested_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "stage",
+            "review_round",
+            "days",
+            "reason",
+            "state",
+            "state_display",
+            "requested_by",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+        read_only_fields = fields
+
+
+class ComplaintAttachmentSerializer(serializers.ModelSerializer):
+    # Null: the petitioner uploaded it.
+    uploaded_by = serializers.StringRelatedField(allow_null=True)
+    # The file itself, through the API's scope check (never a storage URL).
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "original_name",
+            "content_type",
+            "size",
+            "message",
+            "activity",
+            "uploaded_by",
+            "uploaded_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, attachment: Attachment) -> str:
+        return reverse(
+            "api:complaint-attachment",
+            kwargs={"pk": attachment.complaint_id, "attachment_id": attachment.pk},
+            request=self.context.get("request"),
+        )
+
+
+class ComplaintDetailSerializer(ComplaintListSerializer):
+    """A case as staff in scope see it; complaints.api.reads.complaint_detail fills it."""
+
+    finding = serializers.SerializerMethodField()
+    finding_display = serializers.CharField(source="get_finding_display", read_only=True)
+    available_transitions = serializers.ListField(
+        source="transitions_available", child=serializers.CharField(), read_only=True
+    )
+    deadlines = ComplaintDeadlineSerializer(source="deadline_list", many=True, read_only=True)
+    activities = ComplaintActivitySerializer(many=True, read_only=True)
+    messages = ComplaintMessageSerializer(many=True, read_only=True)
+    notes = ComplaintNoteSerializer(source="internal_notes", many=True, read_only=True)
+    measures = ComplaintMeasureSerializer(many=True, read_only=True)
+    extension_requests = ComplaintExtensionSerializer(many=True, read_only=True)
+    attachments = ComplaintAttachmentSerializer(many=True, read_only=True)
+
+    class Meta(ComplaintListSerializer.Meta):
+        fields = [
+            *ComplaintListSerializer.Meta.fields,
+            "content",
+            "occurred_on",
+            "location",
+            "finding",
+            "finding_display",
+            "disposition",
+            "reply",
+            "replied_at",
+            "transferred_to",
+            "merged_into",
+            "possible_duplicate_of",
+            "available_transitions",
+            "deadlines",
+            "activities",
+            "messages",
+            "notes",
+            "measures",
+            "extension_requests",
+            "attachments",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(FindingField(allow_null=True))
+    def get_finding(self, complaint: Complaint) -> str | None:
+        return complaint.finding or None
+
+
+class ComplaintHistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    # The transition's name, "file", or +/~ for a change without one.
+    action = serializers.CharField()
+    changes = serializers.DictField(
+        child=serializers.ListField(child=serializers.JSONField(allow_null=True), min_length=2, max_length=2)
+    )
+
+
+class ComplaintIdentitySerializer(serializers.Serializer):
+    anonymous = serializers.BooleanField()
+    name = serializers.CharField(required=False)
+    phone = serializers.CharField(required=False)
+    id_number = serializers.CharField(required=False)
+    email = serializers.CharField(required=False)
+
+
+# --- What the writes take -------------------------------------------------------------
+
+
+class ComplaintIntakeSerializer(serializers.Serializer):
+    """A complaint received by hotline, letter, visit, mailbox, media or referral: public fields plus channel."""
+
+    channel = IntakeChannelField()
+    # Deadlines count from receipt: a letter that arrived last week is due from last week.
+    received_at = serializers.DateTimeField(allow_null=True, default=None)
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    subject_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, default=None)
+    title = serializers.CharField(max_length=services.TITLE_MAX)
+    content = serializers.CharField(max_length=services.CONTENT_MAX)
+    occurred_on = serializers.DateField(allow_null=True, default=None)
+    location = serializers.CharField(max_length=services.LOCATION_MAX, allow_blank=True, default="")
+    anonymous = serializers.BooleanField(default=False)
+    # Required unless anonymous (the service says which is missing).
+    name = serializers.CharField(max_length=services.NAME_MAX, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=32, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=18, allow_blank=True, default="")
+    email = serializers.CharField(max_length=254, allow_blank=True, default="")
+    # Multipart only: the letter scanned, photos handed in (complaints.attachments judges them).
+    attachments = serializers.ListField(child=serializers.FileField(), default=list)
+
+
+class ComplaintIntakeResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tracking_code = serializers.CharField()
+    status = ComplaintStatusField()
+    submitted_at = serializers.DateTimeField()
+    accept_due_at = serializers.DateTimeField(allow_null=True)
+
+
+class ComplaintActivityInputSerializer(serializers.Serializer):
+    kind = ActivityKindField()
+    occurred_at = serializers.DateTimeField()
+    participants = serializers.CharField(max_length=services.PARTICIPANTS_MAX, allow_blank=True, default="")
+    summary = serializers.CharField(max_length=services.CONTENT_MAX)
+    # Multipart only: photos and documents gathered (complaints.attachments judges them).
+    attachments = serializers.ListField(child=serializers.FileField(), default=list)
+
+
+class ComplaintMessageInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=services.MESSAGE_MAX)
+
+
+class ComplaintNoteInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=services.CONTENT_MAX)
+
+
+class ComplaintExtensionInputSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1, max_value=EXTENSION_MAX_DAYS)
+    reason = serializers.CharField(max_length=transitions.REASON_MAX)
+
+
+# --- Transitions: one input per API.md transition --------------------------------------
+
+
+class ComplaintTransitionSerializer(serializers.Serializer):
+    # The version the caller's view of the case was made from: a case changed meanwhile is refused (409).
+    version = serializers.IntegerField(min_value=0, allow_null=True, default=None)
+
+
+class ComplaintTransitionNoteSerializer(ComplaintTransitionSerializer):
+    note = serializers.CharField(max_length=transitions.REASON_MAX, allow_blank=True, default="")
+
+
+class ComplaintTransitionReasonSerializer(ComplaintTransitionSerializer):
+    reason = serializers.CharField(max_length=transitions.REASON_MAX)
+
+
+class ComplaintTransitionAcceptSerializer(ComplaintTransitionNoteSerializer):
+    # Left out: the unit responsible for the subject unit (谁主管谁负责).
+    handling_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, default=None)
+
+
+class ComplaintTransitionTransferSerializer(ComplaintTransitionReasonSerializer):
+    # The authority that has jurisdiction, outside the organisation tree, by name.
+    to = serializers.CharField(max_length=transitions.TRANSFER_TO_MAX)
+
+
+class ComplaintTransitionMergeSerializer(ComplaintTransitionSerializer):
+    primary = serializers.IntegerField(min_value=1)
+
+
+class ComplaintTransitionDecisionSerializer(ComplaintTransitionSerializer):
+    finding = FindingField()
+    disposition = serializers.CharField(max_length=transitions.TEXT_MAX)
+    reply = serializers.CharField(max_length=transitions.TEXT_MAX)
+    measures = ComplaintMeasureSerializer(many=True, default=list)
+
+
+TRANSITION_INPUTS: dict[str, type[ComplaintTransitionSerializer]] = {
+    "accept": ComplaintTransitionAcceptSerializer,
+    "reject": ComplaintTransitionReasonSerializer,
+    "transfer": ComplaintTransitionTransferSerializer,
+    "merge": ComplaintTransitionMergeSerializer,
+    "start_investigation": ComplaintTransitionSerializer,
+    "submit_for_approval": ComplaintTransitionDecisionSerializer,
+    "approve": ComplaintTransitionNoteSerializer,
+    "send_back": ComplaintTransitionReasonSerializer,
+    "approve_extension": ComplaintTransitionNoteSerializer,
+    "refuse_extension": ComplaintTransitionNoteSerializer,
+    "decide_review": ComplaintTransitionDecisionSerializer,
+    "close": ComplaintTransitionSerializer,
+}

@@ -1,0 +1,132 @@
+"""The staff API of complaints: the scoped list, intake, the detail and what hangs off it.
+
+Scope first (complaints.selectors: 404 for what the user may not see), then validate,
+then one service; its refusals become 403, 409 or 400 (complaints.api.errors).
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from responsibility.permissions import can_handle_in
+
+from ..attachments import attachment_response
+from ..models import Attachment, Complaint, IdentityAccess, triage_unit
+from ..selectors import complaint_get_for_user, complaint_list_for_user
+from ..services import complaint_file, identity_read
+from . import serializers as s
+from .errors import service_errors
+from .filters import ComplaintFilter
+from .reads import complaint_accept_due_at, complaint_detail, complaint_history
+
+# Files come as multipart; everything else may be JSON too.
+FORM_MEDIA = ["application/json", "multipart/form-data"]
+
+
+def detail_response(request, pk: int) -> Response:
+    complaint = complaint_detail(user=request.user, pk=pk)
+    return Response(s.ComplaintDetailSerializer(complaint, context={"request": request}).data)
+
+
+class ComplaintListView(generics.ListAPIView):
+    """Complaints in the user's scope, newest first, filtered; paginated.
+
+    POST on the same path is the public filing (complaints.api_public): route it here with
+    ``ComplaintListView.as_view(filing_view=<its view function>)``; until then POST is 405.
+    """
+
+    serializer_class = s.ComplaintListSerializer
+    filterset_class = ComplaintFilter
+    # The view function POST /api/v1/complaints/ is handed to, with its own authentication and limits.
+    filing_view = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and self.filing_view is not None:
+            return self.filing_view(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        # The schema generator (also run by `check --deploy`) asks for a model, without a user or a database.
+        if getattr(self, "swagger_fake_view", False):
+            return Complaint.objects.none()
+        return complaint_list_for_user(user=self.request.user)
+
+
+class ComplaintIntakeView(APIView):
+    """An officer of the triaging unit (the county 纠风办) records a complaint received by another channel."""
+
+    @extend_schema(
+        request={media: s.ComplaintIntakeSerializer for media in FORM_MEDIA},
+        responses={201: s.ComplaintIntakeResultSerializer},
+    )
+    def post(self, request):
+        if not request.user.has_perm("jiufeng.handle_cases"):
+            raise exceptions.PermissionDenied
+        data = s.ComplaintIntakeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not can_handle_in(request.user, triage_unit(data.validated_data["subject_unit"])):
+            raise exceptions.PermissionDenied(_("Only the unit that decides on intake records complaints about it."))
+        with service_errors():
+            complaint, code = complaint_file(actor=request.user, **data.validated_data)
+        result = {
+            "id": complaint.pk,
+            "tracking_code": code,
+            "status": complaint.status,
+            "submitted_at": complaint.submitted_at,
+            "accept_due_at": complaint_accept_due_at(complaint=complaint),
+        }
+        return Response(s.ComplaintIntakeResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintDetailView(APIView):
+    """A case in scope: its state, what the user may do now, deadlines and records; out of scope 404."""
+
+    @extend_schema(responses=s.ComplaintDetailSerializer)
+    def get(self, request, pk: int):
+        return detail_response(request, pk)
+
+
+class ComplaintAttachmentView(APIView):
+    """A file on a case in scope, streamed after the scope check; out of scope, or not this case's, 404."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int, attachment_id: int):
+        complaint = complaint_get_for_user(user=request.user, pk=pk)
+        return attachment_response(get_object_or_404(Attachment, complaint=complaint, pk=attachment_id))
+
+
+class ComplaintIdentityView(APIView):
+    """The petitioner's identity for staff who may read it; every read is logged."""
+
+    @extend_schema(responses=s.ComplaintIdentitySerializer)
+    def get(self, request, pk: int):
+        complaint = complaint_get_for_user(user=request.user, pk=pk)
+        with service_errors():
+            identity = identity_read(complaint_id=complaint.pk, actor=request.user, via=IdentityAccess.Via.API)
+        if identity is None:
+            body = {"anonymous": True}
+        else:
+            body = {
+                "anonymous": False,
+                "name": identity.name,
+                "phone": identity.phone,
+                "id_number": identity.id_number,
+                "email": identity.email,
+            }
+        response = Response(s.ComplaintIdentitySerializer(body).data)
+        # Personal data: no cache, shared or private, keeps a copy.
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ComplaintHistoryView(APIView):
+    """Who changed what on the case and when, oldest first: staff in scope and auditors."""
+
+    @extend_schema(responses=s.ComplaintHistoryEntrySerializer(many=True))
+    def get(self, request, pk: int):
+        complaint = complaint_get_for_user(user=request.user, pk=pk)
+        return Response(s.ComplaintHistoryEntrySerializer(complaint_history(complaint=complaint), many=True).data)

@@ -1,0 +1,340 @@
+"""Forms of the petitioner's pages: they validate what a person typed; services write.
+
+Petitioners use phones and may be old or afraid: every field says in plain words what it
+is for, the choices are large radio buttons or one select, and every message is a
+sentence that tells them what to do.
+"""
+
+import functools
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, lazy_pinyin
+
+from jiufeng.forms import BootstrapForm
+from responsibility.api.units import PublicUnitListView
+from responsibility.models import Unit
+
+from ..attachments import attachments_check
+from ..models import Category, PetitionerIdentity, RatingValue
+from ..services import COMMENT_MAX, CONTENT_MAX, LOCATION_MAX, MESSAGE_MAX, NAME_MAX, TITLE_MAX
+from ..transitions import REASON_MAX
+
+UNKNOWN_UNIT = "unknown"
+_IDENTITY = PetitionerIdentity._meta
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- Attachments: several files in one input --------------------------------------------
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Zero or more files from one ``<input type=file multiple>``; cleans to a list.
+
+    The batch is judged by complaints.attachments (kinds by content, sizes, count), so a
+    refused file is named with the form's other errors, before anything is stored.
+    """
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        files = [super(AttachmentsField, self).clean(file, initial) for file in files if file]
+        try:
+            attachments_check(files)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["attachments"]) from None
+        return files
+
+
+# --- The subject unit: a select grouped by parent, searchable by pinyin with JS --------------
+
+
+@functools.lru_cache(maxsize=8192)
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(initials, full pinyin) of a unit name, lower case without spaces: 县教育局 -> ("xjyj", "xianjiaoyuju")."""
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).replace(" ", "").lower()
+    full = "".join(lazy_pinyin(name)).replace(" ", "").lower()
+    return initials, full
+
+
+class UnitSelect(forms.Select):
+    """A select whose options carry pinyin keys and the parent's name for filing.js's search box.
+
+    Rendered here rather than by Django's option templates: a county names hundreds of
+    units, and a template per option cost about 3 ms each (1.4 s for 500 units).
+    """
+
+    def __init__(self, *args, option_data: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_data = option_data or {}
+
+    def _options(self, choices, chosen: str) -> str:
+        return format_html_join(
+            "",
+            '<option value="{}"{}{}>{}</option>',
+            (
+                (
+                    value,
+                    flatatt(self.option_data.get(str(value), {})),
+                    " selected" if str(value) == chosen else "",
+                    label,
+                )
+                for value, label in choices
+            ),
+        )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = str(value[0] if isinstance(value, list | tuple) and value else value or "")
+        parts = [
+            format_html('<optgroup label="{}">{}</optgroup>', group, self._options(label, chosen))
+            if isinstance(label, list | tuple)
+            else self._options([(group, label)], chosen)
+            for group, label in self.choices
+        ]
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        options = format_html_join("", "{}", ((part,) for part in parts))
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), options)
+
+
+def public_unit_choices() -> tuple[list, dict[str, dict]]:
+    """The choices for "the unit complained about" and the search data of each option.
+
+    The units are those the public API offers (PublicUnitListView's queryset, one query),
+    in tree order, grouped under their parent's name; top units stand alone after "I don't
+    know". Parents come from the paths: the queryset's parent_id annotation is a subquery
+    per row (0.8 s for 500 units here), left out by values().
+    """
+    units = list(PublicUnitListView.queryset.values_list("pk", "name", "path"))
+    by_path = {path: (pk, name) for pk, name, path in units}
+    top: list[tuple[str, str]] = [("", _("— Choose —")), (UNKNOWN_UNIT, _("I don't know which unit"))]
+    groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
+    data: dict[str, dict] = {}
+    for pk, name, path in units:
+        initials, full = pinyin_keys(name)
+        parent = by_path.get(path[: -Unit.steplen])
+        data[str(pk)] = {"data-initials": initials, "data-pinyin": full, "data-parent": parent[1] if parent else ""}
+        if parent is None:
+            top.append((str(pk), name))
+        else:
+            groups.setdefault(parent[0], (parent[1], []))[1].append((str(pk), name))
+    return top + list(groups.values()), data
+
+
+# --- Categories: a short tree with plain-language hints --------------------------------------
+
+
+def category_label(category: Category) -> str:
+    if get_language() == "en" and category.name_en:
+        return category.name_en
+    return category.name
+
+
+def category_tree() -> list[dict]:
+    """Active top categories, each with its active descendants, in tree order, in one query.
+
+    A descendant of an inactive category is left out with it: what is shown is what may be chosen.
+    """
+    tree: list[dict] = []
+    for category in Category.objects.filter(is_active=True).order_by("path"):
+        category.label = category_label(category)
+        if category.depth == 1:
+            tree.append({"category": category, "children": []})
+        elif tree and category.path.startswith(tree[-1]["category"].path):
+            tree[-1]["children"].append(category)
+    return tree
+
+
+class CategoryField(forms.ModelChoiceField):
+    default_error_messages = {
+        "required": _("Choose what kind of problem it is; if none fits, choose “Other”."),
+        "invalid_choice": _("This kind of problem cannot be chosen; choose one from the list."),
+    }
+
+
+class UnitField(forms.ChoiceField):
+    default_error_messages = {
+        "required": _("Choose the unit, or “I don't know which unit”."),
+        "invalid_choice": _("This unit cannot be chosen; choose one from the list, or “I don't know which unit”."),
+    }
+
+
+class Identity:
+    ANONYMOUS = "anonymous"
+    REAL_NAME = "real_name"
+    CHOICES = [(ANONYMOUS, _("Anonymous")), (REAL_NAME, _("With my name"))]
+
+
+class ComplaintFileForm(BootstrapForm):
+    """The filing form. ``subject_unit`` cleans to a Unit or None ("I don't know")."""
+
+    category = CategoryField(
+        label=_("What kind of problem?"), queryset=Category.objects.none(), widget=forms.RadioSelect
+    )
+    subject_unit = UnitField(label=_("Which unit is it about?"))
+    title = forms.CharField(
+        label=_("In one line: what is it about?"),
+        max_length=TITLE_MAX,
+        help_text=_("For example: the school charges for exercise books we did not order."),
+    )
+    content = forms.CharField(
+        label=_("What happened?"),
+        max_length=CONTENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Who did what, when and where, and what you were asked to pay or do. Facts help us most."),
+    )
+    occurred_on = forms.DateField(
+        label=_("When did it happen?"), required=False, widget=_DATE, help_text=_("The day, if you remember it.")
+    )
+    location = forms.CharField(
+        label=_("Where did it happen?"),
+        max_length=LOCATION_MAX,
+        required=False,
+        help_text=_("For example: the service hall of the county education bureau, window 3."),
+    )
+    attachments = AttachmentsField(label=_("Photos or documents (optional)"))
+    identity = forms.ChoiceField(
+        label=_("Do you want to give your name?"),
+        choices=Identity.CHOICES,
+        initial=Identity.ANONYMOUS,
+        widget=forms.RadioSelect,
+    )
+    name = forms.CharField(label=_("Your name"), max_length=NAME_MAX, required=False)
+    phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=_IDENTITY.get_field("phone").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    id_number = forms.CharField(
+        label=_("ID card number (optional)"), max_length=_IDENTITY.get_field("id_number").max_length, required=False
+    )
+    email = forms.CharField(
+        label=_("Email (optional)"),
+        max_length=_IDENTITY.get_field("email").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "email", "inputmode": "email"}),
+    )
+    # Shown only after a similar complaint was found: the petitioner files anyway.
+    file_anyway = forms.BooleanField(label=_("This is a different complaint: file it anyway"), required=False)
+
+    IDENTITY_FIELDS = ("name", "phone", "id_number", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category_tree = category_tree()
+        chosen = str(self["category"].value() or "")
+        allowed = []
+        for node in self.category_tree:
+            for category in [node["category"], *node["children"]]:
+                category.checked = str(category.pk) == chosen
+                allowed.append(category.pk)
+            # The group of the chosen kind stays open when the form comes back.
+            node["open"] = any(category.checked for category in [node["category"], *node["children"]])
+        self.fields["category"].queryset = Category.objects.filter(pk__in=allowed)
+        choices, option_data = public_unit_choices()
+        field = self.fields["subject_unit"]
+        field.choices = choices
+        field.widget = UnitSelect(choices=field.choices, option_data=option_data)
+        self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.style()
+
+    def clean_subject_unit(self):
+        value = self.cleaned_data["subject_unit"]
+        if value == UNKNOWN_UNIT:
+            return None
+        # One of this request's choices, so an active public unit.
+        return Unit.objects.get(pk=int(value))
+
+    def clean_occurred_on(self):
+        day = self.cleaned_data["occurred_on"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(_("The day it happened cannot be in the future."))
+        return day
+
+    def clean(self):
+        data = super().clean()
+        data["anonymous"] = data.get("identity") != Identity.REAL_NAME
+        if data["anonymous"]:
+            # What an anonymous petitioner typed before changing their mind is never stored.
+            for name in self.IDENTITY_FIELDS:
+                data[name] = ""
+        else:
+            if not data.get("name"):
+                self.add_error("name", _("Give your name, or choose to stay anonymous."))
+            if not data.get("phone"):
+                self.add_error("phone", _("Give a phone number we can call, or choose to stay anonymous."))
+        return data
+
+    def service_fields(self) -> dict:
+        """The cleaned data as complaint_file's keyword arguments."""
+        data = self.cleaned_data
+        keys = ("category", "subject_unit", "title", "content", "occurred_on", "location", "anonymous")
+        return {key: data[key] for key in keys + self.IDENTITY_FIELDS} | {"attachments": data["attachments"]}
+
+
+# --- Tracking ---------------------------------------------------------------------------
+
+
+class TrackForm(BootstrapForm):
+    code = forms.CharField(
+        label=_("Your tracking code"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": "JF-XXXX-XXXX-XXXX-XXXX",
+            }
+        ),
+        help_text=_("Capital or small letters, with or without dashes or spaces: all the same."),
+        error_messages={"required": _("Type the tracking code you were given when you filed.")},
+    )
+
+
+class MessageForm(BootstrapForm):
+    body = forms.CharField(
+        label=_("Your answer or more information"),
+        max_length=MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write your message first.")},
+    )
+    attachments = AttachmentsField(label=_("Photos or documents (optional)"))
+
+
+class RatingForm(BootstrapForm):
+    rating = forms.ChoiceField(
+        label=_("Are you satisfied with how your complaint was handled?"),
+        choices=RatingValue.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one of the three answers.")},
+    )
+    comment = forms.CharField(
+        label=_("Anything you want to add (optional)"),
+        max_length=COMMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReviewForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("Why should the case be looked at again?"),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say what in the reply is wrong or missing, and what you expect."),
+        error_messages={"required": _("Give your reasons for asking for a review.")},
+    )

@@ -1,0 +1,516 @@
+"""Forms of the staff pages: they validate what an officer or leader typed; services write.
+
+Every form that changes a case carries the case ``version`` it was made from, so a
+decision taken on a page that someone else changed meanwhile is refused.
+"""
+
+from decimal import Decimal
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from jiufeng.forms import BootstrapForm
+from responsibility.models import Unit
+from responsibility.selectors import units_in_scope
+
+from ..attachments import attachment_limits_text
+from ..models import (
+    EXTENSION_MAX_DAYS,
+    ActivityKind,
+    Category,
+    Channel,
+    ComplaintStatus,
+    Finding,
+    MeasureKind,
+)
+from ..routing import handling_unit_default
+from ..services import CONTENT_MAX, LOCATION_MAX, MESSAGE_MAX, NAME_MAX, PARTICIPANTS_MAX, TITLE_MAX
+from ..transitions import REASON_MAX, TEXT_MAX, TRANSFER_TO_MAX
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+QUERY_MAX = 100
+MEASURES_MAX = 10
+
+
+def _textarea(rows: int) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Units in tree order, indented by depth, so a long list still shows the tree."""
+
+    def label_from_instance(self, unit: Unit) -> str:
+        return "\u3000" * (unit.depth - 1) + unit.name
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, category: Category) -> str:
+        return "\u3000" * (category.depth - 1) + category.name
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input, as a list (Django's documented way); none is an empty list.
+
+    Only the upload is read here; the services judge each file by its content and name it
+    in their refusal (complaints.attachments.attachments_check), empty files included.
+    """
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Attachments"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_empty_file", True)
+        # Lazy: the limits are settings read, and words translated, when the form is shown.
+        kwargs.setdefault("help_text", lazy(attachment_limits_text, str)())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        cleaned = [single(one, initial) for one in (data if isinstance(data, list | tuple) else [data])]
+        # Nothing chosen cleans to None, a ticked "clear" box to False: neither is a file.
+        return [file for file in cleaned if file]
+
+
+def _active_units(user):
+    return units_in_scope(user).filter(is_active=True).order_by("path")
+
+
+def _not_in_future(value):
+    if value is not None and value > timezone.now():
+        raise forms.ValidationError(_("This cannot be in the future."))
+    return value
+
+
+# --- The list's filters -----------------------------------------------------------------
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    field_class = UnitChoiceField
+
+
+class CategoryFilter(django_filters.ModelChoiceFilter):
+    field_class = CategoryChoiceField
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    """Filters of the case list; the queryset given is already scoped (complaint_list_for_user)."""
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ComplaintStatus.choices, empty_label=_("All"))
+    category = CategoryFilter(
+        label=_("Category"),
+        queryset=lambda request: Category.objects.order_by("path"),
+        method="filter_category",
+        empty_label=_("All"),
+    )
+    unit = UnitFilter(
+        label=_("Unit"),
+        queryset=lambda request: _active_units(request.user),
+        method="filter_unit",
+        empty_label=_("All"),
+    )
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("All"))
+    overdue = django_filters.BooleanFilter(label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue")
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=QUERY_MAX)
+
+    class Meta:
+        form = BootstrapForm
+
+    def filter_category(self, queryset, name, category):
+        # A category covers its sub-categories: 乱收费 finds 教育乱收费 too.
+        return queryset.filter(category__path__startswith=category.path)
+
+    def filter_unit(self, queryset, name, unit):
+        # Cases handled by, or about, the unit or any unit under it.
+        return queryset.filter(
+            Q(handling_unit__path__startswith=unit.path) | Q(subject_unit__path__startswith=unit.path)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        # Unticked means "all", not "only those on time".
+        return queryset.filter(is_overdue=True) if value else queryset
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(title__icontains=value) | Q(content__icontains=value)
+        number = value.removeprefix("#")
+        if number.isdigit() and len(number) < 10:
+            condition |= Q(pk=int(number))
+        return queryset.filter(condition)
+
+
+# --- Forms on a case --------------------------------------------------------------------
+
+
+class StaffForm(BootstrapForm):
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's refusal on the form: on its field when the form has one."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class CaseForm(StaffForm):
+    """A form acting on one case, made from the case as the user saw it."""
+
+    # Also the form's prefix, so that the forms of one page never share a field name.
+    prefix_name: str = ""
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    # Where the form posts: a record's own URL, else the transition of this name.
+    url_name = ""
+    # What the page shows around the form, and what it says once done.
+    title = ""
+    submit_label = ""
+    done = ""
+
+    def __init__(self, *args, complaint, user, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("version", complaint.version)
+        kwargs.setdefault("prefix", self.prefix_name)
+        super().__init__(*args, **kwargs)
+        self.complaint = complaint
+        self.user = user
+
+    @property
+    def action_url(self) -> str:
+        if self.url_name:
+            return reverse(self.url_name, args=[self.complaint.pk])
+        return reverse("complaints:case-transition", args=[self.complaint.pk, self.prefix_name])
+
+    def data_for_service(self) -> dict:
+        """The cleaned fields under the names of API.md, without the version."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class AcceptForm(CaseForm):
+    prefix_name = "accept"
+    title = _("Accept")
+    submit_label = _("Accept the case")
+    done = _("The case is accepted.")
+    handling_unit = UnitChoiceField(label=_("Handling unit"), queryset=Unit.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=REASON_MAX, required=False, widget=_textarea(2))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = _active_units(self.user)
+        subject = self.complaint.subject_unit
+        if subject is not None:
+            # A unit never investigates itself (谁主管谁负责).
+            units = units.exclude(path__startswith=subject.path)
+        self.fields["handling_unit"].queryset = units
+        if not self.is_bound:
+            routed = handling_unit_default(category=self.complaint.category, subject_unit=subject)
+            self.fields["handling_unit"].initial = routed.pk if routed is not None else None
+
+
+class RejectForm(CaseForm):
+    prefix_name = "reject"
+    title = _("Do not accept")
+    submit_label = _("Do not accept")
+    done = _("The case is not accepted; the petitioner is told why.")
+    reason = forms.CharField(label=_("Reason (the petitioner is told)"), max_length=REASON_MAX, widget=_textarea(3))
+
+
+class TransferForm(CaseForm):
+    prefix_name = "transfer"
+    title = _("Transfer")
+    submit_label = _("Transfer the case")
+    done = _("The case is transferred.")
+    to = forms.CharField(label=_("Transfer to (the authority with jurisdiction)"), max_length=TRANSFER_TO_MAX)
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX, widget=_textarea(3))
+
+
+class MergeForm(CaseForm):
+    prefix_name = "merge"
+    title = _("Merge as a duplicate")
+    submit_label = _("Merge into the primary case")
+    done = _("The case is merged into the primary case.")
+    primary = forms.IntegerField(label=_("Number of the primary case"), min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["primary"].initial = self.complaint.possible_duplicate_of_id
+
+
+class StartInvestigationForm(CaseForm):
+    prefix_name = "start_investigation"
+    title = _("Start the investigation")
+    submit_label = _("Start the investigation")
+    done = _("The investigation has started.")
+
+
+class CloseForm(CaseForm):
+    prefix_name = "close"
+    title = _("Close")
+    submit_label = _("Close the case")
+    done = _("The case is closed.")
+
+
+class ApproveForm(CaseForm):
+    prefix_name = "approve"
+    title = _("Approve")
+    submit_label = _("Approve and send the reply")
+    done = _("Approved: the reply goes to the petitioner.")
+    note = forms.CharField(label=_("Note"), max_length=REASON_MAX, required=False, widget=_textarea(2))
+
+
+class SendBackForm(CaseForm):
+    prefix_name = "send_back"
+    title = _("Send back")
+    submit_label = _("Send back for more investigation")
+    done = _("Sent back to the handling unit.")
+    reason = forms.CharField(label=_("What must be done again"), max_length=REASON_MAX, widget=_textarea(3))
+
+
+class ApproveExtensionForm(ApproveForm):
+    prefix_name = "approve_extension"
+    title = _("Approve the extension")
+    submit_label = _("Approve the extension")
+    done = _("The extension is approved; the deadline moves.")
+
+
+class RefuseExtensionForm(CaseForm):
+    prefix_name = "refuse_extension"
+    title = _("Refuse the extension")
+    submit_label = _("Refuse the extension")
+    done = _("The extension is refused.")
+    note = forms.CharField(label=_("Why it is refused"), max_length=REASON_MAX, widget=_textarea(2))
+
+
+class MeasureForm(BootstrapForm):
+    """One measure of the disposition (处理结果); an untouched row is no measure."""
+
+    kind = forms.ChoiceField(label=_("Kind of measure"), choices=[("", "—"), *MeasureKind.choices])
+    amount = forms.DecimalField(
+        label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    description = forms.CharField(label=_("Description"), max_length=REASON_MAX, required=False)
+    responsible_unit = UnitChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), required=False)
+    due_on = forms.DateField(label=_("Due on"), widget=_DATE, required=False)
+
+    def __init__(self, *args, complaint, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The unit complained about, or the handling unit, or one below them, corrects it.
+        below = [unit.path for unit in (complaint.subject_unit, complaint.handling_unit) if unit is not None]
+        condition = Q(pk__in=[])
+        for path in below:
+            condition |= Q(path__startswith=path)
+        self.fields["responsible_unit"].queryset = _active_units(user).filter(condition)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == MeasureKind.REFUND and not data.get("amount"):
+            self.add_error("amount", _("A refund needs its amount."))
+        if kind == MeasureKind.RECTIFICATION:
+            if not data.get("description"):
+                self.add_error("description", _("Say what is to be corrected."))
+            if not data.get("responsible_unit"):
+                self.add_error("responsible_unit", _("A rectification needs the unit responsible for it."))
+            if not data.get("due_on"):
+                self.add_error("due_on", _("A rectification needs a due day."))
+        due_on = data.get("due_on")
+        if due_on is not None and due_on < timezone.localdate():
+            self.add_error("due_on", _("The due day cannot be in the past."))
+        return data
+
+
+MeasureFormSet = forms.formset_factory(
+    MeasureForm, extra=3, max_num=MEASURES_MAX, absolute_max=MEASURES_MAX, validate_max=True
+)
+
+
+class DecisionForm(CaseForm):
+    """The finding, what was done and the reply to the petitioner, with the measures."""
+
+    finding = forms.ChoiceField(label=_("Finding"), choices=[("", "—"), *Finding.choices])
+    disposition = forms.CharField(label=_("Disposition (what was done)"), max_length=TEXT_MAX, widget=_textarea(4))
+    reply = forms.CharField(label=_("Reply to the petitioner"), max_length=TEXT_MAX, widget=_textarea(6))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure_formset = MeasureFormSet(
+            self.data if self.is_bound else None,
+            prefix=f"{self.prefix}-measures",
+            form_kwargs={"complaint": self.complaint, "user": self.user},
+        )
+        if not self.is_bound:
+            # Sent back, or a review: start from what was proposed before.
+            for name in ("finding", "disposition", "reply"):
+                self.fields[name].initial = getattr(self.complaint, name)
+
+    def is_valid(self) -> bool:
+        # Both run, so every error shows at once.
+        return all([super().is_valid(), self.measure_formset.is_valid()])
+
+    def data_for_service(self) -> dict:
+        return {**super().data_for_service(), "measures": [form.cleaned_data for form in self._filled()]}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        # The service names a measure by its position among those sent: "measures[2]".
+        if hasattr(error, "error_dict"):
+            filled = self._filled()
+            for field, errors in list(error.error_dict.items()):
+                index = field.removeprefix("measures[").removesuffix("]")
+                if field.startswith("measures[") and index.isdigit() and 0 < int(index) <= len(filled):
+                    filled[int(index) - 1].add_error(None, errors)
+                    del error.error_dict[field]
+            if not error.error_dict:
+                return
+        super().add_service_error(error)
+
+    def _filled(self) -> list:
+        return [form for form in self.measure_formset.forms if form.has_changed()]
+
+
+class SubmitForApprovalForm(DecisionForm):
+    prefix_name = "submit_for_approval"
+    title = _("Submit the finding for approval")
+    submit_label = _("Submit for approval")
+    done = _("Submitted: a leader will approve it or send it back.")
+
+
+class DecideReviewForm(DecisionForm):
+    prefix_name = "decide_review"
+    title = _("Decide the review")
+    submit_label = _("Decide the review")
+    done = _("The review is decided; the new reply goes to the petitioner.")
+
+
+# The form of each transition staff fire from the case page, by API.md's transition name.
+TRANSITION_FORMS: dict[str, type[CaseForm]] = {
+    form.prefix_name: form
+    for form in (
+        AcceptForm,
+        RejectForm,
+        TransferForm,
+        MergeForm,
+        StartInvestigationForm,
+        SubmitForApprovalForm,
+        ApproveForm,
+        SendBackForm,
+        ApproveExtensionForm,
+        RefuseExtensionForm,
+        DecideReviewForm,
+        CloseForm,
+    )
+}
+
+
+# --- Records on a case ------------------------------------------------------------------
+
+
+class ActivityForm(CaseForm):
+    prefix_name = "activity"
+    url_name = "complaints:case-activity-add"
+    title = _("Record an investigation activity")
+    submit_label = _("Record the activity")
+    done = _("The activity is recorded.")
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    occurred_at = forms.DateTimeField(label=_("When"), widget=_DATETIME, validators=[_not_in_future])
+    participants = forms.CharField(label=_("Participants"), max_length=PARTICIPANTS_MAX, required=False)
+    summary = forms.CharField(label=_("Summary"), max_length=CONTENT_MAX, widget=_textarea(4))
+    attachments = AttachmentsField()
+
+
+class MessageForm(CaseForm):
+    prefix_name = "message"
+    url_name = "complaints:case-message-add"
+    title = _("Message the petitioner")
+    submit_label = _("Send the message")
+    done = _("The message is sent; the petitioner sees it on the tracking page.")
+    body = forms.CharField(
+        label=_("Message to the petitioner"),
+        max_length=MESSAGE_MAX,
+        widget=_textarea(3),
+        help_text=_("The petitioner reads it on the tracking page."),
+    )
+    attachments = AttachmentsField()
+
+
+class InternalNoteForm(CaseForm):
+    prefix_name = "note"
+    url_name = "complaints:case-note-add"
+    title = _("Add an internal note")
+    submit_label = _("Add the note")
+    done = _("The internal note is added.")
+    body = forms.CharField(
+        label=_("Internal note"),
+        max_length=CONTENT_MAX,
+        widget=_textarea(3),
+        help_text=_("Internal, never shown to the petitioner."),
+    )
+
+
+class ExtensionRequestForm(CaseForm):
+    prefix_name = "extension"
+    url_name = "complaints:case-extension-request"
+    title = _("Request an extension")
+    submit_label = _("Request the extension")
+    done = _("The extension is requested; a leader decides on it.")
+    days = forms.IntegerField(label=_("Days more"), min_value=1, max_value=EXTENSION_MAX_DAYS)
+    reason = forms.CharField(label=_("Reason (the petitioner is told)"), max_length=REASON_MAX, widget=_textarea(3))
+
+
+# --- Intake -----------------------------------------------------------------------------
+
+
+class IntakeForm(StaffForm):
+    """A complaint received by another channel than the web, recorded by an officer."""
+
+    FIELDSETS = (
+        (_("How it came in"), ("channel", "received_at")),
+        (
+            _("The complaint"),
+            ("category", "subject_unit", "title", "content", "occurred_on", "location", "attachments"),
+        ),
+        (_("The petitioner"), ("anonymous", "name", "phone", "id_number", "email")),
+    )
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[choice for choice in Channel.choices if choice[0] != Channel.WEB]
+    )
+    received_at = forms.DateTimeField(label=_("Received at"), widget=_DATETIME, validators=[_not_in_future])
+    category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none())
+    subject_unit = UnitChoiceField(
+        label=_("Unit complained about"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Not known"),
+    )
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    content = forms.CharField(label=_("What happened"), max_length=CONTENT_MAX, widget=_textarea(6))
+    occurred_on = forms.DateField(label=_("Occurred on"), widget=_DATE, required=False)
+    location = forms.CharField(label=_("Location"), max_length=LOCATION_MAX, required=False)
+    attachments = AttachmentsField()
+    anonymous = forms.BooleanField(label=_("The petitioner stays anonymous"), required=False)
+    # Needed unless anonymous: the service says which is missing.
+    conditionally_required = ("name", "phone")
+    name = forms.CharField(label=_("Petitioner's name"), max_length=NAME_MAX, required=False)
+    phone = forms.CharField(label=_("Petitioner's phone"), max_length=32, required=False)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True).order_by("path")
+        self.fields["subject_unit"].queryset = _active_units(user)
+        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+    def fieldsets(self) -> list:
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]

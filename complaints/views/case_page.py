@@ -1,0 +1,97 @@
+"""What the case page shows one user: the case, its timeline, and only the forms they may use now.
+
+A fixed number of queries whatever the length of the case's history: the timeline comes
+from one selector, each other part is one query.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from ..forms.staff import TRANSITION_FORMS, ActivityForm, ExtensionRequestForm, InternalNoteForm, MessageForm
+from ..models import ENDED_STATUSES, Complaint, ComplaintStatus, ExtensionRequest, ExtensionState
+from ..permissions import can_handle, can_view_identity, can_work_on
+from ..selectors import available_transitions, complaint_deadlines, complaint_timeline
+from ..transitions import STAGE_DEADLINE
+
+# Activities are recorded while the facts are being established.
+INVESTIGATING = {ComplaintStatus.INVESTIGATING, ComplaintStatus.UNDER_REVIEW}
+
+
+def _form(forms: dict, form_class, *, complaint: Complaint, user):
+    # A form the user just sent comes back with its input and errors; the others are fresh.
+    return forms.get(form_class.prefix_name) or form_class(complaint=complaint, user=user)
+
+
+def _stage_extensions(timeline, complaint: Complaint) -> list[ExtensionRequest]:
+    """The extension requests made for the stage the case is in now (the timeline holds them all)."""
+    stage = STAGE_DEADLINE.get(complaint.status)
+    return [
+        entry.obj
+        for entry in timeline
+        if isinstance(entry.obj, ExtensionRequest)
+        and entry.obj.stage == stage
+        and entry.obj.review_round == complaint.review_round
+    ]
+
+
+def _may_request_extension(complaint: Complaint, extensions: list[ExtensionRequest]) -> bool:
+    # Once per stage: a pending or approved request blocks another; a refused one does not.
+    return complaint.status in STAGE_DEADLINE and all(r.state == ExtensionState.REFUSED for r in extensions)
+
+
+def _record_forms(*, user, complaint: Complaint, forms: dict, extensions) -> list:
+    wanted = []
+    if complaint.status in INVESTIGATING and can_handle(user, complaint):
+        wanted.append(ActivityForm)
+    if can_work_on(user, complaint):
+        if complaint.status not in ENDED_STATUSES:
+            wanted.append(MessageForm)
+        wanted.append(InternalNoteForm)
+    if can_handle(user, complaint) and _may_request_extension(complaint, extensions):
+        wanted.append(ExtensionRequestForm)
+    return [_form(forms, form_class, complaint=complaint, user=user) for form_class in wanted]
+
+
+# How a transition reads in the staff timeline.
+TRANSITION_LABELS = {
+    "file": _("Complaint filed"),
+    "accept": _("Accepted"),
+    "reject": _("Not accepted"),
+    "transfer": _("Transferred"),
+    "merge": _("Merged as a duplicate"),
+    "start_investigation": _("Investigation started"),
+    "submit_for_approval": _("Finding submitted for approval"),
+    "approve": _("Approved; the reply went to the petitioner"),
+    "send_back": _("Sent back for more investigation"),
+    "review": _("The petitioner asked for a review"),
+    "decide_review": _("Review decided; a new reply went to the petitioner"),
+    "close": _("Closed"),
+    "approve_extension": _("Extension approved"),
+    "refuse_extension": _("Extension refused"),
+}
+
+
+def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
+    timeline = complaint_timeline(complaint=complaint, public=False, viewer=user)
+    for entry in timeline:
+        if entry.kind == "transition":
+            entry.label = TRANSITION_LABELS.get(entry.name, entry.name)
+    extensions = _stage_extensions(timeline, complaint)
+    duplicate = complaint.possible_duplicate_of_id
+    return {
+        "complaint": complaint,
+        "timeline": timeline,
+        "actions": [
+            _form(forms, TRANSITION_FORMS[name], complaint=complaint, user=user)
+            for name in available_transitions(user=user, complaint=complaint)
+        ],
+        "records": _record_forms(user=user, complaint=complaint, forms=forms, extensions=extensions),
+        "pending_extension": next((r for r in extensions if r.state == ExtensionState.PENDING), None),
+        "deadlines": complaint_deadlines(complaint=complaint),
+        "attachments": list(complaint.attachments.filter(message__isnull=True, activity__isnull=True)),
+        "measures": list(
+            complaint.measures.filter(review_round=complaint.review_round).select_related("responsible_unit")
+        ),
+        # Linked only when the user may open it: the hint alone says nothing of another unit's case.
+        "duplicate_visible": bool(duplicate) and Complaint.objects.visible_to(user).filter(pk=duplicate).exists(),
+        "may_see_identity": not complaint.anonymous and can_view_identity(user, complaint),
+    }

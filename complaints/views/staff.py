@@ -1,0 +1,65 @@
+"""The staff lists and intake: the inbox of cases, the leaders' approval queue, recording a complaint."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..forms.staff import ComplaintFilter, IntakeForm
+from ..models import ExtensionRequest, ExtensionState
+from ..selectors import complaint_approval_queue_for_user, complaint_inbox_for_user, complaint_list_for_user
+from ..services import complaint_file
+
+PAGE_SIZE = 50
+TABS = ("waiting", "all")
+
+
+@require_GET
+@login_required
+def case_list(request):
+    """The cases waiting for this user, or every case in their scope; filtered and paginated."""
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else TABS[0]
+    select = complaint_inbox_for_user if tab == "waiting" else complaint_list_for_user
+    filterset = ComplaintFilter(request.GET or None, queryset=select(user=request.user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "tab": tab, "query": query.urlencode()}
+    return render(request, "complaints/staff/case_list.html", context)
+
+
+@require_GET
+@login_required
+def case_approvals(request):
+    """What a leader may decide now: findings awaiting approval and extension requests."""
+    pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING).order_by("requested_at")
+    queue = complaint_approval_queue_for_user(user=request.user).prefetch_related(
+        Prefetch("extension_requests", queryset=pending, to_attr="pending_extensions")
+    )
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "complaints/staff/approvals.html", {"page": page, "query": ""})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def case_create(request):
+    """An officer records a complaint received by hotline, letter, visit, mailbox, media or referral.
+
+    The tracking code is shown once, in the answer to the POST, for the officer to pass on.
+    """
+    if not request.user.has_perm("jiufeng.handle_cases"):
+        raise PermissionDenied
+    form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint, code = complaint_file(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            return render(request, "complaints/staff/intake_done.html", {"complaint": complaint, "code": code})
+    status = 400 if form.errors else 200
+    return render(request, "complaints/staff/intake.html", {"form": form}, status=status)

@@ -1,0 +1,148 @@
+"""The demo complaints of seed_demo: every status, realistic records, timelines that run forward."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.demo_cases import CASES, DEMO_CODES
+from complaints.models import (
+    Activity,
+    ActivityKind,
+    Channel,
+    Complaint,
+    ComplaintStatus,
+    ExtensionRequest,
+    IdentityAccess,
+    InternalNote,
+    Measure,
+    MeasureKind,
+    Message,
+    PetitionerIdentity,
+    Rating,
+    TransitionLog,
+)
+from complaints.selectors import (
+    available_transitions,
+    complaint_by_code,
+    complaint_inbox_for_user,
+    complaint_list_for_user,
+)
+from jiufeng.models import User
+
+OPEN_FOR_THE_OFFICER = [
+    ComplaintStatus.SUBMITTED,
+    ComplaintStatus.ACCEPTED,
+    ComplaintStatus.INVESTIGATING,
+    ComplaintStatus.UNDER_REVIEW,
+]
+
+
+def seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, seeded once for this module (half a minute), and wiped after it."""
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+        try:
+            yield seed()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def officer(demo, db):
+    return User.objects.get(username="officer")
+
+
+def test_the_demo_has_about_forty_cases_in_every_status_and_channel(officer):
+    assert Complaint.objects.count() == len(CASES) >= 38
+    assert set(Complaint.objects.values_list("status", flat=True)) == set(ComplaintStatus.values)
+    assert set(Complaint.objects.values_list("channel", flat=True)) == set(Channel.values)
+    anonymous = Complaint.objects.filter(anonymous=True)
+    assert anonymous.exists()
+    assert not PetitionerIdentity.objects.filter(complaint__in=anonymous).exists()
+    phones = list(PetitionerIdentity.objects.values_list("phone", flat=True))
+    assert len(phones) == Complaint.objects.filter(anonymous=False).count() > 10
+    assert all(re.fullmatch(r"138\d{8}", phone) for phone in phones)
+
+
+def test_the_demo_cases_carry_investigations_messages_decisions_and_reviews(officer):
+    assert set(Activity.objects.values_list("kind", flat=True)) == set(ActivityKind.values)
+    assert Message.objects.filter(author__isnull=True).exists()
+    assert Message.objects.filter(author__isnull=False).exists()
+    assert InternalNote.objects.exists()
+    assert set(ExtensionRequest.objects.values_list("state", flat=True)) == {"pending", "approved"}
+    assert {"satisfied", "basically_satisfied", "dissatisfied"} <= set(Rating.objects.values_list("rating", flat=True))
+    rectification = Measure.objects.filter(kind=MeasureKind.RECTIFICATION, rectification_item__isnull=False)
+    assert rectification.filter(due_on__gt=timezone.localdate()).exists()
+    assert Complaint.objects.aggregate(Max("review_round"))["review_round__max"] == 2
+    assert Complaint.objects.filter(status=ComplaintStatus.UNDER_REVIEW, review_round=2).exists()
+    assert Complaint.objects.filter(status=ComplaintStatus.CLOSED, review_round=2).exists()
+    for duplicate in Complaint.objects.filter(status=ComplaintStatus.MERGED).select_related("merged_into"):
+        assert duplicate.merged_into.status not in (ComplaintStatus.MERGED, ComplaintStatus.CLOSED)
+    assert IdentityAccess.objects.filter(user=officer).exists()
+
+
+def test_some_cases_are_overdue_and_every_timeline_runs_forward_to_the_status(officer):
+    overdue = complaint_list_for_user(user=officer).filter(is_overdue=True)
+    assert {ComplaintStatus.SUBMITTED, ComplaintStatus.ACCEPTED, ComplaintStatus.INVESTIGATING} <= set(
+        overdue.values_list("status", flat=True)
+    )
+    now = timezone.now()
+    for complaint in Complaint.objects.all():
+        logs = list(TransitionLog.objects.filter(complaint=complaint).order_by("pk"))
+        assert logs[0].name == "file"
+        assert complaint.received_at <= logs[0].at <= now
+        assert logs[-1].to_status == complaint.status, complaint.title
+        for before, after in zip(logs, logs[1:], strict=False):
+            assert before.at <= after.at, complaint.title
+            assert after.from_status in (before.to_status, ""), complaint.title
+    # Days passed between the steps: the county's cases span weeks, not the seconds seeding took.
+    oldest = Complaint.objects.order_by("received_at").first()
+    assert (now - oldest.received_at).days > 60
+
+
+def test_the_officer_sees_every_case_and_can_take_each_open_one_further(officer):
+    visible = complaint_list_for_user(user=officer)
+    assert visible.count() == Complaint.objects.count()
+    inbox = set(complaint_inbox_for_user(user=officer).values_list("pk", flat=True))
+    for complaint in visible.filter(status__in=OPEN_FOR_THE_OFFICER):
+        assert available_transitions(user=officer, complaint=complaint), complaint.title
+        assert complaint.pk in inbox, complaint.title
+    leader = User.objects.get(username="leader")
+    for complaint in visible.filter(status=ComplaintStatus.PENDING_APPROVAL):
+        assert "approve" in available_transitions(user=leader, complaint=complaint), complaint.title
+
+
+def test_the_demo_tracking_codes_find_their_cases_and_are_printed_every_run(demo, db):
+    for title, code in DEMO_CODES.items():
+        assert complaint_by_code(code=code).title == title
+        assert code in demo
+    again = seed()
+    assert "complaints: 0 created" in again
+    assert all(code in again for code in DEMO_CODES.values())
+
+
+def test_the_admin_shows_every_demo_case(demo, db, client):
+    client.force_login(User.objects.get(username="admin"))
+    for pk in Complaint.objects.values_list("pk", flat=True):
+        assert client.get(reverse("admin:complaints_complaint_change", args=[pk])).status_code == 200
+
+
+def test_the_officer_finds_an_action_on_the_case_page_of_every_open_case(officer, client):
+    client.force_login(officer)
+    for complaint in Complaint.objects.filter(status__in=OPEN_FOR_THE_OFFICER):
+        page = client.get(reverse("complaints:case-detail", args=[complaint.pk]))
+        assert page.status_code == 200, complaint.title
+        name = available_transitions(user=officer, complaint=complaint)[0]
+        assert f'data-testid="action-{name}"' in page.content.decode(), complaint.title
