@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, public, staff
+from .views import case, phone, public, staff
 
 app_name = "complaints"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("file/receipt/", public.complaint_receipt, name="complaint-receipt"),
     path("file/receipt/download/", public.complaint_receipt_download, name="complaint-receipt-download"),
     path("track/", public.complaint_track, name="complaint-track"),
+    path("track/phone/", phone.phone_login_page, name="phone-login"),
+    path("track/phone/cases/", phone.phone_cases, name="phone-cases"),
+    path("track/phone/cases/<int:pk>/", phone.phone_case_open, name="phone-case-open"),
+    path("track/phone/forget/", phone.phone_logout, name="phone-logout"),
     path("track/<int:pk>/", public.complaint_track_detail, name="complaint-track-detail"),
     path("track/<int:pk>/message/", public.complaint_track_message, name="complaint-track-message"),
     path("track/<int:pk>/rating/", public.complaint_track_rating, name="complaint-track-rating"),

@@ -69,7 +69,7 @@ STATUS_HELP = {
 # --- Session: what this visitor has proven --------------------------------------------
 
 
-def _prove(request, complaint_id: int) -> None:
+def case_prove(request, complaint_id: int) -> None:
     """Remember that this session holds the case's code.
 
     The session key is cycled first: a session id planted by someone else (fixation)
@@ -151,7 +151,7 @@ def complaint_file_page(request):
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                _prove(request, complaint.pk)
+                case_prove(request, complaint.pk)
                 # The plain code is never stored with the case (only its hash): it reaches the
                 # receipt page through this session alone, which drops it once the petitioner
                 # confirms they kept it, or at the first look after RECEIPT_TTL. After that
@@ -239,7 +239,7 @@ def complaint_track(request):
         except TrackingThrottled:
             return render(request, "complaints/public/throttled.html", status=429)
         if complaint is not None:
-            _prove(request, complaint.pk)
+            case_prove(request, complaint.pk)
             return redirect("complaints:complaint-track-detail", pk=complaint.pk)
         form.add_error(
             "code",
