@@ -26,6 +26,13 @@ PHONE = "13800138000"
 EMAIL = "zhang@example.cn"
 
 
+@pytest.fixture(autouse=True)
+def office_in_english(settings):
+    # Notifications are written in the office's language (settings.LANGUAGE_CODE, zh-hans in
+    # production); these tests read them in the source language unless they say otherwise.
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def sms(settings):
     return sms_recorded(settings)
@@ -201,10 +208,11 @@ def test_an_unknown_event_is_a_programming_error(real_name):
 # --- Staff --------------------------------------------------------------------------------
 
 
-def test_a_new_complaint_reaches_the_triage_officers_in_the_office_language(cast, file_complaint):
+def test_a_new_complaint_reaches_the_triage_officers_in_the_office_language(cast, file_complaint, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
     complaint, _code = file_complaint(subject_unit=cast.units.school, title="<b>强制</b>订购资料")
     [note] = inbox(cast.county_officer)
-    assert note.subject == f"New complaint #{complaint.pk}: <b>强制</b>订购资料"
+    assert note.subject == f"新投诉 #{complaint.pk}：<b>强制</b>订购资料"
     assert cast.units.school.name in note.body
     assert note.link == reverse("complaints:case-detail", args=[complaint.pk])
     # Stored in the office's language (zh-hans), whatever the language of the request.

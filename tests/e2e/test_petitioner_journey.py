@@ -181,7 +181,9 @@ def test_filing_and_tracking_work_with_javascript_off(browser: Browser, live_ser
     complaint = Complaint.objects.get()
     assert not complaint.anonymous and complaint.identity.phone == "13800138000"
 
+    # A new session (the code alone proves the case), still in English.
     context.clear_cookies()
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(f"{live_server.url}/track/")
     page.get_by_label("Your tracking code").fill(code)
     page.get_by_test_id("track-submit").click()
