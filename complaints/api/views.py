@@ -31,7 +31,10 @@ def detail_response(request, pk: int) -> Response:
 
 
 def _filed_response(serializer_class: type[s.ComplaintFiledSerializer], complaint: Complaint, code: str) -> Response:
-    """201 with what the filer keeps: the tracking code (shown this once) and the acceptance deadline."""
+    """201 with what the filer keeps: the tracking code (shown this once) and the acceptance deadline.
+
+    ``serializer_class`` picks what to show: the petitioner is not given the internal id, staff are.
+    """
     filed = {
         "id": complaint.pk,
         "tracking_code": code,
