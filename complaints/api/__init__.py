@@ -1,4 +1,5 @@
-"""The staff side of /api/v1/complaints/ (API.md): lists, details, intake, transitions and records.
+"""/api/v1/complaints/ (API.md): the staff list and the public filing on one path, intake, details, actions.
 
-The petitioner's side (filing, tracking, categories) is complaints.api_public.
+The petitioner's other calls (categories, tracking) are complaints.api_public; both read
+requests and answer refusals through complaints.api.errors.
 """

@@ -5,16 +5,17 @@ Scope first (404), validate (400), then the one service; its refusals are 403, 4
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
-from rest_framework import exceptions, status
-from rest_framework.response import Response
+from rest_framework import exceptions
 from rest_framework.views import APIView
 
+from ..models import Complaint
 from ..selectors import complaint_get_for_user
 from ..services import activity_record, extension_request, internal_note_add, message_add
 from ..transitions import transition_fire
 from . import serializers as s
-from .errors import service_errors
-from .views import FORM_MEDIA, detail_response
+from .adding import FORM_MEDIA, CaseAddView
+from .errors import service_errors, valid_input
+from .views import detail_response
 
 _TRANSITION_INPUT = PolymorphicProxySerializer(
     component_name="ComplaintTransitionInput",
@@ -39,45 +40,32 @@ class ComplaintTransitionView(APIView):
         complaint = complaint_get_for_user(user=request.user, pk=pk)
         if name not in s.TRANSITION_INPUTS:
             raise exceptions.NotFound(_("No such transition."))
-        data = s.TRANSITION_INPUTS[name](data=request.data)
-        data.is_valid(raise_exception=True)
-        fields = dict(data.validated_data)
+        fields = dict(valid_input(s.TRANSITION_INPUTS[name], request))
         version = fields.pop("version")
         with service_errors():
             transition_fire(name=name, complaint_id=complaint.pk, actor=request.user, version=version, data=fields)
         return detail_response(request, complaint.pk)
 
 
-class _RecordView(APIView):
-    """POST one record on a case in scope: validate, call the service, answer 201 with the record."""
+class _RecordView(CaseAddView):
+    """A record by the signed-in officer on a case in their scope."""
 
-    input_serializer: type = None
-    output_serializer: type = None
-    # (complaint_id, actor, **validated input) -> the record.
-    service = None
+    def complaint(self, pk: int) -> Complaint:
+        return complaint_get_for_user(user=self.request.user, pk=pk)
 
-    def post(self, request, pk: int):
-        complaint = complaint_get_for_user(user=request.user, pk=pk)
-        data = self.input_serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        with service_errors():
-            record = self.service(complaint_id=complaint.pk, actor=request.user, **data.validated_data)
-        return Response(self.output_serializer(record).data, status=status.HTTP_201_CREATED)
+    def service_kwargs(self) -> dict:
+        return {"actor": self.request.user}
 
 
-@extend_schema(
-    request={media: s.ComplaintActivityInputSerializer for media in FORM_MEDIA},
-    responses={201: s.ComplaintActivitySerializer},
-)
 class ComplaintActivityView(_RecordView):
     """Record an investigation activity (听 看 访 谈 查); multipart may add files as ``attachments``."""
 
     input_serializer = s.ComplaintActivityInputSerializer
     output_serializer = s.ComplaintActivitySerializer
     service = staticmethod(activity_record)
+    request_media = FORM_MEDIA
 
 
-@extend_schema(request=s.ComplaintMessageInputSerializer, responses={201: s.ComplaintMessageSerializer})
 class ComplaintMessageView(_RecordView):
     """A question or note the petitioner sees on the tracking page."""
 
@@ -86,7 +74,6 @@ class ComplaintMessageView(_RecordView):
     service = staticmethod(message_add)
 
 
-@extend_schema(request=s.ComplaintNoteInputSerializer, responses={201: s.ComplaintNoteSerializer})
 class ComplaintNoteView(_RecordView):
     """An internal note among staff; never shown to the petitioner."""
 
@@ -95,7 +82,6 @@ class ComplaintNoteView(_RecordView):
     service = staticmethod(internal_note_add)
 
 
-@extend_schema(request=s.ComplaintExtensionInputSerializer, responses={201: s.ComplaintExtensionSerializer})
 class ComplaintExtensionView(_RecordView):
     """Ask for more days on the running stage; a leader decides with approve_extension or refuse_extension."""
 

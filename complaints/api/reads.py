@@ -1,4 +1,4 @@
-"""Reads the staff API adds to complaints.selectors: a case's full detail and its history.
+"""Reads the API adds to complaints.selectors: a case's full detail, its history, its acceptance deadline.
 
 Each takes a fixed number of queries, whatever the number of activities, messages or
 history rows. Scope is checked by complaints.selectors (Http404 out of scope).
@@ -8,6 +8,7 @@ import datetime
 
 from django.db.models import Prefetch, prefetch_related_objects
 
+from responsibility.deadlines import deadlines_of
 from responsibility.models import DeadlineKind
 
 from ..models import Activity, Attachment, Complaint, ExtensionRequest, InternalNote, Measure, Message
@@ -16,9 +17,13 @@ from ..selectors import available_transitions, complaint_deadlines, complaint_ge
 
 
 def complaint_accept_due_at(*, complaint: Complaint) -> datetime.datetime | None:
-    """When the intake decision is due (the acceptance deadline opened at filing)."""
-    due = [d.due_at for d in complaint_deadlines(complaint=complaint) if d.kind == DeadlineKind.COMPLAINT_ACCEPT]
-    return due[0] if due else None
+    """When the office owes its decision to accept or not (the acceptance deadline opened at filing)."""
+    return (
+        deadlines_of(target=complaint)
+        .filter(kind=DeadlineKind.COMPLAINT_ACCEPT)
+        .values_list("due_at", flat=True)
+        .first()
+    )
 
 
 def complaint_detail(*, user, pk: int) -> Complaint:

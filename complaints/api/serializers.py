@@ -280,34 +280,52 @@ class ComplaintIdentitySerializer(serializers.Serializer):
 # --- What the writes take -------------------------------------------------------------
 
 
-class ComplaintIntakeSerializer(serializers.Serializer):
-    """A complaint received by hotline, letter, visit, mailbox, media or referral: public fields plus channel."""
+def _text(**kwargs) -> serializers.CharField:
+    # Blank, missing and too long are complaint_file's to judge, with its own messages.
+    return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
+
+
+class ComplaintFileSerializer(serializers.Serializer):
+    """A complaint as the petitioner files it (POST /api/v1/complaints/).
+
+    complaint_file validates everything (required text, lengths, phone, ID number, dates,
+    attachments): this only parses types, so its messages are never duplicated here.
+    """
+
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    subject_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False, allow_null=True, default=None
+    )
+    title = _text()
+    content = _text()
+    occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
+    location = _text()
+    anonymous = serializers.BooleanField(required=False, default=False)
+    name = _text(help_text="Required unless anonymous.")
+    phone = _text(help_text="Required unless anonymous: a mobile or a landline with its area code.")
+    id_number = _text()
+    email = _text()
+    # Multipart only: photos, receipts, letters (complaints.attachments judges them).
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class ComplaintIntakeSerializer(ComplaintFileSerializer):
+    """A complaint received by hotline, letter, visit, mailbox, media or referral: the filing plus its channel."""
 
     channel = IntakeChannelField()
     # Deadlines count from receipt: a letter that arrived last week is due from last week.
     received_at = serializers.DateTimeField(allow_null=True, default=None)
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
-    subject_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), allow_null=True, default=None)
-    title = serializers.CharField(max_length=services.TITLE_MAX)
-    content = serializers.CharField(max_length=services.CONTENT_MAX)
-    occurred_on = serializers.DateField(allow_null=True, default=None)
-    location = serializers.CharField(max_length=services.LOCATION_MAX, allow_blank=True, default="")
-    anonymous = serializers.BooleanField(default=False)
-    # Required unless anonymous (the service says which is missing).
-    name = serializers.CharField(max_length=services.NAME_MAX, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=32, allow_blank=True, default="")
-    id_number = serializers.CharField(max_length=18, allow_blank=True, default="")
-    email = serializers.CharField(max_length=254, allow_blank=True, default="")
-    # Multipart only: the letter scanned, photos handed in (complaints.attachments judges them).
-    attachments = serializers.ListField(child=serializers.FileField(), default=list)
 
 
-class ComplaintIntakeResultSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    tracking_code = serializers.CharField()
+class ComplaintFiledSerializer(serializers.Serializer):
+    tracking_code = serializers.CharField(help_text="Shown once: only a hash of it is kept.")
     status = ComplaintStatusField()
     submitted_at = serializers.DateTimeField()
     accept_due_at = serializers.DateTimeField(allow_null=True)
+
+
+class ComplaintIntakeResultSerializer(ComplaintFiledSerializer):
+    id = serializers.IntegerField()
 
 
 class ComplaintActivityInputSerializer(serializers.Serializer):

@@ -1,15 +1,10 @@
 from django.urls import path
 
-from ..api_public.filing import ComplaintFileView
 from . import actions, views
 
 urlpatterns = [
     # GET: the staff list; POST: the public filing (anyone), one path in API.md.
-    path(
-        "complaints/",
-        views.ComplaintListView.as_view(filing_view=ComplaintFileView.as_view()),
-        name="complaint-list",
-    ),
+    path("complaints/", views.ComplaintListView.as_view(), name="complaint-list"),
     path("complaints/intake/", views.ComplaintIntakeView.as_view(), name="complaint-intake"),
     path("complaints/<int:pk>/", views.ComplaintDetailView.as_view(), name="complaint-detail"),
     path(

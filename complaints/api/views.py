@@ -1,4 +1,4 @@
-"""The staff API of complaints: the scoped list, intake, the detail and what hangs off it.
+"""/api/v1/complaints/: the scoped list (staff) and the filing (anyone), intake, the detail and what hangs off it.
 
 Scope first (complaints.selectors: 404 for what the user may not see), then validate,
 then one service; its refusals become 403, 409 or 400 (complaints.api.errors).
@@ -8,23 +8,21 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from responsibility.permissions import can_handle_in
 
 from ..attachments import attachment_response
-from ..models import Attachment, Complaint, IdentityAccess, triage_unit
+from ..models import Attachment, Channel, Complaint, IdentityAccess, triage_unit
 from ..selectors import complaint_get_for_user, complaint_list_for_user
 from ..services import complaint_file, identity_read
 from . import serializers as s
-from .errors import service_errors
+from .adding import FORM_MEDIA
+from .errors import service_errors, valid_input
 from .filters import ComplaintFilter
 from .reads import complaint_accept_due_at, complaint_detail, complaint_history
-
-# Files come as multipart; everything else may be JSON too.
-FORM_MEDIA = ["application/json", "multipart/form-data"]
 
 
 def detail_response(request, pk: int) -> Response:
@@ -32,28 +30,62 @@ def detail_response(request, pk: int) -> Response:
     return Response(s.ComplaintDetailSerializer(complaint, context={"request": request}).data)
 
 
-class ComplaintListView(generics.ListAPIView):
-    """Complaints in the user's scope, newest first, filtered; paginated.
+def _filed_response(serializer_class: type[s.ComplaintFiledSerializer], complaint: Complaint, code: str) -> Response:
+    """201 with what the filer keeps: the tracking code (shown this once) and the acceptance deadline.
 
-    POST on the same path is the public filing (complaints.api_public): route it here with
-    ``ComplaintListView.as_view(filing_view=<its view function>)``; until then POST is 405.
+    ``serializer_class`` picks what to show: the petitioner is not given the internal id, staff are.
+    """
+    filed = {
+        "id": complaint.pk,
+        "tracking_code": code,
+        "status": complaint.status,
+        "submitted_at": complaint.submitted_at,
+        "accept_due_at": complaint_accept_due_at(complaint=complaint),
+    }
+    return Response(serializer_class(filed).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintListView(generics.ListAPIView):
+    """Complaints in the user's scope, newest first, filtered; paginated. Staff only.
+
+    POST on the same path is the petitioner's filing: anyone, without an account.
     """
 
     serializer_class = s.ComplaintListSerializer
     filterset_class = ComplaintFilter
-    # The view function POST /api/v1/complaints/ is handed to, with its own authentication and limits.
-    filing_view = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.method == "POST" and self.filing_view is not None:
-            return self.filing_view(request, *args, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
+    def initialize_request(self, request, *args, **kwargs):
+        # The authenticators depend on the method: let get_authenticators see this request even
+        # where Django's View.setup has not stored it (the schema generator's mock requests).
+        self.request = request
+        return super().initialize_request(request, *args, **kwargs)
+
+    def _filing(self) -> bool:
+        return self.request.method == "POST"
+
+    def get_authenticators(self):
+        # No account and no session for a filing, so no CSRF token to present either.
+        return [] if self._filing() else super().get_authenticators()
+
+    def get_permissions(self):
+        return [permissions.AllowAny()] if self._filing() else super().get_permissions()
 
     def get_queryset(self):
         # The schema generator (also run by `check --deploy`) asks for a model, without a user or a database.
         if getattr(self, "swagger_fake_view", False):
             return Complaint.objects.none()
         return complaint_list_for_user(user=self.request.user)
+
+    @extend_schema(
+        request={media: s.ComplaintFileSerializer for media in FORM_MEDIA},
+        responses={201: s.ComplaintFiledSerializer},
+    )
+    def post(self, request):
+        """File a complaint on the web channel: 201 with its tracking code; 400 {field: [messages]}."""
+        data = valid_input(s.ComplaintFileSerializer, request)
+        with service_errors():
+            complaint, code = complaint_file(channel=Channel.WEB, **data)
+        return _filed_response(s.ComplaintFiledSerializer, complaint, code)
 
 
 class ComplaintIntakeView(APIView):
@@ -66,20 +98,12 @@ class ComplaintIntakeView(APIView):
     def post(self, request):
         if not request.user.has_perm("jiufeng.handle_cases"):
             raise exceptions.PermissionDenied
-        data = s.ComplaintIntakeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        if not can_handle_in(request.user, triage_unit(data.validated_data["subject_unit"])):
+        data = valid_input(s.ComplaintIntakeSerializer, request)
+        if not can_handle_in(request.user, triage_unit(data["subject_unit"])):
             raise exceptions.PermissionDenied(_("Only the unit that decides on intake records complaints about it."))
         with service_errors():
-            complaint, code = complaint_file(actor=request.user, **data.validated_data)
-        result = {
-            "id": complaint.pk,
-            "tracking_code": code,
-            "status": complaint.status,
-            "submitted_at": complaint.submitted_at,
-            "accept_due_at": complaint_accept_due_at(complaint=complaint),
-        }
-        return Response(s.ComplaintIntakeResultSerializer(result).data, status=status.HTTP_201_CREATED)
+            complaint, code = complaint_file(actor=request.user, **data)
+        return _filed_response(s.ComplaintIntakeResultSerializer, complaint, code)
 
 
 class ComplaintDetailView(APIView):

@@ -1,7 +1,7 @@
-"""The petitioner's API (API.md): categories, filing, and following a case by its tracking code.
+"""The petitioner's API (API.md): categories, and following a case by its tracking code.
 
-Anyone may call it, without an account; every request is answered in the language its
+Filing (POST /api/v1/complaints/) shares its path with the staff list, in complaints.api.
+Anyone may call these, without an account; every request is answered in the language its
 Accept-Language names (jiufeng.middleware). Views are thin: they parse the request, call
-one complaints service and map its errors: ValidationError -> 400 {field: [messages]},
-TransitionNotAllowed -> 409, too many failed code lookups -> 429.
+one complaints service and answer its refusals through complaints.api.errors.
 """

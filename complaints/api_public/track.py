@@ -10,17 +10,18 @@ does that), so for a merged case both are refused (409).
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, permissions, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.adding import FORM_MEDIA, CaseAddView
+from ..api.errors import Conflict, service_errors
+from ..api.serializers import ComplaintStatusField
 from ..models import Complaint, ComplaintStatus, Rating, RatingValue
 from ..selectors import PUBLIC_EVENTS, TimelineEntry, complaint_followed, complaint_timeline
 from ..services import message_add, rating_add
-from ..tracking import PREFIX, TrackingThrottled, track_lookup, tracking_code_normalise
+from ..tracking import PREFIX, track_lookup, tracking_code_normalise
 from ..transitions import complaint_may_close, complaint_review
-from .errors import Conflict, request_data, service_errors
 
 CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="the tracking code (查询码)")
 
@@ -48,7 +49,7 @@ class TrackMessageSerializer(serializers.Serializer):
 
 class TrackSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
-    status = serializers.ChoiceField(choices=ComplaintStatus.choices)
+    status = ComplaintStatusField()
     status_display = serializers.CharField()
     timeline = TimelineEntrySerializer(many=True)
     reply = serializers.CharField(allow_null=True)
@@ -105,12 +106,8 @@ class TrackedView(APIView):
 
     def tracked(self, code: str) -> tuple[Complaint, Complaint]:
         """(the complaint the code tracks, the one its petitioner follows: the primary if merged)."""
-        try:
+        with service_errors():
             complaint = track_lookup(request=self.request, code=code)
-        except TrackingThrottled as error:
-            raise exceptions.Throttled(
-                detail=_("Too many wrong tracking codes were tried from your address. Try again later.")
-            ) from error
         if complaint is None:
             raise exceptions.NotFound(_("No complaint has this tracking code. Check the code and try again."))
         return complaint, complaint_followed(complaint)
@@ -150,46 +147,36 @@ class TrackView(TrackedView):
         return Response(TrackSerializer(data).data)
 
 
-class TrackMessageView(TrackedView):
-    """Supplementary information, or an answer to the office's question: 201."""
+class TrackAddView(TrackedView, CaseAddView):
+    """What the holder of a code adds to the case; one serializer reads the input and shows the result."""
 
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parameters = [CODE_PARAMETER]
+    # Rating and asking for a review are for the complaint's own petitioner only (see own);
+    # a message goes to the case followed.
+    own_only = True
 
-    @extend_schema(
-        parameters=[CODE_PARAMETER],
-        request={"application/json": TrackMessageSerializer, "multipart/form-data": TrackMessageSerializer},
-        responses={201: TrackMessageSerializer},
-    )
-    def post(self, request, code: str):
-        _complaint, followed = self.tracked(code)
-        given = TrackMessageSerializer(data=request_data(request))
-        given.is_valid(raise_exception=True)
-        with service_errors():
-            message = message_add(complaint_id=followed.pk, actor=None, **given.validated_data)
-        return Response(TrackMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+    def complaint(self, code: str) -> Complaint:
+        return self.own(code) if self.own_only else self.tracked(code)[1]
 
 
-class TrackRatingView(TrackedView):
+class TrackMessageView(TrackAddView):
+    """Supplementary information, or an answer to the office's question: 201, on the case followed."""
+
+    input_serializer = output_serializer = TrackMessageSerializer
+    service = staticmethod(message_add)
+    request_media = FORM_MEDIA
+    own_only = False
+
+
+class TrackRatingView(TrackAddView):
     """满意度评价 of the latest decision, once per decision (again: 409)."""
 
-    @extend_schema(parameters=[CODE_PARAMETER], request=RatingSerializer, responses={201: RatingSerializer})
-    def post(self, request, code: str):
-        complaint = self.own(code)
-        given = RatingSerializer(data=request_data(request))
-        given.is_valid(raise_exception=True)
-        with service_errors():
-            rating = rating_add(complaint_id=complaint.pk, **given.validated_data)
-        return Response(RatingSerializer(rating).data, status=status.HTTP_201_CREATED)
+    input_serializer = output_serializer = RatingSerializer
+    service = staticmethod(rating_add)
 
 
-class TrackReviewView(TrackedView):
+class TrackReviewView(TrackAddView):
     """Ask for a review (复查, then 复核) of the reply; outside the window or past the last round 409."""
 
-    @extend_schema(parameters=[CODE_PARAMETER], request=ReviewSerializer, responses={201: ReviewSerializer})
-    def post(self, request, code: str):
-        complaint = self.own(code)
-        given = ReviewSerializer(data=request_data(request))
-        given.is_valid(raise_exception=True)
-        with service_errors():
-            complaint = complaint_review(complaint_id=complaint.pk, reason=given.validated_data["reason"], actor=None)
-        return Response(ReviewSerializer(complaint).data, status=status.HTTP_201_CREATED)
+    input_serializer = output_serializer = ReviewSerializer
+    service = staticmethod(complaint_review)

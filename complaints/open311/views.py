@@ -15,12 +15,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.errors import message_dict, request_data, service_errors
+from ..api.reads import complaint_accept_due_at
 from ..api_public.categories import category_list_public
-from ..api_public.errors import message_dict, request_data
-from ..api_public.filing import accept_due_at
 from ..models import Category, Channel
 from ..services import complaint_file
-from ..tracking import TrackingThrottled, track_lookup
+from ..tracking import track_lookup
 from . import query
 from .render import JSONRenderer, XMLRenderer, open311_exception_handler
 from .serializers import (
@@ -242,7 +242,9 @@ class ServiceRequestListView(Open311View):
         created = {
             "token": code,
             "service_notice": _service_notice(
-                code=code, due_at=accept_due_at(complaint), anonymous_by_default=gave_identity and not real_name
+                code=code,
+                due_at=complaint_accept_due_at(complaint=complaint),
+                anonymous_by_default=gave_identity and not real_name,
             ),
             "account_id": None,
         }
@@ -274,12 +276,8 @@ class TokenView(Open311View):
     )
     def get(self, request, token: str, response_format=None):
         """The token is the tracking code: guessing is limited like every tracking lookup (429)."""
-        try:
+        with service_errors():
             complaint = track_lookup(request=request, code=token)
-        except TrackingThrottled as error:
-            raise exceptions.Throttled(
-                detail=_("Too many wrong tracking codes were tried from your address. Try again later.")
-            ) from error
         if complaint is None:
             raise exceptions.NotFound(_("No service request has this token."))
         return Response(TokenSerializer([{"service_request_id": complaint.pk, "token": token}], many=True).data)

@@ -227,7 +227,14 @@ def test_filing_needs_no_account_and_no_csrf_token(filing):
 def test_the_public_endpoints_are_in_the_openapi_schema(api):
     paths = api.get(reverse("api-schema"), {"format": "json"}).json()["paths"]
     assert {"/api/v1/categories/", "/api/v1/track/{code}/", "/api/v1/track/{code}/rating/"} <= set(paths)
-    assert "post" in paths["/api/v1/complaints/"]
+    listing = paths["/api/v1/complaints/"]
+    # One path, two audiences: the list asks for a token or a session, the filing for nothing.
+    assert {} not in listing["get"]["security"]
+    assert listing["post"]["security"] == [{}]
+    assert listing["post"]["requestBody"]["content"]["multipart/form-data"]["schema"] == {
+        "$ref": "#/components/schemas/ComplaintFile"
+    }
+    assert set(listing["post"]["responses"]) == {"201"}
     assert "post" in paths["/api/v1/track/{code}/review/"]
     assert {"/open311/v2/requests.{response_format}", "/open311/v2/tokens/{token}.{response_format}"} <= set(paths)
 

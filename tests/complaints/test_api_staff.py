@@ -390,24 +390,20 @@ def test_the_schema_describes_the_staff_endpoints(cast):
     assert set(name["schema"]["enum"]) == set(TRANSITIONS)
 
 
-def test_filing_on_the_list_path_is_handed_to_the_filing_view(cast):
-    # POST /api/v1/complaints/ is the public filing (complaints.api_public), routed through this hook.
-    from django.http import HttpResponse
-    from rest_framework.test import APIRequestFactory, force_authenticate
-
-    from complaints.api.views import ComplaintListView
-
-    def filing(request):
-        return HttpResponse("filed", status=201)
-
-    def post():
-        request = APIRequestFactory().post("/api/v1/complaints/", {}, format="json")
-        force_authenticate(request, user=cast.county_officer)
-        return request
-
-    assert ComplaintListView.as_view(filing_view=filing)(post()).status_code == 201
-    # Without the hook the staff list takes no POST.
-    assert ComplaintListView.as_view()(post()).status_code == 405
+def test_the_list_path_lists_for_staff_and_files_for_anyone(cast, category):
+    # GET is the staff list: no account, no list.
+    assert api().get("/api/v1/complaints/").status_code == 401
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(cast.county_officer)
+    assert client.get("/api/v1/complaints/").status_code == 200
+    # POST is the petitioner's filing: a staff session neither signs it nor is asked for a CSRF token.
+    filing = {"category": category.pk, "title": "乱收费", "content": "收取停车费", "anonymous": True}
+    response = client.post("/api/v1/complaints/", filing, format="json")
+    assert response.status_code == 201
+    assert set(response.json()) == {"tracking_code", "status", "submitted_at", "accept_due_at"}
+    complaint = Complaint.objects.get()
+    assert complaint.channel == Channel.WEB
+    assert complaint.history.get().history_user is None
 
 
 # --- Files ------------------------------------------------------------------------------

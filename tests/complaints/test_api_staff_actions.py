@@ -14,12 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(cast, file_complaint):
-    complaint, _code = file_complaint(subject_unit=cast.units.school)
-    return complaint
-
-
-@pytest.fixture
 def sibling_case(cast, file_complaint):
     complaint, _code = file_complaint(subject_unit=cast.units.sibling)
     return complaint
@@ -36,7 +30,7 @@ def status_of(complaint) -> str:
 # --- Transitions ------------------------------------------------------------------------
 
 
-def test_a_case_goes_the_whole_way_through_the_api(cast, case):
+def test_a_case_goes_the_whole_way_through_the_api(cast, submitted):
     rectify = {
         "kind": "rectification",
         "description": "清退违规收取的资料费",
@@ -58,9 +52,9 @@ def test_a_case_goes_the_whole_way_through_the_api(cast, case):
     for actor, name, data, expected in steps:
         if actor is None:
             # The petitioner asks by tracking code (the public API), not through the staff API.
-            t.complaint_review(complaint_id=case.pk, **data)
+            t.complaint_review(complaint_id=submitted.pk, **data)
             continue
-        response = fire(actor, case, name, **data)
+        response = fire(actor, submitted, name, **data)
         assert response.status_code == 200, (name, response.json())
         body = response.json()
         assert body["status"] == expected, name
@@ -68,55 +62,55 @@ def test_a_case_goes_the_whole_way_through_the_api(cast, case):
     assert body["reply"] == "复核：维持复查意见。"
     assert body["available_transitions"] == []
     assert [m["kind"] for m in body["measures"][:2]] == ["rectification", "refund"]
-    assert [log.name for log in TransitionLog.objects.filter(complaint=case).order_by("at", "pk")] == [
+    assert [log.name for log in TransitionLog.objects.filter(complaint=submitted).order_by("at", "pk")] == [
         "file",
         *(name for _actor, name, _data, _expected in steps),
     ]
 
 
-def test_the_answer_carries_the_new_version_and_next_transitions(cast, case):
-    body = fire(cast.county_officer, case, "accept", version=0).json()
+def test_the_answer_carries_the_new_version_and_next_transitions(cast, submitted):
+    body = fire(cast.county_officer, submitted, "accept", version=0).json()
     assert body["version"] == 1
     assert body["handling_unit"] == {"id": cast.units.bureau.pk, "name": "县教育局"}
     assert "start_investigation" in body["available_transitions"]
 
 
-def test_a_stale_version_is_a_conflict(cast, case):
-    accept_case(cast, case)
-    response = fire(cast.bureau_officer, case, "start_investigation", version=0)
+def test_a_stale_version_is_a_conflict(cast, submitted):
+    accept_case(cast, submitted)
+    response = fire(cast.bureau_officer, submitted, "start_investigation", version=0)
     assert response.status_code == 409
     assert "changed" in response.json()["detail"]
-    assert status_of(case) == ComplaintStatus.ACCEPTED
+    assert status_of(submitted) == ComplaintStatus.ACCEPTED
 
 
-def test_a_transition_not_open_in_this_state_is_a_conflict(cast, case):
-    response = fire(cast.county_officer, case, "start_investigation")
+def test_a_transition_not_open_in_this_state_is_a_conflict(cast, submitted):
+    response = fire(cast.county_officer, submitted, "start_investigation")
     assert response.status_code == 409
     assert set(response.json()) == {"detail"}
-    assert status_of(case) == ComplaintStatus.SUBMITTED
+    assert status_of(submitted) == ComplaintStatus.SUBMITTED
 
 
 @pytest.mark.parametrize("user", ["bureau_officer", "bureau_leader", "auditor"])
-def test_only_the_triaging_unit_accepts(cast, case, user):
-    response = fire(getattr(cast, user), case, "accept")
+def test_only_the_triaging_unit_accepts(cast, submitted, user):
+    response = fire(getattr(cast, user), submitted, "accept")
     assert response.status_code == 403
-    assert status_of(case) == ComplaintStatus.SUBMITTED
+    assert status_of(submitted) == ComplaintStatus.SUBMITTED
 
 
-def test_the_officer_who_submitted_may_not_approve(cast, case):
-    investigate_case(cast, case)
-    t.complaint_submit_for_approval(complaint_id=case.pk, actor=cast.county_leader, **DECISION)
-    assert fire(cast.bureau_officer, case, "approve").status_code == 403
-    assert fire(cast.county_leader, case, "approve").status_code == 403
-    assert fire(cast.bureau_leader, case, "approve").status_code == 200
+def test_the_officer_who_submitted_may_not_approve(cast, submitted):
+    investigate_case(cast, submitted)
+    t.complaint_submit_for_approval(complaint_id=submitted.pk, actor=cast.county_leader, **DECISION)
+    assert fire(cast.bureau_officer, submitted, "approve").status_code == 403
+    assert fire(cast.county_leader, submitted, "approve").status_code == 403
+    assert fire(cast.bureau_leader, submitted, "approve").status_code == 200
 
 
-def test_out_of_scope_and_unknown_transitions_are_not_found(cast, case, sibling_case):
+def test_out_of_scope_and_unknown_transitions_are_not_found(cast, submitted, sibling_case):
     assert fire(cast.bureau_officer, sibling_case, "reject", reason="x").status_code == 404
-    assert fire(cast.county_officer, case, "explode").status_code == 404
+    assert fire(cast.county_officer, submitted, "explode").status_code == 404
     # The petitioner's own request is not a staff transition.
-    assert fire(cast.county_officer, case, "review", reason="x").status_code == 404
-    assert status_of(sibling_case) == status_of(case) == ComplaintStatus.SUBMITTED
+    assert fire(cast.county_officer, submitted, "review", reason="x").status_code == 404
+    assert status_of(sibling_case) == status_of(submitted) == ComplaintStatus.SUBMITTED
 
 
 @pytest.mark.parametrize(
@@ -131,39 +125,42 @@ def test_out_of_scope_and_unknown_transitions_are_not_found(cast, case, sibling_
         ("accept", {"version": -1}, "version"),
     ],
 )
-def test_bad_transition_input_is_refused(cast, case, name, data, field):
-    response = fire(cast.county_officer, case, name, **data)
+def test_bad_transition_input_is_refused(cast, submitted, name, data, field):
+    response = fire(cast.county_officer, submitted, name, **data)
     assert response.status_code == 400
     assert field in response.json()
     assert isinstance(response.json()[field], list)
-    assert status_of(case) == ComplaintStatus.SUBMITTED
+    assert status_of(submitted) == ComplaintStatus.SUBMITTED
 
 
-def test_the_service_refusals_come_back_per_field(cast, case):
-    response = fire(cast.county_officer, case, "accept", handling_unit=cast.units.school.pk)
+def test_the_service_refusals_come_back_per_field(cast, submitted):
+    response = fire(cast.county_officer, submitted, "accept", handling_unit=cast.units.school.pk)
     assert response.status_code == 400
     assert "cannot handle the case itself" in response.json()["handling_unit"][0]
 
 
-def test_a_decision_with_bad_measures_is_refused(cast, case):
-    investigate_case(cast, case)
+def test_a_decision_with_bad_measures_is_refused(cast, submitted):
+    investigate_case(cast, submitted)
     bad = {**DECISION, "measures": [{"kind": "banishment"}]}
-    response = fire(cast.bureau_officer, case, "submit_for_approval", **bad)
+    response = fire(cast.bureau_officer, submitted, "submit_for_approval", **bad)
     assert response.status_code == 400
     assert "measures" in response.json()
-    assert fire(cast.bureau_officer, case, "submit_for_approval", **{**DECISION, "finding": "maybe"}).status_code == 400
-    assert status_of(case) == ComplaintStatus.INVESTIGATING
+    assert (
+        fire(cast.bureau_officer, submitted, "submit_for_approval", **{**DECISION, "finding": "maybe"}).status_code
+        == 400
+    )
+    assert status_of(submitted) == ComplaintStatus.INVESTIGATING
 
 
-def test_merge_names_the_primary_case(cast, case, file_complaint):
+def test_merge_names_the_primary_case(cast, submitted, file_complaint):
     primary, _code = file_complaint(subject_unit=cast.units.school, title="同一事项")
-    response = fire(cast.county_officer, case, "merge", primary=primary.pk)
+    response = fire(cast.county_officer, submitted, "merge", primary=primary.pk)
     assert response.status_code == 200
     assert response.json()["merged_into"] == primary.pk
 
 
-def test_transfer_and_reject_end_the_intake(cast, case, sibling_case):
-    body = fire(cast.county_officer, case, "transfer", to="县人民法院", reason="属诉讼事项").json()
+def test_transfer_and_reject_end_the_intake(cast, submitted, sibling_case):
+    body = fire(cast.county_officer, submitted, "transfer", to="县人民法院", reason="属诉讼事项").json()
     assert (body["status"], body["transferred_to"]) == ("transferred", "县人民法院")
     assert fire(cast.county_officer, sibling_case, "reject", reason="不属于纠风范围").json()["status"] == "rejected"
 
@@ -171,11 +168,11 @@ def test_transfer_and_reject_end_the_intake(cast, case, sibling_case):
 # --- Records on a case ------------------------------------------------------------------
 
 
-def test_an_officer_records_an_activity(cast, case):
-    investigate_case(cast, case)
+def test_an_officer_records_an_activity(cast, submitted):
+    investigate_case(cast, submitted)
     at = timezone.now() - datetime.timedelta(hours=2)
     response = api(cast.bureau_officer).post(
-        url(case, "activities"),
+        url(submitted, "activities"),
         {"kind": "talk", "occurred_at": at.isoformat(), "participants": "校长、班主任", "summary": HOSTILE},
         format="json",
     )
@@ -183,7 +180,7 @@ def test_an_officer_records_an_activity(cast, case):
     body = response.json()
     assert (body["kind"], body["summary"], body["recorded_by"]) == ("talk", HOSTILE, str(cast.bureau_officer))
     assert response["Content-Type"] == "application/json"
-    assert case.activities.get().summary == HOSTILE
+    assert submitted.activities.get().summary == HOSTILE
 
 
 @pytest.mark.parametrize(
@@ -195,20 +192,20 @@ def test_an_officer_records_an_activity(cast, case):
         ({"kind": "look", "summary": "x", "occurred_at": "soon"}, "occurred_at"),
     ],
 )
-def test_a_bad_activity_is_refused(cast, case, data, field):
-    investigate_case(cast, case)
+def test_a_bad_activity_is_refused(cast, submitted, data, field):
+    investigate_case(cast, submitted)
     data = {"occurred_at": timezone.now().isoformat(), **data}
-    response = api(cast.bureau_officer).post(url(case, "activities"), data, format="json")
+    response = api(cast.bureau_officer).post(url(submitted, "activities"), data, format="json")
     assert response.status_code == 400
     assert field in response.json()
-    assert not case.activities.exists()
+    assert not submitted.activities.exists()
 
 
-def test_records_are_refused_to_readers_and_hidden_out_of_scope(cast, case, sibling_case):
-    investigate_case(cast, case)
+def test_records_are_refused_to_readers_and_hidden_out_of_scope(cast, submitted, sibling_case):
+    investigate_case(cast, submitted)
     activity = {"kind": "look", "occurred_at": timezone.now().isoformat(), "summary": "查看"}
-    assert api(cast.auditor).post(url(case, "activities"), activity, format="json").status_code == 403
-    assert api(cast.auditor).post(url(case, "messages"), {"body": "你好"}, format="json").status_code == 403
+    assert api(cast.auditor).post(url(submitted, "activities"), activity, format="json").status_code == 403
+    assert api(cast.auditor).post(url(submitted, "messages"), {"body": "你好"}, format="json").status_code == 403
     assert api(cast.bureau_officer).post(url(sibling_case, "messages"), {"body": "你好"}).status_code == 404
     assert api(cast.bureau_officer).post(url(sibling_case, "notes"), {"body": "内部"}).status_code == 404
     assert api(cast.bureau_officer).post(url(sibling_case, "extension"), {"days": 5, "reason": "r"}).status_code == 404
@@ -216,69 +213,71 @@ def test_records_are_refused_to_readers_and_hidden_out_of_scope(cast, case, sibl
     assert not InternalNote.objects.exists()
 
 
-def test_a_message_goes_to_the_petitioner_and_a_note_stays_inside(cast, case):
-    investigate_case(cast, case)
+def test_a_message_goes_to_the_petitioner_and_a_note_stays_inside(cast, submitted):
+    investigate_case(cast, submitted)
     client = api(cast.bureau_officer)
-    message = client.post(url(case, "messages"), {"body": "请提供收费收据照片。"}, format="json")
-    note = client.post(url(case, "notes"), {"body": "班主任系校长亲属，注意回避。"}, format="json")
+    message = client.post(url(submitted, "messages"), {"body": "请提供收费收据照片。"}, format="json")
+    note = client.post(url(submitted, "notes"), {"body": "班主任系校长亲属，注意回避。"}, format="json")
     assert (message.status_code, note.status_code) == (201, 201)
     assert message.json()["from_petitioner"] is False
-    detail = client.get(url(case)).json()
+    detail = client.get(url(submitted)).json()
     assert [m["body"] for m in detail["messages"]] == ["请提供收费收据照片。"]
     assert [n["body"] for n in detail["notes"]] == ["班主任系校长亲属，注意回避。"]
 
 
 @pytest.mark.parametrize("path", ["messages", "notes"])
 @pytest.mark.parametrize("body", ["", "   ", "字" * 100_000])
-def test_an_empty_or_oversized_body_is_refused(cast, case, path, body):
-    response = api(cast.county_officer).post(url(case, path), {"body": body}, format="json")
+def test_an_empty_or_oversized_body_is_refused(cast, submitted, path, body):
+    response = api(cast.county_officer).post(url(submitted, path), {"body": body}, format="json")
     assert response.status_code == 400
     assert "body" in response.json()
 
 
-def test_an_extension_is_asked_then_approved_by_a_leader(cast, case):
-    investigate_case(cast, case)
+def test_an_extension_is_asked_then_approved_by_a_leader(cast, submitted):
+    investigate_case(cast, submitted)
     response = api(cast.bureau_officer).post(
-        url(case, "extension"), {"days": 20, "reason": "需外调取证"}, format="json"
+        url(submitted, "extension"), {"days": 20, "reason": "需外调取证"}, format="json"
     )
     assert response.status_code == 201, response.json()
     assert (response.json()["state"], response.json()["days"]) == ("pending", 20)
-    assert "approve_extension" not in api(cast.bureau_officer).get(url(case)).json()["available_transitions"]
-    body = fire(cast.bureau_leader, case, "approve_extension", note="同意延期").json()
+    assert "approve_extension" not in api(cast.bureau_officer).get(url(submitted)).json()["available_transitions"]
+    body = fire(cast.bureau_leader, submitted, "approve_extension", note="同意延期").json()
     assert body["extension_requests"][0]["state"] == "approved"
     assert body["status"] == "investigating"
 
 
 @pytest.mark.parametrize(("days", "reason"), [(0, "r"), (31, "r"), ("many", "r"), (5, ""), (5, "理" * 100_000)])
-def test_a_bad_extension_is_refused(cast, case, days, reason):
-    investigate_case(cast, case)
-    response = api(cast.bureau_officer).post(url(case, "extension"), {"days": days, "reason": reason}, format="json")
+def test_a_bad_extension_is_refused(cast, submitted, days, reason):
+    investigate_case(cast, submitted)
+    response = api(cast.bureau_officer).post(
+        url(submitted, "extension"), {"days": days, "reason": reason}, format="json"
+    )
     assert response.status_code == 400
     assert not ExtensionRequest.objects.exists()
 
 
-def test_a_closed_file_takes_no_more_messages(cast, case):
-    fire(cast.county_officer, case, "reject", reason="不属于纠风范围")
-    response = api(cast.county_officer).post(url(case, "messages"), {"body": "补充材料"}, format="json")
+def test_a_closed_file_takes_no_more_messages(cast, submitted):
+    fire(cast.county_officer, submitted, "reject", reason="不属于纠风范围")
+    response = api(cast.county_officer).post(url(submitted, "messages"), {"body": "补充材料"}, format="json")
     assert response.status_code == 409
     assert set(response.json()) == {"detail"}
     assert not Message.objects.exists()
 
 
-def test_an_activity_outside_the_investigation_is_a_conflict(cast, case):
+def test_an_activity_outside_the_investigation_is_a_conflict(cast, submitted):
     data = {"kind": "look", "occurred_at": timezone.now().isoformat(), "summary": "查看"}
-    assert api(cast.county_officer).post(url(case, "activities"), data, format="json").status_code == 409
+    assert api(cast.county_officer).post(url(submitted, "activities"), data, format="json").status_code == 409
 
 
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [("{not json", "application/json"), ("[1, 2]", "application/json"), ('{"version": "abc"}', "application/json")],
 )
-def test_malformed_bodies_are_refused(cast, case, body, content_type):
+def test_malformed_bodies_are_refused(cast, submitted, body, content_type):
     client = api(cast.county_officer)
-    response = client.post(url(case, "transitions", "accept"), body, content_type=content_type)
+    response = client.post(url(submitted, "transitions", "accept"), body, content_type=content_type)
     assert response.status_code == 400
-    assert status_of(case) == ComplaintStatus.SUBMITTED
+    assert status_of(submitted) == ComplaintStatus.SUBMITTED
 
 
 def test_the_staff_transitions_are_the_services(cast):
@@ -287,3 +286,21 @@ def test_the_staff_transitions_are_the_services(cast):
     from complaints.transitions import TRANSITIONS
 
     assert set(TRANSITION_INPUTS) == set(TRANSITIONS)
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(cast, submitted, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = api(cast.county_officer).post(url(submitted, "notes"), {"body": "x" * 20_000}, format="json")
+    assert response.status_code == 413
+    assert set(response.json()) == {"detail"}
+    assert not InternalNote.objects.exists()
+
+
+def test_a_service_error_tied_to_no_field_is_answered_under_detail():
+    # The staff, petitioner and Open311 views all answer through this one mapping.
+    from django.core.exceptions import ValidationError
+
+    from complaints.api.errors import message_dict
+
+    assert message_dict(ValidationError({"body": "Too long."})) == {"body": ["Too long."]}
+    assert message_dict(ValidationError("Not now.")) == {"detail": ["Not now."]}
