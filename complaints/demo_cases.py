@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import DateTimeField
+from django.db.models import DateTimeField, F
 from django.utils import timezone
 
 from responsibility.models import Deadline, Unit
@@ -856,44 +855,36 @@ def _user(username: str):
     return get_user_model().objects.filter(username=username).first()
 
 
-def _age_statements() -> str:
-    """One UPDATE per table holding a case's timestamps: the case, its records, their history, its deadlines."""
+def _age_targets() -> list[tuple]:
+    """Each table holding a case's timestamps, with the column naming the case and its time fields."""
     targets = [(Complaint, "id"), (Complaint.history.model, "id")]
     for relation in Complaint._meta.related_objects:
         model = relation.related_model
         if model is Complaint:
             continue  # Other cases (duplicates) keep their own time.
-        targets.append((model, relation.field.column))
+        targets.append((model, relation.field.attname))
         if hasattr(model, "history"):
-            targets.append((model.history.model, relation.field.column))
-    statements = []
-    for model, column in targets:
-        fields = [f.column for f in model._meta.concrete_fields if isinstance(f, DateTimeField)]
-        if fields:
-            moved = ", ".join(f"{name} = {name} - %(delta)s" for name in fields)
-            # Table and column names come from the models' metadata, never from input.
-            statements.append(f"UPDATE {model._meta.db_table} SET {moved} WHERE {column} = %(id)s")  # noqa: S608
-    fields = [f.column for f in Deadline._meta.concrete_fields if isinstance(f, DateTimeField)]
-    moved = ", ".join(f"{name} = {name} - %(delta)s" for name in fields)
-    deadlines = Deadline._meta.db_table
-    statements.append(f"UPDATE {deadlines} SET {moved} WHERE content_type_id = %(type)s AND object_id = %(id)s")  # noqa: S608
-    return ";\n".join(statements)
+            targets.append((model.history.model, relation.field.attname))
+    return [
+        (model, column, [f.attname for f in model._meta.concrete_fields if isinstance(f, DateTimeField)])
+        for model, column in targets
+    ]
 
 
 def _age(complaint_id: int, days: int) -> None:
     """Move every timestamp of a case and its records ``days`` back, as if that much time had passed.
 
-    Only when things happened changes; no status, no content. Plain UPDATEs bypass the
-    append-only save() guards deliberately: this is the demo's clock, not an edit. One
-    round trip for all the tables: a demo case waits a few times.
+    Only when things happened changes; no status, no content. Queryset updates bypass the
+    append-only save() guards deliberately: this is the demo's clock, not an edit.
     """
-    params = {
-        "delta": datetime.timedelta(days=days),
-        "id": complaint_id,
-        "type": ContentType.objects.get_for_model(Complaint).pk,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_age_statements(), params)
+    delta = datetime.timedelta(days=days)
+    for model, column, fields in _age_targets():
+        if fields:
+            model._base_manager.filter(**{column: complaint_id}).update(**{name: F(name) - delta for name in fields})
+    fields = [f.attname for f in Deadline._meta.concrete_fields if isinstance(f, DateTimeField)]
+    Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Complaint), object_id=complaint_id).update(
+        **{name: F(name) - delta for name in fields}
+    )
 
 
 class Cast:
