@@ -174,15 +174,11 @@ PETITIONER_EVENTS = (
 )
 
 
-def petitioner_notify(*, complaint: Complaint, event: str, code: str = "") -> int:
-    """Tell the petitioner (and those of cases merged into this one) what happened; returns messages queued.
-
-    ``event``: one of PETITIONER_EVENTS. ``code``: the plain tracking code, for "filed"
-    only (it is stored nowhere; the outbox forgets it once sent). Anonymous cases: nothing.
-    """
-    if event not in PETITIONER_EVENTS:
-        raise ValueError(f"No petitioner notification for {event!r}.")
-    identities = list(
+def _identities_told(complaint: Complaint, event: str) -> list[PetitionerIdentity]:
+    if event == "filed":
+        # Nothing is merged into a case being filed, and complaint_file holds its identity.
+        return [] if complaint.anonymous else [complaint.identity]
+    return list(
         # The case and those merged into it, by their own indexes: an OR across the join scanned
         # every identity (2 s at a million cases).
         PetitionerIdentity.objects.filter(
@@ -191,6 +187,17 @@ def petitioner_notify(*, complaint: Complaint, event: str, code: str = "") -> in
         .exclude(complaint__anonymous=True)
         .select_related("complaint")
     )
+
+
+def petitioner_notify(*, complaint: Complaint, event: str, code: str = "") -> int:
+    """Tell the petitioner (and those of cases merged into this one) what happened; returns messages queued.
+
+    ``event``: one of PETITIONER_EVENTS. ``code``: the plain tracking code, for "filed"
+    only (it is stored nowhere; the outbox forgets it once sent). Anonymous cases: nothing.
+    """
+    if event not in PETITIONER_EVENTS:
+        raise ValueError(f"No petitioner notification for {event!r}.")
+    identities = _identities_told(complaint, event)
     if not identities:
         return 0
     with translation.override(settings.LANGUAGE_CODE):
@@ -303,15 +310,16 @@ def _case_link(complaint: Complaint) -> str:
     return reverse("complaints:case-detail", args=[complaint.pk])
 
 
-def staff_notify(*, complaint: Complaint, event: str, actor=None) -> int:
+def staff_notify(*, complaint: Complaint, event: str, actor=None, unit=None) -> int:
     """Tell the staff who act next on the case; returns how many were told.
 
     ``event``: one of STAFF_EVENTS. The recipients are the holders of the event's
     positions nearest to its unit (responsibility.selectors.positions_nearest), less
     ``actor``, who caused it (so a leader who submits a finding is not asked to approve it).
+    ``unit``: the event's unit when the caller has it at hand already (saves reading it again).
     """
     spec = STAFF_EVENTS[event]
-    unit = spec.unit(complaint)
+    unit = unit or spec.unit(complaint)
     if unit is None:
         return 0
     positions = [p for p in positions_nearest(unit=unit, kinds=spec.kinds) if actor is None or p.user_id != actor.pk]

@@ -184,18 +184,20 @@ def complaint_file(
         start=received_at,
         days=time_limit_days(category=category, kind=DeadlineKind.COMPLAINT_ACCEPT),
     )
+    triaging = triage_unit(subject_unit)
     deadline_open(
         target=complaint,
         kind=DeadlineKind.COMPLAINT_ACCEPT,
-        unit=triage_unit(subject_unit),
+        unit=triaging,
         due_at=due_at,
         provisional=provisional,
+        target_is_new=True,
     )
     TransitionLog.objects.create(
         complaint=complaint, name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now
     )
     petitioner_notify(complaint=complaint, event="filed", code=code)
-    staff_notify(complaint=complaint, event="submitted", actor=actor)
+    staff_notify(complaint=complaint, event="submitted", actor=actor, unit=triaging)
     return complaint, code
 
 

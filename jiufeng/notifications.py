@@ -31,32 +31,47 @@ HISTORY_REASON = "notify"
 def _enqueue_delivery() -> None:
     from .tasks import deliver_outbox_task
 
+    hook = deliver_outbox_task.delay
+    # One delivery run drains everything this transaction queued: a filing queues the
+    # petitioner's copy and the staff's, and each publish to the broker costs milliseconds.
+    # A hook registered under the same savepoints commits or rolls back with this one.
+    savepoints = set(connection.savepoint_ids)
+    if any(func == hook and saved == savepoints for saved, func, _robust in connection.run_on_commit):
+        return
     # robust: a broker outage must not fail the committed request; beat drains later.
-    transaction.on_commit(deliver_outbox_task.delay, robust=True)
+    transaction.on_commit(hook, robust=True)
 
 
 def _outbox_add(notification_ids: list[int]) -> int:
     """Queue a copy of each notification on every configured channel the recipient has an address for."""
+    if not notification_ids:
+        return 0
     now = timezone.now()
-    added = 0
     where, where_params = in_ids("n.id", notification_ids)
+    # One INSERT for every channel (a branch each): a filing rush notifies on each filing.
+    branches, params = [], []
     for channel in settings.JIUFENG_NOTIFICATION_CHANNELS:
         column = _ADDRESS_COLUMN[OutboxChannel(channel)]
+        branches.append(
+            f"SELECT n.id AS id, %s AS channel, u.{column} AS address "
+            "FROM jiufeng_notification n JOIN jiufeng_user u ON u.id = n.recipient_id "
+            f"WHERE {where} AND u.{column} <> ''"
+        )
+        params += [channel, *where_params]
+    ids = []
+    if branches:
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO jiufeng_outboxmessage (notification_id, channel, address, subject, body, "
                 "state, attempts, next_attempt_at, sent_at, last_error) "
-                f"SELECT n.id, %s, u.{column}, '', '', %s, 0, %s, NULL, '' "
-                "FROM jiufeng_notification n JOIN jiufeng_user u ON u.id = n.recipient_id "
-                f"WHERE {where} AND u.{column} <> '' RETURNING id",
-                [channel, OutboxState.PENDING, db_datetime(now), *where_params],
+                "SELECT c.id, c.channel, c.address, '', '', %s, 0, %s, NULL, '' "
+                f"FROM ({' UNION ALL '.join(branches)}) c RETURNING id",
+                [OutboxState.PENDING, db_datetime(now), *params],
             )
             ids = [row[0] for row in cursor.fetchall()]
-        history_insert(OutboxMessage, ids, at=now, history_type="+", reason=HISTORY_REASON)
-        added += len(ids)
-    if notification_ids:
-        _enqueue_delivery()
-    return added
+    history_insert(OutboxMessage, ids, at=now, history_type="+", reason=HISTORY_REASON)
+    _enqueue_delivery()
+    return len(ids)
 
 
 def notify(*, users, subject: str, body: str, link: str, why: str) -> list[Notification]:

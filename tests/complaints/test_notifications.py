@@ -333,6 +333,15 @@ def test_notifications_are_written_with_the_change_and_delivered_on_commit(
     assert deliver_outbox_task()["sent"] == 2
 
 
+def test_a_filing_sends_its_messages_in_one_delivery_run(cast, real_name, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        real_name()
+    assert [c.__self__.name for c in callbacks] == ["jiufeng.tasks.deliver_outbox_task"]
+    assert len(inbox(cast.county_officer)) == 1
+    # That one run sends the petitioner's SMS and email with the code.
+    assert deliver_outbox_task()["sent"] == OutboxMessage.objects.count() == 2
+
+
 def test_positions_nearest_reads_the_unit_then_each_level_above(cast):
     assert [p.user for p in positions_nearest(unit=cast.units.school, kinds={PositionKind.LIAISON})] == [
         cast.bureau_officer
