@@ -191,7 +191,7 @@ def complaint_file(
         unit=triaging,
         due_at=due_at,
         provisional=provisional,
-        target_is_new=True,
+        none_open=True,
     )
     TransitionLog.objects.create(
         complaint=complaint, name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now

@@ -136,6 +136,8 @@ def complaint_accept(
         target=complaint,
         kind=DeadlineKind.COMPLAINT_RESOLVE,
         unit=handling_unit,
+        # Only acceptance opens the handling stage, and the case is locked in ``submitted``.
+        none_open=True,
         **_due(complaint, DeadlineKind.COMPLAINT_RESOLVE, now),
     )
     petitioner_notify(complaint=complaint, event="accepted")
@@ -413,6 +415,8 @@ def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int
         target=complaint,
         kind=DeadlineKind.COMPLAINT_REVIEW,
         unit=complaint.handling_unit,
+        # Each round's review deadline is met when it is decided, before the next can be asked.
+        none_open=True,
         **_due(complaint, DeadlineKind.COMPLAINT_REVIEW, now),
     )
     staff_notify(complaint=complaint, event="review_requested", actor=actor)

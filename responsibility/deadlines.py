@@ -23,18 +23,18 @@ def deadline_open(
     unit: Unit,
     due_at: datetime.datetime,
     provisional: bool = False,
-    target_is_new: bool = False,
+    none_open: bool = False,
 ) -> Deadline:
     """Open the deadline of ``kind`` for ``target``; if one is already open, return it unchanged.
 
     ``provisional``: the due time was counted past the holiday calendar's last known year
-    (see deadline_due_at). ``target_is_new``: the target was created in the caller's
-    transaction, so nothing of it can be open yet: insert without looking (a filing rush
-    saves the lookup and its savepoint).
+    (see deadline_due_at). ``none_open``: the caller knows that no deadline of ``kind`` is
+    open for the target (it was created in the caller's transaction, or its locked state
+    rules one out): insert without looking, saving the lookup and its savepoint.
     """
     content_type = ContentType.objects.get_for_model(target)
     values = {"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional}
-    if target_is_new:
+    if none_open:
         return Deadline.objects.create(content_type=content_type, object_id=target.pk, kind=kind, **values)
     deadline, _created = Deadline.objects.get_or_create(
         content_type=content_type, object_id=target.pk, kind=kind, met_at=None, defaults=values
