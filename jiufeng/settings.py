@@ -223,6 +223,10 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A proxy in front (nginx, a load balancer) sets X-Forwarded-Proto and appends the client's
+# address to X-Forwarded-For; per-address limits read that address (jiufeng.client_address).
+JIUFENG_BEHIND_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+RATELIMIT_IP_META_KEY = "jiufeng.client_address.client_address"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -231,7 +235,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     # Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto.
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if JIUFENG_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # /healthz is probed over plain HTTP by orchestrators inside the network.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -261,6 +265,9 @@ JIUFENG_COMPLAINT_REVIEW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_DAYS", 30)
 # Failed tracking-code lookups allowed before 429: per address, and from everyone together.
 JIUFENG_TRACK_FAILURES_PER_IP = env_str("JIUFENG_TRACK_FAILURES_PER_IP", "20/h")
 JIUFENG_TRACK_FAILURES_GLOBAL = env_str("JIUFENG_TRACK_FAILURES_GLOBAL", "600/m")
+# Complaints filed from one address (web, API, Open311) before 429: generous, since a mobile
+# network puts many petitioners behind one address.
+JIUFENG_FILINGS_PER_IP = env_str("JIUFENG_FILINGS_PER_IP", "30/h")
 # A real-name petitioner asking for SMS codes to see all their cases: per number and per address;
 # and how long the proof lasts in the session.
 JIUFENG_PHONE_CODES_PER_NUMBER = env_str("JIUFENG_PHONE_CODES_PER_NUMBER", "3/10m")

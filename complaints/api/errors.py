@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed
 from rest_framework import exceptions, serializers, status
 
+from ..filing_limit import FILING_THROTTLED, FilingThrottled
 from ..tracking import TrackingThrottled
 
 
@@ -53,6 +54,8 @@ def service_errors():
         raise exceptions.Throttled(
             detail=_("Too many wrong tracking codes were tried from your address. Try again later.")
         ) from error
+    except FilingThrottled as error:
+        raise exceptions.Throttled(detail=FILING_THROTTLED) from error
     except DjangoValidationError as error:
         raise serializers.ValidationError(message_dict(error)) from error
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from responsibility.permissions import can_handle_in
 
 from ..attachments import attachment_response
+from ..filing_limit import filing_limited
 from ..models import Attachment, Channel, Complaint, IdentityAccess, triage_unit
 from ..selectors import complaint_get_for_user, complaint_list_for_user
 from ..services import complaint_file, identity_read
@@ -83,7 +84,7 @@ class ComplaintListView(generics.ListAPIView):
     def post(self, request):
         """File a complaint on the web channel: 201 with its tracking code; 400 {field: [messages]}."""
         data = valid_input(s.ComplaintFileSerializer, request)
-        with service_errors():
+        with service_errors(), filing_limited(request):
             complaint, code = complaint_file(channel=Channel.WEB, **data)
         return _filed_response(s.ComplaintFiledSerializer, complaint, code)
 

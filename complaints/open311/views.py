@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from ..api.errors import message_dict, request_data, service_errors
 from ..api.reads import complaint_accept_due_at
 from ..api_public.categories import category_list_public
+from ..filing_limit import filing_limited
 from ..models import Category, Channel
 from ..services import complaint_file
 from ..tracking import track_lookup
@@ -221,23 +222,24 @@ class ServiceRequestListView(Open311View):
         name = _full_name(data["first_name"], data["last_name"])
         real_name = bool(name and data["phone"].strip())
         location = data["address_string"] or (f"{data['lat']}, {data['long']}" if data["lat"] is not None else "")
-        try:
-            complaint, code = complaint_file(
-                channel=Channel.WEB,
-                category=category,
-                subject_unit=None,
-                title=_title(data["description"]),
-                content=data["description"],
-                occurred_on=None,
-                location=location,
-                anonymous=not real_name,
-                name=name if real_name else "",
-                phone=data["phone"] if real_name else "",
-                id_number="",
-                email=data["email"] if real_name else "",
-            )
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(_spec_errors(error)) from error
+        with service_errors(), filing_limited(request):
+            try:
+                complaint, code = complaint_file(
+                    channel=Channel.WEB,
+                    category=category,
+                    subject_unit=None,
+                    title=_title(data["description"]),
+                    content=data["description"],
+                    occurred_on=None,
+                    location=location,
+                    anonymous=not real_name,
+                    name=name if real_name else "",
+                    phone=data["phone"] if real_name else "",
+                    id_number="",
+                    email=data["email"] if real_name else "",
+                )
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(_spec_errors(error)) from error
         gave_identity = bool(name or data["phone"].strip() or data["email"].strip())
         created = {
             "token": code,

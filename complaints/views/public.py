@@ -31,6 +31,7 @@ from responsibility.models import Deadline, DeadlineKind
 from .. import services, transitions
 from ..attachments import attachment_limits_text, attachment_response
 from ..duplicates import complaint_duplicate_of
+from ..filing_limit import FILING_THROTTLED, FilingThrottled, filing_limited
 from ..forms.public import ComplaintFileForm, MessageForm, RatingForm, ReviewForm, TrackForm, category_label
 from ..models import ENDED_STATUSES, MAX_REVIEW_ROUNDS, Attachment, Channel, Complaint, ComplaintStatus
 from ..selectors import complaint_deadlines, complaint_followed, complaint_timeline
@@ -138,7 +139,7 @@ def complaint_file_page(request):
     other case is shown, not even that it exists beyond "a similar complaint".
     """
     form = ComplaintFileForm(request.POST, request.FILES) if request.method == "POST" else ComplaintFileForm()
-    similar = False
+    similar = throttled = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         similar = not data["file_anyway"] and (
@@ -147,7 +148,12 @@ def complaint_file_page(request):
         )
         if not similar:
             try:
-                complaint, code = services.complaint_file(channel=Channel.WEB, **form.service_fields())
+                with filing_limited(request):
+                    complaint, code = services.complaint_file(channel=Channel.WEB, **form.service_fields())
+            except FilingThrottled:
+                # The form comes back as typed: nothing is lost, it can be sent again later.
+                form.add_error(None, FILING_THROTTLED)
+                throttled = True
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -168,7 +174,8 @@ def complaint_file_page(request):
         "had_files": bool(request.FILES),
         "limits": attachment_limits_text(),
     }
-    return render(request, "complaints/public/file.html", context, status=400 if form.errors else 200)
+    status = 429 if throttled else 400 if form.errors else 200
+    return render(request, "complaints/public/file.html", context, status=status)
 
 
 def _receipt(request) -> tuple[Complaint, str] | None:

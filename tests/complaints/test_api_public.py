@@ -283,3 +283,32 @@ def test_more_files_than_django_parses_are_a_400_on_attachments(api, settings, f
     assert response.status_code == 400
     assert response.json() == {"attachments": ["Too many files: attach at most 10."]}
     assert not Complaint.objects.exists()
+
+
+def test_an_address_that_filed_its_share_gets_429_and_nothing_is_stored(api, filing, settings):
+    settings.JIUFENG_FILINGS_PER_IP = "2/h"
+    url = reverse("api:complaint-list")
+    # Refused filings do not count: a petitioner correcting the form is never slowed.
+    assert api.post(url, {**filing, "content": ""}, format="json").status_code == 400
+    assert [api.post(url, filing, format="json").status_code for _ in range(2)] == [201, 201]
+
+    refused = api.post(url, filing, format="json", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert refused.status_code == 429
+    assert "稍后" in refused.json()["detail"]
+    assert Complaint.objects.count() == 2
+    assert api.post(url, filing, format="json", REMOTE_ADDR="10.1.2.3").status_code == 201
+
+
+def test_behind_the_proxy_the_address_it_appended_is_limited_not_what_the_client_claims(api, filing, settings):
+    settings.JIUFENG_FILINGS_PER_IP = "1/h"
+    settings.JIUFENG_BEHIND_PROXY = True
+    url = reverse("api:complaint-list")
+
+    def file(forwarded_for: str) -> int:
+        return api.post(url, filing, format="json", HTTP_X_FORWARDED_FOR=forwarded_for).status_code
+
+    assert file("203.0.113.7") == 201
+    # A guesser writing other addresses in front still comes from the same one.
+    assert file("198.51.100.1, 203.0.113.7") == 429
+    # Everyone else is not held back by one address (all arrive from the proxy's own).
+    assert file("203.0.113.8") == 201

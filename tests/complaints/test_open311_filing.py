@@ -176,3 +176,11 @@ def test_html_and_script_in_every_field_are_kept_as_plain_text(api, form):
     complaint = complaint_by_tracking_code(root[0].findtext("token"))
     assert (complaint.content, complaint.location) == (HOSTILE, HOSTILE)
     assert complaint.identity.name == f"{HOSTILE[:30]} {HOSTILE[:30]}"
+
+
+def test_an_address_that_filed_its_share_gets_the_specs_429(api, form, settings):
+    settings.JIUFENG_FILINGS_PER_IP = "1/h"
+    assert _post(api, form).status_code == 200
+    [error] = assert_errors(_post(api, form), 429)
+    assert "try again later" in error
+    assert Complaint.objects.count() == 1

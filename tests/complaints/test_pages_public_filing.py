@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from PIL import Image
 
 from complaints.attachments import attachment_limits_text, attachments_check
+from complaints.filing_limit import FILING_THROTTLED
 from complaints.models import Category, Complaint, PetitionerIdentity
 from tests.factories import unit_add
 
@@ -336,3 +337,16 @@ def test_an_empty_file_is_refused(client, form_data):
     assert response.status_code == 400
     assert field_error(response, "attachments") == zh("The submitted file is empty.")
     assert not Complaint.objects.exists()
+
+
+def test_an_address_that_filed_its_share_gets_its_form_back_with_429(client, form_data, settings):
+    settings.JIUFENG_FILINGS_PER_IP = "1/h"
+    assert client.post(FILE_URL, form_data()).status_code == 302
+    refused = client.post(FILE_URL, form_data(title="乡卫生院乱收费", content="住院押金不退。"))
+    assert refused.status_code == 429
+    html = unescape(refused.content.decode())
+    with translation.override("zh-hans"):
+        assert str(FILING_THROTTLED) in html
+    # Nothing typed is lost: the form comes back as it was sent.
+    assert "住院押金不退。" in html and "乡卫生院乱收费" in html
+    assert Complaint.objects.count() == 1

@@ -1,0 +1,20 @@
+"""The address a request comes from, for per-address limits (django-ratelimit's "ip" key)."""
+
+from django.conf import settings
+from ipware import get_client_ip
+
+
+def client_address(request) -> str:
+    """Behind our proxy, the address it appended last to X-Forwarded-For; else the socket's.
+
+    Only the proxy's own entry can be trusted: a client may put anything before it, so
+    a guesser cannot pose as many petitioners, nor make every petitioner share the proxy's
+    address and one limit.
+    """
+    if settings.JIUFENG_BEHIND_PROXY:
+        address, _routable = get_client_ip(
+            request, proxy_order="right-most", request_header_order=["HTTP_X_FORWARDED_FOR"]
+        )
+        if address:
+            return address
+    return request.META["REMOTE_ADDR"]
