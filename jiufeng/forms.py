@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class BootstrapForm(forms.Form):
@@ -7,6 +8,14 @@ class BootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's refusal on the form: on its field when the form has one."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, errors in error.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
 
     def style(self) -> None:
         """(Re)apply the classes; forms that add fields after __init__ call it again."""

@@ -155,17 +155,7 @@ class ComplaintFilter(django_filters.FilterSet):
 # --- Forms on a case --------------------------------------------------------------------
 
 
-class StaffForm(BootstrapForm):
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal on the form: on its field when the form has one."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, errors in error.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
-
-
-class CaseForm(StaffForm):
+class CaseForm(BootstrapForm):
     """A form acting on one case, made from the case as the user saw it."""
 
     # Also the form's prefix, so that the forms of one page never share a field name.
@@ -470,7 +460,7 @@ class ExtensionRequestForm(CaseForm):
 # --- Intake -----------------------------------------------------------------------------
 
 
-class IntakeForm(StaffForm):
+class IntakeForm(BootstrapForm):
     """A complaint received by another channel than the web, recorded by an officer."""
 
     FIELDSETS = (

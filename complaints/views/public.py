@@ -117,15 +117,6 @@ def _due_text(deadline: Deadline | None) -> str:
     return DUE_TEXT[deadline.kind] % {"day": date_format(timezone.localtime(deadline.due_at), "Y-m-d")}
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- Filing -----------------------------------------------------------------------------
 
 
@@ -155,7 +146,7 @@ def complaint_file_page(request):
                 form.add_error(None, FILING_THROTTLED)
                 throttled = True
             except ValidationError as error:
-                _add_errors(form, error)
+                form.add_service_error(error)
             else:
                 case_prove(request, complaint.pk)
                 # The plain code is never stored with the case (only its hash): it reaches the
@@ -337,7 +328,7 @@ def _act(request, pk: int, *, form_class, form_name: str, act, done: str):
         try:
             act(complaint, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_service_error(error)
         except TransitionNotAllowed as error:
             form.add_error(None, str(error))
         else:

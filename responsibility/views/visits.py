@@ -41,15 +41,6 @@ PAGE_SIZE = 50
 VISIT_STATES = {"scheduled", "made", "overdue"}
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(request, form, *, title: str, back_url: str, submit_label: str, intro: str = ""):
     context = {"form": form, "title": title, "back_url": back_url, "submit_label": submit_label, "intro": intro}
     return render(request, "responsibility/visits/form.html", context, status=400 if form.errors else 200)
@@ -88,7 +79,7 @@ def leader_assignment_create(request):
         try:
             services.leader_assignment_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, _("The assignment was made."))
             return redirect("responsibility:leader-assignment-list")
@@ -163,7 +154,7 @@ def _visit_create(request, form_class, service, *, done: str, title: str, submit
         try:
             visit = service(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, done)
             return redirect("responsibility:visit-detail", visit.pk)
@@ -205,7 +196,7 @@ def visit_record(request, pk: int):
         try:
             services.visit_record(actor=request.user, visit_id=visit.pk, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, _("The visit is recorded."))
             return redirect("responsibility:visit-detail", visit.pk)
@@ -228,7 +219,7 @@ def rectification_item_add(request, pk: int):
         try:
             item = services.rectification_item_add(actor=request.user, visit=visit, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            form.add_service_error(error)
         else:
             messages.success(request, _("The rectification item is added."))
             return redirect("responsibility:rectification-item-detail", item.pk)
