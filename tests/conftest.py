@@ -37,6 +37,17 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    # Uploaded files land in the test's own directory, never in var/media beside `make run`'s.
+    location = str(tmp_path / "media")
+    settings.MEDIA_ROOT = location
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
+    }
+
+
 @pytest.fixture
 def units(db):
     county = unit_add(parent=None, name="测试县", kind=UnitKind.ORGAN)
