@@ -310,16 +310,6 @@ class MeasureForm(BootstrapForm):
         # Listed once for all the rows (each would read the units again to show them).
         field.choices = unit_choices
 
-
-def _measure_units(complaint, user):
-    """The units that may be made responsible for a measure."""
-    # The unit complained about, or the handling unit, or one below them, corrects it.
-    below = [unit.path for unit in (complaint.subject_unit, complaint.handling_unit) if unit is not None]
-    condition = Q(pk__in=[])
-    for path in below:
-        condition |= Q(path__startswith=path)
-    return _active_units(user).filter(condition)
-
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
@@ -336,6 +326,16 @@ def _measure_units(complaint, user):
         if due_on is not None and due_on < timezone.localdate():
             self.add_error("due_on", _("The due day cannot be in the past."))
         return data
+
+
+def _measure_units(complaint, user):
+    """The units that may be made responsible for a measure."""
+    # The unit complained about, or the handling unit, or one below them, corrects it.
+    below = [unit.path for unit in (complaint.subject_unit, complaint.handling_unit) if unit is not None]
+    condition = Q(pk__in=[])
+    for path in below:
+        condition |= Q(path__startswith=path)
+    return _active_units(user).filter(condition)
 
 
 MeasureFormSet = forms.formset_factory(
