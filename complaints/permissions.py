@@ -1,14 +1,22 @@
 """Pure predicates: may this user do this to this complaint? Scope comes from responsibility."""
 
-from responsibility.models import Position
+from responsibility.models import Unit
 from responsibility.permissions import can_handle_in, can_lead_in
+from responsibility.selectors import post_paths_today
 
 from .models import Complaint, triage_unit
 
 
+def _triage_unit(complaint: Complaint) -> Unit:
+    # Read once per case object: a page asks each predicate, and most of them end here.
+    if getattr(complaint, "_triage_unit", None) is None:
+        complaint._triage_unit = triage_unit(complaint.subject_unit)
+    return complaint._triage_unit
+
+
 def can_triage(user, complaint: Complaint) -> bool:
     """Accept, reject, transfer or merge: staff handling in the triaging unit (the county 纠风办)."""
-    return can_handle_in(user, triage_unit(complaint.subject_unit))
+    return can_handle_in(user, _triage_unit(complaint))
 
 
 def can_handle(user, complaint: Complaint) -> bool:
@@ -29,7 +37,7 @@ def can_decide_extension(user, complaint: Complaint, request) -> bool:
     """Approve or refuse an extension: a leader of the unit the stage is owed by, never who asked."""
     if request.requested_by_id == user.pk:
         return False
-    return can_lead_in(user, complaint.handling_unit or triage_unit(complaint.subject_unit))
+    return can_lead_in(user, complaint.handling_unit or _triage_unit(complaint))
 
 
 def can_work_on(user, complaint: Complaint) -> bool:
@@ -44,7 +52,7 @@ def in_subject_unit(user, complaint: Complaint) -> bool:
     subject = complaint.subject_unit
     if subject is None:
         return False
-    return Position.objects.current().filter(user=user, unit__path__startswith=subject.path).exists()
+    return any(path.startswith(subject.path) for path in post_paths_today(user))
 
 
 def can_view_identity(user, complaint: Complaint) -> bool:

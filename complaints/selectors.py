@@ -1,10 +1,11 @@
 """Reads of complaints for pages and the API: scoped first (Complaint.objects.visible_to), 404 for the rest."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +16,9 @@ from responsibility.models import Deadline
 from responsibility.selectors import HANDLING, LEADING, units_in_scope
 
 from . import permissions
-from .models import WAITING_STATUSES, Complaint, ComplaintStatus, ExtensionState
+from .models import WAITING_STATUSES, Attachment, Complaint, ComplaintStatus, ExtensionRequest, ExtensionState
 from .tracking import complaint_by_tracking_code
-from .transitions import TRANSITIONS, complaint_may_close, extension_pending
+from .transitions import STAGE_DEADLINE, TRANSITIONS, complaint_may_close, extension_pending
 
 
 def _open_deadlines() -> QuerySet:
@@ -88,8 +89,6 @@ def complaint_inbox_for_user(*, user) -> QuerySet:
 
 
 def _extensions_to_decide(user, leading) -> QuerySet:
-    from .models import ExtensionRequest
-
     return (
         ExtensionRequest.objects.filter(state=ExtensionState.PENDING, complaint__handling_unit__in=leading)
         .exclude(requested_by=user)
@@ -125,10 +124,31 @@ _MAY = {
 }
 
 
-def available_transitions(*, user, complaint: Complaint) -> list[str]:
-    """The transitions this user may fire on this case now, in TRANSITIONS order."""
+def extension_pending_among(requests, complaint: Complaint) -> ExtensionRequest | None:
+    """transitions.extension_pending over requests already read (all of the case's)."""
+    stage = STAGE_DEADLINE.get(complaint.status)
+    return next(
+        (
+            r
+            for r in requests
+            if (r.stage, r.review_round, r.state) == (stage, complaint.review_round, ExtensionState.PENDING)
+        ),
+        None,
+    )
+
+
+def available_transitions(*, user, complaint: Complaint, extension_requests=None) -> list[str]:
+    """The transitions this user may fire on this case now, in TRANSITIONS order.
+
+    ``extension_requests``: all of the case's, when the caller has read them already.
+    """
     # The pending extension, read once and only where a leader could decide one.
-    pending = extension_pending(complaint) if can_proceed(complaint.approve_extension) else None
+    pending = None
+    if can_proceed(complaint.approve_extension):
+        if extension_requests is None:
+            pending = extension_pending(complaint)
+        else:
+            pending = extension_pending_among(extension_requests, complaint)
     names = []
     for name in TRANSITIONS:
         if not can_proceed(getattr(complaint, name)):
@@ -172,54 +192,93 @@ class TimelineEntry:
     actor: str
     text: str
     obj: object = field(repr=False, default=None)
+    # A message's or an activity's files.
+    attachments: list = field(repr=False, default_factory=list)
 
 
-def _staff_label(user, public: bool) -> str:
-    if user is None:
+def _actor_label(record, name: str, public: bool) -> str:
+    """Who made the record (its ``name`` field): the system, or staff by name (by role when ``public``)."""
+    if getattr(record, f"{name}_id") is None:
         return _("System")
     if public:
         # The tracking page never names staff (privacy, and no pressure on one officer).
         return _("Handling staff")
+    user = getattr(record, name)
     return user.display_name or user.get_username()
 
 
-def complaint_timeline(*, complaint: Complaint, public: bool, viewer=None) -> list[TimelineEntry]:
+def complaint_attachments(*, complaint: Complaint) -> list[Attachment]:
+    """Every file of the case (filed with it, or with a message or an activity), read once per case object."""
+    prefetch_related_objects([complaint], Prefetch("attachments", Attachment.objects.order_by("pk")))
+    return list(complaint.attachments.all())
+
+
+def complaint_filed_attachments(*, complaint: Complaint) -> list[Attachment]:
+    """The files sent with the complaint itself (not with a message or an activity)."""
+    return [a for a in complaint_attachments(complaint=complaint) if a.message_id is None and a.activity_id is None]
+
+
+def complaint_timeline(
+    *, complaint: Complaint, public: bool, viewer=None, attachments: bool = True
+) -> list[TimelineEntry]:
     """Transitions, messages and, for staff, activities, extension requests and internal notes, by time.
 
     ``public``: the petitioner's view (plain words, staff as a role, no internal steps).
     Staff views pass ``viewer``: internal notes only for who works on the case.
+    ``attachments``: give each message and activity entry its files, from one read of all
+    the case's files (complaint_attachments, which then serves the filed ones as well).
     A fixed number of queries whatever the number of entries.
     """
     if not public and viewer is None:
         raise ValueError("A staff timeline needs its viewer.")
     entries: list[TimelineEntry] = []
-    for log in complaint.transition_logs.select_related("actor").order_by("at", "pk"):
+    # The petitioner never reads a staff name: no user rows for the public view.
+    logs = complaint.transition_logs.order_by("at", "pk")
+    messages = complaint.messages.order_by("at", "pk")
+    if not public:
+        logs, messages = logs.select_related("actor"), messages.select_related("author")
+    for log in logs:
         if public and log.name in _STAFF_ONLY:
             continue
         if public:
             text = PUBLIC_EVENTS.get(log.name, "")
             # Reasons owed to the petitioner: a refusal to accept, a transfer, an extension.
             note = log.note if log.name in ("reject", "transfer", "approve_extension") else ""
-            label = _("You") if log.name == "review" else _staff_label(log.actor, True)
+            label = _("You") if log.name == "review" else _actor_label(log, "actor", True)
             entries.append(TimelineEntry(log.at, "transition", log.name, label, note or str(text), log))
         else:
-            entries.append(TimelineEntry(log.at, "transition", log.name, _staff_label(log.actor, False), log.note, log))
-    for message in complaint.messages.select_related("author").prefetch_related("attachments").order_by("at", "pk"):
-        label = _("Petitioner") if message.author_id is None else _staff_label(message.author, public)
-        if public and message.author_id is None:
-            label = _("You")
-        entries.append(TimelineEntry(message.at, "message", "message", label, message.body, message))
+            entries.append(
+                TimelineEntry(log.at, "transition", log.name, _actor_label(log, "actor", False), log.note, log)
+            )
+    # A message's files and an activity's, by their record.
+    files = defaultdict(list)
+    if attachments:
+        for attachment in complaint_attachments(complaint=complaint):
+            if attachment.message_id is not None:
+                files["message", attachment.message_id].append(attachment)
+            elif attachment.activity_id is not None:
+                files["activity", attachment.activity_id].append(attachment)
+    for message in messages:
+        if message.author_id is None:
+            label = _("You") if public else _("Petitioner")
+        else:
+            label = _actor_label(message, "author", public)
+        entries.append(
+            TimelineEntry(
+                message.at, "message", "message", label, message.body, message, files[("message", message.pk)]
+            )
+        )
     if not public:
-        activities = complaint.activities.select_related("recorded_by").prefetch_related("attachments")
-        for activity in activities:
+        for activity in complaint.activities.select_related("recorded_by"):
             entries.append(
                 TimelineEntry(
                     activity.occurred_at,
                     "activity",
                     activity.kind,
-                    _staff_label(activity.recorded_by, False),
+                    _actor_label(activity, "recorded_by", False),
                     activity.summary,
                     activity,
+                    files[("activity", activity.pk)],
                 )
             )
         for request in complaint.extension_requests.select_related("requested_by"):
@@ -228,7 +287,7 @@ def complaint_timeline(*, complaint: Complaint, public: bool, viewer=None) -> li
                     request.requested_at,
                     "extension",
                     request.state,
-                    _staff_label(request.requested_by, False),
+                    _actor_label(request, "requested_by", False),
                     request.reason,
                     request,
                 )
@@ -236,7 +295,7 @@ def complaint_timeline(*, complaint: Complaint, public: bool, viewer=None) -> li
         if permissions.can_work_on(viewer, complaint):
             for note in complaint.internal_notes.select_related("author"):
                 entries.append(
-                    TimelineEntry(note.at, "note", "note", _staff_label(note.author, False), note.body, note)
+                    TimelineEntry(note.at, "note", "note", _actor_label(note, "author", False), note.body, note)
                 )
     entries.sort(key=lambda entry: entry.at)
     return entries

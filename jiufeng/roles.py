@@ -4,7 +4,9 @@ Role-wide abilities are permissions on the user model (see User.Meta.permissions
 where a role may act (which units) is answered by responsibility's scoping.
 """
 
+from django.contrib.auth.backends import ModelBackend
 from django.db import models
+from django.db.models import CharField, Value
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,9 +47,54 @@ def roles_sync(*, using: str = "default") -> None:
             group.permissions.set([by_name[name] for name in ROLE_PERMISSIONS[role]])
 
 
+def _roles_and_permissions_read(user) -> None:
+    """Read the user's groups, their permissions and the user's own in one query.
+
+    Kept on the user object for the request, as ModelBackend keeps permissions
+    (``_group_names``, and ModelBackend's ``_user_perm_cache`` and ``_group_perm_cache``
+    except for superusers, who hold every permission). Every staff page asks for both: the
+    scope asks a permission (responsibility.selectors), the navigation shows the roles.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    if hasattr(user, "_group_names"):
+        return
+    # (group name or None for the user's own, app label, codename); a group without
+    # permissions comes once with no permission. No ORDER BY: SQLite refuses one here.
+    own = (
+        Permission.objects.filter(user=user)
+        .order_by()
+        .annotate(group_name=Value(None, output_field=CharField()))
+        .values_list("group_name", "content_type__app_label", "codename")
+    )
+    groups = (
+        Group.objects.filter(user=user)
+        .order_by()
+        .values_list("name", "permissions__content_type__app_label", "permissions__codename")
+    )
+    names, own_perms, group_perms = set(), set(), set()
+    for group_name, app_label, codename in own.union(groups, all=True):
+        if group_name is not None:
+            names.add(group_name)
+        if codename is not None:
+            (own_perms if group_name is None else group_perms).add(f"{app_label}.{codename}")
+    user._group_names = names
+    if not user.is_superuser:
+        user._user_perm_cache, user._group_perm_cache = own_perms, group_perms
+
+
+class RolesBackend(ModelBackend):
+    """ModelBackend whose permission reads also read the roles: one query where it took three."""
+
+    def _get_permissions(self, user_obj, obj, from_name):
+        if user_obj.is_active and not user_obj.is_anonymous and obj is None:
+            _roles_and_permissions_read(user_obj)
+        return super()._get_permissions(user_obj, obj, from_name)
+
+
 def user_roles(user) -> list[Role]:
     """The roles a user holds, in the order of Role; empty for anonymous users."""
     if not user.is_authenticated:
         return []
-    names = {group.name for group in user.groups.all()}
-    return [role for role in Role if role.value in names]
+    _roles_and_permissions_read(user)
+    return [role for role in Role if role.value in user._group_names]

@@ -147,6 +147,8 @@ CELERY_HEARTBEAT_SECONDS = env_int("CELERY_HEARTBEAT_SECONDS", 60)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "jiufeng.User"
+# ModelBackend reading a user's roles with their permissions in one query (jiufeng.roles).
+AUTHENTICATION_BACKENDS = ["jiufeng.roles.RolesBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

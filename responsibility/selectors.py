@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
@@ -42,39 +42,67 @@ def scope_roots(user, *, on: datetime.date | None = None) -> list[ScopeRoot]:
     """The subtrees a user may act on, each with the capacity it is held in.
 
     Today's answer is kept on the user object: one request asks several times (the
-    list, then each permission predicate) and should pay once.
+    list, then each permission predicate) and should pay once. The user object lives
+    for one request (the authentication middleware loads it afresh), so nothing is kept
+    from one request to the next.
     """
     if on is None:
         cached = getattr(user, "_scope_roots_today", None)
         if cached is not None:
             return cached
-    roots = _scope_roots(user, on=on)
+    roots, posts = _scope_roots(user, on=on)
     if on is None and user.is_authenticated:
         user._scope_roots_today = roots
+        if posts is not None:
+            user._post_paths_today = posts
     return roots
 
 
-def _scope_roots(user, *, on: datetime.date | None) -> list[ScopeRoot]:
+def _scope_roots(user, *, on: datetime.date | None) -> tuple[list[ScopeRoot], list[str] | None]:
+    """The roots, and the paths of the units the user holds a post in (None when not read)."""
     if not user.is_authenticated or not user.is_active:
-        return []
+        return [], None
     if user.is_superuser:
-        return [ScopeRoot(path="", capacity=Capacity.ADMINISTRATOR)]
-    roots = [
-        ScopeRoot(path=remit_path or path, capacity=kind)
-        for kind, path, remit_path in Position.objects.current(on)
+        return [ScopeRoot(path="", capacity=Capacity.ADMINISTRATOR)], None
+    # Posts and leader assignments in one query, as (capacity, the post's unit, the wider
+    # root): a post's root is its unit's remit if any, an assignment has no post. No
+    # ORDER BY in either part: SQLite refuses one inside a compound query.
+    posts = (
+        Position.objects.current(on)
         .filter(user=user)
+        .order_by()
         .values_list("kind", "unit__path", "unit__remit_unit__path")
-    ]
-    roots += [
-        ScopeRoot(path=path, capacity=Capacity.ASSIGNED_LEADER)
-        for path in Unit.objects.filter(
-            leader_assignments__in=LeaderAssignment.objects.current(on).filter(leader=user)
-        ).values_list("path", flat=True)
-    ]
+    )
+    assigned = (
+        Unit.objects.filter(leader_assignments__in=LeaderAssignment.objects.current(on).filter(leader=user))
+        .order_by()
+        .annotate(capacity=Value(Capacity.ASSIGNED_LEADER), held=Value(None, output_field=CharField()))
+        .values_list("capacity", "held", "path")
+    )
+    roots, post_paths = [], []
+    for capacity, post_path, wider_path in posts.union(assigned, all=True):
+        roots.append(ScopeRoot(path=wider_path or post_path, capacity=capacity))
+        if post_path is not None:
+            post_paths.append(post_path)
     # A permission, not a group name: has_perm's cache is shared with the navigation.
     if user.has_perm("jiufeng.audit_history"):
         roots.append(ScopeRoot(path="", capacity=Capacity.AUDITOR))
-    return roots
+    return roots, post_paths
+
+
+def post_paths_today(user) -> list[str]:
+    """Paths of the units where the user holds a post today (the post's own unit, not its remit).
+
+    Read with the scope when the scope needs the posts (one query for both), else now;
+    kept on the user object for the request, as scope_roots is.
+    """
+    scope_roots(user)
+    cached = getattr(user, "_post_paths_today", None)
+    if cached is None:
+        cached = list(Position.objects.current().filter(user=user).values_list("unit__path", flat=True))
+        if user.is_authenticated:
+            user._post_paths_today = cached
+    return cached
 
 
 def _outermost(paths: set[str]) -> list[str]:

@@ -47,7 +47,9 @@ def complaint_detail(*, user, pk: int) -> Complaint:
         Prefetch("attachments", Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")),
     )
     complaint.deadline_list = complaint_deadlines(complaint=complaint)
-    complaint.transitions_available = available_transitions(user=user, complaint=complaint)
+    complaint.transitions_available = available_transitions(
+        user=user, complaint=complaint, extension_requests=complaint.extension_requests.all()
+    )
     return complaint
 
 

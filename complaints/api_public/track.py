@@ -131,7 +131,8 @@ class TrackView(TrackedView):
     @extend_schema(parameters=[CODE_PARAMETER], responses={200: TrackSerializer})
     def get(self, request, code: str):
         complaint, followed = self.tracked(code)
-        entries = complaint_timeline(complaint=followed, public=True)
+        # The answer lists no files.
+        entries = complaint_timeline(complaint=followed, public=True, attachments=False)
         own = followed.pk == complaint.pk
         data = {
             "tracking_code": _canonical(code),

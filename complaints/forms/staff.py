@@ -293,14 +293,12 @@ class MeasureForm(BootstrapForm):
     responsible_unit = UnitChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none(), required=False)
     due_on = forms.DateField(label=_("Due on"), widget=_DATE, required=False)
 
-    def __init__(self, *args, complaint, user, **kwargs):
+    def __init__(self, *args, units, unit_choices: list, **kwargs):
         super().__init__(*args, **kwargs)
-        # The unit complained about, or the handling unit, or one below them, corrects it.
-        below = [unit.path for unit in (complaint.subject_unit, complaint.handling_unit) if unit is not None]
-        condition = Q(pk__in=[])
-        for path in below:
-            condition |= Q(path__startswith=path)
-        self.fields["responsible_unit"].queryset = _active_units(user).filter(condition)
+        field = self.fields["responsible_unit"]
+        field.queryset = units
+        # Listed once for all the rows (each would read the units again to show them).
+        field.choices = unit_choices
 
     def clean(self):
         data = super().clean()
@@ -320,6 +318,16 @@ class MeasureForm(BootstrapForm):
         return data
 
 
+def _measure_units(complaint, user):
+    """The units that may be made responsible for a measure."""
+    # The unit complained about, or the handling unit, or one below them, corrects it.
+    below = [unit.path for unit in (complaint.subject_unit, complaint.handling_unit) if unit is not None]
+    condition = Q(pk__in=[])
+    for path in below:
+        condition |= Q(path__startswith=path)
+    return _active_units(user).filter(condition)
+
+
 MeasureFormSet = forms.formset_factory(
     MeasureForm, extra=3, max_num=MEASURES_MAX, absolute_max=MEASURES_MAX, validate_max=True
 )
@@ -334,10 +342,12 @@ class DecisionForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        units = _measure_units(self.complaint, self.user)
+        unit_choices = list(UnitChoiceField(queryset=units).choices)
         self.measure_formset = MeasureFormSet(
             self.data if self.is_bound else None,
             prefix=f"{self.prefix}-measures",
-            form_kwargs={"complaint": self.complaint, "user": self.user},
+            form_kwargs={"units": units, "unit_choices": unit_choices},
         )
         if not self.is_bound:
             # Sent back, or a review: start from what was proposed before.

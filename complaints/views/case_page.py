@@ -1,7 +1,9 @@
 """What the case page shows one user: the case, its timeline, and only the forms they may use now.
 
 A fixed number of queries whatever the length of the case's history: the timeline comes
-from one selector, each other part is one query.
+from one selector (one query per kind of record, one for every file of the case), the
+deadlines and the measures are one query each; the permission predicates read the
+user's scope once per request (responsibility.selectors.scope_roots).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from ..forms.staff import TRANSITION_FORMS, ActivityForm, ExtensionRequestForm, InternalNoteForm, MessageForm
 from ..models import ENDED_STATUSES, Complaint, ComplaintStatus, ExtensionRequest, ExtensionState
 from ..permissions import can_handle, can_view_identity, can_work_on
-from ..selectors import available_transitions, complaint_deadlines, complaint_timeline
+from ..selectors import (
+    available_transitions,
+    complaint_deadlines,
+    complaint_filed_attachments,
+    complaint_timeline,
+    extension_pending_among,
+)
 from ..transitions import STAGE_DEADLINE
 
 # Activities are recorded while the facts are being established.
@@ -21,16 +29,10 @@ def _form(forms: dict, form_class, *, complaint: Complaint, user):
     return forms.get(form_class.prefix_name) or form_class(complaint=complaint, user=user)
 
 
-def _stage_extensions(timeline, complaint: Complaint) -> list[ExtensionRequest]:
-    """The extension requests made for the stage the case is in now (the timeline holds them all)."""
+def _stage_extensions(requests: list[ExtensionRequest], complaint: Complaint) -> list[ExtensionRequest]:
+    """The extension requests made for the stage the case is in now."""
     stage = STAGE_DEADLINE.get(complaint.status)
-    return [
-        entry.obj
-        for entry in timeline
-        if isinstance(entry.obj, ExtensionRequest)
-        and entry.obj.stage == stage
-        and entry.obj.review_round == complaint.review_round
-    ]
+    return [r for r in requests if r.stage == stage and r.review_round == complaint.review_round]
 
 
 def _may_request_extension(complaint: Complaint, extensions: list[ExtensionRequest]) -> bool:
@@ -75,19 +77,21 @@ def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
     for entry in timeline:
         if entry.kind == "transition":
             entry.label = TRANSITION_LABELS.get(entry.name, entry.name)
-    extensions = _stage_extensions(timeline, complaint)
+    extension_requests = [entry.obj for entry in timeline if entry.kind == "extension"]
+    extensions = _stage_extensions(extension_requests, complaint)
     duplicate = complaint.possible_duplicate_of_id
     return {
         "complaint": complaint,
         "timeline": timeline,
         "actions": [
             _form(forms, TRANSITION_FORMS[name], complaint=complaint, user=user)
-            for name in available_transitions(user=user, complaint=complaint)
+            for name in available_transitions(user=user, complaint=complaint, extension_requests=extension_requests)
         ],
         "records": _record_forms(user=user, complaint=complaint, forms=forms, extensions=extensions),
-        "pending_extension": next((r for r in extensions if r.state == ExtensionState.PENDING), None),
+        "pending_extension": extension_pending_among(extensions, complaint),
         "deadlines": complaint_deadlines(complaint=complaint),
-        "attachments": list(complaint.attachments.filter(message__isnull=True, activity__isnull=True)),
+        # Read with the timeline's files.
+        "attachments": complaint_filed_attachments(complaint=complaint),
         "measures": list(
             complaint.measures.filter(review_round=complaint.review_round).select_related("responsible_unit")
         ),

@@ -34,7 +34,7 @@ from ..duplicates import complaint_duplicate_of
 from ..filing_limit import FILING_THROTTLED, FilingThrottled, filing_limited
 from ..forms.public import ComplaintFileForm, MessageForm, RatingForm, ReviewForm, TrackForm, category_label
 from ..models import ENDED_STATUSES, MAX_REVIEW_ROUNDS, Attachment, Channel, Complaint, ComplaintStatus
-from ..selectors import complaint_deadlines, complaint_followed, complaint_timeline
+from ..selectors import complaint_deadlines, complaint_filed_attachments, complaint_followed, complaint_timeline
 from ..tracking import TrackingThrottled, track_lookup
 
 # The cases proven in this session (ids, newest last) and the receipt waiting to be kept.
@@ -279,8 +279,11 @@ def _case_page(request, complaint: Complaint, *, status: int = 200, **forms):
     followed = complaint_followed(complaint)
     merged = followed.pk != complaint.pk
     timeline = complaint_timeline(complaint=complaint, public=True)
-    progress = [e for e in complaint_timeline(complaint=followed, public=True) if e.kind != "message"] if merged else []
-    filed_files = Attachment.objects.filter(complaint=complaint, message__isnull=True, activity__isnull=True)
+    progress = (
+        [e for e in complaint_timeline(complaint=followed, public=True, attachments=False) if e.kind != "message"]
+        if merged
+        else []
+    )
     open_case = followed.status not in ENDED_STATUSES
     review_until = None if merged else _review_until(complaint)
     context = {
@@ -294,7 +297,8 @@ def _case_page(request, complaint: Complaint, *, status: int = 200, **forms):
         "review_until": review_until,
         "timeline": timeline,
         "progress": progress,
-        "filed_files": filed_files,
+        # Read with the timeline's files.
+        "filed_files": complaint_filed_attachments(complaint=complaint),
         "due_text": _due_text(_open_deadline(followed)) if open_case else "",
         "question": _open_question(timeline),
         "limits": attachment_limits_text(),

@@ -197,7 +197,9 @@ def test_the_detail_takes_the_same_queries_however_many_records(cast, school_cas
         internal_note_add(complaint_id=school_case.pk, actor=cast.bureau_officer, body="需核对财务账目")
 
     add_records()
+    # The token's user, scope, roles and permissions, the case, its six kinds of records, deadlines.
     before = count_queries(client, url(school_case))
+    assert before == 11
     for _n in range(4):
         add_records()
     assert count_queries(client, url(school_case)) == before
