@@ -6,12 +6,9 @@ is stored, like a password: a leaked database reveals no working code. The key i
 derived from settings.SECRET_KEY, so rotating SECRET_KEY invalidates every code.
 """
 
-import ipaddress
 import secrets
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -63,39 +60,8 @@ class TrackingThrottled(Exception):
     """Too many failed lookups from this address, or from everyone together: answer 429."""
 
 
-# Failed lookups are counted in fixed windows: "20/h" is 20 in each clock hour.
-_PERIODS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
-
-
-def _rate(rate: str) -> tuple[int, int]:
-    """How many failures a window allows and its length in seconds: "20/h" is (20, 3600)."""
-    count, period = rate.split("/")
-    return int(count), _PERIODS[period[-1]] * int(period[:-1] or 1)
-
-
-def _address(request) -> str:
-    """Who is guessing: the client address, an IPv6 client by its /64 (one host or household holds it)."""
-    address = request.META["REMOTE_ADDR"]
-    if ":" in address:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return address
-
-
-def _failure_counters(request) -> list[tuple[str, int, int]]:
-    """(cache key, limit, timeout) of each counter a failed lookup adds to: this address's, everyone's.
-
-    The key names the window; it is kept a little past the window's end, so it cannot
-    expire while its window is read.
-    """
-    now = int(time.time())
-    counters = []
-    for name, who, rate in (
-        ("ip", _address(request), settings.JIUFENG_TRACK_FAILURES_PER_IP),
-        ("all", "all", settings.JIUFENG_TRACK_FAILURES_GLOBAL),
-    ):
-        limit, seconds = _rate(rate)
-        counters.append((f"track-failures:{name}:{who}:{now // seconds}", limit, seconds + 5))
-    return counters
+def _everyone(group, request) -> str:
+    return "all"
 
 
 def track_lookup(*, request, code: str):
@@ -104,20 +70,20 @@ def track_lookup(*, request, code: str):
     Only failed lookups count, per address and globally (a distributed guesser), so a
     petitioner who types the right code is never slowed by others' mistakes until the
     global limit trips. With 80-bit codes the limits are not what keeps codes safe; they
-    keep the attempt cheap for us and visible in the logs. One cache round trip reads both
-    counters; a failure then adds to each (a new counter in one, an existing one in two).
+    keep the attempt cheap for us and visible in the logs.
     """
-    counters = _failure_counters(request)
-    counts = cache.get_many([key for key, _limit, _timeout in counters])
-    if any(counts.get(key, 0) >= limit for key, limit, _timeout in counters):
-        raise TrackingThrottled
+    from django_ratelimit.core import get_usage
+
+    limits = (
+        ("track-ip", "ip", settings.JIUFENG_TRACK_FAILURES_PER_IP),
+        ("track-all", _everyone, settings.JIUFENG_TRACK_FAILURES_GLOBAL),
+    )
+    for group, key, rate in limits:
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
+        if usage["count"] >= usage["limit"]:
+            raise TrackingThrottled
     complaint = complaint_by_tracking_code(code)
     if complaint is None:
-        for key, _limit, timeout in counters:
-            if key in counts or not cache.add(key, 1, timeout):
-                try:
-                    cache.incr(key)
-                except ValueError:
-                    # Evicted meanwhile (a cache restart): the failure opens a new count.
-                    cache.add(key, 1, timeout)
+        for group, key, rate in limits:
+            get_usage(request, group=group, key=key, rate=rate, increment=True)
     return complaint
