@@ -52,7 +52,7 @@ HOST = "127.0.0.1"
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json", "X-Forwarded-Proto": "https"}
 
 
-def server_start(port: int, workers: int) -> subprocess.Popen:
+def server_start(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -63,7 +63,8 @@ def server_start(port: int, workers: int) -> subprocess.Popen:
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "jiufeng.wsgi:application", "--workers", str(workers), "--bind", f"{HOST}:{port}"],
+        [str(gunicorn), "jiufeng.wsgi:application", "--workers", str(workers), "--threads", str(threads)]
+        + ["--bind", f"{HOST}:{port}"],
         cwd=ROOT,
         env=env,
     )
@@ -202,6 +203,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread above 1)")
     parser.add_argument("--lookups", type=int, default=2000, help="tracking lookups after the rush")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -213,13 +215,13 @@ def main() -> None:
     connection.close()
 
     port = free_port()
-    server = server_start(port, args.workers)
+    server = server_start(port, args.workers, args.threads)
     try:
         started = time.perf_counter()
         latencies, statuses, codes = rush(port, args.clients, args.seconds, categories, units)
         elapsed = time.perf_counter() - started
         errors = {status: n for status, n in statuses.items() if status != 201}
-        print(f"filings: {args.clients} clients, {args.workers} gunicorn workers, {elapsed:.1f} s")
+        print(f"filings: {args.clients} clients, {args.workers} gunicorn workers × {args.threads} threads, {elapsed:.1f} s")
         print(f"  {statuses[201]:,} filed, {statuses[201] / elapsed:.1f} filings/s; {percentiles(latencies)}")
         print(f"  errors: {errors or 'none'}")
         sample = codes[: args.lookups]

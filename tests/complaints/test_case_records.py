@@ -353,3 +353,26 @@ def test_failed_code_guesses_from_one_address_are_refused_but_a_right_code_is_no
         track_lookup(request=request, code=code)
     elsewhere = RequestFactory().get("/track/", REMOTE_ADDR="198.51.100.7")
     assert track_lookup(request=elsewhere, code=code) == complaint
+
+
+def test_the_global_limit_stops_guesses_spread_over_many_addresses(settings, file_complaint, cast):
+    settings.JIUFENG_TRACK_FAILURES_GLOBAL = "4/m"
+
+    complaint, code = file_complaint(subject_unit=cast.units.school)
+    for n in range(4):
+        guesser = RequestFactory().get("/track/", REMOTE_ADDR=f"203.0.113.{n}")
+        assert track_lookup(request=guesser, code="JF-0000-0000-0000-0000") is None
+    with pytest.raises(TrackingThrottled):
+        track_lookup(request=RequestFactory().get("/track/", REMOTE_ADDR="198.51.100.7"), code=code)
+
+
+def test_an_ipv6_guesser_is_counted_by_its_network_not_by_each_address(settings, file_complaint, cast):
+    settings.JIUFENG_TRACK_FAILURES_PER_IP = "2/h"
+
+    complaint, code = file_complaint(subject_unit=cast.units.school)
+    for host in ("1", "2"):
+        guesser = RequestFactory().get("/track/", REMOTE_ADDR=f"2001:db8:1:2::{host}")
+        assert track_lookup(request=guesser, code="JF-0000-0000-0000-0000") is None
+    with pytest.raises(TrackingThrottled):
+        track_lookup(request=RequestFactory().get("/track/", REMOTE_ADDR="2001:db8:1:2::99"), code=code)
+    assert track_lookup(request=RequestFactory().get("/track/", REMOTE_ADDR="2001:db8:1:3::1"), code=code) == complaint
