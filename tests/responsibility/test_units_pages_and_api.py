@@ -109,7 +109,7 @@ def test_tree_page_query_count_does_not_grow_with_the_tree(cast, client, django_
     client.force_login(cast.county_officer)
     # session, user, scope (posts and assignments), roles and permissions, roots, children,
     # unread notifications
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse("responsibility:unit-tree")).status_code == 200
 
 
@@ -121,7 +121,7 @@ def test_unit_page_query_count_does_not_grow_with_children_or_positions(cast, cl
     client.force_login(cast.bureau_officer)
     # session, user, scope (posts and assignments), roles and permissions, the unit, ancestors, positions,
     # children, obligations, visits, items, pledges, accountability records, campaign tasks, unread notifications
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         assert client.get(reverse("responsibility:unit-detail", args=[cast.units.bureau.pk])).status_code == 200
 
 
@@ -130,5 +130,5 @@ def test_unit_list_api_query_count_does_not_grow(cast, client, django_assert_num
     grow(cast.units.county, size)
     client.force_login(cast.county_officer)
     # session, user, scope (posts and assignments), roles and permissions, the units with their parents
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert len(client.get(reverse("api:unit-list")).json()) == 4 + size
