@@ -93,6 +93,8 @@ PATHS = [
 ]
 # 网上 55%, 电话 20%, 来信 8%, 来访 7%, 领导信箱 5%, 上级交办 3%, 媒体 2% (per cent).
 CHANNELS = [(55, "web"), (20, "hotline"), (8, "letter"), (7, "visit"), (5, "mailbox"), (3, "referral"), (2, "media")]
+# Time limits of the acceptance, resolution and review deadlines, in days.
+ACCEPT_DAYS, RESOLVE_DAYS, REVIEW_DAYS = 15, 60, 30
 FINDINGS = ["substantiated", "partly_substantiated", "unsubstantiated", "unverifiable"]
 ACTIVITY_KINDS = ["listen", "look", "visit", "talk", "check"]
 
@@ -273,6 +275,9 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
         "surnames": list(SURNAMES),
         "given": GIVEN,
         "complaint_type": ContentType.objects.get_for_model(Complaint).pk,
+        "accept_days": ACCEPT_DAYS,
+        "resolve_days": RESOLVE_DAYS,
+        "review_days": REVIEW_DAYS,
     }
     # 1. Draw the cases: path, unit, channel, text and age. The first rows of a batch take
     # the last path (never merged), so every merged case has earlier cases to point to.
@@ -328,7 +333,7 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
             id, channel, title, content, occurred_on, location, anonymous, received_at, submitted_at, status,
             review_round, finding, disposition, reply, replied_at, transferred_to, tracking_code_hash, version,
             approval_requested_by_id, category_id, handling_unit_id, merged_into_id, subject_unit_id,
-            possible_duplicate_of_id)
+            possible_duplicate_of_id, due_at)
         SELECT b.id, b.channel, b.title, b.content, (b.received_at - (b.g %% 20) * interval '1 day')::date, '',
                b.anonymous, b.received_at,
                b.received_at + CASE WHEN b.channel = 'web' THEN interval '0' ELSE interval '3 hours' END,
@@ -343,7 +348,12 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
                b.category_id,
                CASE WHEN 'accept' = ANY(b.names) THEN b.parent_id END,
                CASE WHEN b.status = 'merged' THEN b.id - 1 - b.g %% 7 END,
-               b.unit_id, NULL
+               b.unit_id, NULL,
+               -- due_at: the deadline of the running stage, as inserted below
+               CASE WHEN b.status = 'submitted' THEN b.received_at + %(accept_days)s * interval '1 day'
+                    WHEN b.status IN ('accepted', 'investigating', 'pending_approval')
+                        THEN t.accepted_at + %(resolve_days)s * interval '1 day'
+                    WHEN b.status = 'under_review' THEN t.reviewed_at + %(review_days)s * interval '1 day' END
         FROM bench_batch b JOIN bench_times t ON t.id = b.id;
 
         INSERT INTO complaints_transitionlog (complaint_id, name, from_status, to_status, at, note, actor_id)
@@ -360,14 +370,16 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
                CASE WHEN met_at IS NULL THEN due_at END, false
         FROM (
             SELECT 'complaint_accept' AS kind, b.id, %(root)s AS unit_id, b.received_at AS opened_at,
-                   b.received_at + interval '15 days' AS due_at, t.second_at AS met_at
+                   b.received_at + %(accept_days)s * interval '1 day' AS due_at, t.second_at AS met_at
             FROM bench_batch b JOIN bench_times t ON t.id = b.id
             UNION ALL
-            SELECT 'complaint_resolve', b.id, b.parent_id, t.accepted_at, t.accepted_at + interval '60 days',
+            SELECT 'complaint_resolve', b.id, b.parent_id, t.accepted_at,
+                   t.accepted_at + %(resolve_days)s * interval '1 day',
                    t.approved_at
             FROM bench_batch b JOIN bench_times t ON t.id = b.id WHERE t.accepted_at IS NOT NULL
             UNION ALL
-            SELECT 'complaint_review', b.id, b.parent_id, t.reviewed_at, t.reviewed_at + interval '30 days',
+            SELECT 'complaint_review', b.id, b.parent_id, t.reviewed_at,
+                   t.reviewed_at + %(review_days)s * interval '1 day',
                    CASE WHEN t.decided_at > t.reviewed_at THEN t.decided_at END
             FROM bench_batch b JOIN bench_times t ON t.id = b.id WHERE t.reviewed_at IS NOT NULL
         ) deadlines;
@@ -413,7 +425,9 @@ def _columns(model) -> list[str]:
 def _history(cursor, *, base: int, size: int) -> None:
     """One history row per step of each case, and a creation row for every record."""
     between = {"lo": base + 1, "hi": base + size}
-    columns = _columns(Complaint)
+    # What the history keeps of a case (not due_at, a copy of the ledger's).
+    kept = set(_columns(Complaint.history.model))
+    columns = [column for column in _columns(Complaint) if column in kept]
     picked = [{"status": "s.to_status", "version": "s.i - 1"}.get(column, f"c.{column}") for column in columns]
     cursor.execute(
         f"""

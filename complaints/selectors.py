@@ -4,8 +4,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,25 +27,24 @@ from .tracking import complaint_by_tracking_code
 from .transitions import STAGE_DEADLINE, TRANSITIONS, complaint_may_close, extension_pending
 
 
-def _open_deadlines() -> QuerySet:
-    content_type = ContentType.objects.get_for_model(Complaint)
-    return Deadline.objects.filter(content_type=content_type, object_id=OuterRef("pk"), met_at__isnull=True)
+def _overdue() -> ExpressionWrapper:
+    # Only a waiting case runs a deadline: saying so lets the overdue filter walk the inbox's
+    # index (complaint_waiting_due) by due time. Never NULL: a case with nothing running is not
+    # overdue, and "not overdue" finds it.
+    running = Q(status__in=WAITING_STATUSES, due_at__isnull=False)
+    return ExpressionWrapper(running & Q(due_at__lt=timezone.now()), output_field=BooleanField())
 
 
 def complaint_list_for_user(*, user) -> QuerySet:
     """The complaints this user may see, newest first, each with its running deadline.
 
-    ``due_at``: when the running stage is due (None when nothing runs); ``is_overdue``.
-    Two correlated subqueries on the deadline ledger's (content type, object) index, no query per row.
+    ``due_at``: when the running stage is due (None when nothing runs, a column kept by the
+    services); ``is_overdue``: it has passed.
     """
-    open_deadlines = _open_deadlines()
     return (
         Complaint.objects.visible_to(user)
         .select_related("category", "subject_unit", "handling_unit")
-        .annotate(
-            due_at=Subquery(open_deadlines.order_by("due_at").values("due_at")[:1]),
-            is_overdue=Exists(open_deadlines.filter(due_at__lt=timezone.now())),
-        )
+        .annotate(is_overdue=_overdue())
         .order_by("-submitted_at", "-pk")
     )
 
@@ -82,7 +87,7 @@ def complaint_inbox_for_user(*, user) -> QuerySet:
         | (Q(status=ComplaintStatus.PENDING_APPROVAL, handling_unit__in=leading) & ~Q(approval_requested_by=user))
         | Q(pk__in=_extensions_to_decide(user, leading))
     )
-    # The status bound first lets the partial index complaint_waiting carry the query.
+    # The status bound first lets the partial index complaint_waiting_due carry the query in its order.
     return (
         complaint_list_for_user(user=user).filter(status__in=WAITING_STATUSES).filter(waiting).order_by("due_at", "pk")
     )

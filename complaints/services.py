@@ -152,6 +152,11 @@ def complaint_file(
         raise ValidationError(errors)
 
     code = tracking_code_new()
+    due_at, provisional = deadline_due_at(
+        kind=DeadlineKind.COMPLAINT_ACCEPT,
+        start=received_at,
+        days=time_limit_days(category=category, kind=DeadlineKind.COMPLAINT_ACCEPT),
+    )
     complaint = Complaint(
         category=category,
         subject_unit=subject_unit,
@@ -163,6 +168,7 @@ def complaint_file(
         anonymous=anonymous,
         received_at=received_at,
         submitted_at=now,
+        due_at=due_at,
         tracking_code_hash=tracking_code_hash(code),
         possible_duplicate_of=complaint_duplicate_of(
             subject_unit=subject_unit, content=content, phone=phone if identity is not None else "", now=now
@@ -179,11 +185,6 @@ def complaint_file(
         identity.save()
     for file in attachments:
         attachment_store(complaint=complaint, file=file, uploaded_by=actor)
-    due_at, provisional = deadline_due_at(
-        kind=DeadlineKind.COMPLAINT_ACCEPT,
-        start=received_at,
-        days=time_limit_days(category=category, kind=DeadlineKind.COMPLAINT_ACCEPT),
-    )
     triaging = triage_unit(subject_unit)
     deadline_open(
         target=complaint,

@@ -82,16 +82,29 @@ def _record(complaint: Complaint, *, name: str, from_status: str, actor, note: s
     complaint.version += 1
     complaint._history_user = actor
     complaint._change_reason = name
-    complaint.save(update_fields=["status", "version", *fields])
+    # due_at as _stage_open/_stage_meet left it: the row is locked, so it is current either way.
+    complaint.save(update_fields=["status", "version", "due_at", *fields])
     TransitionLog.objects.create(
         complaint=complaint, name=name, from_status=from_status, to_status=complaint.status, actor=actor, note=note
     )
 
 
-def _due(complaint: Complaint, kind: DeadlineKind, start: datetime.datetime) -> dict:
+def _stage_open(complaint: Complaint, *, kind: DeadlineKind, unit: Unit, start: datetime.datetime) -> None:
+    """Open the deadline of the stage the case enters, and keep its due time on the case (saved by _record).
+
+    Only entering a stage opens its deadline (acceptance the handling stage, a review request
+    its round's review), and leaving one meets it: the locked case has none of ``kind`` open.
+    """
     days = time_limit_days(category=complaint.category, kind=kind)
     due_at, provisional = deadline_due_at(kind=kind, start=start, days=days)
-    return {"due_at": due_at, "provisional": provisional}
+    deadline_open(target=complaint, kind=kind, unit=unit, due_at=due_at, provisional=provisional, none_open=True)
+    complaint.due_at = due_at
+
+
+def _stage_meet(complaint: Complaint, *, kind: DeadlineKind, at: datetime.datetime | None = None) -> None:
+    """Meet the deadline of the stage the case leaves; a case runs one stage at a time, so none runs after."""
+    deadline_meet(target=complaint, kind=kind, at=at)
+    complaint.due_at = None
 
 
 # --- Intake: the triaging unit decides ------------------------------------------------
@@ -123,6 +136,8 @@ def complaint_accept(
     now = timezone.now()
     complaint.accept()
     complaint.handling_unit = handling_unit
+    _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_ACCEPT, at=now)
+    _stage_open(complaint, kind=DeadlineKind.COMPLAINT_RESOLVE, unit=handling_unit, start=now)
     _record(
         complaint,
         name="accept",
@@ -130,15 +145,6 @@ def complaint_accept(
         actor=actor,
         note=note,
         fields=["handling_unit"],
-    )
-    deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_ACCEPT, at=now)
-    deadline_open(
-        target=complaint,
-        kind=DeadlineKind.COMPLAINT_RESOLVE,
-        unit=handling_unit,
-        # Only acceptance opens the handling stage, and the case is locked in ``submitted``.
-        none_open=True,
-        **_due(complaint, DeadlineKind.COMPLAINT_RESOLVE, now),
     )
     petitioner_notify(complaint=complaint, event="accepted")
     staff_notify(complaint=complaint, event="accepted", actor=actor)
@@ -152,8 +158,8 @@ def complaint_reject(*, complaint_id: int, actor, reason: str, version: int | No
     _check(complaint, complaint.reject, permissions.can_triage(actor, complaint))
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.reject()
+    _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
     _record(complaint, name="reject", from_status=ComplaintStatus.SUBMITTED, actor=actor, note=reason, fields=[])
-    deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
     petitioner_notify(complaint=complaint, event="rejected")
     return complaint
 
@@ -167,6 +173,7 @@ def complaint_transfer(*, complaint_id: int, actor, to: str, reason: str, versio
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.transfer()
     complaint.transferred_to = to
+    _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
     _record(
         complaint,
         name="transfer",
@@ -175,7 +182,6 @@ def complaint_transfer(*, complaint_id: int, actor, to: str, reason: str, versio
         note=reason,
         fields=["transferred_to"],
     )
-    deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
     petitioner_notify(complaint=complaint, event="transferred")
     return complaint
 
@@ -196,6 +202,7 @@ def complaint_merge(*, complaint_id: int, actor, primary_id: int, version: int |
         raise ValidationError({"primary": _("Choose an open case you may see as the primary case.")})
     complaint.merge()
     complaint.merged_into = primary
+    _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
     _record(
         complaint,
         name="merge",
@@ -204,7 +211,6 @@ def complaint_merge(*, complaint_id: int, actor, primary_id: int, version: int |
         note=_("Merged into case #%(id)s.") % {"id": primary.pk},
         fields=["merged_into"],
     )
-    deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
     petitioner_notify(complaint=complaint, event="merged")
     return complaint
 
@@ -349,6 +355,7 @@ def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int 
     now = timezone.now()
     complaint.approve()
     complaint.replied_at = now
+    _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_RESOLVE, at=now)
     _record(
         complaint,
         name="approve",
@@ -357,7 +364,6 @@ def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int 
         note=(note or "").strip()[:REASON_MAX],
         fields=["replied_at"],
     )
-    deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_RESOLVE, at=now)
     _measures_enforce(complaint, actor)
     petitioner_notify(complaint=complaint, event="replied")
     return complaint
@@ -403,6 +409,7 @@ def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.review()
     complaint.review_round += 1
+    _stage_open(complaint, kind=DeadlineKind.COMPLAINT_REVIEW, unit=complaint.handling_unit, start=now)
     _record(
         complaint,
         name="review",
@@ -410,14 +417,6 @@ def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int
         actor=actor,
         note=reason,
         fields=["review_round"],
-    )
-    deadline_open(
-        target=complaint,
-        kind=DeadlineKind.COMPLAINT_REVIEW,
-        unit=complaint.handling_unit,
-        # Each round's review deadline is met when it is decided, before the next can be asked.
-        none_open=True,
-        **_due(complaint, DeadlineKind.COMPLAINT_REVIEW, now),
     )
     staff_notify(complaint=complaint, event="review_requested", actor=actor)
     return complaint
@@ -445,6 +444,7 @@ def complaint_decide_review(
     now = timezone.now()
     complaint.decide_review()
     complaint.replied_at = now
+    _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_REVIEW, at=now)
     _record(
         complaint,
         name="decide_review",
@@ -453,7 +453,6 @@ def complaint_decide_review(
         note="",
         fields=["finding", "disposition", "reply", "replied_at"],
     )
-    deadline_meet(target=complaint, kind=DeadlineKind.COMPLAINT_REVIEW, at=now)
     _measures_enforce(complaint, actor)
     petitioner_notify(complaint=complaint, event="review_decided")
     return complaint
@@ -526,6 +525,7 @@ def complaint_approve_extension(*, complaint_id: int, actor, note: str = "", ver
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
     new_due = open_deadline.due_at + datetime.timedelta(days=request.days)
     deadline_move(target=complaint, kind=request.stage, due_at=new_due)
+    complaint.due_at = new_due
     _record(
         complaint,
         name="approve_extension",

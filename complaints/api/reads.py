@@ -56,7 +56,13 @@ def complaint_detail(*, user, pk: int) -> Complaint:
 # Never shown: the tracking code's hash stands in for a secret. The identity has its own
 # table and history, never read here.
 _HISTORY_HIDDEN = {"id", "tracking_code_hash"}
-_HISTORY_FIELDS = [field for field in Complaint._meta.concrete_fields if field.name not in _HISTORY_HIDDEN]
+# Only what the history keeps: not due_at, a copy of the deadline ledger's (which has its own history).
+_HISTORY_KEPT = {field.name for field in Complaint.history.model._meta.concrete_fields}
+_HISTORY_FIELDS = [
+    field
+    for field in Complaint._meta.concrete_fields
+    if field.name in _HISTORY_KEPT and field.name not in _HISTORY_HIDDEN
+]
 
 
 def complaint_history(*, complaint: Complaint) -> list[dict]:

@@ -12,6 +12,7 @@ from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jiufeng.pagination import CappedPageNumberPagination
 from responsibility.permissions import can_handle_in
 
 from ..attachments import attachment_response
@@ -54,6 +55,8 @@ class ComplaintListView(generics.ListAPIView):
 
     serializer_class = s.ComplaintListSerializer
     filterset_class = ComplaintFilter
+    # A county-wide scope holds a million cases: counted up to a cap (count_capped), not exactly.
+    pagination_class = CappedPageNumberPagination
 
     def initialize_request(self, request, *args, **kwargs):
         # The authenticators depend on the method: let get_authenticators see this request even

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from jiufeng.forms import BootstrapForm
+from jiufeng.forms import BootstrapForm, LongSelect
 from responsibility.models import Unit
 from responsibility.selectors import units_in_scope
 
@@ -113,12 +113,14 @@ class ComplaintFilter(django_filters.FilterSet):
         queryset=lambda request: Category.objects.order_by("path"),
         method="filter_category",
         empty_label=_("All"),
+        widget=LongSelect,
     )
     unit = UnitFilter(
         label=_("Unit"),
         queryset=lambda request: _active_units(request.user),
         method="filter_unit",
         empty_label=_("All"),
+        widget=LongSelect,
     )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("All"))
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue")

@@ -175,9 +175,14 @@ class Complaint(FSMModelMixin, models.Model):
     tracking_code_hash = models.CharField(_("tracking code hash"), max_length=64, unique=True)
     # Bumped by every transition: a form or API call made on an older version is refused (409).
     version = models.PositiveIntegerField(_("version"), default=0)
+    # When the running stage is due: the earliest open deadline of the case in the ledger, None
+    # when none runs. A copy kept by the services that open, meet or move the case's deadlines,
+    # so the inbox sorts and the overdue filter reads one column instead of the ledger per row.
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, editable=False)
 
     objects = ComplaintQuerySet.as_manager()
-    history = HistoricalRecords()
+    # due_at is derived from the ledger, which keeps its own history.
+    history = HistoricalRecords(excluded_fields=["due_at"])
 
     class Meta:
         verbose_name = _("complaint")
@@ -190,8 +195,13 @@ class Complaint(FSMModelMixin, models.Model):
             models.Index(fields=["-submitted_at", "-id"], name="complaint_recent"),
             # Open311's requests.json: a date range of receipt, newest first.
             models.Index(fields=["-received_at", "-id"], name="complaint_received"),
-            # The inbox (selectors.complaint_inbox_for_user): only cases someone must still act on.
-            models.Index(fields=["status"], name="complaint_waiting", condition=Q(status__in=WAITING_STATUSES)),
+            # The inbox (selectors.complaint_inbox_for_user): only cases someone must still act on,
+            # walked in order of due time; the lists' overdue filter reads its start.
+            models.Index(
+                fields=["due_at", "id"], name="complaint_waiting_due", condition=Q(status__in=WAITING_STATUSES)
+            ),
+            # The lists' search has trigram indexes on title and text too, PostgreSQL only:
+            # migration 0006_search_trigram, outside this state (SQLite has no GIN).
             # close_expired_cases_task: replies whose review window may have passed.
             models.Index(fields=["replied_at"], name="complaint_resolved_replied", condition=Q(status="resolved")),
         ]

@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from responsibility.models import Deadline
-
 from ..models import Complaint, TransitionLog
 from .serializers import OPEN_STATUSES
 
@@ -26,20 +24,10 @@ LIMIT = 1000
 def service_request_list() -> QuerySet[Complaint]:
     """Every complaint with what a public request shows, in one query whatever the number of rows."""
     last_change = TransitionLog.objects.filter(complaint=OuterRef("pk")).order_by("-at").values("at")[:1]
-    # The running stage's deadline (accept, resolve or review); none once the case is decided.
-    next_due = (
-        Deadline.objects.filter(
-            content_type__app_label=Complaint._meta.app_label,
-            content_type__model=Complaint._meta.model_name,
-            object_id=OuterRef("pk"),
-            met_at__isnull=True,
-        )
-        .order_by("due_at")
-        .values("due_at")[:1]
-    )
     return Complaint.objects.select_related("category", "handling_unit").annotate(
         updated_at=Coalesce(Subquery(last_change), F("submitted_at")),
-        expected_at=Subquery(next_due),
+        # The running stage's deadline (accept, resolve or review); none once the case is decided.
+        expected_at=F("due_at"),
     )
 
 

@@ -17,7 +17,7 @@ from complaints.models import Category, Channel, Complaint, Finding, IdentityAcc
 from complaints.services import activity_record, internal_note_add, message_add
 from complaints.transitions import TRANSITIONS
 from jiufeng.roles import Role
-from responsibility.models import Deadline, DeadlineKind, PositionKind
+from responsibility.models import DeadlineKind, PositionKind
 from tests.factories import PositionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -76,8 +76,9 @@ def sibling_case(cast, file_complaint):
 
 def test_the_list_is_scoped_and_paginated(cast, school_case, sibling_case):
     body = api(cast.bureau_officer).get("/api/v1/complaints/").json()
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert set(body) == {"count", "count_capped", "next", "previous", "results"}
     assert body["count"] == 1
+    assert body["count_capped"] is False
     [row] = body["results"]
     assert row["id"] == school_case.pk
     assert row["status"] == "submitted"
@@ -96,11 +97,14 @@ def test_the_list_needs_a_login(school_case):
 
 
 def test_the_list_filters(cast, category, file_complaint, school_case, sibling_case):
-    letter, code = file_complaint(subject_unit=cast.units.school, channel=Channel.LETTER, title="来信反映收费")
-    accept_case(cast, school_case)
-    Deadline.objects.filter(object_id=letter.pk, kind=DeadlineKind.COMPLAINT_ACCEPT).update(
-        due_at=timezone.now() - datetime.timedelta(days=1)
+    # Received 16 days ago: its 15 days to decide on acceptance have run out.
+    letter, code = file_complaint(
+        subject_unit=cast.units.school,
+        channel=Channel.LETTER,
+        title="来信反映收费",
+        received_at=timezone.now() - datetime.timedelta(days=16),
     )
+    accept_case(cast, school_case)
     other = Category.objects.add_child(category, {"code": "fees-edu", "name": "教育乱收费"})
     in_other, _code = file_complaint(subject_unit=cast.units.sibling, category=other)
     client = api(cast.county_officer)
