@@ -221,7 +221,8 @@ def main() -> None:
         latencies, statuses, codes = rush(port, args.clients, args.seconds, categories, units)
         elapsed = time.perf_counter() - started
         errors = {status: n for status, n in statuses.items() if status != 201}
-        print(f"filings: {args.clients} clients, {args.workers} gunicorn workers × {args.threads} threads, {elapsed:.1f} s")
+        server_shape = f"{args.workers} gunicorn workers × {args.threads} threads"
+        print(f"filings: {args.clients} clients, {server_shape}, {elapsed:.1f} s")
         print(f"  {statuses[201]:,} filed, {statuses[201] / elapsed:.1f} filings/s; {percentiles(latencies)}")
         print(f"  errors: {errors or 'none'}")
         sample = codes[: args.lookups]

@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 
 from jiufeng.models import OutboxChannel
 from jiufeng.notifications import absolute_url, notify, notify_address
-from responsibility.deadlines import deadlines_of
-from responsibility.models import DeadlineKind, PositionKind
+from responsibility.models import PositionKind
 from responsibility.selectors import positions_nearest
 
 from .duplicates import mobile_number
@@ -46,9 +45,9 @@ def _last_note(complaint: Complaint, name: str) -> str:
     return log.note if log is not None else ""
 
 
-def _open_due(complaint: Complaint, kind: str) -> str:
-    deadline = deadlines_of(target=complaint).filter(kind=kind, met_at__isnull=True).first()
-    return _day(deadline.due_at) if deadline is not None else ""
+def _running_due(complaint: Complaint) -> str:
+    # The stage the case has just entered (or whose deadline just moved) is the one running.
+    return _day(complaint.due_at) if complaint.due_at else ""
 
 
 def _title(complaint: Complaint) -> str:
@@ -80,7 +79,7 @@ def _petitioner_text(complaint: Complaint, event: str, code: str) -> tuple[str, 
             values,
         )
     if event == "accepted":
-        values.update(unit=complaint.handling_unit, due=_open_due(complaint, DeadlineKind.COMPLAINT_RESOLVE))
+        values.update(unit=complaint.handling_unit, due=_running_due(complaint))
         return (
             _("Your complaint has been accepted"),
             _(
@@ -153,7 +152,7 @@ def _petitioner_text(complaint: Complaint, event: str, code: str) -> tuple[str, 
         )
     # extension_approved: the reason is owed to the petitioner (DOMAIN.md).
     request = complaint.extension_requests.filter(state=ExtensionState.APPROVED).order_by("-decided_at").first()
-    values.update(due=_open_due(complaint, request.stage), reason=request.reason)
+    values.update(due=_running_due(complaint), reason=request.reason)
     return (
         _("The time limit for your complaint has been extended"),
         _("The time limit for your complaint of %(date)s has been extended to %(due)s. Reason: %(reason)s"),
@@ -259,7 +258,7 @@ STAFF_EVENTS = {
         subject=lambda c: _("New complaint #%(id)s: %(title)s") % {"id": c.pk, "title": _title(c)},
         body=lambda c: (
             _("About %(unit)s. Decide by %(due)s whether to accept it.")
-            % {"unit": c.subject_unit or _("an unnamed unit"), "due": _open_due(c, DeadlineKind.COMPLAINT_ACCEPT)}
+            % {"unit": c.subject_unit or _("an unnamed unit"), "due": _running_due(c)}
         ),
         why=_at_intake,
     ),
@@ -267,9 +266,7 @@ STAFF_EVENTS = {
         unit=lambda c: c.handling_unit,
         kinds=STAFF,
         subject=lambda c: _("Case #%(id)s is yours to handle: %(title)s") % {"id": c.pk, "title": _title(c)},
-        body=lambda c: (
-            _("Investigate it and submit a finding by %(due)s.") % {"due": _open_due(c, DeadlineKind.COMPLAINT_RESOLVE)}
-        ),
+        body=lambda c: _("Investigate it and submit a finding by %(due)s.") % {"due": _running_due(c)},
         why=_at_handling,
     ),
     "submitted_for_approval": _StaffEvent(
@@ -299,7 +296,7 @@ STAFF_EVENTS = {
         subject=lambda c: _("Case #%(id)s: the petitioner asks for a review") % {"id": c.pk},
         body=lambda c: (
             _("Decide the review by %(due)s. The petitioner's reason: %(reason)s")
-            % {"due": _open_due(c, DeadlineKind.COMPLAINT_REVIEW), "reason": _last_note(c, "review")}
+            % {"due": _running_due(c), "reason": _last_note(c, "review")}
         ),
         why=_at_handling,
     ),

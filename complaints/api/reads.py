@@ -4,26 +4,11 @@ Each takes a fixed number of queries, whatever the number of activities, message
 history rows. Scope is checked by complaints.selectors (Http404 out of scope).
 """
 
-import datetime
-
 from django.db.models import Prefetch, prefetch_related_objects
-
-from responsibility.deadlines import deadlines_of
-from responsibility.models import DeadlineKind
 
 from ..models import Activity, Attachment, Complaint, ExtensionRequest, InternalNote, Measure, Message
 from ..permissions import can_work_on
 from ..selectors import available_transitions, complaint_deadlines, complaint_get_for_user
-
-
-def complaint_accept_due_at(*, complaint: Complaint) -> datetime.datetime | None:
-    """When the office owes its decision to accept or not (the acceptance deadline opened at filing)."""
-    return (
-        deadlines_of(target=complaint)
-        .filter(kind=DeadlineKind.COMPLAINT_ACCEPT)
-        .values_list("due_at", flat=True)
-        .first()
-    )
 
 
 def complaint_detail(*, user, pk: int) -> Complaint:

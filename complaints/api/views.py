@@ -24,7 +24,7 @@ from . import serializers as s
 from .adding import FORM_MEDIA
 from .errors import service_errors, valid_input
 from .filters import ComplaintFilter
-from .reads import complaint_accept_due_at, complaint_detail, complaint_history
+from .reads import complaint_detail, complaint_history
 
 
 def detail_response(request, pk: int) -> Response:
@@ -42,7 +42,8 @@ def _filed_response(serializer_class: type[s.ComplaintFiledSerializer], complain
         "tracking_code": code,
         "status": complaint.status,
         "submitted_at": complaint.submitted_at,
-        "accept_due_at": complaint_accept_due_at(complaint=complaint),
+        # Just filed: the running deadline is the acceptance decision's.
+        "accept_due_at": complaint.due_at,
     }
     return Response(serializer_class(filed).data, status=status.HTTP_201_CREATED)
 

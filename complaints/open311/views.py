@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..api.errors import message_dict, request_data, service_errors
-from ..api.reads import complaint_accept_due_at
 from ..api_public.categories import category_list_public
 from ..filing_limit import filing_limited
 from ..models import Category, Channel
@@ -245,7 +244,7 @@ class ServiceRequestListView(Open311View):
             "token": code,
             "service_notice": _service_notice(
                 code=code,
-                due_at=complaint_accept_due_at(complaint=complaint),
+                due_at=complaint.due_at,
                 anonymous_by_default=gave_identity and not real_name,
             ),
             "account_id": None,
