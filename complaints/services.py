@@ -24,7 +24,7 @@ from responsibility.models import DeadlineKind, Unit
 
 from . import permissions
 from .attachments import attachment_store, attachments_check
-from .duplicates import complaint_duplicate_of
+from .duplicates import complaint_duplicate_id
 from .models import (
     EXTENSION_MAX_DAYS,
     Activity,
@@ -170,7 +170,7 @@ def complaint_file(
         submitted_at=now,
         due_at=due_at,
         tracking_code_hash=tracking_code_hash(code),
-        possible_duplicate_of=complaint_duplicate_of(
+        possible_duplicate_of_id=complaint_duplicate_id(
             subject_unit=subject_unit, content=content, phone=phone if identity is not None else "", now=now
         ),
     )

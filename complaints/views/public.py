@@ -30,7 +30,7 @@ from responsibility.models import Deadline, DeadlineKind
 
 from .. import services, transitions
 from ..attachments import attachment_limits_text, attachment_response
-from ..duplicates import complaint_duplicate_of
+from ..duplicates import complaint_duplicate_id
 from ..filing_limit import FILING_THROTTLED, FilingThrottled, filing_limited
 from ..forms.public import ComplaintFileForm, MessageForm, RatingForm, ReviewForm, TrackForm, category_label
 from ..models import ENDED_STATUSES, MAX_REVIEW_ROUNDS, Attachment, Channel, Complaint, ComplaintStatus
@@ -134,7 +134,7 @@ def complaint_file_page(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         similar = not data["file_anyway"] and (
-            complaint_duplicate_of(subject_unit=data["subject_unit"], content=data["content"], phone=data["phone"])
+            complaint_duplicate_id(subject_unit=data["subject_unit"], content=data["content"], phone=data["phone"])
             is not None
         )
         if not similar:

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from complaints import duplicates
-from complaints.duplicates import complaint_duplicate_of
+from complaints.duplicates import complaint_duplicate_id
+from complaints.models import Complaint
 from complaints.transitions import complaint_merge, complaint_reject, complaint_transfer
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,8 @@ PHONE = "13800138000"
 
 
 def find(unit, content=TEXT, phone="", now=None):
-    return complaint_duplicate_of(subject_unit=unit, content=content, phone=phone, now=now)
+    found = complaint_duplicate_id(subject_unit=unit, content=content, phone=phone, now=now)
+    return Complaint.objects.get(pk=found) if found is not None else None
 
 
 def test_near_identical_text_about_the_same_unit_is_a_likely_duplicate(cast, file_complaint):
