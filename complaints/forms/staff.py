@@ -46,6 +46,8 @@ def _textarea(rows: int) -> forms.Textarea:
 class UnitChoiceField(forms.ModelChoiceField):
     """Units in tree order, indented by depth, so a long list still shows the tree."""
 
+    widget = LongSelect
+
     def label_from_instance(self, unit: Unit) -> str:
         return "\u3000" * (unit.depth - 1) + unit.name
 
@@ -164,6 +166,8 @@ class CaseForm(BootstrapForm):
     prefix_name: str = ""
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
+    # Set once a record form is saved: it comes back blank, saying so (views.case._record).
+    saved = False
     # Where the form posts: a record's own URL, else the transition of this name.
     url_name = ""
     # What the page shows around the form, and what it says once done.
@@ -287,7 +291,7 @@ class RefuseExtensionForm(CaseForm):
 class MeasureForm(BootstrapForm):
     """One measure of the disposition (处理结果); an untouched row is no measure."""
 
-    kind = forms.ChoiceField(label=_("Kind of measure"), choices=[("", "—"), *MeasureKind.choices])
+    kind = forms.ChoiceField(label=_("Kind of measure"), choices=[("", "—"), *MeasureKind.choices], widget=LongSelect)
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False
     )
@@ -338,7 +342,7 @@ MeasureFormSet = forms.formset_factory(
 class DecisionForm(CaseForm):
     """The finding, what was done and the reply to the petitioner, with the measures."""
 
-    finding = forms.ChoiceField(label=_("Finding"), choices=[("", "—"), *Finding.choices])
+    finding = forms.ChoiceField(label=_("Finding"), choices=[("", "—"), *Finding.choices], widget=LongSelect)
     disposition = forms.CharField(label=_("Disposition (what was done)"), max_length=TEXT_MAX, widget=_textarea(4))
     reply = forms.CharField(label=_("Reply to the petitioner"), max_length=TEXT_MAX, widget=_textarea(6))
 
@@ -423,7 +427,7 @@ class ActivityForm(CaseForm):
     title = _("Record an investigation activity")
     submit_label = _("Record the activity")
     done = _("The activity is recorded.")
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices, widget=LongSelect)
     occurred_at = forms.DateTimeField(label=_("When"), widget=_DATETIME, validators=[_not_in_future])
     participants = forms.CharField(label=_("Participants"), max_length=PARTICIPANTS_MAX, required=False)
     summary = forms.CharField(label=_("Summary"), max_length=CONTENT_MAX, widget=_textarea(4))
