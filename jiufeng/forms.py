@@ -10,6 +10,9 @@ from django.utils.safestring import mark_safe
 class BootstrapForm(forms.Form):
     """Gives every widget Bootstrap's class, so templates render a form's fields in one loop."""
 
+    # Optional fields that some choice on the form makes required: not marked "(optional)".
+    conditionally_required: tuple[str, ...] = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.style()

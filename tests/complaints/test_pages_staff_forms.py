@@ -2,6 +2,7 @@
 hostile and stale input. A refused form changes nothing and says why."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -427,3 +428,10 @@ def test_the_case_is_closed_once_no_review_can_come(client, cast, resolved, sett
     assert 'data-testid="action-close"' in page(client.get(case_url(resolved)))
     assert fire(client, refreshed(resolved), "close").status_code == 302
     assert refreshed(resolved).status == ComplaintStatus.CLOSED
+
+
+def test_optional_fields_of_a_case_form_say_so_and_required_ones_do_not(client, cast, submitted):
+    html = page(as_user(client, cast.county_officer).get(case_url(submitted)))
+    labels = dict(re.findall(r'<label class="form-label" for="id_(accept-\w+)">(.*?)</label>', html, re.S))
+    assert "optional" in labels["accept-note"]
+    assert "optional" not in labels["accept-handling_unit"]
