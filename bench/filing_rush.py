@@ -3,7 +3,7 @@
 Steps:
 1. Migrate the bench database; make sure it has categories and a county to complain
    about (bench/complaint_data.py's county; any cases already there stay).
-2. Start gunicorn (2 workers, threads as gunicorn.conf.py says) with DEBUG off, a bench SECRET_KEY, ALLOWED_HOSTS and
+2. Start gunicorn (2 sync workers) with DEBUG off, a bench SECRET_KEY, ALLOWED_HOSTS and
    BEHIND_TLS_PROXY (requests carry X-Forwarded-Proto: https, as from the proxy); wait
    until /healthz answers.
 3. For --seconds, --clients threads each POST /api/v1/complaints/ in a loop over one
@@ -52,7 +52,7 @@ HOST = "127.0.0.1"
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json", "X-Forwarded-Proto": "https"}
 
 
-def server_start(port: int, workers: int, threads: int | None) -> subprocess.Popen:
+def server_start(port: int, workers: int, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -63,9 +63,8 @@ def server_start(port: int, workers: int, threads: int | None) -> subprocess.Pop
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        # gunicorn.conf.py (production's) applies; --threads overrides its thread count.
-        [str(gunicorn), "jiufeng.wsgi:application", "--workers", str(workers), "--bind", f"{HOST}:{port}"]
-        + (["--threads", str(threads)] if threads else []),
+        [str(gunicorn), "jiufeng.wsgi:application", "--workers", str(workers), "--threads", str(threads)]
+        + ["--bind", f"{HOST}:{port}"],
         cwd=ROOT,
         env=env,
     )
@@ -204,7 +203,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, help="threads per worker (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread above 1)")
     parser.add_argument("--lookups", type=int, default=2000, help="tracking lookups after the rush")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -222,7 +221,7 @@ def main() -> None:
         latencies, statuses, codes = rush(port, args.clients, args.seconds, categories, units)
         elapsed = time.perf_counter() - started
         errors = {status: n for status, n in statuses.items() if status != 201}
-        server_shape = f"{args.workers} gunicorn workers × {args.threads or 'gunicorn.conf.py'} threads"
+        server_shape = f"{args.workers} gunicorn workers × {args.threads} threads"
         print(f"filings: {args.clients} clients, {server_shape}, {elapsed:.1f} s")
         print(f"  {statuses[201]:,} filed, {statuses[201] / elapsed:.1f} filings/s; {percentiles(latencies)}")
         print(f"  errors: {errors or 'none'}")
