@@ -13,7 +13,11 @@ Steps:
    the investigation, submit for approval, approve) and record an activity and a
    message on each: p50 and p95 per step.
 
-    DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiufeng_cbench \\
+As production serves pages: DEBUG off (cached templates), static files collected
+(bench/README.md has the whole recipe):
+
+    DEBUG=false SECRET_KEY=... ALLOWED_HOSTS=testserver,localhost \\
+      DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiufeng_cbench \\
       .venv/bin/python bench/complaint_pages.py --cases 1000000
 """
 
@@ -116,7 +120,8 @@ def measure(client: Client, url: str, runs: int) -> tuple[int, float, float, int
     for _ in range(runs):
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
-            response = client.get(url)
+            # Over HTTPS, as behind the production proxy (DEBUG off redirects plain HTTP).
+            response = client.get(url, secure=True)
             times.append((time.perf_counter() - start) * 1000)
         if response.status_code == 404:
             return None

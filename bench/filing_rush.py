@@ -9,8 +9,9 @@ Steps:
 3. For --seconds, --clients threads each POST /api/v1/complaints/ in a loop over one
    keep-alive connection (a closed one is reopened); print filings per second,
    p50/p95/p99 latency and the errors by status.
-4. GET /api/v1/track/{code}/ for the codes just received, with the same clients,
-   and print p50/p95; then stop gunicorn.
+4. GET /api/v1/track/{code}/ for the codes just received, with the same clients and
+   then with one client per worker (what a petitioner sees when nothing queues), and
+   print p50/p95 of each; then stop gunicorn.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiufeng_cbench REDIS_URL=redis://127.0.0.1:6379/7 \\
       .venv/bin/python bench/filing_rush.py --clients 16 --seconds 20
@@ -205,6 +206,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread above 1)")
     parser.add_argument("--lookups", type=int, default=2000, help="tracking lookups after the rush")
+    parser.add_argument(
+        "--lookup-clients",
+        type=int,
+        help="clients looking codes up (default: --clients, then one per worker: the latency a petitioner "
+        "sees when the server is not queueing)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://...).")
@@ -226,9 +233,14 @@ def main() -> None:
         print(f"  {statuses[201]:,} filed, {statuses[201] / elapsed:.1f} filings/s; {percentiles(latencies)}")
         print(f"  errors: {errors or 'none'}")
         sample = codes[: args.lookups]
-        if sample:
-            latencies, statuses = lookups(port, args.clients, sample)
-            print(f"tracking lookups: {len(sample):,}, statuses {dict(statuses)}; {percentiles(latencies)}")
+        for clients in [args.lookup_clients] if args.lookup_clients else [args.clients, args.workers]:
+            if not sample:
+                break
+            latencies, statuses = lookups(port, clients, sample)
+            print(
+                f"tracking lookups: {len(sample):,} by {clients} clients, statuses {dict(statuses)}; "
+                f"{percentiles(latencies)}"
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
