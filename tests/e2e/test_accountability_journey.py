@@ -4,6 +4,8 @@ from playwright.sync_api import Page, expect
 
 from responsibility.models import AccountabilityRecord, AccountabilityState
 
+from .navigation import menu_open
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -34,7 +36,7 @@ def test_the_bureau_principal_decides_on_a_school_principal_and_attaches_the_dec
     call_command("seed_demo", verbosity=0)
     log_in(page, live_server, "leader-edu")
 
-    page.get_by_role("button", name="Open the menu").click()
+    menu_open(page)
     page.get_by_role("button", name="Responsibility system").click()
     page.get_by_role("link", name="Accountability").click()
     page.get_by_label("State").select_option("proposed")

@@ -11,6 +11,8 @@ from complaints.models import Activity, Category, Channel, Complaint, ComplaintS
 from complaints.services import complaint_file
 from tests.factories import PASSWORD
 
+from .navigation import menu_open
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -100,7 +102,7 @@ def test_an_officer_investigates_a_case_and_a_leader_approves_it(
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
     leader = phone.new_page()
     log_in(leader, live_server, cast.bureau_leader.username)
-    leader.get_by_role("button", name="Open the menu").click()
+    menu_open(leader)
     leader.get_by_role("link", name="Approvals").click()
     leader.get_by_role("link", name=f"#{complaint.pk} {complaint.title}").click()
     expect(leader.get_by_test_id("reply")).to_contain_text("经查属实")

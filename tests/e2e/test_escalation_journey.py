@@ -2,6 +2,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from .navigation import menu_open
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -18,7 +20,7 @@ def test_a_principal_reads_the_digest_in_the_inbox_and_acknowledges_an_escalatio
     page.get_by_label("Password").fill("jiufeng-demo")
     page.get_by_role("button", name="Log in").click()
 
-    page.get_by_role("button", name="Open the menu").click()
+    menu_open(page)
     inbox = page.get_by_test_id("inbox-link")
     expect(inbox).to_contain_text("unread")
     inbox.click()

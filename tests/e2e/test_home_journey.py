@@ -2,6 +2,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from .navigation import menu_open
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -25,14 +27,14 @@ def test_a_visitor_reads_chinese_switches_to_english_and_logs_in_as_officer(page
     expect(page.get_by_role("heading", level=1)).to_have_text("Report unhealthy practices in public services")
 
     # On a phone the menu is collapsed behind the toggler.
-    page.get_by_role("button", name="Open the menu").click()
+    menu_open(page)
     page.get_by_role("link", name="Staff login").click()
     page.get_by_label("Username").fill("officer")
     page.get_by_label("Password").fill("jiufeng-demo")
     page.get_by_role("button", name="Log in").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Report unhealthy practices in public services")
-    page.get_by_role("button", name="Open the menu").click()
+    menu_open(page)
     expect(page.get_by_test_id("current-user")).to_contain_text("王纠风")
     expect(page.get_by_test_id("current-user")).to_contain_text("Discipline officer")
     expect(page.get_by_role("link", name="API documentation")).to_be_visible()

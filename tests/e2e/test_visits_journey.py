@@ -4,6 +4,8 @@ from playwright.sync_api import Page, expect
 
 from responsibility.models import RectificationItem, RectificationStatus
 
+from .navigation import menu_open
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -21,7 +23,7 @@ def test_the_county_leader_confirms_a_rectification_item_done_by_a_township(page
     page.get_by_label("Password").fill("jiufeng-demo")
     page.get_by_role("button", name="Log in").click()
 
-    page.get_by_role("button", name="Open the menu").click()
+    menu_open(page)
     page.get_by_role("button", name="Responsibility system").click()
     page.get_by_role("link", name="Rectification items").click()
     page.get_by_label("Status").select_option("submitted")
