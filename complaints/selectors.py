@@ -24,7 +24,7 @@ from responsibility.selectors import HANDLING, LEADING, units_in_scope
 from . import permissions
 from .models import WAITING_STATUSES, Attachment, Complaint, ComplaintStatus, ExtensionRequest, ExtensionState
 from .tracking import complaint_by_tracking_code
-from .transitions import STAGE_DEADLINE, TRANSITIONS, complaint_may_close, extension_pending
+from .transitions import TRANSITIONS, complaint_may_close, extension_pending
 
 
 def _overdue() -> ExpressionWrapper:
@@ -129,31 +129,13 @@ _MAY = {
 }
 
 
-def extension_pending_among(requests, complaint: Complaint) -> ExtensionRequest | None:
-    """transitions.extension_pending over requests already read (all of the case's)."""
-    stage = STAGE_DEADLINE.get(complaint.status)
-    return next(
-        (
-            r
-            for r in requests
-            if (r.stage, r.review_round, r.state) == (stage, complaint.review_round, ExtensionState.PENDING)
-        ),
-        None,
-    )
-
-
 def available_transitions(*, user, complaint: Complaint, extension_requests=None) -> list[str]:
     """The transitions this user may fire on this case now, in TRANSITIONS order.
 
     ``extension_requests``: all of the case's, when the caller has read them already.
     """
     # The pending extension, read once and only where a leader could decide one.
-    pending = None
-    if can_proceed(complaint.approve_extension):
-        if extension_requests is None:
-            pending = extension_pending(complaint)
-        else:
-            pending = extension_pending_among(extension_requests, complaint)
+    pending = extension_pending(complaint, extension_requests) if can_proceed(complaint.approve_extension) else None
     names = []
     for name in TRANSITIONS:
         if not can_proceed(getattr(complaint, name)):

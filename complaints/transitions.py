@@ -492,14 +492,18 @@ STAGE_DEADLINE = {
 }
 
 
-def extension_pending(complaint: Complaint) -> ExtensionRequest | None:
-    """The request awaiting a leader for the stage the case is in now, if any."""
+def extension_pending(complaint: Complaint, requests=None) -> ExtensionRequest | None:
+    """The request awaiting a leader for the stage the case is in now, if any.
+
+    ``requests``: all of the case's, when the caller has read them already (no query then).
+    """
     stage = STAGE_DEADLINE.get(complaint.status)
     if stage is None:
         return None
-    return complaint.extension_requests.filter(
-        stage=stage, review_round=complaint.review_round, state=ExtensionState.PENDING
-    ).first()
+    wanted = {"stage": stage, "review_round": complaint.review_round, "state": ExtensionState.PENDING}
+    if requests is None:
+        return complaint.extension_requests.filter(**wanted).first()
+    return next((r for r in requests if all(getattr(r, k) == v for k, v in wanted.items())), None)
 
 
 def _extension_decide(complaint_id: int, actor, version: int | None, *, approve: bool):

@@ -20,9 +20,8 @@ from ..selectors import (
     complaint_deadlines,
     complaint_filed_attachments,
     complaint_timeline,
-    extension_pending_among,
 )
-from ..transitions import STAGE_DEADLINE
+from ..transitions import STAGE_DEADLINE, extension_pending
 
 # Activities are recorded while the facts are being established.
 INVESTIGATING = {ComplaintStatus.INVESTIGATING, ComplaintStatus.UNDER_REVIEW}
@@ -148,7 +147,7 @@ def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
             for name in available_transitions(user=user, complaint=complaint, extension_requests=extension_requests)
         ],
         "records": _record_forms(user=user, complaint=complaint, forms=forms, extensions=extensions),
-        "pending_extension": extension_pending_among(extensions, complaint),
+        "pending_extension": extension_pending(complaint, extensions),
         "deadlines": complaint_deadlines(complaint=complaint),
         # Read with the timeline's files.
         "attachments": complaint_filed_attachments(complaint=complaint),
