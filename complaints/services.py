@@ -103,11 +103,14 @@ def complaint_file(
     received_at: datetime.datetime | None = None,
     actor=None,
     attachments: Sequence[UploadedFile] = (),
+    duplicate_screened: bool = False,
 ) -> tuple[Complaint, str]:
     """File a complaint; returns it with its plain tracking code (never stored).
 
     ``actor`` is the officer entering a complaint received by another channel; None for
     a petitioner on the web. Caller has checked that an officer may record intake.
+    ``duplicate_screened``: the caller has just run complaint_duplicate_id on this
+    complaint and found nothing (the web form asks first), so the hint is not sought again.
     Steps: validate everything, attachments included (nothing is stored on bad input);
     store the case with its duplicate hint, then the identity unless anonymous, then the
     attachments; open the acceptance deadline at the triaging unit, counted from receipt;
@@ -157,6 +160,11 @@ def complaint_file(
         start=received_at,
         days=time_limit_days(category=category, kind=DeadlineKind.COMPLAINT_ACCEPT),
     )
+    duplicate_of = None
+    if not duplicate_screened:
+        duplicate_of = complaint_duplicate_id(
+            subject_unit=subject_unit, content=content, phone=phone if identity is not None else "", now=now
+        )
     complaint = Complaint(
         category=category,
         subject_unit=subject_unit,
@@ -170,9 +178,7 @@ def complaint_file(
         submitted_at=now,
         due_at=due_at,
         tracking_code_hash=tracking_code_hash(code),
-        possible_duplicate_of_id=complaint_duplicate_id(
-            subject_unit=subject_unit, content=content, phone=phone if identity is not None else "", now=now
-        ),
+        possible_duplicate_of_id=duplicate_of,
     )
     complaint._history_user = actor
     complaint._change_reason = "file"

@@ -140,7 +140,9 @@ def complaint_file_page(request):
         if not similar:
             try:
                 with filing_limited(request):
-                    complaint, code = services.complaint_file(channel=Channel.WEB, **form.service_fields())
+                    complaint, code = services.complaint_file(
+                        channel=Channel.WEB, duplicate_screened=not data["file_anyway"], **form.service_fields()
+                    )
             except FilingThrottled:
                 # The form comes back as typed: nothing is lost, it can be sent again later.
                 form.add_error(None, FILING_THROTTLED)

@@ -350,3 +350,12 @@ def test_an_address_that_filed_its_share_gets_its_form_back_with_429(client, for
     # Nothing typed is lost: the form comes back as it was sent.
     assert "住院押金不退。" in html and "乡卫生院乱收费" in html
     assert Complaint.objects.count() == 1
+
+
+def test_filed_anyway_the_case_carries_the_duplicate_hint_for_triage(client, file_complaint, units, form_data):
+    other, _code = file_complaint(subject_unit=units.school, content="班主任要求每人交200元购买指定资料。")
+    client.post(FILE_URL, form_data(title="我的标题", file_anyway="on"))
+    assert Complaint.objects.get(title="我的标题").possible_duplicate_of == other
+    # Asked first and found different: filed without a hint, the text screened once.
+    client.post(FILE_URL, form_data(title="另一件事", content="食堂饭菜价格一个月内上涨了一倍。"))
+    assert Complaint.objects.get(title="另一件事").possible_duplicate_of is None
