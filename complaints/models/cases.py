@@ -4,8 +4,8 @@ from django.db.models import Exists, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
-from simple_history.models import HistoricalRecords
 
+from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
 
 from .categories import Category

@@ -1,7 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
+
+from jiufeng.history import HistoricalRecords
 
 
 class Category(MP_Node):

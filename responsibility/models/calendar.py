@@ -8,7 +8,8 @@ counted that way are flagged provisional.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from jiufeng.history import HistoricalRecords
 
 
 class CalendarYear(models.Model):

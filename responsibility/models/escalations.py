@@ -7,7 +7,8 @@ level k ≥ 2 the principal of the ancestor k - 1 steps up (督办), up to the r
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from jiufeng.history import HistoricalRecords
 
 from .deadlines import Deadline
 from .units import PositionKind, Unit

@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
-from simple_history.models import HistoricalRecords
+
+from jiufeng.history import HistoricalRecords
 
 from .units import Unit
 

@@ -8,8 +8,9 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from jiufeng.history import HistoricalRecords
 
 
 class UnitKind(models.TextChoices):

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
-from simple_history.models import HistoricalRecords
+
+from jiufeng.history import HistoricalRecords
 
 from .units import LeaderAssignment, Unit
 
