@@ -13,7 +13,6 @@ in the office's language (settings.LANGUAGE_CODE): they are stored and sent late
 no request says which language the reader prefers.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -324,9 +323,6 @@ def staff_notify(*, complaint: Complaint, event: str, actor=None, unit=None) -> 
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         subject, body, link = spec.subject(complaint)[:200], spec.body(complaint), _case_link(complaint)
-        by_why = defaultdict(list)
-        for position in positions:
-            by_why[spec.why(position.get_kind_display(), position.unit.name)].append(position.user)
-        for why, users in by_why.items():
-            notify(users=users, subject=subject, body=body, link=link, why=why[:500])
+        why = {p.user_id: spec.why(p.get_kind_display(), p.unit.name)[:500] for p in positions}
+        notify(users=[p.user for p in positions], subject=subject, body=body, link=link, why=why, actor=actor)
     return len(positions)

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from .bulk import db_datetime, history_insert, in_ids
 from .models import Notification, OutboxChannel, OutboxMessage, OutboxState, User
@@ -74,18 +73,32 @@ def _outbox_add(notification_ids: list[int]) -> int:
     return len(ids)
 
 
-def notify(*, users, subject: str, body: str, link: str, why: str) -> list[Notification]:
+def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, str], actor=None) -> list[Notification]:
     """Put a notification in each user's inbox and queue its email/SMS copies.
 
-    Runs in the caller's transaction; delivery starts only after it commits.
+    ``why``: the reason shown to every recipient, or each recipient's by user id. ``actor``:
+    who caused it, for the history (None: the system). Runs in the caller's transaction;
+    delivery starts only after it commits. Four statements however many recipients.
     """
     now = timezone.now()
     rows = [
-        Notification(recipient=user, subject=subject, body=body, link=link, why=why, created_at=now) for user in users
+        Notification(
+            recipient=user,
+            subject=subject,
+            body=body,
+            link=link,
+            why=why[user.pk] if isinstance(why, dict) else why,
+            created_at=now,
+        )
+        for user in users
     ]
-    # PostgreSQL and SQLite both return the new ids from a bulk insert.
-    created = bulk_create_with_history(rows, Notification, default_change_reason=HISTORY_REASON)
-    _outbox_add([n.pk for n in created])
+    # PostgreSQL and SQLite both return the new ids from a bulk insert; the history rows
+    # are copied in SQL rather than built as objects (a filing notifies on every request).
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created]
+    actor_id = getattr(actor, "pk", None)
+    history_insert(Notification, ids, at=now, history_type="+", reason=HISTORY_REASON, user_id=actor_id)
+    _outbox_add(ids)
     return created
 
 
