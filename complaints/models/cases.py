@@ -101,7 +101,9 @@ class Complaint(FSMModelMixin, models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="complaints"
     )
-    # Null: the petitioner did not know which unit ("I don't know").
+    # Null: the petitioner did not know which unit ("I don't know"). Both units are indexed
+    # by complaint_subject_recent / complaint_handling_recent, which lead with them: an index
+    # of their own would only cost every filing and acceptance.
     subject_unit = models.ForeignKey(
         Unit,
         verbose_name=_("subject unit"),
@@ -109,6 +111,7 @@ class Complaint(FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="complaints_about",
+        db_index=False,
     )
     # Set on acceptance (谁主管谁负责: never the subject unit itself).
     handling_unit = models.ForeignKey(
@@ -118,6 +121,7 @@ class Complaint(FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="complaints_handled",
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
     title = models.CharField(_("title"), max_length=200)
@@ -172,7 +176,9 @@ class Complaint(FSMModelMixin, models.Model):
         related_name="+",
     )
     # HMAC of the tracking code (complaints.tracking): a leaked row reveals no working code.
-    tracking_code_hash = models.CharField(_("tracking code hash"), max_length=64, unique=True)
+    # Unique by complaint_tracking_code_hash (a constraint, not unique=True, which would add a
+    # second index for LIKE lookups on PostgreSQL; the hash is only ever compared whole).
+    tracking_code_hash = models.CharField(_("tracking code hash"), max_length=64)
     # Bumped by every transition: a form or API call made on an older version is refused (409).
     version = models.PositiveIntegerField(_("version"), default=0)
     # When the running stage is due: the earliest open deadline of the case in the ledger, None
@@ -206,6 +212,7 @@ class Complaint(FSMModelMixin, models.Model):
             models.Index(fields=["replied_at"], name="complaint_resolved_replied", condition=Q(status="resolved")),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_code_hash"], name="complaint_tracking_code_hash"),
             models.CheckConstraint(condition=Q(review_round__lte=MAX_REVIEW_ROUNDS), name="complaint_review_rounds"),
             models.CheckConstraint(
                 condition=~Q(status=ComplaintStatus.MERGED) | Q(merged_into__isnull=False),
@@ -289,8 +296,13 @@ class PetitionerIdentity(models.Model):
 class TransitionLog(models.Model):
     """Who moved a case, when, from where to where and why: append-only, never updated."""
 
+    # Indexed by transitionlog_complaint_at, which leads with it.
     complaint = models.ForeignKey(
-        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="transition_logs"
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        related_name="transition_logs",
+        db_index=False,
     )
     name = models.CharField(_("transition"), max_length=32)
     from_status = models.CharField(_("from"), max_length=20, choices=ComplaintStatus.choices, blank=True)

@@ -43,7 +43,8 @@ class DeadlineQuerySet(models.QuerySet):
 class Deadline(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=DeadlineKind.choices)
     # What the deadline is for: a complaint, a pledge item, a rectification item...
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    # Indexed by deadline_target, which leads with it.
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, db_index=False)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
     unit = models.ForeignKey(
