@@ -85,6 +85,35 @@ def server_start(port: int, workers: int, threads: int) -> subprocess.Popen:
     sys.exit("gunicorn did not answer /healthz within 60 s")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its reaped children, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(server: subprocess.Popen) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn workers, PostgreSQL, Redis and this client.
+
+    Where a filing's cost goes on the shared cores: at N filings/s, C cores give C / N
+    seconds of CPU per filing to all of them together. Reaped PostgreSQL backends count
+    in the postmaster's children's time. Run on a quiet machine: other work in PostgreSQL counts too.
+    """
+
+    def pids(*pgrep_args: str) -> list[int]:
+        found = subprocess.run(["pgrep", *pgrep_args], capture_output=True, text=True).stdout
+        return [int(pid) for pid in found.split()]
+
+    return {
+        "gunicorn workers": sum(map(_cpu_seconds, pids("-P", str(server.pid)))),
+        "PostgreSQL": sum(map(_cpu_seconds, pids("-u", "postgres"))),
+        "Redis": sum(map(_cpu_seconds, pids("-x", "redis-server"))),
+        "bench client": time.process_time(),
+    }
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
@@ -224,14 +253,22 @@ def main() -> None:
     port = free_port()
     server = server_start(port, args.workers, args.threads)
     try:
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_split(server)
         latencies, statuses, codes = rush(port, args.clients, args.seconds, categories, units)
         elapsed = time.perf_counter() - started
+        cpu_used = {name: seconds - cpu_before[name] for name, seconds in cpu_split(server).items()}
         errors = {status: n for status, n in statuses.items() if status != 201}
         server_shape = f"{args.workers} gunicorn workers × {args.threads} threads"
         print(f"filings: {args.clients} clients, {server_shape}, {elapsed:.1f} s")
         print(f"  {statuses[201]:,} filed, {statuses[201] / elapsed:.1f} filings/s; {percentiles(latencies)}")
         print(f"  errors: {errors or 'none'}")
+        if statuses[201]:
+            split = ", ".join(f"{name} {seconds / statuses[201] * 1000:.1f}" for name, seconds in cpu_used.items())
+            # What the cores could give each filing at this rate, idle time included.
+            available = os.cpu_count() * elapsed / statuses[201] * 1000
+            print(
+                f"  CPU ms per filing: {split}; {os.cpu_count()} cores give {available:.1f} ms per filing at this rate"
+            )
         sample = codes[: args.lookups]
         for clients in [args.lookup_clients] if args.lookup_clients else [args.clients, args.workers]:
             if not sample:
