@@ -7,6 +7,7 @@ keep it portable between PostgreSQL (production, tests) and SQLite (``make run``
 """
 
 import datetime
+import functools
 import json
 import re
 
@@ -80,6 +81,33 @@ def sql_url(url_name: str, column: str) -> tuple[str, list]:
     return "CAST(%s AS TEXT) || CAST(" + column + " AS TEXT) || CAST(%s AS TEXT)", [prefix, suffix]
 
 
+# The columns every history row sets itself rather than copies (django-simple-history's).
+_HISTORY_OWN = ("history_date", "history_type", "history_change_reason", "history_user")
+
+
+@functools.cache
+def _history_copy_sql(model: type[Model]) -> tuple[str, list[str]]:
+    """The INSERT ... SELECT head copying ``model``'s rows into its history, and the order of
+    its parameters (names from _HISTORY_OWN); built once per model, as every filing uses it."""
+    historical = model.history.model
+    quote = connection.ops.quote_name
+    columns, selects, order = [], [], []
+    for field in historical._meta.concrete_fields:
+        if field.name == "history_id":
+            continue
+        columns.append(quote(field.column))
+        if field.name in _HISTORY_OWN:
+            selects.append("%s")
+            order.append(field.name)
+        else:
+            selects.append(f"src.{quote(field.column)}")
+    head = (
+        f"INSERT INTO {historical._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(selects)} FROM {model._meta.db_table} src WHERE "
+    )
+    return head, order
+
+
 def history_insert(
     model: type[Model], ids: list[int], *, at: datetime.datetime, history_type: str, reason: str, user_id=None
 ) -> None:
@@ -90,28 +118,13 @@ def history_insert(
     """
     if not ids:
         return
-    historical = model.history.model
-    special = {
-        "history_date": ("%s", db_datetime(at)),
-        "history_type": ("%s", history_type),
-        "history_change_reason": ("%s", reason),
-        "history_user": ("%s", user_id),
+    head, order = _history_copy_sql(model)
+    own = {
+        "history_date": db_datetime(at),
+        "history_type": history_type,
+        "history_change_reason": reason,
+        "history_user": user_id,
     }
-    columns, selects, params = [], [], []
-    for field in historical._meta.concrete_fields:
-        if field.name == "history_id":
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.name in special:
-            sql, param = special[field.name]
-            selects.append(sql)
-            params.append(param)
-        else:
-            selects.append(f"src.{connection.ops.quote_name(field.column)}")
     where, where_params = in_ids("src.id", ids)
-    statement = (
-        f"INSERT INTO {historical._meta.db_table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(selects)} FROM {model._meta.db_table} src WHERE {where}"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(statement, params + where_params)
+        cursor.execute(head + where, [own[name] for name in order] + where_params)
