@@ -81,6 +81,18 @@ def sql_url(url_name: str, column: str) -> tuple[str, list]:
     return "CAST(%s AS TEXT) || CAST(" + column + " AS TEXT) || CAST(%s AS TEXT)", [prefix, suffix]
 
 
+def history_user_id() -> int | None:
+    """Who simple-history would record as making a change now: the request's user, else None.
+
+    As its HistoricalRecords.get_history_user does for an instance without ``_history_user``
+    (the middleware keeps the request); for bulk writes that stand in for a save.
+    """
+    from simple_history.models import HistoricalRecords
+
+    user = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
 # The columns every history row sets itself rather than copies (django-simple-history's).
 _HISTORY_OWN = ("history_date", "history_type", "history_change_reason", "history_user")
 
@@ -109,7 +121,13 @@ def _history_copy_sql(model: type[Model]) -> tuple[str, list[str]]:
 
 
 def history_insert(
-    model: type[Model], ids: list[int], *, at: datetime.datetime, history_type: str, reason: str, user_id=None
+    model: type[Model],
+    ids: list[int],
+    *,
+    at: datetime.datetime,
+    history_type: str,
+    reason: str | None,
+    user_id=None,
 ) -> None:
     """Write one simple-history row per row of ``model`` in ``ids``, in one statement.
 

@@ -1,3 +1,5 @@
+# SQL here is assembled from code-defined fragments; every value travels as a parameter.
+# ruff: noqa: S608
 """The small API through which apps open and meet deadlines in the ledger.
 
 Callers run inside their own transaction (a transition service); these functions
@@ -8,9 +10,11 @@ import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from jiufeng.bulk import db_datetime, history_insert, history_user_id
 
 from .models import Deadline, DeadlineKind, Unit
 from .services.calendar import working_days_after
@@ -49,16 +53,24 @@ def deadlines_of(*, target: models.Model) -> QuerySet:
 
 
 def deadline_meet(*, target: models.Model, kind: DeadlineKind, at: datetime.datetime | None = None) -> int:
-    """Mark the open deadline of ``kind`` for ``target`` met; returns how many were open (0 or 1)."""
+    """Mark the open deadline of ``kind`` for ``target`` met; returns how many were open (0 or 1).
+
+    Every transition that leaves a stage meets one, so it is one UPDATE ... RETURNING and one
+    history INSERT, not a locked read, a save and a history row built by simple-history (one
+    statement and about 2 ms of ORM fewer). The UPDATE locks the row and re-checks that it
+    is still open, as the locked read did. The history row is what a save would record.
+    """
     content_type = ContentType.objects.get_for_model(target)
-    deadlines = Deadline.objects.filter(content_type=content_type, object_id=target.pk, kind=kind, met_at=None)
-    met = 0
-    for deadline in deadlines.select_for_update():
-        deadline.met_at = at or timezone.now()
-        deadline.next_escalation_at = None
-        deadline.save(update_fields=["met_at", "next_escalation_at"])
-        met += 1
-    return met
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Deadline._meta.db_table} SET met_at = %s, next_escalation_at = NULL "
+            "WHERE content_type_id = %s AND object_id = %s AND kind = %s AND met_at IS NULL RETURNING id",
+            [db_datetime(at or now), content_type.pk, target.pk, kind],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    history_insert(Deadline, ids, at=now, history_type="~", reason=None, user_id=history_user_id())
+    return len(ids)
 
 
 def deadline_move(*, target: models.Model, kind: DeadlineKind, due_at: datetime.datetime) -> int:
