@@ -323,6 +323,6 @@ def staff_notify(*, complaint: Complaint, event: str, actor=None, unit=None) -> 
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         subject, body, link = spec.subject(complaint)[:200], spec.body(complaint), _case_link(complaint)
-        why = {p.user_id: spec.why(p.get_kind_display(), p.unit.name)[:500] for p in positions}
-        notify(users=[p.user for p in positions], subject=subject, body=body, link=link, why=why, actor=actor)
+        why = {p.user_id: spec.why(p.kind_label, p.unit_name)[:500] for p in positions}
+        notify(users=list(why), subject=subject, body=body, link=link, why=why, actor=actor)
     return len(positions)

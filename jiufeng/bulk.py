@@ -15,8 +15,8 @@ from django.db import connection
 from django.db.models import Model
 
 
-def in_ids(column: str, ids: list[int]) -> tuple[str, list]:
-    """A predicate ``column IN ids`` with one parameter, however many ids there are."""
+def in_ids(column: str, ids: list) -> tuple[str, list]:
+    """A predicate ``column IN ids`` (ids or other plain values) with one parameter, however many there are."""
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s)", [list(ids)]
     # SQLite caps the number of parameters per statement; one JSON array has no cap.

@@ -76,21 +76,22 @@ def _outbox_add(notification_ids: list[int]) -> int:
 def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, str], actor=None) -> list[Notification]:
     """Put a notification in each user's inbox and queue its email/SMS copies.
 
-    ``why``: the reason shown to every recipient, or each recipient's by user id. ``actor``:
+    ``users``: users or their ids. ``why``: the reason shown to every recipient, or each
+    recipient's by user id. ``actor``:
     who caused it, for the history (None: the system). Runs in the caller's transaction;
     delivery starts only after it commits. Four statements however many recipients.
     """
     now = timezone.now()
     rows = [
         Notification(
-            recipient=user,
+            recipient_id=user_id,
             subject=subject,
             body=body,
             link=link,
-            why=why[user.pk] if isinstance(why, dict) else why,
+            why=why[user_id] if isinstance(why, dict) else why,
             created_at=now,
         )
-        for user in users
+        for user_id in (getattr(user, "pk", user) for user in users)
     ]
     # PostgreSQL and SQLite both return the new ids from a bulk insert; the history rows
     # are copied in SQL rather than built as objects (a filing notifies on every request).

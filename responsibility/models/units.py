@@ -110,6 +110,21 @@ def held_on(day: datetime.date | None = None) -> Q:
     return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 
 
+def position_current_sql(position: str, unit: str, user: str, day: datetime.date) -> tuple[str, list]:
+    """PositionQuerySet.current() with an active holder, in SQL: for set-based readers and writers.
+
+    ``position``, ``unit`` and ``user`` are the aliases of the position, its unit and its holder
+    in the caller's FROM clause. Returns (predicate, parameters).
+    """
+    from jiufeng.bulk import db_date
+
+    return (
+        f"{position}.starts_on <= %s AND ({position}.ends_on IS NULL OR {position}.ends_on >= %s) "
+        f"AND {unit}.is_active = %s AND {user}.is_active = %s",
+        [db_date(day), db_date(day), True, True],
+    )
+
+
 class PositionQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None) -> "PositionQuerySet":
         """Positions held on a day in active units: a post in a closed unit gives nothing."""

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from jiufeng.bulk import (
-    db_date,
     db_datetime,
     history_insert,
     in_ids,
@@ -31,7 +30,7 @@ from jiufeng.bulk import (
 from jiufeng.models import User
 from jiufeng.notifications import notify_from_sql
 
-from ..models import Deadline, DeadlineKind, Escalation, PositionKind, Unit
+from ..models import Deadline, DeadlineKind, Escalation, PositionKind, Unit, position_current_sql
 from ..permissions import can_acknowledge_escalation
 from .accountability_proposals import accountability_sweep_propose
 
@@ -114,7 +113,7 @@ def _escalation_notices(escalation_ids: list[int], *, at: datetime.datetime) -> 
     held on the sweep's day in an active unit."""
     line, line_params = _item_line(at=at)
     where, where_params = in_ids("e.id", escalation_ids)
-    today = db_date(timezone.localdate(at))
+    held, held_params = position_current_sql("p", "nu", "usr", timezone.localdate(at))
     rows = f"""
         SELECT DISTINCT p.user_id, CASE WHEN e.level >= 2 THEN 2 ELSE e.level END AS grp, e.unit_id,
                nu.name AS unit_name, e.id AS escalation_id, {line} AS line, d.due_at
@@ -126,10 +125,9 @@ def _escalation_notices(escalation_ids: list[int], *, at: datetime.datetime) -> 
         JOIN jiufeng_user usr ON usr.id = p.user_id
         WHERE {where}
           AND p.kind = CASE WHEN e.level = 0 THEN %s ELSE %s END
-          AND p.starts_on <= %s AND (p.ends_on IS NULL OR p.ends_on >= %s)
-          AND nu.is_active = %s AND usr.is_active = %s
+          AND {held}
     """
-    rows_params = [*line_params, *where_params, PositionKind.LIAISON, PositionKind.PRINCIPAL, today, today, True, True]
+    rows_params = [*line_params, *where_params, PositionKind.LIAISON, PositionKind.PRINCIPAL, *held_params]
     count = {"count": ("COUNT(*)", []), "notified": ("r.unit_name", [])}
     low = sql_format(_("Reminder: overdue deadlines (%(count)s) need your action"), count)
     high = sql_format(_("Supervision order: overdue deadlines (%(count)s) below your unit"), count)
@@ -151,7 +149,7 @@ def _warning_notices(deadline_ids: list[int], *, at: datetime.datetime) -> tuple
     """One digest per liaison officer of each responsible unit with deadlines due soon."""
     line, line_params = _item_line(at=at)
     where, where_params = in_ids("d.id", deadline_ids)
-    today = db_date(timezone.localdate(at))
+    held, held_params = position_current_sql("p", "ru", "usr", timezone.localdate(at))
     rows = f"""
         SELECT DISTINCT p.user_id, 0 AS grp, d.unit_id, ru.name AS unit_name, d.id AS deadline_id,
                {line} AS line, d.due_at
@@ -159,10 +157,9 @@ def _warning_notices(deadline_ids: list[int], *, at: datetime.datetime) -> tuple
         JOIN responsibility_unit ru ON ru.id = d.unit_id
         JOIN responsibility_position p ON p.unit_id = d.unit_id
         JOIN jiufeng_user usr ON usr.id = p.user_id
-        WHERE {where} AND p.kind = %s AND p.starts_on <= %s AND (p.ends_on IS NULL OR p.ends_on >= %s)
-          AND ru.is_active = %s AND usr.is_active = %s
+        WHERE {where} AND p.kind = %s AND {held}
     """
-    rows_params = [*line_params, *where_params, PositionKind.LIAISON, today, today, True, True]
+    rows_params = [*line_params, *where_params, PositionKind.LIAISON, *held_params]
     count = {"count": ("COUNT(*)", []), "notified": ("r.unit_name", [])}
     subject = sql_format(_("Early warning: deadlines due soon (%(count)s)"), count)
     why = sql_format(_("You are the liaison officer of %(notified)s, the unit responsible."), count)

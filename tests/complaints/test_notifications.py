@@ -343,12 +343,12 @@ def test_a_filing_sends_its_messages_in_one_delivery_run(cast, real_name, django
 
 
 def test_positions_nearest_reads_the_unit_then_each_level_above(cast):
-    assert [p.user for p in positions_nearest(unit=cast.units.school, kinds={PositionKind.LIAISON})] == [
-        cast.bureau_officer
+    assert [p.user_id for p in positions_nearest(unit=cast.units.school, kinds={PositionKind.LIAISON})] == [
+        cast.bureau_officer.pk
     ]
     kinds = {PositionKind.OFFICER, PositionKind.LEADER_IN_CHARGE}
-    assert {p.user for p in positions_nearest(unit=cast.units.school, kinds=kinds)} == {
-        cast.county_officer,
-        cast.county_leader,
+    assert {p.user_id for p in positions_nearest(unit=cast.units.school, kinds=kinds)} == {
+        cast.county_officer.pk,
+        cast.county_leader.pk,
     }
     assert positions_nearest(unit=cast.units.school, kinds={"nobody"}) == []
