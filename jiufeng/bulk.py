@@ -13,6 +13,7 @@ import re
 
 from django.db import connection
 from django.db.models import Model
+from django.utils import timezone
 
 
 def in_ids(column: str, ids: list) -> tuple[str, list]:
@@ -146,3 +147,15 @@ def history_insert(
     where, where_params = in_ids("src.id", ids)
     with connection.cursor() as cursor:
         cursor.execute(head + where, [own[name] for name in order] + where_params)
+
+
+def insert_with_history(instance: Model, *, reason: str | None = None, user=None) -> None:
+    """Insert a new row and its "+" history row, as a save under simple-history would.
+
+    The history row is copied in SQL (history_insert) rather than built as an object: about
+    a millisecond less, for rows written on every filing and stage change. ``user``: who
+    made it, else the request's user (history_user_id), as simple-history's ``_history_user``.
+    """
+    instance.save_without_historical_record()
+    user_id = user.pk if user is not None else history_user_id()
+    history_insert(type(instance), [instance.pk], at=timezone.now(), history_type="+", reason=reason, user_id=user_id)

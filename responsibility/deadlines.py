@@ -14,7 +14,7 @@ from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jiufeng.bulk import db_datetime, history_insert, history_user_id
+from jiufeng.bulk import db_datetime, history_insert, history_user_id, insert_with_history
 
 from .models import Deadline, DeadlineKind, Unit
 from .services.calendar import working_days_after
@@ -39,7 +39,10 @@ def deadline_open(
     content_type = ContentType.objects.get_for_model(target)
     values = {"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional}
     if none_open:
-        return Deadline.objects.create(content_type=content_type, object_id=target.pk, kind=kind, **values)
+        # A filing and every stage change open one.
+        deadline = Deadline(content_type=content_type, object_id=target.pk, kind=kind, **values)
+        insert_with_history(deadline)
+        return deadline
     deadline, _created = Deadline.objects.get_or_create(
         content_type=content_type, object_id=target.pk, kind=kind, met_at=None, defaults=values
     )
