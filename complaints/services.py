@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from jiufeng.bulk import insert_with_history
+from jiufeng.bulk import save_with_history
 from responsibility.deadlines import deadline_due_at, deadline_open
 from responsibility.models import DeadlineKind, Unit
 
@@ -183,10 +183,10 @@ def complaint_file(
     )
     # Two equal 80-bit codes are practically impossible; the unique hash makes one a failed
     # filing rather than two cases behind one code.
-    insert_with_history(complaint, reason="file", user=actor)
+    save_with_history(complaint, reason="file", user=actor)
     if identity is not None:
         identity.complaint = complaint
-        insert_with_history(identity, user=actor)
+        save_with_history(identity, user=actor)
     for file in attachments:
         attachment_store(complaint=complaint, file=file, uploaded_by=actor)
     triaging = triage_unit(subject_unit)

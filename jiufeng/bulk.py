@@ -149,13 +149,16 @@ def history_insert(
         cursor.execute(head + where, [own[name] for name in order] + where_params)
 
 
-def insert_with_history(instance: Model, *, reason: str | None = None, user=None) -> None:
-    """Insert a new row and its "+" history row, as a save under simple-history would.
+def save_with_history(instance: Model, *, reason: str | None = None, user=None, update_fields=None) -> None:
+    """Save a row and write its history row ("+" when new, "~" after), as simple-history would.
 
     The history row is copied in SQL (history_insert) rather than built as an object: about
-    a millisecond less, for rows written on every filing and stage change. ``user``: who
-    made it, else the request's user (history_user_id), as simple-history's ``_history_user``.
+    a millisecond less, for rows written on every filing and transition. ``user``: who made
+    the change, else the request's user (history_user_id), as simple-history's ``_history_user``.
     """
-    instance.save_without_historical_record()
+    history_type = "+" if instance._state.adding else "~"
+    instance.save_without_historical_record(update_fields=update_fields)
     user_id = user.pk if user is not None else history_user_id()
-    history_insert(type(instance), [instance.pk], at=timezone.now(), history_type="+", reason=reason, user_id=user_id)
+    history_insert(
+        type(instance), [instance.pk], at=timezone.now(), history_type=history_type, reason=reason, user_id=user_id
+    )

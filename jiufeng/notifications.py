@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .bulk import db_datetime, history_insert, in_ids, insert_with_history
+from .bulk import db_datetime, history_insert, in_ids, save_with_history
 from .models import Notification, OutboxChannel, OutboxMessage, OutboxState, User
 from .sms import sms_backend
 
@@ -119,7 +119,7 @@ def notify_address(*, channel: str, address: str, subject: str, body: str) -> Ou
     if channel not in settings.JIUFENG_NOTIFICATION_CHANNELS:
         return None
     message = OutboxMessage(channel=channel, address=address.strip(), subject=subject[:200], body=body)
-    insert_with_history(message, reason=HISTORY_REASON)
+    save_with_history(message, reason=HISTORY_REASON)
     _enqueue_delivery()
     return message
 

@@ -14,7 +14,7 @@ from django.db import connection, models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jiufeng.bulk import db_datetime, history_insert, history_user_id, insert_with_history
+from jiufeng.bulk import db_datetime, history_insert, history_user_id, save_with_history
 
 from .models import Deadline, DeadlineKind, Unit
 from .services.calendar import working_days_after
@@ -41,7 +41,7 @@ def deadline_open(
     if none_open:
         # A filing and every stage change open one.
         deadline = Deadline(content_type=content_type, object_id=target.pk, kind=kind, **values)
-        insert_with_history(deadline)
+        save_with_history(deadline)
         return deadline
     deadline, _created = Deadline.objects.get_or_create(
         content_type=content_type, object_id=target.pk, kind=kind, met_at=None, defaults=values
