@@ -7,16 +7,23 @@ from responsibility.selectors import post_paths_today
 from .models import Complaint, triage_unit
 
 
-def _triage_unit(complaint: Complaint) -> Unit:
-    # Read once per case object: a page asks each predicate, and most of them end here.
+def _triage_at(complaint: Complaint) -> Unit | str:
+    """The triaging unit, for scope checks: its path when the case names a unit.
+
+    It is the root of the subject unit's tree (models.triage_unit), so its path is the
+    subject's first step and needs no query; a case naming no unit reads the first root,
+    once per case object (a page asks each predicate, and most of them end here).
+    """
+    if complaint.subject_unit is not None:
+        return complaint.subject_unit.path[: Unit.steplen]
     if getattr(complaint, "_triage_unit", None) is None:
-        complaint._triage_unit = triage_unit(complaint.subject_unit)
+        complaint._triage_unit = triage_unit(None)
     return complaint._triage_unit
 
 
 def can_triage(user, complaint: Complaint) -> bool:
     """Accept, reject, transfer or merge: staff handling in the triaging unit (the county 纠风办)."""
-    return can_handle_in(user, _triage_unit(complaint))
+    return can_handle_in(user, _triage_at(complaint))
 
 
 def can_handle(user, complaint: Complaint) -> bool:
@@ -37,7 +44,7 @@ def can_decide_extension(user, complaint: Complaint, request) -> bool:
     """Approve or refuse an extension: a leader of the unit the stage is owed by, never who asked."""
     if request.requested_by_id == user.pk:
         return False
-    return can_lead_in(user, complaint.handling_unit or _triage_unit(complaint))
+    return can_lead_in(user, complaint.handling_unit or _triage_at(complaint))
 
 
 def can_work_on(user, complaint: Complaint) -> bool:

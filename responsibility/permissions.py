@@ -8,13 +8,16 @@ def can_view_unit(user, unit: Unit) -> bool:
     return bool(capacities_on(user, unit))
 
 
-def can_handle_in(user, unit: Unit) -> bool:
-    """Record and edit day-to-day work (visits, items, records) for this unit."""
+def can_handle_in(user, unit: Unit | str) -> bool:
+    """Record and edit day-to-day work (visits, items, records) for this unit (or the unit at this path)."""
     return bool(capacities_on(user, unit) & HANDLING)
 
 
-def can_lead_in(user, unit: Unit) -> bool:
-    """Approve, issue, decide for this unit: its principal, leader in charge, assigned leader."""
+def can_lead_in(user, unit: Unit | str) -> bool:
+    """Approve, issue, decide for this unit (or the unit at this path).
+
+    Its principal, leader in charge, assigned leader.
+    """
     return bool(capacities_on(user, unit) & LEADING)
 
 

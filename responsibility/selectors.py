@@ -142,9 +142,10 @@ def unit_ids_in_scope(user, *, capacities: set[str] | None = None, on: datetime.
     return units_in_scope(user, capacities=capacities, on=on).values("pk")
 
 
-def capacities_on(user, unit: Unit, *, on: datetime.date | None = None) -> set[str]:
-    """The capacities in which the user may act on this unit (empty: out of scope)."""
-    return {r.capacity for r in scope_roots(user, on=on) if unit.path.startswith(r.path)}
+def capacities_on(user, unit: Unit | str, *, on: datetime.date | None = None) -> set[str]:
+    """The capacities in which the user may act on this unit, or the unit at this path (empty: out of scope)."""
+    path = unit if isinstance(unit, str) else unit.path
+    return {r.capacity for r in scope_roots(user, on=on) if path.startswith(r.path)}
 
 
 # Capacities that may lead (approve, sign, issue) rather than only handle.

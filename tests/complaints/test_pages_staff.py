@@ -340,17 +340,17 @@ def test_the_case_page_query_count_is_constant(client, cast, investigating):
     assert queries(client, url) == before
 
 
-def test_the_case_page_reads_scope_and_triage_unit_once_whoever_looks(client, cast, file_complaint, investigating):
+def test_the_case_page_reads_scope_once_and_no_triage_unit_whoever_looks(client, cast, file_complaint, investigating):
     new, _code = file_complaint(subject_unit=cast.units.school)
     # Over the 13 of test_the_case_page_query_count_is_constant: a new case adds the
-    # triage unit, the routing rule and its unit, the duplicate check and the accept
-    # form's unit list (5); the decision form lists its measures' units (2, a cursor);
-    # the school's staff only read: the triage unit in, the internal notes out.
+    # routing rule and its unit, the duplicate check and the accept form's unit list (4;
+    # the triage unit is checked by its path, never read); the decision form lists its
+    # measures' units (2, a cursor); the school's staff only read: the internal notes out (1).
     for user, complaint, expected in [
-        (cast.county_officer, new, 18),
+        (cast.county_officer, new, 17),
         (cast.county_officer, investigating, 15),
         (cast.bureau_leader, investigating, 15),
-        (school_officer(cast), investigating, 13),
+        (school_officer(cast), investigating, 12),
     ]:
         as_user(client, user)
         assert queries(client, case_url(complaint)) == expected, (user, complaint.status)
