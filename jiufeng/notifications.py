@@ -77,9 +77,9 @@ def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, st
     """Put a notification in each user's inbox and queue its email/SMS copies.
 
     ``users``: users or their ids. ``why``: the reason shown to every recipient, or each
-    recipient's by user id. ``actor``:
-    who caused it, for the history (None: the system). Runs in the caller's transaction;
-    delivery starts only after it commits. Four statements however many recipients.
+    recipient's by user id. ``actor``: who caused it, for the history (None: the system).
+    Runs in the caller's transaction; delivery starts only after it commits. Four
+    statements however many recipients.
     """
     now = timezone.now()
     rows = [

@@ -160,7 +160,6 @@ class NearestPosition:
 
     user_id: int
     kind: str
-    unit_id: int
     unit_name: str
     # The path the post answers for: its unit's, or its unit's remit's.
     at_path: str
@@ -190,7 +189,7 @@ def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None =
     with connection.cursor() as cursor:
         cursor.execute(
             # Assembled from code-defined fragments; every value travels as a parameter.
-            "SELECT p.user_id, p.kind, u.id, u.name, COALESCE(r.path, u.path) "  # noqa: S608
+            "SELECT p.user_id, p.kind, u.name, COALESCE(r.path, u.path) "  # noqa: S608
             "FROM responsibility_position p "
             "JOIN responsibility_unit u ON u.id = p.unit_id "
             "LEFT JOIN responsibility_unit r ON r.id = u.remit_unit_id "

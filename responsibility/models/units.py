@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from jiufeng.bulk import db_date
 from jiufeng.history import HistoricalRecords
 
 
@@ -116,8 +117,6 @@ def position_current_sql(position: str, unit: str, user: str, day: datetime.date
     ``position``, ``unit`` and ``user`` are the aliases of the position, its unit and its holder
     in the caller's FROM clause. Returns (predicate, parameters).
     """
-    from jiufeng.bulk import db_date
-
     return (
         f"{position}.starts_on <= %s AND ({position}.ends_on IS NULL OR {position}.ends_on >= %s) "
         f"AND {unit}.is_active = %s AND {user}.is_active = %s",
