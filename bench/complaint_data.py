@@ -42,6 +42,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from complaints import demo as complaints_demo  # noqa: E402
+from complaints.duplicates import content_sketch  # noqa: E402
 from complaints.models import (  # noqa: E402
     Activity,
     Complaint,
@@ -245,12 +246,12 @@ def _prepare(cursor) -> None:
     )
     cursor.execute(
         "CREATE TEMP TABLE bench_text "
-        "(i int, category_id bigint, title text, content text, disposition text, reply text)"
+        "(i int, category_id bigint, title text, content text, disposition text, reply text, content_sketch bytea)"
     )
     for i, (code, *texts) in enumerate(TEXTS):
         cursor.execute(
-            "INSERT INTO bench_text SELECT %s, id, %s, %s, %s, %s FROM complaints_category WHERE code = %s",
-            [i, *texts, code],
+            "INSERT INTO bench_text SELECT %s, id, %s, %s, %s, %s, %s FROM complaints_category WHERE code = %s",
+            [i, *texts, content_sketch(texts[1]), code],
         )
     # Temporary tables have no statistics until asked: without them every join is a nested loop.
     cursor.execute("ANALYZE bench_path, bench_channel, bench_unit, bench_text")
@@ -333,7 +334,7 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
             id, channel, title, content, occurred_on, location, anonymous, received_at, submitted_at, status,
             review_round, finding, disposition, reply, replied_at, transferred_to, tracking_code_hash, version,
             approval_requested_by_id, category_id, handling_unit_id, merged_into_id, subject_unit_id,
-            possible_duplicate_of_id, due_at)
+            possible_duplicate_of_id, due_at, content_sketch)
         SELECT b.id, b.channel, b.title, b.content, (b.received_at - (b.g %% 20) * interval '1 day')::date, '',
                b.anonymous, b.received_at,
                b.received_at + CASE WHEN b.channel = 'web' THEN interval '0' ELSE interval '3 hours' END,
@@ -353,7 +354,8 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
                CASE WHEN b.status = 'submitted' THEN b.received_at + %(accept_days)s * interval '1 day'
                     WHEN b.status IN ('accepted', 'investigating', 'pending_approval')
                         THEN t.accepted_at + %(resolve_days)s * interval '1 day'
-                    WHEN b.status = 'under_review' THEN t.reviewed_at + %(review_days)s * interval '1 day' END
+                    WHEN b.status = 'under_review' THEN t.reviewed_at + %(review_days)s * interval '1 day' END,
+               b.content_sketch
         FROM bench_batch b JOIN bench_times t ON t.id = b.id;
 
         INSERT INTO complaints_transitionlog (complaint_id, name, from_status, to_status, at, note, actor_id)

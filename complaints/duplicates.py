@@ -32,6 +32,9 @@ COMPARED_CHARS = 1000
 RATIO_CHECKS = 5
 # A ratio of 0.9 implies a letter-pair Dice coefficient of at least this (see _pairs_dice).
 PAIRS_FLOOR = 0.6
+# Letter pairs of a stored text are counted into this many buckets (Complaint.content_sketch,
+# a byte each): enough that unrelated texts of a few hundred letters share few buckets.
+SKETCH_BUCKETS = 128
 # Cases that are not live matters of their own: a duplicate of them is hinted at their primary
 # (merged), or the matter is not ours (rejected, transferred).
 IGNORED = [ComplaintStatus.MERGED, ComplaintStatus.REJECTED, ComplaintStatus.TRANSFERRED]
@@ -76,6 +79,44 @@ def _pairs_dice(pairs_a: Counter, pairs_b: Counter) -> float:
     return 2 * sum(min(count, pairs_b[pair]) for pair, count in pairs_a.items() if pair in pairs_b) / total
 
 
+def _bucket(pair: str) -> int:
+    # Stable across processes (str hashes are not): the sketch is stored.
+    return (ord(pair[0]) * 40503 + ord(pair[1])) % SKETCH_BUCKETS
+
+
+def content_sketch(content: str) -> bytes | None:
+    """What the duplicate screen needs of a stored text without reading it: its normalised
+    length (2 bytes) and its letter pairs counted into SKETCH_BUCKETS buckets (a byte each).
+
+    Pairs falling into one bucket are counted together, so the shared count of two sketches,
+    bucket by bucket, is never below the pairs the texts truly share: screening on it drops
+    no candidate that the exact Dice screen would keep. None when a bucket would overflow a
+    byte (a text of one repeated pair): such a case is screened by its text.
+    """
+    text = _normalised(content)
+    counts = [0] * SKETCH_BUCKETS
+    for pair, count in _pairs(text).items():
+        counts[_bucket(pair)] += count
+    if max(counts) > 255:
+        return None
+    return len(text).to_bytes(2, "big") + bytes(counts)
+
+
+def _may_match(sketch: bytes, other: bytes | None) -> bool:
+    """False when the stored ``other`` text cannot pass the length and Dice screens against ``sketch``'s."""
+    if other is None:
+        return True
+    # PostgreSQL's driver gives a memoryview of one-byte strings.
+    other = bytes(other)
+    length, other_length = int.from_bytes(sketch[:2], "big"), int.from_bytes(other[:2], "big")
+    if 2 * min(length, other_length) < SIMILARITY * (length + other_length):
+        return False
+    total = max(length - 1, 0) + max(other_length - 1, 0)
+    if total + 2 < 10:
+        return True
+    return 2 * sum(map(min, sketch[2:], other[2:])) >= PAIRS_FLOOR * total
+
+
 def _most_similar(text: str, candidates) -> int | None:
     """The id of the candidate (id, text) whose text has difflib ratio ≥ SIMILARITY with ``text``, the closest first.
 
@@ -106,8 +147,9 @@ def complaint_duplicate_id(
 
     Steps: among cases filed in the 30 days up to ``now`` (rejected, transferred and merged
     ones left out), take the CANDIDATES newest about the same subject unit (or naming no
-    unit, like this one) and return the one whose text, normalised, is the most alike
-    and at least 90 % the same; failing that, the newest filed from the same phone,
+    unit, like this one); rule out by their sketches those whose text cannot be alike
+    enough, read the texts of the others and return the one whose text, normalised, is
+    the most alike and at least 90 % the same; failing that, the newest filed from the same phone,
     about anything.
     """
     since = (now or timezone.now()) - WINDOW
@@ -116,9 +158,15 @@ def complaint_duplicate_id(
     if text:
         # complaint_subject_recent (subject_unit, -submitted_at) serves this query. Only the
         # beginning of each text is compared; punctuation dropped, twice COMPARED_CHARS is plenty.
-        about_unit = recent.filter(subject_unit=subject_unit).values_list("pk", Left("content", 2 * COMPARED_CHARS))
-        if (match := _most_similar(text, about_unit[:CANDIDATES])) is not None:
-            return match
+        # The sketches rule most candidates out (screened by their sketches, see content_sketch);
+        # only the texts of those left are read.
+        sketch = content_sketch(content)
+        about_unit = recent.filter(subject_unit=subject_unit).values_list("pk", "content_sketch")[:CANDIDATES]
+        kept = [pk for pk, other in about_unit if sketch is None or _may_match(sketch, other)]
+        if kept:
+            texts = dict(Complaint.objects.filter(pk__in=kept).values_list("pk", Left("content", 2 * COMPARED_CHARS)))
+            if (match := _most_similar(text, [(pk, texts[pk]) for pk in kept])) is not None:
+                return match
     if phone:
         # identity_phone serves this query.
         return (

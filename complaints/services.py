@@ -25,7 +25,7 @@ from responsibility.models import DeadlineKind, Unit
 
 from . import permissions
 from .attachments import attachment_store, attachments_check
-from .duplicates import complaint_duplicate_id
+from .duplicates import complaint_duplicate_id, content_sketch
 from .models import (
     EXTENSION_MAX_DAYS,
     Activity,
@@ -180,6 +180,7 @@ def complaint_file(
         due_at=due_at,
         tracking_code_hash=tracking_code_hash(code),
         possible_duplicate_of_id=duplicate_of,
+        content_sketch=content_sketch(content),
     )
     # Two equal 80-bit codes are practically impossible; the unique hash makes one a failed
     # filing rather than two cases behind one code.

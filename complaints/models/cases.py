@@ -186,9 +186,14 @@ class Complaint(FSMModelMixin, models.Model):
     # so the inbox sorts and the overdue filter reads one column instead of the ledger per row.
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, editable=False)
 
+    # The text's length and letter pairs in a few bytes (complaints.duplicates.content_sketch),
+    # set at filing: the duplicate screen rules out most candidates without reading their text.
+    # None for cases filed before it existed (and pathological texts): their text is read.
+    content_sketch = models.BinaryField(_("content sketch"), null=True, editable=False)
+
     objects = ComplaintQuerySet.as_manager()
-    # due_at is derived from the ledger, which keeps its own history.
-    history = HistoricalRecords(excluded_fields=["due_at"])
+    # due_at is derived from the ledger, which keeps its own history; content_sketch from the text.
+    history = HistoricalRecords(excluded_fields=["due_at", "content_sketch"])
 
     class Meta:
         verbose_name = _("complaint")

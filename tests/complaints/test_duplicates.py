@@ -1,6 +1,7 @@
 """The duplicate hint: the same phone, or near-identical text about the same unit, within 30 days."""
 
 import datetime
+import random
 
 import pytest
 
@@ -126,3 +127,34 @@ def test_filing_records_the_hint_for_triage(cast, file_complaint):
     by_phone, _code = file_complaint(subject_unit=cast.units.sibling, content=f"{OTHER}又一次", anonymous=False)
     later, _code = file_complaint(subject_unit=None, content="另一件事情", anonymous=False, phone="+86 13800138000")
     assert later.possible_duplicate_of == by_phone
+
+
+def test_the_sketch_screen_never_drops_a_text_the_exact_screen_keeps():
+    # Texts that share many letters and pairs (words of one vocabulary) stress the bound: each
+    # is paired with the next text and with itself one word changed.
+    rng = random.Random(7)
+    words = ["收费", "学校", "班主任", "教辅", "资料", "晚自习", "二百元", "家长", "不交", "强制", "食堂", "涨价"]
+    texts = [rng.choices(words, k=rng.randrange(2, 40)) for _ in range(300)]
+    pairs = [("".join(a), "".join(b)) for a, b in zip(texts, texts[1:], strict=False)]
+    pairs += [("".join(a), "".join(a[:-1] + [rng.choice(words)])) for a in texts]
+    pairs += [("哈" * 600, "哈" * 590), ("哈哈哈", "哈哈"), ("", "ab"), ("！！", "收费")]
+    kept_by_sketch = kept_exactly = 0
+    for a, b in pairs:
+        na, nb = duplicates._normalised(a), duplicates._normalised(b)
+        passes_length = 2 * min(len(na), len(nb)) >= duplicates.SIMILARITY * (len(na) + len(nb))
+        exact = passes_length and duplicates._pairs_dice(duplicates._pairs(na), duplicates._pairs(nb)) >= 0.6
+        sketch_a = duplicates.content_sketch(a)
+        by_sketch = sketch_a is None or duplicates._may_match(sketch_a, duplicates.content_sketch(b))
+        kept_exactly += exact
+        kept_by_sketch += by_sketch
+        assert by_sketch or not exact, (a, b)
+    # The edited copies are kept, and the screen rules out most unrelated pairs.
+    assert kept_exactly > 250
+    assert kept_by_sketch < kept_exactly + 50
+
+
+def test_a_case_filed_without_a_sketch_is_still_compared_by_its_text(cast, file_complaint):
+    first, _code = file_complaint(subject_unit=cast.units.school, content=TEXT)
+    assert first.content_sketch is not None
+    Complaint.objects.filter(pk=first.pk).update(content_sketch=None)
+    assert find(cast.units.school, TEXT.replace("晚自习", "自习")) == first
