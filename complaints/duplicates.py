@@ -6,6 +6,7 @@ twice, or together, about one matter, and an officer decides.
 
 import datetime
 import difflib
+import hashlib
 import operator
 import re
 import unicodedata
@@ -35,6 +36,9 @@ PAIRS_FLOOR = 0.6
 # Letter pairs of a stored text are counted into this many buckets (Complaint.content_sketch,
 # a byte each): enough that unrelated texts of a few hundred letters share few buckets.
 SKETCH_BUCKETS = 128
+# A sketch starts with the text's length (2 bytes) and digest (8): equal heads, equal texts.
+_DIGEST = 8
+_HEAD = 2 + _DIGEST
 # Cases that are not live matters of their own: a duplicate of them is hinted at their primary
 # (merged), or the matter is not ours (rejected, transferred).
 IGNORED = [ComplaintStatus.MERGED, ComplaintStatus.REJECTED, ComplaintStatus.TRANSFERRED]
@@ -85,8 +89,9 @@ def _bucket(pair: str) -> int:
 
 
 def content_sketch(content: str) -> bytes | None:
-    """What the duplicate screen needs of a stored text without reading it: its normalised
-    length (2 bytes) and its letter pairs counted into SKETCH_BUCKETS buckets (a byte each).
+    """What the duplicate screen needs of a stored text without reading it: the normalised
+    text's length (2 bytes), a digest of it (8 bytes) and its letter pairs counted into
+    SKETCH_BUCKETS buckets (a byte each).
 
     Pairs falling into one bucket are counted together, so the shared count of two sketches,
     bucket by bucket, is never below the pairs the texts truly share: screening on it drops
@@ -99,22 +104,37 @@ def content_sketch(content: str) -> bytes | None:
         counts[_bucket(pair)] += count
     if max(counts) > 255:
         return None
-    return len(text).to_bytes(2, "big") + bytes(counts)
+    digest = hashlib.blake2b(text.encode(), digest_size=_DIGEST).digest()
+    return len(text).to_bytes(2, "big") + digest + bytes(counts)
 
 
-def _may_match(sketch: bytes, other: bytes | None) -> bool:
+def _may_match(sketch: bytes, other: bytes) -> bool:
     """False when the stored ``other`` text cannot pass the length and Dice screens against ``sketch``'s."""
-    if other is None:
-        return True
-    # PostgreSQL's driver gives a memoryview of one-byte strings.
-    other = bytes(other)
     length, other_length = int.from_bytes(sketch[:2], "big"), int.from_bytes(other[:2], "big")
     if 2 * min(length, other_length) < SIMILARITY * (length + other_length):
         return False
     total = max(length - 1, 0) + max(other_length - 1, 0)
     if total + 2 < 10:
         return True
-    return 2 * sum(map(min, sketch[2:], other[2:])) >= PAIRS_FLOOR * total
+    return 2 * sum(map(min, sketch[_HEAD:], other[_HEAD:])) >= PAIRS_FLOOR * total
+
+
+def _screened(content: str, candidates) -> tuple[int | None, list[int]]:
+    """(the newest candidate with the same normalised text, else None; the ids of those that may be alike).
+
+    ``candidates``: (id, stored sketch or None), newest first. Steps: a candidate whose
+    length and digest equal this text's is the same text, and wins outright; otherwise keep
+    the candidates the sketches cannot rule out, and those without a sketch.
+    """
+    sketch = content_sketch(content)
+    if sketch is None:
+        return None, [pk for pk, _other in candidates]
+    # PostgreSQL's driver gives a memoryview of one-byte strings.
+    candidates = [(pk, other if other is None else bytes(other)) for pk, other in candidates]
+    same = next((pk for pk, other in candidates if other is not None and other[:_HEAD] == sketch[:_HEAD]), None)
+    if same is not None:
+        return same, []
+    return None, [pk for pk, other in candidates if other is None or _may_match(sketch, other)]
 
 
 def _most_similar(text: str, candidates) -> int | None:
@@ -147,9 +167,10 @@ def complaint_duplicate_id(
 
     Steps: among cases filed in the 30 days up to ``now`` (rejected, transferred and merged
     ones left out), take the CANDIDATES newest about the same subject unit (or naming no
-    unit, like this one); rule out by their sketches those whose text cannot be alike
-    enough, read the texts of the others and return the one whose text, normalised, is
-    the most alike and at least 90 % the same; failing that, the newest filed from the same phone,
+    unit, like this one); return the newest with the same text once normalised, else rule
+    out by their sketches those whose text cannot be alike enough, read the texts of the
+    others and return the one whose text, normalised, is the most alike and at least 90 %
+    the same; failing that, the newest filed from the same phone,
     about anything.
     """
     since = (now or timezone.now()) - WINDOW
@@ -158,11 +179,12 @@ def complaint_duplicate_id(
     if text:
         # complaint_subject_recent (subject_unit, -submitted_at) serves this query. Only the
         # beginning of each text is compared; punctuation dropped, twice COMPARED_CHARS is plenty.
-        # The sketches rule most candidates out (screened by their sketches, see content_sketch);
-        # only the texts of those left are read.
-        sketch = content_sketch(content)
+        # The sketches find the same text, or rule most candidates out; only the texts of those
+        # left are read.
         about_unit = recent.filter(subject_unit=subject_unit).values_list("pk", "content_sketch")[:CANDIDATES]
-        kept = [pk for pk, other in about_unit if sketch is None or _may_match(sketch, other)]
+        same, kept = _screened(content, about_unit)
+        if same is not None:
+            return same
         if kept:
             texts = dict(Complaint.objects.filter(pk__in=kept).values_list("pk", Left("content", 2 * COMPARED_CHARS)))
             if (match := _most_similar(text, [(pk, texts[pk]) for pk in kept])) is not None:

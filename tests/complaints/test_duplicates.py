@@ -144,7 +144,8 @@ def test_the_sketch_screen_never_drops_a_text_the_exact_screen_keeps():
         passes_length = 2 * min(len(na), len(nb)) >= duplicates.SIMILARITY * (len(na) + len(nb))
         exact = passes_length and duplicates._pairs_dice(duplicates._pairs(na), duplicates._pairs(nb)) >= 0.6
         sketch_a = duplicates.content_sketch(a)
-        by_sketch = sketch_a is None or duplicates._may_match(sketch_a, duplicates.content_sketch(b))
+        sketch_b = duplicates.content_sketch(b)
+        by_sketch = sketch_a is None or sketch_b is None or duplicates._may_match(sketch_a, sketch_b)
         kept_exactly += exact
         kept_by_sketch += by_sketch
         assert by_sketch or not exact, (a, b)
@@ -158,3 +159,9 @@ def test_a_case_filed_without_a_sketch_is_still_compared_by_its_text(cast, file_
     assert first.content_sketch is not None
     Complaint.objects.filter(pk=first.pk).update(content_sketch=None)
     assert find(cast.units.school, TEXT.replace("晚自习", "自习")) == first
+
+
+def test_the_same_text_once_normalised_wins_over_a_newer_near_identical_one(cast, file_complaint):
+    same, _code = file_complaint(subject_unit=cast.units.school, content=TEXT)
+    file_complaint(subject_unit=cast.units.school, content=TEXT.replace("晚自习", "自习"))
+    assert find(cast.units.school, f"  {TEXT.replace('200', '２００')}！") == same
