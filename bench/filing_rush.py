@@ -106,12 +106,23 @@ def cpu_split(server: subprocess.Popen) -> dict[str, float]:
         found = subprocess.run(["pgrep", *pgrep_args], capture_output=True, text=True).stdout
         return [int(pid) for pid in found.split()]
 
-    return {
+    split = {
         "gunicorn workers": sum(map(_cpu_seconds, pids("-P", str(server.pid)))),
         "PostgreSQL": sum(map(_cpu_seconds, pids("-u", "postgres"))),
         "Redis": sum(map(_cpu_seconds, pids("-x", "redis-server"))),
         "bench client": time.process_time(),
     }
+    # The whole machine's busy and idle time: what other processes took, and what no one used
+    # (idle while requests wait: the rate is then bound by latency, not by the cores).
+    busy, idle = _machine_seconds()
+    return split | {"other processes": busy - sum(split.values()), "idle": idle}
+
+
+def _machine_seconds() -> tuple[float, float]:
+    """(busy, idle) CPU seconds of all cores since boot, from /proc/stat (iowait counts as idle)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK"), idle / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:

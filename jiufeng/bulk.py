@@ -8,12 +8,48 @@ keep it portable between PostgreSQL (production, tests) and SQLite (``make run``
 
 import datetime
 import functools
+import hashlib
 import json
 import re
 
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
+
+_PARAMETER = re.compile(r"%s|%%")
+
+
+@functools.lru_cache(maxsize=256)
+def _prepared_statement(sql: str) -> tuple[str, str]:
+    """(name, PREPARE statement) of a ``%s``-style SQL statement."""
+    numbers = iter(range(1, sql.count("%s") + 1))
+    numbered = _PARAMETER.sub(lambda match: f"${next(numbers)}" if match.group() == "%s" else "%", sql)
+    name = f"jf_{hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()}"
+    return name, f"PREPARE {name} AS {numbered}"
+
+
+def execute_prepared(cursor, sql: str, params: list) -> None:
+    """Run ``sql`` on PostgreSQL as a prepared statement, planned once per database connection.
+
+    For the raw statements every filing and transition runs (who hears of a case, history
+    copies, outbox rows): PostgreSQL spent more time planning them than running them
+    (positions_nearest: 0.33 ms of planning, 0.04 ms of execution). Prepared statements
+    outlive transactions and end with the connection. Other databases: a plain execute.
+    """
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
+    name, prepare = _prepared_statement(sql)
+    # The set of names belongs to one server connection: a new one (CONN_MAX_AGE, a lost
+    # connection) starts empty.
+    raw, prepared = getattr(connection, "_jiufeng_prepared", (None, set()))
+    if raw is not connection.connection:
+        prepared = set()
+        connection._jiufeng_prepared = (connection.connection, prepared)
+    if name not in prepared:
+        cursor.execute(prepare)
+        prepared.add(name)
+    cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})" if params else f"EXECUTE {name}", params)
 
 
 def in_ids(column: str, ids: list) -> tuple[str, list]:
@@ -146,7 +182,7 @@ def history_insert(
     }
     where, where_params = in_ids("src.id", ids)
     with connection.cursor() as cursor:
-        cursor.execute(head + where, [own[name] for name in order] + where_params)
+        execute_prepared(cursor, head + where, [own[name] for name in order] + where_params)
 
 
 def save_with_history(instance: Model, *, reason: str | None = None, user=None, update_fields=None) -> None:

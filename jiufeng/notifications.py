@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .bulk import db_datetime, history_insert, in_ids, save_with_history
+from .bulk import db_datetime, execute_prepared, history_insert, in_ids, save_with_history
 from .models import Notification, OutboxChannel, OutboxMessage, OutboxState, User
 from .sms import sms_backend
 
@@ -60,7 +60,8 @@ def _outbox_add(notification_ids: list[int]) -> int:
     ids = []
     if branches:
         with connection.cursor() as cursor:
-            cursor.execute(
+            execute_prepared(
+                cursor,
                 "INSERT INTO jiufeng_outboxmessage (notification_id, channel, address, subject, body, "
                 "state, attempts, next_attempt_at, sent_at, last_error) "
                 "SELECT c.id, c.channel, c.address, '', '', %s, 0, %s, NULL, '' "

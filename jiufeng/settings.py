@@ -109,6 +109,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
     }
+else:
+    # Only the statements jiufeng.bulk.execute_prepared prepares are affected (the ORM prepares
+    # none): plan them once. PostgreSQL's default re-plans a statement with array parameters
+    # on every run, judging its generic plan costlier: who hears of a case cost 0.5 ms a time.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c plan_cache_mode=force_generic_plan"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
-from jiufeng.bulk import in_ids
+from jiufeng.bulk import execute_prepared, in_ids
 
 from .models import (
     AccountabilityRecord,
@@ -187,7 +187,8 @@ def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None =
     own_in, own_params = in_ids("u.path", paths)
     remit_in, remit_params = in_ids("r.path", paths)
     with connection.cursor() as cursor:
-        cursor.execute(
+        execute_prepared(
+            cursor,
             # Assembled from code-defined fragments; every value travels as a parameter.
             "SELECT p.user_id, p.kind, u.name, COALESCE(r.path, u.path) "  # noqa: S608
             "FROM responsibility_position p "
