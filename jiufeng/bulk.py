@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Model
 from django.utils import timezone
 
@@ -135,12 +135,13 @@ _HISTORY_OWN = ("history_date", "history_type", "history_change_reason", "histor
 
 
 @functools.cache
-def _history_copy_sql(model: type[Model]) -> tuple[str, list[str]]:
-    """The INSERT ... SELECT head copying ``model``'s rows into its history, and the order of
-    its parameters (names from _HISTORY_OWN); built once per model, as every filing uses it."""
+def _history_copy_sql(model: type[Model]) -> tuple[str, list[str], str]:
+    """The INSERT ... SELECT head copying rows of a relation ``src`` shaped like ``model``'s
+    table into its history, the order of its parameters (names from _HISTORY_OWN) and the
+    columns it copies; built once per model, as every filing uses it. The caller appends FROM."""
     historical = model.history.model
     quote = connection.ops.quote_name
-    columns, selects, order = [], [], []
+    columns, selects, order, copied = [], [], [], []
     for field in historical._meta.concrete_fields:
         if field.name == "history_id":
             continue
@@ -150,11 +151,19 @@ def _history_copy_sql(model: type[Model]) -> tuple[str, list[str]]:
             order.append(field.name)
         else:
             selects.append(f"src.{quote(field.column)}")
-    head = (
-        f"INSERT INTO {historical._meta.db_table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(selects)} FROM {model._meta.db_table} src WHERE "
-    )
-    return head, order
+            copied.append(quote(field.column))
+    head = f"INSERT INTO {historical._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(selects)} "
+    return head, order, ", ".join(copied)
+
+
+def _history_own(order: list[str], *, at, history_type: str, reason: str | None, user_id) -> list:
+    own = {
+        "history_date": db_datetime(at),
+        "history_type": history_type,
+        "history_change_reason": reason,
+        "history_user": user_id,
+    }
+    return [own[name] for name in order]
 
 
 def history_insert(
@@ -173,28 +182,66 @@ def history_insert(
     """
     if not ids:
         return
-    head, order = _history_copy_sql(model)
-    own = {
-        "history_date": db_datetime(at),
-        "history_type": history_type,
-        "history_change_reason": reason,
-        "history_user": user_id,
-    }
+    head, order, _copied = _history_copy_sql(model)
+    own = _history_own(order, at=at, history_type=history_type, reason=reason, user_id=user_id)
     where, where_params = in_ids("src.id", ids)
     with connection.cursor() as cursor:
-        execute_prepared(cursor, head + where, [own[name] for name in order] + where_params)
+        execute_prepared(cursor, f"{head}FROM {model._meta.db_table} src WHERE {where}", own + where_params)
+
+
+@functools.cache
+def _write_statement(
+    model: type[Model], names: frozenset[str] | None, adding: bool, pk_given: bool
+) -> tuple[str, tuple]:
+    """(the INSERT or UPDATE Model.save would run for rows of ``model``, the fields it writes in
+    order); built once per model and shape: every filing and transition saves rows this way.
+    ``names``: the update_fields of an UPDATE, None for all of them; ``pk_given``: an INSERT
+    with its own id rather than the database's."""
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [field for field in meta.local_concrete_fields if not field.generated]
+    if adding:
+        fields = tuple(field for field in fields if pk_given or field is not meta.auto_field)
+        columns = ", ".join(quote(field.column) for field in fields)
+        values = ", ".join(["%s"] * len(fields))
+        return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})", fields
+    fields = tuple(field for field in fields if not field.primary_key and (names is None or field.name in names))
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s", fields
 
 
 def save_with_history(instance: Model, *, reason: str | None = None, user=None, update_fields=None) -> None:
     """Save a row and write its history row ("+" when new, "~" after), as simple-history would.
 
-    The history row is copied in SQL (history_insert) rather than built as an object: about
-    a millisecond less, for rows written on every filing and transition. ``user``: who made
-    the change, else the request's user (history_user_id), as simple-history's ``_history_user``.
+    The history row is copied in SQL rather than built as an object; on PostgreSQL the
+    write and the copy are one prepared statement (the copy reads the written row from
+    RETURNING): about half the time of a save and a copy. For rows written on every filing
+    and transition. ``user``: who made the change, else the request's user
+    (history_user_id), as simple-history's ``_history_user``. Sends no save signals:
+    nothing listens to them for these rows.
     """
     history_type = "+" if instance._state.adding else "~"
-    instance.save_without_historical_record(update_fields=update_fields)
     user_id = user.pk if user is not None else history_user_id()
-    history_insert(
-        type(instance), [instance.pk], at=timezone.now(), history_type=history_type, reason=reason, user_id=user_id
-    )
+    at = timezone.now()
+    if connection.vendor != "postgresql":
+        instance.save_without_historical_record(update_fields=update_fields)
+        history_insert(type(instance), [instance.pk], at=at, history_type=history_type, reason=reason, user_id=user_id)
+        return
+    instance._prepare_related_fields_for_save(operation_name="save")
+    adding = instance._state.adding
+    names = frozenset(update_fields) if update_fields is not None and not adding else None
+    write, fields = _write_statement(type(instance), names, adding, instance.pk is not None)
+    params = [field.get_db_prep_save(field.pre_save(instance, adding), connection) for field in fields]
+    if not adding:
+        params.append(instance.pk)
+    head, order, copied = _history_copy_sql(type(instance))
+    own = _history_own(order, at=at, history_type=history_type, reason=reason, user_id=user_id)
+    with connection.cursor() as cursor:
+        # The write returns only the columns its history row copies.
+        statement = f"WITH src AS ({write} RETURNING {copied}) {head}FROM src RETURNING id"
+        execute_prepared(cursor, statement, params + own)
+        row = cursor.fetchone()
+    if row is None:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+    instance.pk = row[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
