@@ -4,10 +4,12 @@ Never the petitioner's identity (only the identity endpoint, which logs every re
 the tracking code's hash.
 """
 
+from django.db import connection
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from jiufeng.rows import row_by
 from responsibility.api.units import UnitRefSerializer
 from responsibility.models import Deadline, Unit
 
@@ -285,6 +287,27 @@ def _text(**kwargs) -> serializers.CharField:
     return serializers.CharField(required=False, allow_blank=True, default="", **kwargs)
 
 
+class RowField(serializers.PrimaryKeyRelatedField):
+    """A primary key read as PrimaryKeyRelatedField reads it (same messages), by jiufeng.rows.row_by.
+
+    For ``Model.objects.all()`` querysets on the filing, which anyone may send in a rush.
+    """
+
+    def to_internal_value(self, data):
+        model = self.get_queryset().model
+        low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        row = row_by(model, model._meta.pk.name, pk) if low <= pk <= high else None
+        if row is None:
+            self.fail("does_not_exist", pk_value=data)
+        return row
+
+
 class ComplaintFileSerializer(serializers.Serializer):
     """A complaint as the petitioner files it (POST /api/v1/complaints/).
 
@@ -292,10 +315,8 @@ class ComplaintFileSerializer(serializers.Serializer):
     attachments): this only parses types, so its messages are never duplicated here.
     """
 
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
-    subject_unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), required=False, allow_null=True, default=None
-    )
+    category = RowField(queryset=Category.objects.all())
+    subject_unit = RowField(queryset=Unit.objects.all(), required=False, allow_null=True, default=None)
     title = _text()
     content = _text()
     occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
