@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from jiufeng.bulk import save_with_history
+from jiufeng.bulk import insert_row, save_with_history
 from responsibility.deadlines import deadline_due_at, deadline_open
 from responsibility.models import DeadlineKind, Unit
 
@@ -199,8 +199,10 @@ def complaint_file(
         provisional=provisional,
         none_open=True,
     )
-    TransitionLog.objects.create(
-        complaint=complaint, name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now
+    insert_row(
+        TransitionLog(
+            complaint=complaint, name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now
+        )
     )
     petitioner_notify(complaint=complaint, event="filed", code=code)
     staff_notify(complaint=complaint, event="submitted", actor=actor, unit=triaging)

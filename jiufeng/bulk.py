@@ -193,31 +193,63 @@ def history_insert(
 def _write_statement(
     model: type[Model], names: frozenset[str] | None, adding: bool, pk_given: bool
 ) -> tuple[str, tuple]:
-    """(the INSERT or UPDATE Model.save would run for rows of ``model``, the fields it writes in
-    order); built once per model and shape: every filing and transition saves rows this way.
+    """(the INSERT or the UPDATE Model.save would run for ``model``, the fields it writes, in
+    order); built once per model and shape: every filing and transition writes rows this way.
     ``names``: the update_fields of an UPDATE, None for all of them; ``pk_given``: an INSERT
-    with its own id rather than the database's."""
+    with its own ids rather than the database's. An INSERT takes one array per field (as
+    Django's bulk_create on PostgreSQL), so one statement serves any number of rows."""
     meta, quote = model._meta, connection.ops.quote_name
     fields = [field for field in meta.local_concrete_fields if not field.generated]
     if adding:
         fields = tuple(field for field in fields if pk_given or field is not meta.auto_field)
         columns = ", ".join(quote(field.column) for field in fields)
-        values = ", ".join(["%s"] * len(fields))
-        return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({values})", fields
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        return f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})", fields
     fields = tuple(field for field in fields if not field.primary_key and (names is None or field.name in names))
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s", fields
+
+
+def _write(instances: list[Model], *, update_fields=None, history: dict | None = None) -> None:
+    """PostgreSQL: the INSERT of ``instances`` (new rows of one model) or the UPDATE of the one
+    given, as Model.save would write them, in one prepared statement; with ``history``
+    (history_insert's keywords but the model and ids) a history row for each row written,
+    copied from what the write returns. Sets the new rows' ids. No save signals are sent:
+    nothing listens to them for the rows written this way."""
+    model, adding = type(instances[0]), instances[0]._state.adding
+    names = frozenset(update_fields) if update_fields is not None and not adding else None
+    write, fields = _write_statement(model, names, adding, instances[0].pk is not None)
+    for instance in instances:
+        instance._prepare_related_fields_for_save(operation_name="save")
+    values = [[field.get_db_prep_save(field.pre_save(i, adding), connection) for i in instances] for field in fields]
+    # An INSERT's values go by column (arrays), an UPDATE's as they are, then the id.
+    params = values if adding else [column[0] for column in values] + [instances[0].pk]
+    if history is None:
+        statement = f"{write} RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
+    else:
+        head, order, copied = _history_copy_sql(model)
+        params += _history_own(order, **history)
+        # The write returns only the columns its history rows copy.
+        statement = f"WITH src AS ({write} RETURNING {copied}) {head}FROM src RETURNING id"
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, statement, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if not ids:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+    # PostgreSQL returns the rows inserted from unnest in the arrays' order (bulk_create relies on it too).
+    for instance, pk in zip(instances, ids, strict=True):
+        instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = connection.alias
 
 
 def save_with_history(instance: Model, *, reason: str | None = None, user=None, update_fields=None) -> None:
     """Save a row and write its history row ("+" when new, "~" after), as simple-history would.
 
     The history row is copied in SQL rather than built as an object; on PostgreSQL the
-    write and the copy are one prepared statement (the copy reads the written row from
-    RETURNING): about half the time of a save and a copy. For rows written on every filing
-    and transition. ``user``: who made the change, else the request's user
-    (history_user_id), as simple-history's ``_history_user``. Sends no save signals:
-    nothing listens to them for these rows.
+    write and the copy are one prepared statement (_write): about half the time of a save
+    and a copy. For rows written on every filing and transition. ``user``: who made the
+    change, else the request's user (history_user_id), as simple-history's ``_history_user``.
     """
     history_type = "+" if instance._state.adding else "~"
     user_id = user.pk if user is not None else history_user_id()
@@ -226,22 +258,30 @@ def save_with_history(instance: Model, *, reason: str | None = None, user=None, 
         instance.save_without_historical_record(update_fields=update_fields)
         history_insert(type(instance), [instance.pk], at=at, history_type=history_type, reason=reason, user_id=user_id)
         return
-    instance._prepare_related_fields_for_save(operation_name="save")
-    adding = instance._state.adding
-    names = frozenset(update_fields) if update_fields is not None and not adding else None
-    write, fields = _write_statement(type(instance), names, adding, instance.pk is not None)
-    params = [field.get_db_prep_save(field.pre_save(instance, adding), connection) for field in fields]
-    if not adding:
-        params.append(instance.pk)
-    head, order, copied = _history_copy_sql(type(instance))
-    own = _history_own(order, at=at, history_type=history_type, reason=reason, user_id=user_id)
-    with connection.cursor() as cursor:
-        # The write returns only the columns its history row copies.
-        statement = f"WITH src AS ({write} RETURNING {copied}) {head}FROM src RETURNING id"
-        execute_prepared(cursor, statement, params + own)
-        row = cursor.fetchone()
-    if row is None:
-        raise DatabaseError("Save with update_fields did not affect any rows.")
-    instance.pk = row[0]
-    instance._state.adding = False
-    instance._state.db = connection.alias
+    history = {"at": at, "history_type": history_type, "reason": reason, "user_id": user_id}
+    _write([instance], update_fields=update_fields, history=history)
+
+
+def insert_with_history(instances: list[Model], *, at: datetime.datetime, reason: str | None, user_id=None) -> None:
+    """Insert new rows of one model and their "+" history rows; sets their ids.
+
+    On PostgreSQL one statement whatever the number of rows (_write); elsewhere
+    bulk_create and history_insert. ``user_id``: who made the change (None: the system).
+    """
+    if not instances:
+        return
+    if connection.vendor != "postgresql":
+        type(instances[0]).objects.bulk_create(instances)
+        ids = [instance.pk for instance in instances]
+        history_insert(type(instances[0]), ids, at=at, history_type="+", reason=reason, user_id=user_id)
+        return
+    _write(instances, history={"at": at, "history_type": "+", "reason": reason, "user_id": user_id})
+
+
+def insert_row(instance: Model) -> None:
+    """Insert one new row of a model without history (an append-only log); sets its id. One
+    prepared statement on PostgreSQL (_write), a plain save elsewhere."""
+    if connection.vendor != "postgresql":
+        instance.save()
+        return
+    _write([instance])

@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .bulk import db_datetime, execute_prepared, history_insert, in_ids, save_with_history
+from .bulk import db_datetime, execute_prepared, history_insert, in_ids, insert_with_history, save_with_history
 from .models import Notification, OutboxChannel, OutboxMessage, OutboxState, User
 from .sms import sms_backend
 
@@ -94,14 +94,10 @@ def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, st
         )
         for user_id in (getattr(user, "pk", user) for user in users)
     ]
-    # PostgreSQL and SQLite both return the new ids from a bulk insert; the history rows
-    # are copied in SQL rather than built as objects (a filing notifies on every request).
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
-    actor_id = getattr(actor, "pk", None)
-    history_insert(Notification, ids, at=now, history_type="+", reason=HISTORY_REASON, user_id=actor_id)
-    _outbox_add(ids)
-    return created
+    # The rows and their history in one statement (a filing notifies on every request).
+    insert_with_history(rows, at=now, reason=HISTORY_REASON, user_id=getattr(actor, "pk", None))
+    _outbox_add([n.pk for n in rows])
+    return rows
 
 
 def notify_address(*, channel: str, address: str, subject: str, body: str) -> OutboxMessage | None:

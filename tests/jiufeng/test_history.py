@@ -2,9 +2,10 @@
 
 import pytest
 from django.apps import apps
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
-from jiufeng.bulk import save_with_history
+from jiufeng.bulk import insert_with_history, save_with_history
 from jiufeng.models import OutboxMessage, User
 
 HISTORY_MODELS = [m for m in apps.get_models() if hasattr(m._meta, "simple_history_manager_attribute")]
@@ -87,13 +88,14 @@ def test_saving_a_row_deleted_meanwhile_fails_and_records_nothing():
     message = OutboxMessage(channel="email", address="a@example.cn", subject="题", body="正文")
     save_with_history(message)
     OutboxMessage.objects.filter(pk=message.pk).delete()
-    with pytest.raises(DatabaseError):
+    with pytest.raises(DatabaseError), transaction.atomic():
         save_with_history(message, update_fields=["subject"])
     # The deletion's own row ("-"), and no "~" for the update that found nothing.
     assert [row["history_type"] for row in _history_rows(message)] == ["+", "-"]
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
 def test_a_column_added_by_a_migration_does_not_break_saves_of_a_running_worker():
     save_with_history(OutboxMessage(channel="sms", address="13800000000", subject="一", body="正文"))
     # The statement is prepared on this connection now; a deploy adds a column meanwhile.
@@ -104,3 +106,13 @@ def test_a_column_added_by_a_migration_does_not_break_saves_of_a_running_worker(
     later = OutboxMessage(channel="sms", address="13800000000", subject="二", body="正文")
     save_with_history(later)
     assert _history_rows(later)[0]["subject"] == "二"
+
+
+@pytest.mark.django_db
+def test_rows_inserted_together_get_their_own_ids_in_order_each_with_its_history_row():
+    officer = User.objects.create_user(username="officer-many")
+    rows = [OutboxMessage(channel="sms", address=f"1380000000{n}", subject=f"第{n}条", body="正文") for n in range(5)]
+    insert_with_history(rows, at=timezone.now(), reason="notify", user_id=officer.pk)
+    assert [OutboxMessage.objects.get(pk=row.pk).subject for row in rows] == [f"第{n}条" for n in range(5)]
+    assert [_history_rows(row)[0]["subject"] for row in rows] == [f"第{n}条" for n in range(5)]
+    assert {_history_rows(row)[0]["history_user_id"] for row in rows} == {officer.pk}
