@@ -55,6 +55,26 @@ def test_a_question_and_the_petitioners_answer_are_on_both_timelines(cast, inves
     assert all("bureau-officer" not in e.actor for e in public)
 
 
+def test_the_staff_timeline_says_who_made_each_record_in_order(cast, investigating):
+    cast.bureau_officer.display_name = ""
+    cast.bureau_officer.save(update_fields=["display_name"])
+    s.message_add(complaint_id=investigating.pk, actor=cast.bureau_officer, body="请提供收费票据照片。")
+    s.message_add(complaint_id=investigating.pk, body="票据已遗失，有转账记录。")
+    s.internal_note_add(complaint_id=investigating.pk, actor=cast.bureau_leader, body="抓紧办理")
+    s.extension_request(complaint_id=investigating.pk, actor=cast.bureau_officer, days=5, reason="需要补充调查")
+    staff = complaint_timeline(complaint=investigating, public=False, viewer=cast.bureau_leader)
+    assert [(e.kind, e.name, e.actor) for e in staff] == [
+        ("transition", "file", "System"),
+        ("transition", "accept", cast.county_officer.display_name),
+        ("transition", "start_investigation", "bureau-officer"),
+        ("message", "message", "bureau-officer"),
+        ("message", "message", "Petitioner"),
+        ("note", "note", cast.bureau_leader.display_name),
+        ("extension", "pending", "bureau-officer"),
+    ]
+    assert [e.at for e in staff] == sorted(e.at for e in staff)
+
+
 def test_internal_notes_never_reach_the_petitioner_or_the_subject_units_staff(cast, investigating):
     s.internal_note_add(complaint_id=investigating.pk, actor=cast.bureau_officer, body="该校去年有类似问题。")
     assert "note" not in {e.kind for e in complaint_timeline(complaint=investigating, public=True)}
