@@ -1,7 +1,9 @@
 """How many days each stage of a complaint has: per category, else the settings' defaults (DOMAIN.md)."""
 
 from django.conf import settings
+from django.db import connection
 
+from jiufeng.bulk import in_ids
 from responsibility.models import DeadlineKind
 
 from .models import Category
@@ -26,9 +28,16 @@ def time_limit_days(*, category: Category, kind: DeadlineKind) -> int:
     field = _FIELD[kind]
     value = getattr(category, field)
     if value is None and category.depth > 1:
-        ancestors = Category.objects.filter(
-            path__in=[category.path[:i] for i in range(Category.steplen, len(category.path), Category.steplen)],
-            **{f"{field}__isnull": False},
-        ).order_by("-depth")
-        value = ancestors.values_list(field, flat=True).first()
+        step = Category.steplen
+        ancestors, params = in_ids("path", [category.path[:i] for i in range(step, len(category.path), step)])
+        # In SQL: every filing and acceptance asks, and the ORM took longer to compile the
+        # query than PostgreSQL to answer it. The column is one of _FIELD's.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {field} FROM {Category._meta.db_table} "  # noqa: S608
+                f"WHERE {ancestors} AND {field} IS NOT NULL ORDER BY depth DESC LIMIT 1",
+                params,
+            )
+            row = cursor.fetchone()
+        value = row[0] if row is not None else None
     return value if value is not None else getattr(settings, _DEFAULT[kind])

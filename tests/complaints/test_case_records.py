@@ -31,9 +31,9 @@ from complaints.selectors import (
 )
 from complaints.time_limits import time_limit_days
 from complaints.tracking import TrackingThrottled, track_lookup
-from responsibility.models import Deadline, DeadlineKind, RectificationItem
+from responsibility.models import Deadline, DeadlineKind, RectificationItem, Unit
 
-from ..factories import PositionFactory, UserFactory
+from ..factories import PositionFactory, UserFactory, unit_add
 from .conftest import DECISION
 
 pytestmark = pytest.mark.django_db
@@ -291,6 +291,41 @@ def test_a_routing_rule_beats_the_supervising_unit_and_the_deepest_rule_wins(cas
     RoutingRule.objects.create(category=category, subject_unit=cast.units.bureau, handling_unit=cast.units.sibling)
     assert handling_unit_default(category=category, subject_unit=cast.units.school) == cast.units.sibling
     assert handling_unit_default(category=category, subject_unit=None) == cast.units.county
+
+
+def test_routing_follows_sub_categories_skips_inactive_units_and_prefers_the_supervising_unit(cast, category):
+    child = Category.objects.add_child(category, {"code": "fees-school", "name": "教育乱收费"})
+    # No rule: the department supervising the subject unit, else the unit above it; a root has neither.
+    Unit.objects.filter(pk=cast.units.school.pk).update(supervising_unit=cast.units.sibling)
+    cast.units.school.refresh_from_db()
+    assert handling_unit_default(category=child, subject_unit=cast.units.school) == cast.units.sibling
+    assert handling_unit_default(category=child, subject_unit=cast.units.bureau) == cast.units.county
+    assert handling_unit_default(category=child, subject_unit=cast.units.county) is None
+    # The parent category's rule covers the child; the child's own rule beats it.
+    RoutingRule.objects.create(category=category, subject_unit=None, handling_unit=cast.units.bureau)
+    assert handling_unit_default(category=child, subject_unit=cast.units.county) == cast.units.bureau
+    inactive = unit_add(parent=cast.units.county, name="已撤销的局")
+    Unit.objects.filter(pk=inactive.pk).update(is_active=False)
+    RoutingRule.objects.create(category=child, subject_unit=None, handling_unit=inactive)
+    assert handling_unit_default(category=child, subject_unit=cast.units.school) == cast.units.bureau
+    RoutingRule.objects.filter(category=child).update(handling_unit=cast.units.sibling)
+    assert handling_unit_default(category=child, subject_unit=cast.units.school) == cast.units.sibling
+    # A rule about another subtree does not apply.
+    RoutingRule.objects.create(category=child, subject_unit=cast.units.sibling, handling_unit=cast.units.county)
+    assert handling_unit_default(category=child, subject_unit=cast.units.school) == cast.units.sibling
+
+
+def test_the_nearest_ancestor_with_a_limit_gives_it(category):
+    child = Category.objects.add_child(category, {"code": "fees-school", "name": "教育乱收费"})
+    grandchild = Category.objects.add_child(child, {"code": "fees-books", "name": "教辅费"})
+    Category.objects.filter(pk=category.pk).update(resolve_days=90, review_days=20)
+    Category.objects.filter(pk=child.pk).update(resolve_days=45)
+    grandchild.refresh_from_db()
+    assert time_limit_days(category=grandchild, kind=DeadlineKind.COMPLAINT_RESOLVE) == 45
+    assert time_limit_days(category=grandchild, kind=DeadlineKind.COMPLAINT_REVIEW) == 20
+    Category.objects.filter(pk=grandchild.pk).update(resolve_days=10)
+    grandchild.refresh_from_db()
+    assert time_limit_days(category=grandchild, kind=DeadlineKind.COMPLAINT_RESOLVE) == 10
 
 
 def test_a_category_limit_applies_to_its_children_and_moves_the_acceptance_deadline(cast, category, file_complaint):
