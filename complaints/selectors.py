@@ -1,4 +1,8 @@
-"""Reads of complaints for pages and the API: scoped first (Complaint.objects.visible_to), 404 for the rest."""
+"""Reads of complaints for pages and the API: scoped first, 404 for the rest.
+
+Lists filter by Complaint.objects.visible_to; one case is read by its key and held to the
+same rule on its units (permissions.can_view).
+"""
 
 import datetime
 import functools
