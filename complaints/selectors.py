@@ -250,12 +250,17 @@ def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...], us
     """
     records = list(model.objects.raw(_records_sql(model, (*order, "id"), users), [complaint.pk]))
     user_model = get_user_model()
+    # A case's records are made by a handful of people: one user object each.
+    built = {}
     for index, name in enumerate(users):
         prefix = f"_u{index}_"
         for record in records:
             values = [getattr(record, prefix + column) for column in _USER_COLUMNS]
-            if values[0] is not None:
-                setattr(record, name, user_model.from_db(connection.alias, _USER_COLUMNS, values))
+            if values[0] is None:
+                continue
+            if values[0] not in built:
+                built[values[0]] = user_model.from_db(connection.alias, _USER_COLUMNS, values)
+            setattr(record, name, built[values[0]])
     return records
 
 
