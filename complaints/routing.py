@@ -1,5 +1,6 @@
 """Which unit handles a complaint by default (谁主管谁负责)."""
 
+from jiufeng.bulk import in_ids
 from responsibility.models import Unit
 
 from .models import Category, RoutingRule
@@ -10,29 +11,32 @@ def handling_unit_default(*, category: Category, subject_unit: Unit | None) -> U
 
     Steps: the most specific routing rule an administrator set for the category or one of
     its ancestors (deepest category first, then the deepest subject-unit subtree, then a
-    rule for any unit); else the department supervising the subject unit; else the unit
-    above it. None when nothing can be proposed (no unit named, or a root).
+    rule for any unit) whose handling unit is active; else the department supervising the
+    subject unit; else the unit above it. None when nothing can be proposed (no unit named,
+    or a root).
+
+    One statement, in SQL: every acceptance and every new case's page asks, and the ORM
+    spent more compiling the rules' query and then reading the unit than PostgreSQL took.
     """
-    category_paths = [category.path[:i] for i in range(Category.steplen, len(category.path) + 1, Category.steplen)]
-    rules = RoutingRule.objects.filter(category__path__in=category_paths).select_related(
-        "category", "subject_unit", "handling_unit"
+    step = Category.steplen
+    category_in, category_params = in_ids(
+        "c.path", [category.path[:i] for i in range(step, len(category.path) + 1, step)]
     )
-    matching = [
-        rule
-        for rule in rules
-        if rule.handling_unit.is_active
-        and (
-            rule.subject_unit is None
-            or (subject_unit is not None and subject_unit.path.startswith(rule.subject_unit.path))
-        )
-    ]
-    if matching:
-        best = max(matching, key=lambda r: (r.category.depth, r.subject_unit.depth if r.subject_unit else 0))
-        return best.handling_unit
-    if subject_unit is None:
-        return None
-    if subject_unit.supervising_unit_id:
-        return subject_unit.supervising_unit
-    if subject_unit.depth == 1:
-        return None
-    return Unit.objects.get(path=subject_unit.path[: -Unit.steplen])
+    subject_path = subject_unit.path if subject_unit is not None else None
+    supervising = subject_unit.supervising_unit_id if subject_unit is not None else None
+    # A root has no unit above it: no unit has the empty path.
+    parent_path = subject_unit.path[: -Unit.steplen] if subject_unit is not None else ""
+    units = Unit.objects.raw(
+        # Assembled from code-defined fragments; every value travels as a parameter.
+        f"SELECT u.* FROM {Unit._meta.db_table} u WHERE u.id = COALESCE(("  # noqa: S608
+        f"SELECT r.handling_unit_id FROM {RoutingRule._meta.db_table} r "
+        f"JOIN {Category._meta.db_table} c ON c.id = r.category_id "
+        f"JOIN {Unit._meta.db_table} h ON h.id = r.handling_unit_id "
+        f"LEFT JOIN {Unit._meta.db_table} s ON s.id = r.subject_unit_id "
+        # A rule about a subtree matches a subject unit in it; a rule about any unit matches all.
+        f"WHERE {category_in} AND h.is_active = %s AND (s.id IS NULL OR SUBSTR(%s, 1, LENGTH(s.path)) = s.path) "
+        "ORDER BY c.depth DESC, COALESCE(s.depth, 0) DESC, r.id LIMIT 1"
+        f"), %s, (SELECT p.id FROM {Unit._meta.db_table} p WHERE p.path = %s))",
+        [*category_params, True, subject_path, supervising, parent_path],
+    )
+    return next(iter(units), None)

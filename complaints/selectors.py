@@ -1,18 +1,18 @@
-"""Reads of complaints for pages and the API: scoped first (Complaint.objects.visible_to), 404 for the rest."""
+"""Reads of complaints for pages and the API: scoped first, 404 for the rest.
+
+Lists filter by Complaint.objects.visible_to; one case is read by its key and held to the
+same rule on its units (permissions.can_view).
+"""
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    Prefetch,
-    Q,
-    QuerySet,
-    prefetch_related_objects,
-)
-from django.shortcuts import get_object_or_404
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +22,18 @@ from responsibility.models import Deadline
 from responsibility.selectors import HANDLING, LEADING, units_in_scope
 
 from . import permissions
-from .models import WAITING_STATUSES, Attachment, Complaint, ComplaintStatus, ExtensionRequest, ExtensionState
+from .models import (
+    WAITING_STATUSES,
+    Activity,
+    Attachment,
+    Complaint,
+    ComplaintStatus,
+    ExtensionRequest,
+    ExtensionState,
+    InternalNote,
+    Message,
+    TransitionLog,
+)
 from .tracking import complaint_by_tracking_code
 from .transitions import TRANSITIONS, complaint_may_close, extension_pending
 
@@ -50,7 +61,20 @@ def complaint_list_for_user(*, user) -> QuerySet:
 
 
 def complaint_get_for_user(*, user, pk: int) -> Complaint:
-    return get_object_or_404(complaint_list_for_user(user=user), pk=pk)
+    """The case, with what complaint_list_for_user gives each row; 404 when the user may not see it.
+
+    Read by its key, then visible_to's rule checked on its units (permissions.can_view)
+    against the scope the request reads anyway: compiling visible_to's subqueries cost more
+    than the rest of the read. A case out of scope is not found, as one that does not exist.
+    """
+    complaint = Complaint.objects.select_related("category", "subject_unit", "handling_unit").filter(pk=pk).first()
+    if complaint is None or not permissions.can_view(user, complaint):
+        raise Http404
+    # As _overdue() says it in SQL.
+    complaint.is_overdue = (
+        complaint.status in WAITING_STATUSES and complaint.due_at is not None and complaint.due_at < timezone.now()
+    )
+    return complaint
 
 
 def complaint_by_code(*, code: str) -> Complaint | None:
@@ -194,20 +218,57 @@ def _actor_label(record, name: str, public: bool) -> str:
     return user.display_name or user.get_username()
 
 
-def _with_user(records: QuerySet, name: str) -> QuerySet:
-    """``records`` with the user in their ``name`` field joined: only what _actor_label reads of it.
+# What a record's user brings along (complaint_records): what names them, not the wide user row.
+_USER_COLUMNS = ("id", "username", "display_name")
 
-    A user row is wide (password, dates, flags): building fifty of them and compiling their
-    columns cost the staff timeline more than its records.
+
+@functools.cache
+def _records_sql(model, order: tuple[str, ...], users: tuple[str, ...]) -> str:
+    """The SELECT of one case's ``model`` rows in ``order``, each user field's user joined; built once."""
+    quote = connection.ops.quote_name
+    columns = [f"r.{quote(f.column)}" for f in model._meta.concrete_fields]
+    joins = []
+    for index, name in enumerate(users):
+        columns += [f"u{index}.{column} AS _u{index}_{column}" for column in _USER_COLUMNS]
+        user_column = quote(model._meta.get_field(name).column)
+        joins.append(f"LEFT JOIN {get_user_model()._meta.db_table} u{index} ON u{index}.id = r.{user_column} ")
+    ordering = ", ".join(f"r.{quote(model._meta.get_field(name).column)}" for name in order)
+    # Assembled from model metadata; the case's id travels as a parameter.
+    return (
+        f"SELECT {', '.join(columns)} FROM {model._meta.db_table} r {''.join(joins)}"  # noqa: S608
+        f"WHERE r.complaint_id = %s ORDER BY {ordering}"
+    )
+
+
+def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...], users: tuple[str, ...] = ()) -> list:
+    """One case's ``model`` rows in ``order`` (then by id), with the users of ``users`` attached.
+
+    Each user comes with its id, username and display name only, as ``select_related`` with
+    ``only`` would give it. In SQL written once per model: the case page and the API detail
+    read six kinds of record, and the ORM spent about half a millisecond compiling each
+    query, more than PostgreSQL took to answer it. Caller has checked scope.
     """
-    own = [f.name for f in records.model._meta.concrete_fields]
-    return records.select_related(name).only(*own, f"{name}__username", f"{name}__display_name")
+    records = list(model.objects.raw(_records_sql(model, (*order, "id"), users), [complaint.pk]))
+    user_model = get_user_model()
+    # A case's records are made by a handful of people: one user object each.
+    built = {}
+    for index, name in enumerate(users):
+        prefix = f"_u{index}_"
+        for record in records:
+            values = [getattr(record, prefix + column) for column in _USER_COLUMNS]
+            if values[0] is None:
+                continue
+            if values[0] not in built:
+                built[values[0]] = user_model.from_db(connection.alias, _USER_COLUMNS, values)
+            setattr(record, name, built[values[0]])
+    return records
 
 
 def complaint_attachments(*, complaint: Complaint) -> list[Attachment]:
     """Every file of the case (filed with it, or with a message or an activity), read once per case object."""
-    prefetch_related_objects([complaint], Prefetch("attachments", Attachment.objects.order_by("pk")))
-    return list(complaint.attachments.all())
+    if getattr(complaint, "_attachments", None) is None:
+        complaint._attachments = complaint_records(complaint=complaint, model=Attachment, order=())
+    return complaint._attachments
 
 
 def complaint_filed_attachments(*, complaint: Complaint) -> list[Attachment]:
@@ -230,10 +291,10 @@ def complaint_timeline(
         raise ValueError("A staff timeline needs its viewer.")
     entries: list[TimelineEntry] = []
     # The petitioner never reads a staff name: no user rows for the public view.
-    logs = complaint.transition_logs.order_by("at", "pk")
-    messages = complaint.messages.order_by("at", "pk")
-    if not public:
-        logs, messages = _with_user(logs, "actor"), _with_user(messages, "author")
+    logs = complaint_records(
+        complaint=complaint, model=TransitionLog, order=("at",), users=() if public else ("actor",)
+    )
+    messages = complaint_records(complaint=complaint, model=Message, order=("at",), users=() if public else ("author",))
     for log in logs:
         if public and log.name in _STAFF_ONLY:
             continue
@@ -266,7 +327,9 @@ def complaint_timeline(
             )
         )
     if not public:
-        for activity in _with_user(complaint.activities.all(), "recorded_by"):
+        for activity in complaint_records(
+            complaint=complaint, model=Activity, order=("occurred_at",), users=("recorded_by",)
+        ):
             entries.append(
                 TimelineEntry(
                     activity.occurred_at,
@@ -278,7 +341,9 @@ def complaint_timeline(
                     files[("activity", activity.pk)],
                 )
             )
-        for request in _with_user(complaint.extension_requests.all(), "requested_by"):
+        for request in complaint_records(
+            complaint=complaint, model=ExtensionRequest, order=("requested_at",), users=("requested_by",)
+        ):
             entries.append(
                 TimelineEntry(
                     request.requested_at,
@@ -290,7 +355,7 @@ def complaint_timeline(
                 )
             )
         if permissions.can_work_on(viewer, complaint):
-            for note in _with_user(complaint.internal_notes.all(), "author"):
+            for note in complaint_records(complaint=complaint, model=InternalNote, order=("at",), users=("author",)):
                 entries.append(
                     TimelineEntry(note.at, "note", "note", _actor_label(note, "author", False), note.body, note)
                 )

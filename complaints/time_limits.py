@@ -28,13 +28,14 @@ def time_limit_days(*, category: Category, kind: DeadlineKind) -> int:
     field = _FIELD[kind]
     value = getattr(category, field)
     if value is None and category.depth > 1:
-        ancestors = [category.path[:i] for i in range(Category.steplen, len(category.path), Category.steplen)]
-        where, params = in_ids("path", ancestors)
+        step = Category.steplen
+        ancestors, params = in_ids("path", [category.path[:i] for i in range(step, len(category.path), step)])
+        # In SQL: every filing and acceptance asks, and the ORM took longer to compile the
+        # query than PostgreSQL to answer it. The column is one of _FIELD's.
         with connection.cursor() as cursor:
-            # Raw, as the ORM took longer to compile this than PostgreSQL to run it (every filing asks).
             cursor.execute(
-                f"SELECT {field} FROM {Category._meta.db_table} "  # noqa: S608 - names from code, values as parameters
-                f"WHERE {where} AND {field} IS NOT NULL ORDER BY depth DESC LIMIT 1",
+                f"SELECT {field} FROM {Category._meta.db_table} "  # noqa: S608
+                f"WHERE {ancestors} AND {field} IS NOT NULL ORDER BY depth DESC LIMIT 1",
                 params,
             )
             row = cursor.fetchone()

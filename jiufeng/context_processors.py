@@ -2,7 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .navigation import nav_items_for
-from .notifications_selectors import unread_count
+from .notifications_selectors import UNREAD_SHOWN, unread_count
 from .roles import user_roles
 
 
@@ -14,4 +14,5 @@ def navigation(request) -> dict:
         "hotline": settings.JIUFENG_HOTLINE,
         # Lazy: one COUNT on the partial index, only where the template shows it.
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
+        "unread_shown": UNREAD_SHOWN,
     }

@@ -2,14 +2,95 @@ import html
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
+from django.utils.functional import Promise
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
+
+# Django's widget templates whose markup WidgetRenderer writes itself: "<input>" with a value,
+# a file input (no value, nothing shown of an initial file), a text area.
+_INPUTS = {
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input",
+        "text",
+        "number",
+        "email",
+        "url",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "checkbox",
+        "file",
+        "tel",
+        "search",
+        "color",
+    )
+}
+_CLEARABLE_FILE = "django/forms/widgets/clearable_file_input.html"
+_TEXTAREA = "django/forms/widgets/textarea.html"
+
+
+class _Unwritten(Exception):
+    """A value of a kind WidgetRenderer leaves to Django's templates."""
+
+
+def _text(value) -> str:
+    # What {{ value|stringformat:'s' }} writes: text as it is (escaped unless safe), numbers as text.
+    if isinstance(value, SafeData):
+        return str(value)
+    if isinstance(value, str | int | float | Promise) and not isinstance(value, bool):
+        return html.escape(str(value))
+    raise _Unwritten
+
+
+def _attrs(attrs: dict) -> str:
+    # django/forms/widgets/attrs.html: False leaves the attribute out, True writes its bare name.
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input_head(widget: dict) -> str:
+    return f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"'
+
+
+class WidgetRenderer(DjangoTemplates):
+    """Django's form renderer, with the markup of plain inputs and text areas written in Python.
+
+    Django renders every widget through two templates (the widget's, then attrs.html): on the
+    case page, with its record and action forms, that cost more than the forms' own markup.
+    The markup is the templates' exactly, stripped as BaseRenderer strips it
+    (tests/jiufeng/test_widget_renderer.py compares them); every other widget, and any value
+    not plain text or a number, goes to the templates.
+    """
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        try:
+            if template_name in _INPUTS:
+                value = "" if widget["value"] is None else f' value="{_text(widget["value"])}"'
+                return f"{_input_head(widget)}{value}{_attrs(widget['attrs'])}>"
+            if template_name == _CLEARABLE_FILE and not widget["is_initial"]:
+                return f"{_input_head(widget)}{_attrs(widget['attrs'])}>"
+            if template_name == _TEXTAREA:
+                value = _text(widget["value"]) if widget["value"] else ""
+                return f'<textarea name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+        except _Unwritten:
+            pass
+        return super().render(template_name, context, request)
 
 
 class BootstrapForm(forms.Form):
     """Gives every widget Bootstrap's class, so templates render a form's fields in one loop."""
 
+    # One renderer for every form: each instance builds its own template engine.
+    default_renderer = WidgetRenderer()
     # Optional fields that some choice on the form makes required: not marked "(optional)".
     conditionally_required: tuple[str, ...] = ()
 

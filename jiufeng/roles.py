@@ -5,8 +5,7 @@ where a role may act (which units) is answered by responsibility's scoping.
 """
 
 from django.contrib.auth.backends import ModelBackend
-from django.db import models
-from django.db.models import CharField, Value
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,25 +54,31 @@ def _roles_and_permissions_read(user) -> None:
     except for superusers, who hold every permission). Every staff page asks for both: the
     scope asks a permission (responsibility.selectors), the navigation shows the roles.
     """
-    from django.contrib.auth.models import Group, Permission
-
     if hasattr(user, "_group_names"):
         return
     # (group name or None for the user's own, app label, codename); a group without
-    # permissions comes once with no permission. No ORDER BY: SQLite refuses one here.
-    own = (
-        Permission.objects.filter(user=user)
-        .order_by()
-        .annotate(group_name=Value(None, output_field=CharField()))
-        .values_list("group_name", "content_type__app_label", "codename")
-    )
-    groups = (
-        Group.objects.filter(user=user)
-        .order_by()
-        .values_list("name", "permissions__content_type__app_label", "permissions__codename")
-    )
+    # permissions comes once with no permission. In SQL: every staff request asks, and the
+    # ORM spent about 1.5 ms compiling the union. No ORDER BY: SQLite refuses one here.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NULL, ct.app_label, p.codename "
+            "FROM jiufeng_user_user_permissions up "
+            "JOIN auth_permission p ON p.id = up.permission_id "
+            "JOIN django_content_type ct ON ct.id = p.content_type_id "
+            "WHERE up.user_id = %s "
+            "UNION ALL "
+            "SELECT g.name, ct.app_label, p.codename "
+            "FROM jiufeng_user_groups ug "
+            "JOIN auth_group g ON g.id = ug.group_id "
+            "LEFT JOIN auth_group_permissions gp ON gp.group_id = g.id "
+            "LEFT JOIN auth_permission p ON p.id = gp.permission_id "
+            "LEFT JOIN django_content_type ct ON ct.id = p.content_type_id "
+            "WHERE ug.user_id = %s",
+            [user.pk, user.pk],
+        )
+        rows = cursor.fetchall()
     names, own_perms, group_perms = set(), set(), set()
-    for group_name, app_label, codename in own.union(groups, all=True):
+    for group_name, app_label, codename in rows:
         if group_name is not None:
             names.add(group_name)
         if codename is not None:

@@ -4,11 +4,9 @@ Each takes a fixed number of queries, whatever the number of activities, message
 history rows. Scope is checked by complaints.selectors (Http404 out of scope).
 """
 
-from django.db.models import Prefetch, prefetch_related_objects
-
 from ..models import Activity, Attachment, Complaint, ExtensionRequest, InternalNote, Measure, Message
 from ..permissions import can_work_on
-from ..selectors import available_transitions, complaint_deadlines, complaint_get_for_user
+from ..selectors import available_transitions, complaint_deadlines, complaint_get_for_user, complaint_records
 
 
 def complaint_detail(*, user, pk: int) -> Complaint:
@@ -16,24 +14,23 @@ def complaint_detail(*, user, pk: int) -> Complaint:
 
     Internal notes only for who works on the case (complaints.permissions.can_work_on),
     as on the staff case page; others in scope (the subject unit's staff, auditors) get none.
+    The records are read as the case page reads its timeline (complaint_records), into
+    ``<kind>_list`` attributes, each with the users who name it.
     """
     complaint = complaint_get_for_user(user=user, pk=pk)
-    notes = InternalNote.objects.select_related("author").order_by("at", "pk")
-    prefetch_related_objects(
-        [complaint],
-        Prefetch("activities", Activity.objects.select_related("recorded_by").order_by("occurred_at", "pk")),
-        Prefetch("messages", Message.objects.select_related("author").order_by("at", "pk")),
-        Prefetch("internal_notes", notes if can_work_on(user, complaint) else notes.none()),
-        Prefetch("measures", Measure.objects.order_by("review_round", "pk")),
-        Prefetch(
-            "extension_requests",
-            ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by("requested_at", "pk"),
-        ),
-        Prefetch("attachments", Attachment.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")),
-    )
+
+    def records(model, order, *users):
+        return complaint_records(complaint=complaint, model=model, order=order, users=users)
+
+    complaint.activity_list = records(Activity, ("occurred_at",), "recorded_by")
+    complaint.message_list = records(Message, ("at",), "author")
+    complaint.note_list = records(InternalNote, ("at",), "author") if can_work_on(user, complaint) else []
+    complaint.measure_list = records(Measure, ("review_round",))
+    complaint.extension_list = records(ExtensionRequest, ("requested_at",), "requested_by", "decided_by")
+    complaint.attachment_list = records(Attachment, ("uploaded_at",), "uploaded_by")
     complaint.deadline_list = complaint_deadlines(complaint=complaint)
     complaint.transitions_available = available_transitions(
-        user=user, complaint=complaint, extension_requests=complaint.extension_requests.all()
+        user=user, complaint=complaint, extension_requests=complaint.extension_list
     )
     return complaint
 

@@ -224,12 +224,12 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         source="transitions_available", child=serializers.CharField(), read_only=True
     )
     deadlines = ComplaintDeadlineSerializer(source="deadline_list", many=True, read_only=True)
-    activities = ComplaintActivitySerializer(many=True, read_only=True)
-    messages = ComplaintMessageSerializer(many=True, read_only=True)
-    notes = ComplaintNoteSerializer(source="internal_notes", many=True, read_only=True)
-    measures = ComplaintMeasureSerializer(many=True, read_only=True)
-    extension_requests = ComplaintExtensionSerializer(many=True, read_only=True)
-    attachments = ComplaintAttachmentSerializer(many=True, read_only=True)
+    activities = ComplaintActivitySerializer(source="activity_list", many=True, read_only=True)
+    messages = ComplaintMessageSerializer(source="message_list", many=True, read_only=True)
+    notes = ComplaintNoteSerializer(source="note_list", many=True, read_only=True)
+    measures = ComplaintMeasureSerializer(source="measure_list", many=True, read_only=True)
+    extension_requests = ComplaintExtensionSerializer(source="extension_list", many=True, read_only=True)
+    attachments = ComplaintAttachmentSerializer(source="attachment_list", many=True, read_only=True)
 
     class Meta(ComplaintListSerializer.Meta):
         fields = [

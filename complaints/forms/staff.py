@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -43,13 +44,26 @@ def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
+class _UnitChoices(ModelChoiceIterator):
+    """(id, indented name) of each unit, read as values, not as model instances.
+
+    A county's thousand units built as Unit objects for every list page's filter cost more
+    than reading them; the choices are only ever written out (LongSelect) and validated
+    against the queryset.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, depth, name in self.queryset.values_list("pk", "depth", "name"):
+            yield (pk, "\u3000" * (depth - 1) + name)
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     """Units in tree order, indented by depth, so a long list still shows the tree."""
 
     widget = LongSelect
-
-    def label_from_instance(self, unit: Unit) -> str:
-        return "\u3000" * (unit.depth - 1) + unit.name
+    iterator = _UnitChoices
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

@@ -6,8 +6,12 @@ deadlines and the measures are one query each; the permission predicates read th
 user's scope once per request (responsibility.selectors.scope_roots).
 """
 
+import html
+
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -108,40 +112,74 @@ def _headings() -> dict:
     return headings
 
 
-def _timeline_shown(timeline: list[TimelineEntry]) -> None:
-    """Give each entry what the staff timeline shows of it: its border, heading and time.
+# One entry of the staff timeline; {files} is complaints/staff/_attachments.html's markup.
+_ENTRY = (
+    '<li class="border-start border-4 ps-3 py-2 mb-2 {css}" data-kind="{kind}">'
+    '<div class="small text-body-secondary">{when} · {actor}</div>'
+    '<div class="fw-semibold">{heading}</div>{participants}{text}{decision}{files}</li>'
+)
 
-    Worked out here, with each word translated once, because the template's loop is the
-    page's hot spot: a chain of kind tests, filters and translations per entry there cost
-    more than the rest of the page.
+
+def _with_breaks(text: str) -> str:
+    # What the linebreaksbr filter writes (escaped, each line break a <br>): the filter's lazy
+    # string checks cost a third of the timeline.
+    return html.escape(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def _timeline_html(timeline: list[TimelineEntry], complaint: Complaint) -> str:
+    """The staff timeline's entries, as markup: border, time, who, heading, text, files.
+
+    Written here, each word translated once, not by a template loop: the loop was the page's
+    hot spot (a case of sixty entries spent ~2 ms in the template engine's lookups, where
+    this takes a tenth of it). Every value is escaped; headings are escaped unless safe.
     """
     headings = _headings()
+    participants_label, decision_label = html.escape(gettext("Participants")), html.escape(gettext("Decision"))
     zone = timezone.get_current_timezone()
+    entries = []
     for entry in timeline:
         record = entry.obj
-        entry.css = TIMELINE_CSS[entry.kind]
         if entry.kind == "extension":
-            entry.heading = _extension_heading(record)
+            heading = _extension_heading(record)
         elif entry.kind == "message":
-            entry.heading = headings["message", "to" if record.author_id else "from"]
+            heading = headings["message", "to" if record.author_id else "from"]
         else:
             # A name no label knows shows as it is.
-            entry.heading = headings.get((entry.kind, entry.name), entry.name)
-        # As the date filter writes "Y-m-d H:i", in the active time zone.
-        entry.when = entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-        entry.participants = record.participants if entry.kind == "activity" else ""
-        entry.decision_note = record.decision_note if entry.kind == "extension" else ""
+            heading = headings.get((entry.kind, entry.name), entry.name)
+        participants = record.participants if entry.kind == "activity" else ""
+        decision = record.decision_note if entry.kind == "extension" else ""
+        files = ""
+        if entry.attachments:
+            context = {"complaint": complaint, "files": entry.attachments}
+            files = render_to_string("complaints/staff/_attachments.html", context)
+        entries.append(
+            _ENTRY.format(
+                css=TIMELINE_CSS[entry.kind],
+                kind=html.escape(entry.kind),
+                # As the date filter writes "Y-m-d H:i", in the active time zone.
+                when=entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                actor=html.escape(str(entry.actor)),
+                heading=conditional_escape(heading),
+                participants=f'<div class="small">{participants_label}: {html.escape(participants)}</div>'
+                if participants
+                else "",
+                text=f"<div>{_with_breaks(entry.text)}</div>" if entry.text else "",
+                decision=f'<div class="small">{decision_label}: {html.escape(decision)}</div>' if decision else "",
+                files=files,
+            )
+        )
+    return mark_safe("".join(entries))  # noqa: S308 every value escaped above
 
 
 def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
     timeline = complaint_timeline(complaint=complaint, public=False, viewer=user)
-    _timeline_shown(timeline)
     extension_requests = [entry.obj for entry in timeline if entry.kind == "extension"]
     extensions = _stage_extensions(extension_requests, complaint)
     duplicate = complaint.possible_duplicate_of_id
     return {
         "complaint": complaint,
         "timeline": timeline,
+        "timeline_html": _timeline_html(timeline, complaint),
         "actions": [
             _form(forms, TRANSITION_FORMS[name], complaint=complaint, user=user)
             for name in available_transitions(user=user, complaint=complaint, extension_requests=extension_requests)

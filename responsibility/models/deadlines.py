@@ -94,6 +94,11 @@ class Deadline(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.unit} · {self.due_at:%Y-%m-%d}"
 
+    # Django's get_FOO_display hashes every lazy choice label (a translation lookup apiece) on
+    # each call: a case page shows a kind per deadline. A kind no longer listed shows as it is.
+    def get_kind_display(self) -> str:
+        return str(DeadlineKind(self.kind).label) if self.kind in DeadlineKind.values else self.kind
+
     @property
     def is_overdue(self) -> bool:
         return self.met_at is None and self.due_at < timezone.now()

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from complaints import transitions as t
 from complaints.models import Category, Channel, Complaint, Finding, IdentityAccess
-from complaints.services import activity_record, internal_note_add, message_add
+from complaints.services import activity_record, extension_request, internal_note_add, message_add
 from complaints.transitions import TRANSITIONS
 from jiufeng.roles import Role
 from responsibility.models import DeadlineKind, PositionKind
@@ -210,6 +210,35 @@ def test_the_detail_takes_the_same_queries_however_many_records(cast, school_cas
     body = client.get(url(school_case)).json()
     assert (len(body["activities"]), len(body["messages"]), len(body["notes"])) == (5, 10, 5)
     assert [m["from_petitioner"] for m in body["messages"][:2]] == [False, True]
+
+
+def test_the_detail_names_who_made_each_record(cast, school_case):
+    investigate_case(cast, school_case)
+    cast.bureau_officer.display_name = ""
+    cast.bureau_officer.save(update_fields=["display_name"])
+    activity_record(
+        complaint_id=school_case.pk,
+        actor=cast.bureau_officer,
+        kind="talk",
+        occurred_at=timezone.now(),
+        participants="班主任",
+        summary="约谈班主任",
+    )
+    message_add(complaint_id=school_case.pk, actor=cast.bureau_officer, body="请补充收费凭据")
+    message_add(complaint_id=school_case.pk, body="凭据已上传")
+    internal_note_add(complaint_id=school_case.pk, actor=cast.bureau_leader, body="需核对财务账目")
+    extension_request(complaint_id=school_case.pk, actor=cast.bureau_officer, days=5, reason="需要补充调查")
+    t.complaint_refuse_extension(complaint_id=school_case.pk, actor=cast.bureau_leader, note="理由不足")
+    body = api(cast.bureau_leader).get(url(school_case)).json()
+    assert [a["recorded_by"] for a in body["activities"]] == ["bureau-officer"]
+    assert [m["author"] for m in body["messages"]] == ["bureau-officer", None]
+    assert [n["author"] for n in body["notes"]] == [cast.bureau_leader.display_name]
+    [request] = body["extension_requests"]
+    assert (request["requested_by"], request["decided_by"], request["state"]) == (
+        "bureau-officer",
+        cast.bureau_leader.display_name,
+        "refused",
+    )
 
 
 # --- Intake by other channels ------------------------------------------------------------

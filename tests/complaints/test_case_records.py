@@ -31,9 +31,9 @@ from complaints.selectors import (
 )
 from complaints.time_limits import time_limit_days
 from complaints.tracking import TrackingThrottled, track_lookup
-from responsibility.models import Deadline, DeadlineKind, RectificationItem
+from responsibility.models import Deadline, DeadlineKind, RectificationItem, Unit
 
-from ..factories import PositionFactory, UserFactory
+from ..factories import PositionFactory, UserFactory, unit_add
 from .conftest import DECISION
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,26 @@ def test_a_question_and_the_petitioners_answer_are_on_both_timelines(cast, inves
     messages = [(e.actor, e.text) for e in public if e.kind == "message"]
     assert messages == [("Handling staff", "请提供收费票据照片。"), ("You", "票据已遗失，有转账记录。")]
     assert all("bureau-officer" not in e.actor for e in public)
+
+
+def test_the_staff_timeline_says_who_made_each_record_in_order(cast, investigating):
+    cast.bureau_officer.display_name = ""
+    cast.bureau_officer.save(update_fields=["display_name"])
+    s.message_add(complaint_id=investigating.pk, actor=cast.bureau_officer, body="请提供收费票据照片。")
+    s.message_add(complaint_id=investigating.pk, body="票据已遗失，有转账记录。")
+    s.internal_note_add(complaint_id=investigating.pk, actor=cast.bureau_leader, body="抓紧办理")
+    s.extension_request(complaint_id=investigating.pk, actor=cast.bureau_officer, days=5, reason="需要补充调查")
+    staff = complaint_timeline(complaint=investigating, public=False, viewer=cast.bureau_leader)
+    assert [(e.kind, e.name, e.actor) for e in staff] == [
+        ("transition", "file", "System"),
+        ("transition", "accept", cast.county_officer.display_name),
+        ("transition", "start_investigation", "bureau-officer"),
+        ("message", "message", "bureau-officer"),
+        ("message", "message", "Petitioner"),
+        ("note", "note", cast.bureau_leader.display_name),
+        ("extension", "pending", "bureau-officer"),
+    ]
+    assert [e.at for e in staff] == sorted(e.at for e in staff)
 
 
 def test_internal_notes_never_reach_the_petitioner_or_the_subject_units_staff(cast, investigating):
@@ -271,6 +291,41 @@ def test_a_routing_rule_beats_the_supervising_unit_and_the_deepest_rule_wins(cas
     RoutingRule.objects.create(category=category, subject_unit=cast.units.bureau, handling_unit=cast.units.sibling)
     assert handling_unit_default(category=category, subject_unit=cast.units.school) == cast.units.sibling
     assert handling_unit_default(category=category, subject_unit=None) == cast.units.county
+
+
+def test_routing_follows_sub_categories_skips_inactive_units_and_prefers_the_supervising_unit(cast, category):
+    child = Category.objects.add_child(category, {"code": "fees-school", "name": "教育乱收费"})
+    # No rule: the department supervising the subject unit, else the unit above it; a root has neither.
+    Unit.objects.filter(pk=cast.units.school.pk).update(supervising_unit=cast.units.sibling)
+    cast.units.school.refresh_from_db()
+    assert handling_unit_default(category=child, subject_unit=cast.units.school) == cast.units.sibling
+    assert handling_unit_default(category=child, subject_unit=cast.units.bureau) == cast.units.county
+    assert handling_unit_default(category=child, subject_unit=cast.units.county) is None
+    # The parent category's rule covers the child; the child's own rule beats it.
+    RoutingRule.objects.create(category=category, subject_unit=None, handling_unit=cast.units.bureau)
+    assert handling_unit_default(category=child, subject_unit=cast.units.county) == cast.units.bureau
+    inactive = unit_add(parent=cast.units.county, name="已撤销的局")
+    Unit.objects.filter(pk=inactive.pk).update(is_active=False)
+    RoutingRule.objects.create(category=child, subject_unit=None, handling_unit=inactive)
+    assert handling_unit_default(category=child, subject_unit=cast.units.school) == cast.units.bureau
+    RoutingRule.objects.filter(category=child).update(handling_unit=cast.units.sibling)
+    assert handling_unit_default(category=child, subject_unit=cast.units.school) == cast.units.sibling
+    # A rule about another subtree does not apply.
+    RoutingRule.objects.create(category=child, subject_unit=cast.units.sibling, handling_unit=cast.units.county)
+    assert handling_unit_default(category=child, subject_unit=cast.units.school) == cast.units.sibling
+
+
+def test_the_nearest_ancestor_with_a_limit_gives_it(category):
+    child = Category.objects.add_child(category, {"code": "fees-school", "name": "教育乱收费"})
+    grandchild = Category.objects.add_child(child, {"code": "fees-books", "name": "教辅费"})
+    Category.objects.filter(pk=category.pk).update(resolve_days=90, review_days=20)
+    Category.objects.filter(pk=child.pk).update(resolve_days=45)
+    grandchild.refresh_from_db()
+    assert time_limit_days(category=grandchild, kind=DeadlineKind.COMPLAINT_RESOLVE) == 45
+    assert time_limit_days(category=grandchild, kind=DeadlineKind.COMPLAINT_REVIEW) == 20
+    Category.objects.filter(pk=grandchild.pk).update(resolve_days=10)
+    grandchild.refresh_from_db()
+    assert time_limit_days(category=grandchild, kind=DeadlineKind.COMPLAINT_RESOLVE) == 10
 
 
 def test_a_category_limit_applies_to_its_children_and_moves_the_acceptance_deadline(cast, category, file_complaint):

@@ -343,11 +343,11 @@ def test_the_case_page_query_count_is_constant(client, cast, investigating):
 def test_the_case_page_reads_scope_once_and_no_triage_unit_whoever_looks(client, cast, file_complaint, investigating):
     new, _code = file_complaint(subject_unit=cast.units.school)
     # Over the 13 of test_the_case_page_query_count_is_constant: a new case adds the
-    # routing rule and its unit, the duplicate check and the accept form's unit list (4;
-    # the triage unit is checked by its path, never read); the decision form lists its
-    # measures' units (2, a cursor); the school's staff only read: the internal notes out (1).
+    # default handling unit (one statement), the duplicate check and the accept form's unit
+    # list (3; the triage unit is checked by its path, never read); the decision form lists
+    # its measures' units (2, a cursor); the school's staff only read: the internal notes out (1).
     for user, complaint, expected in [
-        (cast.county_officer, new, 17),
+        (cast.county_officer, new, 16),
         (cast.county_officer, investigating, 15),
         (cast.bureau_leader, investigating, 15),
         (school_officer(cast), investigating, 12),

@@ -374,8 +374,18 @@ def test_hostile_records_are_shown_as_text(client, cast, investigating):
     post_record(client, investigating, "case-message-add", "message", {"body": HOSTILE})
     post_record(client, investigating, "case-note-add", "note", {"body": HOSTILE})
     assert Activity.objects.count() == Message.objects.count() == InternalNote.objects.count() == 1
+    services.extension_request(complaint_id=investigating.pk, actor=cast.bureau_officer, days=5, reason=HOSTILE)
+    t.complaint_refuse_extension(complaint_id=investigating.pk, actor=cast.bureau_leader, note=HOSTILE)
     shown = page(client.get(case_url(investigating)))
-    assert HOSTILE not in shown and shown.count("&lt;script&gt;alert") >= 4
+    # Summary, participants, message, note, the request's reason and its decision, the refusal's log entry.
+    assert HOSTILE not in shown and shown.count("&lt;script&gt;alert") >= 7
+
+
+def test_the_timeline_keeps_the_line_breaks_of_what_was_written(client, cast, investigating):
+    as_user(client, cast.bureau_officer)
+    post_record(client, investigating, "case-message-add", "message", {"body": "第一行\r\n第二行\n<b>第三行</b>"})
+    shown = page(client.get(case_url(investigating)))
+    assert "<div>第一行<br>第二行<br>&lt;b&gt;第三行&lt;/b&gt;</div>" in shown
 
 
 @pytest.mark.parametrize(("name", "prefix"), [("case-message-add", "message"), ("case-note-add", "note")])

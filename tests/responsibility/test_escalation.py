@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from jiufeng.models import Notification, OutboxMessage
 from responsibility.deadlines import deadline_meet
@@ -163,3 +164,11 @@ def test_a_position_that_ended_is_not_notified(tree):
 def test_the_command_refuses_an_instant_it_cannot_read(bad):
     with pytest.raises(CommandError):
         call_command("sweep_deadlines", at=bad)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_deadline_names_its_kind_as_djangos_choices_do(language):
+    with translation.override(language):
+        for kind, label in DeadlineKind.choices:
+            assert Deadline(kind=kind).get_kind_display() == str(label)
+        assert Deadline(kind="retired_kind").get_kind_display() == "retired_kind"

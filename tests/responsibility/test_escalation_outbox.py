@@ -1,10 +1,12 @@
 """The outbox: written with the escalation, delivered once, retried on failure."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
 from django.test import RequestFactory
+from django.utils import timezone
 
 from jiufeng.context_processors import navigation
 from jiufeng.models import Notification, OutboxMessage, OutboxState
@@ -124,3 +126,19 @@ def test_a_broker_outage_delays_delivery_but_loses_nothing(units, sms, monkeypat
     # Beat's periodic drain (or the next enqueue) delivers once the broker is back.
     deliver_outbox_task()
     assert len(mail.outbox) == 1
+
+
+def test_the_badge_counts_unread_notifications_up_to_99_then_says_99_plus(units, client):
+    user = ladder_tree(units).people[("grade", "liaison")]
+    client.force_login(user)
+
+    def badge() -> str:
+        page = client.get("/inbox/").content.decode()
+        return re.search(r'data-testid="inbox-link">[^<]*<span class="badge[^"]*">([^<]*)<', page).group(1)
+
+    Notification.objects.bulk_create(Notification(recipient=user, subject=f"#{n}") for n in range(99))
+    assert badge() == "99"
+    Notification.objects.create(recipient=user, subject="#99")
+    assert badge() == "99+"
+    Notification.objects.filter(recipient=user).update(read_at=timezone.now())
+    assert 'class="badge' not in client.get("/inbox/").content.decode().split('data-testid="inbox-link"')[1][:80]
