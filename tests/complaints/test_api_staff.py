@@ -183,29 +183,30 @@ def test_a_case_out_of_scope_is_not_found(cast, sibling_case):
     assert api(cast.bureau_officer).get("/api/v1/complaints/999999/").status_code == 404
 
 
+def records_add(cast, case, note_by) -> None:
+    """An activity and a note by staff, a message each way."""
+    activity_record(
+        complaint_id=case.pk,
+        actor=cast.bureau_officer,
+        kind="talk",
+        occurred_at=timezone.now(),
+        participants="班主任",
+        summary="约谈班主任",
+    )
+    message_add(complaint_id=case.pk, actor=cast.bureau_officer, body="请补充收费凭据")
+    message_add(complaint_id=case.pk, body="凭据已上传")
+    internal_note_add(complaint_id=case.pk, actor=note_by, body="需核对财务账目")
+
+
 def test_the_detail_takes_the_same_queries_however_many_records(cast, school_case):
     investigate_case(cast, school_case)
     client = api(cast.bureau_officer)
-
-    def add_records() -> None:
-        activity_record(
-            complaint_id=school_case.pk,
-            actor=cast.bureau_officer,
-            kind="talk",
-            occurred_at=timezone.now(),
-            participants="班主任",
-            summary="约谈班主任",
-        )
-        message_add(complaint_id=school_case.pk, actor=cast.bureau_officer, body="请补充收费凭据")
-        message_add(complaint_id=school_case.pk, body="凭据已上传")
-        internal_note_add(complaint_id=school_case.pk, actor=cast.bureau_officer, body="需核对财务账目")
-
-    add_records()
+    records_add(cast, school_case, cast.bureau_officer)
     # The token's user, scope, roles and permissions, the case, its six kinds of records, deadlines.
     before = count_queries(client, url(school_case))
     assert before == 11
     for _n in range(4):
-        add_records()
+        records_add(cast, school_case, cast.bureau_officer)
     assert count_queries(client, url(school_case)) == before
     body = client.get(url(school_case)).json()
     assert (len(body["activities"]), len(body["messages"]), len(body["notes"])) == (5, 10, 5)
@@ -216,17 +217,7 @@ def test_the_detail_names_who_made_each_record(cast, school_case):
     investigate_case(cast, school_case)
     cast.bureau_officer.display_name = ""
     cast.bureau_officer.save(update_fields=["display_name"])
-    activity_record(
-        complaint_id=school_case.pk,
-        actor=cast.bureau_officer,
-        kind="talk",
-        occurred_at=timezone.now(),
-        participants="班主任",
-        summary="约谈班主任",
-    )
-    message_add(complaint_id=school_case.pk, actor=cast.bureau_officer, body="请补充收费凭据")
-    message_add(complaint_id=school_case.pk, body="凭据已上传")
-    internal_note_add(complaint_id=school_case.pk, actor=cast.bureau_leader, body="需核对财务账目")
+    records_add(cast, school_case, cast.bureau_leader)
     extension_request(complaint_id=school_case.pk, actor=cast.bureau_officer, days=5, reason="需要补充调查")
     t.complaint_refuse_extension(complaint_id=school_case.pk, actor=cast.bureau_leader, note="理由不足")
     body = api(cast.bureau_leader).get(url(school_case)).json()

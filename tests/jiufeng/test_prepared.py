@@ -40,7 +40,9 @@ def test_a_new_connection_prepares_it_again():
     assert statements == ["PREPARE", "EXECUTE"]
 
 
-def test_prepared_statements_run_generic_plans():
+def test_prepared_statements_run_generic_plans_and_nothing_is_jit_compiled():
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone() == ("force_generic_plan",)
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
