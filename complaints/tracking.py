@@ -11,6 +11,8 @@ import secrets
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
+from jiufeng.rows import row_by
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SYMBOLS = 16  # 16 symbols x 5 bits = 80 bits
 PREFIX = "JF"
@@ -53,11 +55,8 @@ def complaint_by_tracking_code(code: str):
     digest = tracking_code_hash(code)
     if digest is None:
         return None
-    # get, not first: the hash is unique, and first's ordering cost a third of a millisecond to compile.
-    try:
-        return Complaint.objects.get(tracking_code_hash=digest)
-    except Complaint.DoesNotExist:
-        return None
+    # The hash is unique; every lookup asks (jiufeng.rows: the ORM compiled this query for ~0.5 ms).
+    return row_by(Complaint, "tracking_code_hash", digest)
 
 
 class TrackingThrottled(Exception):

@@ -9,8 +9,19 @@ def client_address(request) -> str:
 
     Only the proxy's own entry can be trusted: a client may put anything before it, so
     a guesser cannot pose as many petitioners, nor make every petitioner share the proxy's
-    address and one limit.
+    address and one limit. Read once per request: each limit checked asks again.
     """
+    address = request.META.get(_KEY)
+    if address is None:
+        address = request.META[_KEY] = _address(request)
+    return address
+
+
+# In the request's META, where Django's request copies (DRF's Request) share it.
+_KEY = "jiufeng.client_address"
+
+
+def _address(request) -> str:
     if settings.JIUFENG_BEHIND_PROXY:
         address, _routable = get_client_ip(
             request, proxy_order="right-most", request_header_order=["HTTP_X_FORWARDED_FOR"]
