@@ -21,7 +21,9 @@ def deliver_outbox_task() -> dict[str, int]:
     """Send pending notification copies; enqueued on commit and every minute by beat.
 
     Idempotent: rows are claimed before sending, so a second run finds nothing to do.
+    Clears the queued mark first: whatever commits from now on queues a run of its own.
     """
-    from .notifications import outbox_deliver
+    from .notifications import DELIVERY_QUEUED_KEY, outbox_deliver
 
+    cache.delete(DELIVERY_QUEUED_KEY)
     return outbox_deliver()

@@ -13,6 +13,7 @@ from complaints import transitions as t
 from complaints.models import Complaint
 from complaints.notifications import petitioner_notify, staff_notify
 from jiufeng.models import Notification, OutboxMessage
+from jiufeng.notifications import outbox_delivery_wake
 from jiufeng.tasks import deliver_outbox_task
 from responsibility.models import PositionKind
 from responsibility.selectors import positions_nearest
@@ -329,14 +330,14 @@ def test_notifications_are_written_with_the_change_and_delivered_on_commit(
     deliver_outbox_task()
     with django_capture_on_commit_callbacks() as callbacks:
         t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
-    assert {c.__self__.name for c in callbacks} == {"jiufeng.tasks.deliver_outbox_task"}
+    assert callbacks == [outbox_delivery_wake]
     assert deliver_outbox_task()["sent"] == 2
 
 
 def test_a_filing_sends_its_messages_in_one_delivery_run(cast, real_name, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         real_name()
-    assert [c.__self__.name for c in callbacks] == ["jiufeng.tasks.deliver_outbox_task"]
+    assert callbacks == [outbox_delivery_wake]
     assert len(inbox(cast.county_officer)) == 1
     # That one run sends the petitioner's SMS and email with the code.
     assert deliver_outbox_task()["sent"] == OutboxMessage.objects.count() == 2

@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, connection, transaction
 
 from jiufeng.models import OutboxMessage, OutboxState
-from jiufeng.notifications import notify, notify_address
+from jiufeng.notifications import notify, notify_address, outbox_delivery_wake
 from jiufeng.tasks import deliver_outbox_task
 from tests.factories import UserFactory
 
@@ -28,7 +28,7 @@ def test_a_message_to_an_address_is_sent_once_on_commit_and_then_forgets_its_bod
     with django_capture_on_commit_callbacks() as callbacks:
         notify_address(channel="sms", address=" 13800138000 ", subject="投诉已收到", body=f"查询码 {CODE}")
         notify_address(channel="email", address="z@example.cn", subject="投诉已收到", body=f"查询码 {CODE}")
-    assert {c.__self__.name for c in callbacks} == {"jiufeng.tasks.deliver_outbox_task"}
+    assert callbacks == [outbox_delivery_wake]
     assert deliver_outbox_task() == {"sent": 2, "retry": 0, "failed": 0}
     assert deliver_outbox_task() == {"sent": 0, "retry": 0, "failed": 0}
     assert sms.sent == [("13800138000", f"查询码 {CODE}")]
@@ -98,3 +98,32 @@ def test_the_database_holds_a_message_to_either_a_notification_or_its_own_text(s
             OutboxMessage.objects.create(channel="sms", address="1", **bad)
     deliver_outbox_task()
     assert [m.subject for m in mail.outbox] == ["s"]
+
+
+def test_commits_while_a_delivery_run_is_queued_queue_no_other_and_none_is_lost(sms, monkeypatch):
+    queued = []
+    monkeypatch.setattr(deliver_outbox_task, "delay", lambda: queued.append("run"))
+    for n in range(3):
+        notify_address(channel="sms", address=f"1380013800{n}", subject="受理通知", body=f"第{n}条")
+        outbox_delivery_wake()
+    # One run is queued for all three: it has not started, and will see every one of them.
+    assert queued == ["run"]
+    deliver_outbox_task()
+    assert len(sms.sent) == 3
+    # Once a run has started, the next commit queues another.
+    notify_address(channel="sms", address="13800138009", subject="受理通知", body="第四条")
+    outbox_delivery_wake()
+    assert queued == ["run", "run"]
+
+
+def test_a_delivery_run_the_broker_refused_does_not_hold_back_the_next(monkeypatch):
+    def broker_down():
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(deliver_outbox_task, "delay", broker_down)
+    with pytest.raises(ConnectionError):
+        outbox_delivery_wake()
+    queued = []
+    monkeypatch.setattr(deliver_outbox_task, "delay", lambda: queued.append("run"))
+    outbox_delivery_wake()
+    assert queued == ["run"]

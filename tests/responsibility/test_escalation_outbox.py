@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jiufeng.context_processors import navigation
 from jiufeng.models import Notification, OutboxMessage, OutboxState
-from jiufeng.notifications import notify
+from jiufeng.notifications import notify, outbox_delivery_wake
 from jiufeng.tasks import deliver_outbox_task
 from responsibility.services.escalations import deadlines_sweep
 
@@ -42,7 +42,7 @@ def test_the_sweep_enqueues_delivery_only_on_commit(units, django_capture_on_com
     open_deadline(tree.grade)
     with django_capture_on_commit_callbacks() as callbacks:
         deadlines_sweep(at=DUE + datetime.timedelta(days=1))
-    assert [c.__self__.name for c in callbacks] == ["jiufeng.tasks.deliver_outbox_task"]
+    assert callbacks == [outbox_delivery_wake]
 
 
 def test_outbox_is_delivered_once_when_the_task_runs_twice(units, sms):
