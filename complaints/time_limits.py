@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import connection
 
-from jiufeng.bulk import in_ids
+from jiufeng.bulk import execute_prepared, in_ids
 from responsibility.models import DeadlineKind
 
 from .models import Category
@@ -33,7 +33,8 @@ def time_limit_days(*, category: Category, kind: DeadlineKind) -> int:
         # In SQL: every filing and acceptance asks, and the ORM took longer to compile the
         # query than PostgreSQL to answer it. The column is one of _FIELD's.
         with connection.cursor() as cursor:
-            cursor.execute(
+            execute_prepared(
+                cursor,
                 f"SELECT {field} FROM {Category._meta.db_table} "  # noqa: S608
                 f"WHERE {ancestors} AND {field} IS NOT NULL ORDER BY depth DESC LIMIT 1",
                 params,

@@ -1,16 +1,19 @@
 """One row by a unique column, on the hot paths, without the ORM's query compiler.
 
 ``Model.objects.get`` compiles its SQL on every call: 0.3 to 0.5 ms, several times per
-filing and tracking lookup. Here the SQL is built once per model and column; on
-PostgreSQL, whose driver gives every value its Python type, the row becomes an instance
-directly (Model.from_db, as the ORM does) unless a field converts what it reads (a
-``from_db_value``); elsewhere a raw queryset applies the backend's converters.
+filing and tracking lookup. Here the SQL is built once per model and column and prepared
+(jiufeng.bulk.execute_prepared); on PostgreSQL, whose driver gives every value its Python
+type, the row becomes an instance directly (Model.from_db, as the ORM does) unless a field
+converts what it reads (a ``from_db_value``); elsewhere a raw queryset applies the
+backend's converters.
 """
 
 import functools
 
 from django.db import connection
 from django.db.models import Model
+
+from .bulk import execute_prepared
 
 
 @functools.cache
@@ -35,6 +38,7 @@ def row_by(model: type[Model], field: str, value) -> Model | None:
     if not as_read:
         return next(iter(model.objects.raw(sql, [value])), None)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [value])
+        # Prepared: planning a lookup by a unique column took PostgreSQL longer than running it.
+        execute_prepared(cursor, sql, [value])
         row = cursor.fetchone()
-    return model.from_db(connection.alias, names, row) if row is not None else None
+    return model.from_db(cursor.db.alias, names, row) if row is not None else None
