@@ -15,19 +15,49 @@ class FilingThrottled(Exception):
     """This address has filed its share for now: answer 429, keep what was typed."""
 
 
+_LIMIT_GROUP = "file-ip"
+
+
+def _limit() -> dict:
+    return {"group": _LIMIT_GROUP, "key": "ip", "rate": settings.JIUFENG_FILINGS_PER_IP}
+
+
 @contextmanager
 def filing_limited(request):
-    """Refuse the filing when the address has used up JIUFENG_FILINGS_PER_IP; count it once filed.
+    """Refuse the filing when the address has used up JIUFENG_FILINGS_PER_IP; only filings made count.
 
     Only complaints actually filed count: a petitioner correcting a form is never slowed.
     A mobile network puts many people behind one address, so the limit is generous; it
     stops a script flooding the office, not a family filing three complaints.
+    The filing is counted before it is made and given back if it fails: one Redis round
+    trip for an address new in the window, where asking first and counting after took three.
     """
     from django_ratelimit.core import get_usage
 
-    limit = {"group": "file-ip", "key": "ip", "rate": settings.JIUFENG_FILINGS_PER_IP}
-    usage = get_usage(request, increment=False, **limit)
-    if usage["count"] >= usage["limit"]:
+    usage = get_usage(request, increment=True, **_limit())
+    if usage["count"] > usage["limit"]:
         raise FilingThrottled
-    yield
-    get_usage(request, increment=True, **limit)
+    try:
+        yield
+    except BaseException:
+        _give_back(request)
+        raise
+
+
+def _give_back(request) -> None:
+    """Uncount a filing that failed, in django-ratelimit's counter for the address (its own key).
+
+    Uses the library's key functions (django-ratelimit 4.1.0, pinned; a test fails should
+    they change). A window that has just turned over has no count to give back.
+    """
+    from django.core.cache import caches
+    from django_ratelimit import core
+
+    limit = _limit()
+    value = core._SIMPLE_KEYS[limit["key"]](request)
+    _count, period = core._split_rate(limit["rate"])
+    key = core._make_cache_key(limit["group"], core._get_window(value, period), limit["rate"], value, core.ALL)
+    try:
+        caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].decr(key)
+    except ValueError:
+        pass
