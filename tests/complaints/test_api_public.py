@@ -318,3 +318,24 @@ def test_behind_the_proxy_the_address_it_appended_is_limited_not_what_the_client
     assert file("198.51.100.1, 203.0.113.7") == 429
     # Everyone else is not held back by one address (all arrive from the proxy's own).
     assert file("203.0.113.8") == 201
+
+
+def test_one_filing_parsed_leaves_nothing_behind_for_the_next(api, filing):
+    """The filing's input serializer is one shared instance (complaints.api.output.built): a
+    body that failed to parse, or one that parsed, must not colour the next one's answer."""
+    url = reverse("api:complaint-list")
+
+    bad_category = api.post(url, {**filing, "category": 10**9}, format="json")
+    assert bad_category.status_code == 400
+    assert set(bad_category.json()) == {"category"}
+
+    assert api.post(url, filing, format="json").status_code == 201
+
+    bad_unit = api.post(url, {**filing, "subject_unit": "x", "anonymous": "maybe"}, format="json")
+    assert bad_unit.status_code == 400
+    assert set(bad_unit.json()) == {"subject_unit", "anonymous"}
+
+    second = api.post(url, {**filing, "title": "另一件事"}, format="json")
+    assert second.status_code == 201
+    assert Complaint.objects.filter(title="另一件事").count() == 1
+    assert Complaint.objects.count() == 2
