@@ -132,28 +132,60 @@ def free_port() -> int:
 
 
 class Client:
-    """One keep-alive connection, reopened when the server closes it."""
+    """One keep-alive connection, reopened when the server closes it.
+
+    Writes each request as bytes and reads the response by its Content-Length: the client
+    shares the two cores with the server, and http.client's header parsing (the email
+    package) cost it ~0.5 ms of CPU per request.
+    """
 
     def __init__(self, port: int):
         self.port = port
-        self.connection = None
+        self.socket = None
+        self.buffer = b""
 
     def send(self, method: str, path: str, body: bytes | None = None, address: str = "") -> tuple[int, bytes]:
         # ``address``: the petitioner's, as the proxy in front would append it.
         headers = HEADERS | ({"X-Forwarded-For": address} if address else {})
+        body = body or b""
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        request = (
+            f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{self.port}\r\n{head}Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
         for attempt in (1, 2):
-            if self.connection is None:
-                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+            if self.socket is None:
+                self.socket = socket.create_connection((HOST, self.port), timeout=30)
+                self.buffer = b""
             try:
-                self.connection.request(method, path, body=body, headers=headers)
-                response = self.connection.getresponse()
-                return response.status, response.read()
+                self.socket.sendall(request)
+                return self._response()
             except (http.client.HTTPException, OSError):
-                self.connection.close()
-                self.connection = None
+                self.socket.close()
+                self.socket = None
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def _read_until(self, size: int) -> None:
+        while len(self.buffer) < size:
+            chunk = self.socket.recv(65536)
+            if not chunk:
+                raise http.client.RemoteDisconnected("connection closed")
+            self.buffer += chunk
+
+    def _response(self) -> tuple[int, bytes]:
+        while (end := self.buffer.find(b"\r\n\r\n")) < 0:
+            self._read_until(len(self.buffer) + 1)
+        head, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4 :]
+        lines = head.split("\r\n")
+        fields = dict(line.split(":", 1) for line in lines[1:])
+        length = int(next((value for name, value in fields.items() if name.lower() == "content-length"), "0"))
+        self._read_until(length)
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        if any(name.lower() == "connection" and value.strip().lower() == "close" for name, value in fields.items()):
+            self.socket.close()
+            self.socket = None
+        return int(lines[0].split()[1]), body
 
 
 def filing(rng: random.Random, categories: dict[str, int], units: list[int]) -> bytes:
