@@ -1,6 +1,6 @@
 """How many complaints one address may file (the web form, the API and Open311)."""
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +57,5 @@ def _give_back(request) -> None:
     value = core._SIMPLE_KEYS[limit["key"]](request)
     _count, period = core._split_rate(limit["rate"])
     key = core._make_cache_key(limit["group"], core._get_window(value, period), limit["rate"], value, core.ALL)
-    try:
+    with suppress(ValueError):
         caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].decr(key)
-    except ValueError:
-        pass

@@ -184,11 +184,22 @@ def history_insert(
     """
     if not ids:
         return
-    head, order, _copied = _history_copy_sql(model)
-    own = _history_own(order, at=at, history_type=history_type, reason=reason, user_id=user_id)
+    source = f"{model._meta.db_table} src"
+    copy, own, _copied = history_copy(model, source, at=at, history_type=history_type, reason=reason, user_id=user_id)
     where, where_params = in_ids("src.id", ids)
     with connection.cursor() as cursor:
-        execute_prepared(cursor, f"{head}FROM {model._meta.db_table} src WHERE {where}", own + where_params)
+        execute_prepared(cursor, f"{copy} WHERE {where}", own + where_params)
+
+
+def history_copy(
+    model: type[Model], source: str, *, at: datetime.datetime, history_type: str, reason: str | None, user_id=None
+) -> tuple[str, list, str]:
+    """(``INSERT INTO`` ``model``'s history ``SELECT ... FROM source``, its parameters, the
+    columns ``source`` must hold): history rows for rows written in the same statement.
+    ``source``: the table or CTE holding the rows, aliased ``src`` (``queued src``)."""
+    head, order, copied = _history_copy_sql(model)
+    own = _history_own(order, at=at, history_type=history_type, reason=reason, user_id=user_id)
+    return f"{head}FROM {source}", own, copied
 
 
 @functools.cache
@@ -216,12 +227,23 @@ def _write_statement(
     return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s", fields
 
 
-def _write(instances: list[Model], *, update_fields=None, history: dict | None = None) -> None:
+def _write(
+    instances: list[Model],
+    *,
+    update_fields=None,
+    history: dict | None = None,
+    then: tuple[str, list, str] | None = None,
+):
     """PostgreSQL: the INSERT of ``instances`` (new rows of one model) or the UPDATE of the one
     given, as Model.save would write them, in one prepared statement; with ``history``
     (history_insert's keywords but the model and ids) a history row for each row written,
     copied from what the write returns. Sets the new rows' ids. No save signals are sent:
-    nothing listens to them for the rows written this way."""
+    nothing listens to them for the rows written this way.
+
+    ``then`` (history writes only): (further CTEs, each ``, name AS (...)``, that may read
+    the rows written as ``src``; their parameters; an SQL expression returned): more
+    writes in the same statement. Returns the expression's value, else None.
+    """
     db = connections[DEFAULT_DB_ALIAS]
     model, adding, many = type(instances[0]), instances[0]._state.adding, len(instances) > 1
     names = frozenset(update_fields) if update_fields is not None and not adding else None
@@ -235,23 +257,28 @@ def _write(instances: list[Model], *, update_fields=None, history: dict | None =
         params = [field.get_db_prep_save(field.pre_save(instances[0], adding), db) for field in fields]
         if not adding:
             params.append(instances[0].pk)
+    pk = db.ops.quote_name(model._meta.pk.column)
     if history is None:
-        statement = f"{write} RETURNING {db.ops.quote_name(model._meta.pk.column)}"
+        statement = f"{write} RETURNING {pk}"
     else:
-        head, order, copied = _history_copy_sql(model)
-        params += _history_own(order, **history)
-        # The write returns only the columns its history rows copy.
-        statement = f"WITH src AS ({write} RETURNING {copied}) {head}FROM src RETURNING id"
+        copy, own, copied = history_copy(model, "src", **history)
+        more, more_params, returned = then or ("", [], "NULL")
+        # The write returns only the columns its history rows copy (and ``then`` reads).
+        statement = (
+            f"WITH src AS ({write} RETURNING {copied}), copied AS ({copy}){more} SELECT {pk}, {returned} FROM src"
+        )
+        params += own + more_params
     with db.cursor() as cursor:
         execute_prepared(cursor, statement, params)
-        ids = [row[0] for row in cursor.fetchall()]
-    if not ids:
+        rows = cursor.fetchall()
+    if not rows:
         raise DatabaseError("Save with update_fields did not affect any rows.")
     # PostgreSQL returns the rows inserted from unnest in the arrays' order (bulk_create relies on it too).
-    for instance, pk in zip(instances, ids, strict=True):
-        instance.pk = pk
+    for instance, row in zip(instances, rows, strict=True):
+        instance.pk = row[0]
         instance._state.adding = False
         instance._state.db = db.alias
+    return rows[0][1] if history is not None else None
 
 
 def save_with_history(instance: Model, *, reason: str | None = None, user=None, update_fields=None) -> None:
@@ -273,20 +300,22 @@ def save_with_history(instance: Model, *, reason: str | None = None, user=None, 
     _write([instance], update_fields=update_fields, history=history)
 
 
-def insert_with_history(instances: list[Model], *, at: datetime.datetime, reason: str | None, user_id=None) -> None:
+def insert_with_history(instances: list[Model], *, at: datetime.datetime, reason: str | None, user_id=None, then=None):
     """Insert new rows of one model and their "+" history rows; sets their ids.
 
-    On PostgreSQL one statement whatever the number of rows (_write); elsewhere
-    bulk_create and history_insert. ``user_id``: who made the change (None: the system).
+    On PostgreSQL one statement whatever the number of rows (_write), which also runs
+    ``then``'s further writes and returns its value; elsewhere bulk_create and
+    history_insert, and ``then`` is not run (the caller writes those rows itself).
+    ``user_id``: who made the change (None: the system).
     """
     if not instances:
-        return
+        return None
     if connection.vendor != "postgresql":
         type(instances[0]).objects.bulk_create(instances)
         ids = [instance.pk for instance in instances]
         history_insert(type(instances[0]), ids, at=at, history_type="+", reason=reason, user_id=user_id)
-        return
-    _write(instances, history={"at": at, "history_type": "+", "reason": reason, "user_id": user_id})
+        return None
+    return _write(instances, history={"at": at, "history_type": "+", "reason": reason, "user_id": user_id}, then=then)
 
 
 def insert_row(instance: Model) -> None:

@@ -17,7 +17,15 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .bulk import db_datetime, execute_prepared, history_insert, in_ids, insert_with_history, save_with_history
+from .bulk import (
+    db_datetime,
+    execute_prepared,
+    history_copy,
+    history_insert,
+    in_ids,
+    insert_with_history,
+    save_with_history,
+)
 from .models import Notification, OutboxChannel, OutboxMessage, OutboxState, User
 from .sms import sms_backend
 
@@ -61,37 +69,62 @@ def _enqueue_delivery() -> None:
     transaction.on_commit(outbox_delivery_wake, robust=True)
 
 
+def _outbox_insert(
+    notifications: str, where: str, where_params: list, now: datetime.datetime
+) -> tuple[str, list] | None:
+    """The INSERT queueing a copy of each notification of ``notifications`` (a table or CTE,
+    aliased n) matching ``where`` on every configured channel the recipient has an address
+    for, and its parameters; None when no channel is configured. One INSERT for every
+    channel (a branch each): a filing rush notifies on each filing."""
+    branches, params = [], []
+    for channel in settings.JIUFENG_NOTIFICATION_CHANNELS:
+        column = _ADDRESS_COLUMN[OutboxChannel(channel)]
+        branches.append(
+            f"SELECT n.id AS id, %s AS channel, u.{column} AS address "
+            f"FROM {notifications} JOIN jiufeng_user u ON u.id = n.recipient_id "
+            f"WHERE {where} AND u.{column} <> ''"
+        )
+        params += [channel, *where_params]
+    if not branches:
+        return None
+    return (
+        "INSERT INTO jiufeng_outboxmessage (notification_id, channel, address, subject, body, "
+        "state, attempts, next_attempt_at, sent_at, last_error) "
+        "SELECT c.id, c.channel, c.address, '', '', %s, 0, %s, NULL, '' "
+        f"FROM ({' UNION ALL '.join(branches)}) c",
+        [OutboxState.PENDING, db_datetime(now), *params],
+    )
+
+
 def _outbox_add(notification_ids: list[int]) -> int:
     """Queue a copy of each notification on every configured channel the recipient has an address for."""
     if not notification_ids:
         return 0
     now = timezone.now()
     where, where_params = in_ids("n.id", notification_ids)
-    # One INSERT for every channel (a branch each): a filing rush notifies on each filing.
-    branches, params = [], []
-    for channel in settings.JIUFENG_NOTIFICATION_CHANNELS:
-        column = _ADDRESS_COLUMN[OutboxChannel(channel)]
-        branches.append(
-            f"SELECT n.id AS id, %s AS channel, u.{column} AS address "
-            "FROM jiufeng_notification n JOIN jiufeng_user u ON u.id = n.recipient_id "
-            f"WHERE {where} AND u.{column} <> ''"
-        )
-        params += [channel, *where_params]
+    insert = _outbox_insert("jiufeng_notification n", where, where_params, now)
     ids = []
-    if branches:
+    if insert is not None:
         with connection.cursor() as cursor:
-            execute_prepared(
-                cursor,
-                "INSERT INTO jiufeng_outboxmessage (notification_id, channel, address, subject, body, "
-                "state, attempts, next_attempt_at, sent_at, last_error) "
-                "SELECT c.id, c.channel, c.address, '', '', %s, 0, %s, NULL, '' "
-                f"FROM ({' UNION ALL '.join(branches)}) c RETURNING id",
-                [OutboxState.PENDING, db_datetime(now), *params],
-            )
+            execute_prepared(cursor, f"{insert[0]} RETURNING id", insert[1])
             ids = [row[0] for row in cursor.fetchall()]
     history_insert(OutboxMessage, ids, at=now, history_type="+", reason=HISTORY_REASON)
     _enqueue_delivery()
     return len(ids)
+
+
+def _outbox_copies(now: datetime.datetime) -> tuple[str, list, str] | None:
+    """insert_with_history's ``then`` for notifications: their outbox copies and the copies'
+    history rows, written in the notifications' own statement; returns how many were queued."""
+    insert = _outbox_insert("src n", "TRUE", [], now)
+    if insert is None:
+        return None
+    copy, own, copied = history_copy(OutboxMessage, "queued src", at=now, history_type="+", reason=HISTORY_REASON)
+    return (
+        f", queued AS ({insert[0]} RETURNING {copied}), queued_copied AS ({copy})",
+        insert[1] + own,
+        "(SELECT count(*) FROM queued)",
+    )
 
 
 def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, str], actor=None) -> list[Notification]:
@@ -99,8 +132,9 @@ def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, st
 
     ``users``: users or their ids. ``why``: the reason shown to every recipient, or each
     recipient's by user id. ``actor``: who caused it, for the history (None: the system).
-    Runs in the caller's transaction; delivery starts only after it commits. Four
-    statements however many recipients.
+    Runs in the caller's transaction; delivery starts only after it commits. On PostgreSQL
+    the notifications, their copies and the history of both are one statement, however
+    many recipients (a filing notifies on every request).
     """
     now = timezone.now()
     rows = [
@@ -114,9 +148,14 @@ def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, st
         )
         for user_id in (getattr(user, "pk", user) for user in users)
     ]
-    # The rows and their history in one statement (a filing notifies on every request).
-    insert_with_history(rows, at=now, reason=HISTORY_REASON, user_id=getattr(actor, "pk", None))
-    _outbox_add([n.pk for n in rows])
+    if not rows:
+        return rows
+    history = {"at": now, "reason": HISTORY_REASON, "user_id": getattr(actor, "pk", None)}
+    if connection.vendor != "postgresql":
+        insert_with_history(rows, **history)
+        _outbox_add([n.pk for n in rows])
+    elif insert_with_history(rows, **history, then=_outbox_copies(now)):
+        _enqueue_delivery()
     return rows
 
 

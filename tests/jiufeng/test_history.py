@@ -116,3 +116,58 @@ def test_rows_inserted_together_get_their_own_ids_in_order_each_with_its_history
     assert [OutboxMessage.objects.get(pk=row.pk).subject for row in rows] == [f"第{n}条" for n in range(5)]
     assert [_history_rows(row)[0]["subject"] for row in rows] == [f"第{n}条" for n in range(5)]
     assert {_history_rows(row)[0]["history_user_id"] for row in rows} == {officer.pk}
+
+
+# --- jiufeng.notifications.notify: inbox rows, their outbox copies and the history of both
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("recipients", [1, 3])
+def test_notify_writes_inbox_rows_their_copies_and_the_history_of_each(recipients, monkeypatch):
+    from jiufeng import notifications
+    from jiufeng.models import Notification
+
+    woken = []
+    monkeypatch.setattr(notifications, "outbox_delivery_wake", lambda: woken.append(True))
+    actor = User.objects.create_user(username="actor")
+    both = User.objects.create_user(username="both", email="both@example.org", phone="13800000001")
+    email_only = User.objects.create_user(username="email-only", email="mail@example.org")
+    neither = User.objects.create_user(username="neither")
+    users = [both, email_only, neither][:recipients]
+
+    with transaction.atomic():
+        rows = notifications.notify(
+            users=users, subject="案件#1", body="正文", link="/cases/1/", why="原因", actor=actor
+        )
+
+    assert [row.recipient_id for row in rows] == [user.pk for user in users]
+    for row in rows:
+        assert Notification.objects.get(pk=row.pk).subject == "案件#1"
+        assert list(Notification.history.filter(id=row.pk).values_list("history_type", "history_user_id")) == [
+            ("+", actor.pk)
+        ]
+    copies = OutboxMessage.objects.filter(notification__in=[row.pk for row in rows])
+    expected = {(both.pk, "email", "both@example.org"), (both.pk, "sms", "13800000001")}
+    if recipients == 3:
+        expected |= {(email_only.pk, "email", "mail@example.org")}
+    assert {(c.notification.recipient_id, c.channel, c.address) for c in copies} == expected
+    for copy in copies:
+        assert list(OutboxMessage.history.filter(id=copy.pk).values_list("history_type", "history_change_reason")) == [
+            ("+", "notify")
+        ]
+        assert (copy.state, copy.attempts, copy.subject, copy.body) == ("pending", 0, "", "")
+    # Delivery is queued once, on commit, as there are copies to send.
+    assert woken == [True]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notify_of_users_without_addresses_queues_no_delivery(monkeypatch):
+    from jiufeng import notifications
+
+    woken = []
+    monkeypatch.setattr(notifications, "outbox_delivery_wake", lambda: woken.append(True))
+    nobody = User.objects.create_user(username="no-address")
+    with transaction.atomic():
+        [row] = notifications.notify(users=[nobody], subject="主题", body="", link="", why="")
+    assert not OutboxMessage.objects.filter(notification_id=row.pk).exists()
+    assert woken == []
