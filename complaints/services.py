@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from jiufeng.bulk import insert_row, save_with_history
-from responsibility.deadlines import deadline_due_at, deadline_open
+from jiufeng.bulk import Linked, save_with_history
+from responsibility.deadlines import deadline_due_at, deadline_new
 from responsibility.models import DeadlineKind, Unit
 
 from . import permissions
@@ -113,9 +113,9 @@ def complaint_file(
     ``duplicate_screened``: the caller has just run complaint_duplicate_id on this
     complaint and found nothing (the web form asks first), so the hint is not sought again.
     Steps: validate everything, attachments included (nothing is stored on bad input);
-    store the case with its duplicate hint, then the identity unless anonymous, then the
-    attachments; open the acceptance deadline at the triaging unit, counted from receipt;
-    log the filing; tell the petitioner (their code, by SMS/email) and the triaging staff.
+    store the case with its duplicate hint, its identity unless anonymous, its acceptance
+    deadline at the triaging unit (counted from receipt) and the log of its filing; then
+    the attachments; tell the petitioner (their code, by SMS/email) and the triaging staff.
     """
     now = timezone.now()
     received_at = received_at or now
@@ -182,28 +182,23 @@ def complaint_file(
         possible_duplicate_of_id=duplicate_of,
         content_sketch=content_sketch(content),
     )
+    triaging = triage_unit(subject_unit)
+    # The case, its identity, its intake deadline at the triaging unit (counted from
+    # receipt) and the log of its filing: one statement on PostgreSQL (Linked rows).
+    deadline = deadline_new(
+        target=complaint, kind=DeadlineKind.COMPLAINT_ACCEPT, unit=triaging, due_at=due_at, provisional=provisional
+    )
+    log = TransitionLog(name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now)
+    linked = [Linked(deadline, "object_id"), Linked(log, "complaint", history=False)]
+    if identity is not None:
+        linked.append(Linked(identity, "complaint"))
     # Two equal 80-bit codes are practically impossible; the unique hash makes one a failed
     # filing rather than two cases behind one code.
-    save_with_history(complaint, reason="file", user=actor)
+    save_with_history(complaint, reason="file", user=actor, linked=linked)
     if identity is not None:
         identity.complaint = complaint
-        save_with_history(identity, user=actor)
     for file in attachments:
         attachment_store(complaint=complaint, file=file, uploaded_by=actor)
-    triaging = triage_unit(subject_unit)
-    deadline_open(
-        target=complaint,
-        kind=DeadlineKind.COMPLAINT_ACCEPT,
-        unit=triaging,
-        due_at=due_at,
-        provisional=provisional,
-        none_open=True,
-    )
-    insert_row(
-        TransitionLog(
-            complaint=complaint, name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now
-        )
-    )
     petitioner_notify(complaint=complaint, event="filed", code=code)
     staff_notify(complaint=complaint, event="submitted", actor=actor, unit=triaging)
     return complaint, code

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.models import Model
@@ -281,13 +282,67 @@ def _write(
     return rows[0][1] if history is not None else None
 
 
-def save_with_history(instance: Model, *, reason: str | None = None, user=None, update_fields=None) -> None:
+@dataclass(frozen=True)
+class Linked:
+    """A new row written in the statement of the row save_with_history inserts: ``field`` (a
+    foreign key or an id column) is set to that row's id; ``history``: with its "+" history
+    row (same time and user, no reason)."""
+
+    instance: Model
+    field: str
+    history: bool = True
+
+
+@functools.cache
+def _linked_statement(model: type[Model], link: str, history: bool, name: str) -> tuple[str, tuple, str]:
+    """(the CTEs inserting a row of ``model`` whose ``link`` field is ``src``'s id, as
+    ``, name AS (...)`` [and its history copy], the fields whose values it takes in order,
+    the id column); built once per shape."""
+    meta, quote = model._meta, connection.ops.quote_name
+    link_column = meta.get_field(link).column
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    columns = ", ".join(quote(field.column) for field in fields)
+    values = ", ".join(
+        "src.id" if field.column == link_column else f"%s::{field.db_type(connection)}" for field in fields
+    )
+    pk = quote(meta.pk.column)
+    if not history:
+        returned = pk
+    else:
+        head, _order, returned = _history_copy_sql(model)
+    ctes = f", {name} AS (INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {values} FROM src RETURNING {returned})"
+    if history:
+        ctes += f", {name}_copied AS ({head}FROM {name} src)"
+    return ctes, tuple(field for field in fields if field.column != link_column), pk
+
+
+def _linked(rows: list[Linked], history: dict) -> tuple[str, list, str]:
+    """_write's ``then`` inserting ``rows`` with the row it writes; returns their ids."""
+    db = connections[DEFAULT_DB_ALIAS]
+    ctes, params, ids = [], [], []
+    for n, row in enumerate(rows):
+        model = type(row.instance)
+        sql, fields, pk = _linked_statement(model, row.field, row.history, f"linked{n}")
+        row.instance._prepare_related_fields_for_save(operation_name="save")
+        ctes.append(sql)
+        params += [field.get_db_prep_save(field.pre_save(row.instance, True), db) for field in fields]
+        if row.history:
+            params += _history_own(_history_copy_sql(model)[1], **{**history, "history_type": "+", "reason": None})
+        ids.append(f"(SELECT {pk} FROM linked{n})")
+    return "".join(ctes), params, f"ARRAY[{', '.join(ids)}]"
+
+
+def save_with_history(
+    instance: Model, *, reason: str | None = None, user=None, update_fields=None, linked: list[Linked] = ()
+) -> None:
     """Save a row and write its history row ("+" when new, "~" after), as simple-history would.
 
     The history row is copied in SQL rather than built as an object; on PostgreSQL the
     write and the copy are one prepared statement (_write): about half the time of a save
     and a copy. For rows written on every filing and transition. ``user``: who made the
     change, else the request's user (history_user_id), as simple-history's ``_history_user``.
+    ``linked``: new rows that take the id of the new ``instance`` (its identity, its first
+    deadline...), written in the same statement on PostgreSQL, after it elsewhere.
     """
     history_type = "+" if instance._state.adding else "~"
     user_id = user.pk if user is not None else history_user_id()
@@ -295,9 +350,22 @@ def save_with_history(instance: Model, *, reason: str | None = None, user=None, 
     if connection.vendor != "postgresql":
         instance.save_without_historical_record(update_fields=update_fields)
         history_insert(type(instance), [instance.pk], at=at, history_type=history_type, reason=reason, user_id=user_id)
+        for row in linked:
+            setattr(row.instance, row.instance._meta.get_field(row.field).attname, instance.pk)
+            if row.history:
+                save_with_history(row.instance, user=user)
+            else:
+                insert_row(row.instance)
         return
     history = {"at": at, "history_type": history_type, "reason": reason, "user_id": user_id}
-    _write([instance], update_fields=update_fields, history=history)
+    ids = _write(
+        [instance], update_fields=update_fields, history=history, then=_linked(linked, history) if linked else None
+    )
+    for row, pk in zip(linked, ids or [], strict=True):
+        setattr(row.instance, row.instance._meta.get_field(row.field).attname, instance.pk)
+        row.instance.pk = pk
+        row.instance._state.adding = False
+        row.instance._state.db = instance._state.db
 
 
 def insert_with_history(instances: list[Model], *, at: datetime.datetime, reason: str | None, user_id=None, then=None):

@@ -20,6 +20,23 @@ from .models import Deadline, DeadlineKind, Unit
 from .services.calendar import working_days_after
 
 
+def deadline_new(
+    *, target: models.Model, kind: DeadlineKind, unit: Unit, due_at: datetime.datetime, provisional: bool = False
+) -> Deadline:
+    """The deadline of ``kind`` for ``target``, not yet saved: for a caller that writes it with
+    the target itself (jiufeng.bulk.Linked: a new complaint and its intake deadline in one
+    statement, ``object_id`` filled from the target's new id). See deadline_open."""
+    return Deadline(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        kind=kind,
+        unit=unit,
+        due_at=due_at,
+        next_escalation_at=due_at,
+        provisional=provisional,
+    )
+
+
 def deadline_open(
     *,
     target: models.Model,
@@ -36,13 +53,13 @@ def deadline_open(
     open for the target (it was created in the caller's transaction, or its locked state
     rules one out): insert without looking, saving the lookup and its savepoint.
     """
-    content_type = ContentType.objects.get_for_model(target)
-    values = {"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional}
     if none_open:
-        # A filing and every stage change open one.
-        deadline = Deadline(content_type=content_type, object_id=target.pk, kind=kind, **values)
+        # Every stage change opens one.
+        deadline = deadline_new(target=target, kind=kind, unit=unit, due_at=due_at, provisional=provisional)
         save_with_history(deadline)
         return deadline
+    content_type = ContentType.objects.get_for_model(target)
+    values = {"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional}
     deadline, _created = Deadline.objects.get_or_create(
         content_type=content_type, object_id=target.pk, kind=kind, met_at=None, defaults=values
     )
