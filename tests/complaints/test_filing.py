@@ -84,6 +84,23 @@ def test_a_real_name_filing_keeps_the_identity_apart(cast, file_complaint):
     assert identity.history.count() == 1
 
 
+def test_an_intake_records_its_officer_on_every_row_it_writes_and_each_row_knows_its_id(cast, file_complaint):
+    # The case, its identity, its deadline and its log are one statement on PostgreSQL
+    # (jiufeng.bulk.Linked): each row must still be what saving it alone would write.
+    officer = cast.county_officer
+    complaint, _code = file_complaint(subject_unit=cast.units.school, anonymous=False, channel="hotline", actor=officer)
+    identity = PetitionerIdentity.objects.get(complaint=complaint)
+    deadline = Deadline.objects.get(object_id=complaint.pk, kind=DeadlineKind.COMPLAINT_ACCEPT)
+    log = TransitionLog.objects.get(complaint=complaint)
+    assert complaint.identity.pk == identity.pk
+    assert log.actor == officer
+    for row, reason in [(complaint, "file"), (identity, None), (deadline, None)]:
+        history = row.history.get()
+        assert (history.history_type, history.history_user_id, history.history_change_reason) == ("+", officer.pk, reason)
+        assert history.instance == row
+    assert deadline.opened_at == deadline.history.get().opened_at
+
+
 def test_an_anonymous_filing_creates_no_identity(cast, file_complaint):
     complaint, _code = file_complaint(subject_unit=cast.units.school, anonymous=True, name="张三", phone="13800138000")
     assert not PetitionerIdentity.objects.filter(complaint=complaint).exists()
