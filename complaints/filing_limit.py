@@ -1,6 +1,6 @@
 """How many complaints one address may file (the web form, the API and Open311)."""
 
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -34,28 +34,13 @@ def filing_limited(request):
     """
     from django_ratelimit.core import get_usage
 
+    from jiufeng.ratelimits import give_back
+
     usage = get_usage(request, increment=True, **_limit())
     if usage["count"] > usage["limit"]:
         raise FilingThrottled
     try:
         yield
     except BaseException:
-        _give_back(request)
+        give_back(request, **_limit())
         raise
-
-
-def _give_back(request) -> None:
-    """Uncount a filing that failed, in django-ratelimit's counter for the address (its own key).
-
-    Uses the library's key functions (django-ratelimit 4.1.0, pinned; a test fails should
-    they change). A window that has just turned over has no count to give back.
-    """
-    from django.core.cache import caches
-    from django_ratelimit import core
-
-    limit = _limit()
-    value = core._SIMPLE_KEYS[limit["key"]](request)
-    _count, period = core._split_rate(limit["rate"])
-    key = core._make_cache_key(limit["group"], core._get_window(value, period), limit["rate"], value, core.ALL)
-    with suppress(ValueError):
-        caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].decr(key)

@@ -77,14 +77,15 @@ def track_lookup(*, request, code: str):
     """
     from django_ratelimit.core import get_usage
 
+    from jiufeng.ratelimits import any_reached
+
     limits = (
         ("track-ip", "ip", settings.JIUFENG_TRACK_FAILURES_PER_IP),
         ("track-all", _everyone, settings.JIUFENG_TRACK_FAILURES_GLOBAL),
     )
-    for group, key, rate in limits:
-        usage = get_usage(request, group=group, key=key, rate=rate, increment=False)
-        if usage["count"] >= usage["limit"]:
-            raise TrackingThrottled
+    # Both counters in one round trip: every lookup asks, the right code included.
+    if any_reached(request, limits):
+        raise TrackingThrottled
     complaint = complaint_by_tracking_code(code)
     if complaint is None:
         for group, key, rate in limits:

@@ -96,7 +96,11 @@ def test_an_intake_records_its_officer_on_every_row_it_writes_and_each_row_knows
     assert log.actor == officer
     for row, reason in [(complaint, "file"), (identity, None), (deadline, None)]:
         history = row.history.get()
-        assert (history.history_type, history.history_user_id, history.history_change_reason) == ("+", officer.pk, reason)
+        assert (history.history_type, history.history_user_id, history.history_change_reason) == (
+            "+",
+            officer.pk,
+            reason,
+        )
         assert history.instance == row
     assert deadline.opened_at == deadline.history.get().opened_at
 

@@ -1,0 +1,46 @@
+"""django-ratelimit's counters read several at once, and given back, on the hot paths.
+
+``get_usage`` asks one counter per call, in one or two Redis round trips (an ADD, then a
+GET once the counter exists). A tracking lookup checks two counters before every lookup,
+and a filing that fails gives its count back: both go to the library's own counters,
+under its own keys, by its key functions (django-ratelimit 4.1.0, pinned; their use here
+is tested against get_usage, so a change in them fails the tests).
+"""
+
+from contextlib import suppress
+
+from django.conf import settings
+from django.core.cache import caches
+
+
+def _cache():
+    return caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+
+
+def counter_key(request, *, group: str, key, rate: str) -> str:
+    """The cache key of the counter get_usage(request, group=, key=, rate=) counts in now."""
+    from django_ratelimit import core
+
+    value = key(group, request) if callable(key) else core._SIMPLE_KEYS[key](request)
+    _limit, period = core._split_rate(rate)
+    return core._make_cache_key(group, core._get_window(value, period), rate, value, core.ALL)
+
+
+def any_reached(request, limits) -> bool:
+    """Whether any of ``limits`` ((group, key, rate) each) has reached its limit: one round trip."""
+    from django_ratelimit import core
+
+    keys = {
+        counter_key(request, group=group, key=key, rate=rate): core._split_rate(rate)[0] for group, key, rate in limits
+    }
+    counts = _cache().get_many(list(keys))
+    return any(counts.get(cache_key, 0) >= limit for cache_key, limit in keys.items())
+
+
+def give_back(request, *, group: str, key, rate: str) -> None:
+    """Uncount one use counted by get_usage(increment=True).
+
+    A window that has just turned over has no count to give back.
+    """
+    with suppress(ValueError):
+        _cache().decr(counter_key(request, group=group, key=key, rate=rate))

@@ -1,0 +1,56 @@
+"""jiufeng.ratelimits reads and gives back django-ratelimit's own counters."""
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+from django_ratelimit.core import get_usage
+
+from jiufeng.ratelimits import any_reached, counter_key, give_back
+
+
+def _everyone(group, request) -> str:
+    return "all"
+
+
+@pytest.fixture
+def request_from():
+    factory = RequestFactory()
+
+    def make(address: str):
+        return factory.get("/", REMOTE_ADDR=address)
+
+    return make
+
+
+@pytest.mark.parametrize("key", ["ip", _everyone])
+def test_the_key_is_the_counter_get_usage_counts_in(request_from, key):
+    cache.clear()
+    request = request_from("192.0.2.10")
+    limit = {"group": "probe", "key": key, "rate": "5/h"}
+    for _ in range(3):
+        get_usage(request, increment=True, **limit)
+    assert cache.get(counter_key(request, **limit)) == 3
+    give_back(request, **limit)
+    assert get_usage(request, increment=False, **limit)["count"] == 2
+
+
+def test_any_reached_is_true_once_one_of_the_limits_is_used_up(request_from):
+    cache.clear()
+    mine, other = request_from("192.0.2.20"), request_from("192.0.2.21")
+    limits = [("probe-ip", "ip", "2/h"), ("probe-all", _everyone, "3/h")]
+    assert not any_reached(mine, limits)
+    for group, key, rate in limits:
+        get_usage(mine, group=group, key=key, rate=rate, increment=True)
+    assert not any_reached(mine, limits)
+    get_usage(mine, group="probe-ip", key="ip", rate="2/h", increment=True)
+    assert any_reached(mine, limits)
+    # Another address is held back only by the shared limit.
+    assert not any_reached(other, limits)
+    get_usage(other, group="probe-all", key=_everyone, rate="3/h", increment=True)
+    get_usage(other, group="probe-all", key=_everyone, rate="3/h", increment=True)
+    assert any_reached(other, limits)
+
+
+def test_giving_back_a_count_that_is_not_there_is_no_error(request_from):
+    cache.clear()
+    give_back(request_from("192.0.2.30"), group="probe", key="ip", rate="5/h")
