@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
+from jiufeng.rows import rows_from
 from responsibility.models import Deadline
 from responsibility.selectors import HANDLING, LEADING, units_in_scope
 
@@ -248,7 +249,8 @@ def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...], us
     read six kinds of record, and the ORM spent about half a millisecond compiling each
     query, more than PostgreSQL took to answer it. Caller has checked scope.
     """
-    records = list(model.objects.raw(_records_sql(model, (*order, "id"), users), [complaint.pk]))
+    extra = tuple(f"_u{index}_{column}" for index in range(len(users)) for column in _USER_COLUMNS)
+    records = rows_from(model, _records_sql(model, (*order, "id"), users), [complaint.pk], extra=extra)
     user_model = get_user_model()
     # A case's records are made by a handful of people: one user object each.
     built = {}

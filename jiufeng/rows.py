@@ -17,15 +17,22 @@ from .bulk import execute_prepared
 
 
 @functools.cache
-def _row_sql(model: type[Model], column: str) -> tuple[str, list[str], bool]:
-    """(the SELECT, the attribute each column fills, whether the rows can be built as read)."""
+def _row_sql(model: type[Model], column: str) -> tuple[str, list[str]]:
+    """(the SELECT, the attribute each column fills)."""
     quote = connection.ops.quote_name
     fields = model._meta.concrete_fields
     columns = ", ".join(quote(field.column) for field in fields)
     # Built from the model's own table and column names; the value travels as a parameter.
     sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {quote(column)} = %s"  # noqa: S608
-    as_read = connection.vendor == "postgresql" and not any(hasattr(field, "from_db_value") for field in fields)
-    return sql, [field.attname for field in fields], as_read
+    return sql, [field.attname for field in fields]
+
+
+@functools.cache
+def _as_read(model: type[Model]) -> bool:
+    # PostgreSQL's driver gives every value its Python type; a field with from_db_value converts.
+    return connection.vendor == "postgresql" and not any(
+        hasattr(field, "from_db_value") for field in model._meta.concrete_fields
+    )
 
 
 def row_by(model: type[Model], field: str, value) -> Model | None:
@@ -34,11 +41,35 @@ def row_by(model: type[Model], field: str, value) -> Model | None:
     No manager's filters apply: for tables read whole, as ``Model.objects.get`` would.
     The caller passes a value of the field's type (an int for an id).
     """
-    sql, names, as_read = _row_sql(model, model._meta.get_field(field).column)
-    if not as_read:
+    sql, names = _row_sql(model, model._meta.get_field(field).column)
+    if not _as_read(model):
         return next(iter(model.objects.raw(sql, [value])), None)
     with connection.cursor() as cursor:
         # Prepared: planning a lookup by a unique column took PostgreSQL longer than running it.
         execute_prepared(cursor, sql, [value])
         row = cursor.fetchone()
     return model.from_db(cursor.db.alias, names, row) if row is not None else None
+
+
+def rows_from(model: type[Model], sql: str, params: list, *, extra: tuple[str, ...] = ()) -> list[Model]:
+    """Instances of ``model`` from ``sql``, a SELECT of its concrete columns in order then the
+    columns ``extra`` names (set on each instance as attributes of those names), prepared.
+
+    As a raw queryset gives them, without its per-call resolution of columns and converters
+    on PostgreSQL (elsewhere it is one).
+    """
+    if not _as_read(model):
+        return list(model.objects.raw(sql, params))
+    names = [field.attname for field in model._meta.concrete_fields]
+    width = len(names)
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, params)
+        fetched = cursor.fetchall()
+        alias = cursor.db.alias
+    rows = []
+    for values in fetched:
+        row = model.from_db(alias, names, values[:width])
+        for name, value in zip(extra, values[width:], strict=True):
+            setattr(row, name, value)
+        rows.append(row)
+    return rows

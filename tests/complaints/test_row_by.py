@@ -24,3 +24,16 @@ def test_a_row_read_by_a_unique_column_equals_what_the_orm_reads(cast, file_comp
 def test_no_row_is_none():
     assert row_by(Unit, "path", "ZZZZ") is None
     assert row_by(Complaint, "id", 2**62) is None
+
+
+def test_a_cases_records_read_with_their_users_equal_what_the_orm_reads(cast, file_complaint):
+    from complaints.models import TransitionLog
+    from complaints.selectors import complaint_records
+
+    complaint, _code = file_complaint(subject_unit=cast.units.school, actor=cast.county_officer, channel="hotline")
+    TransitionLog.objects.create(complaint=complaint, name="accept", from_status="submitted", to_status="accepted")
+    read = complaint_records(complaint=complaint, model=TransitionLog, order=("at",), users=("actor",))
+    by_orm = list(TransitionLog.objects.filter(complaint=complaint).order_by("at", "id"))
+    assert [model_to_dict(row) for row in read] == [model_to_dict(row) for row in by_orm]
+    assert all(not row._state.adding and row._state.db == "default" for row in read)
+    assert read[0].actor.username == "county-officer" and read[1].actor_id is None
