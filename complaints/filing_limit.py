@@ -15,11 +15,8 @@ class FilingThrottled(Exception):
     """This address has filed its share for now: answer 429, keep what was typed."""
 
 
-_LIMIT_GROUP = "file-ip"
-
-
 def _limit() -> dict:
-    return {"group": _LIMIT_GROUP, "key": "ip", "rate": settings.JIUFENG_FILINGS_PER_IP}
+    return {"group": "file-ip", "key": "ip", "rate": settings.JIUFENG_FILINGS_PER_IP}
 
 
 @contextmanager

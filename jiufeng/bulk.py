@@ -276,10 +276,15 @@ def _write(
         raise DatabaseError("Save with update_fields did not affect any rows.")
     # PostgreSQL returns the rows inserted from unnest in the arrays' order (bulk_create relies on it too).
     for instance, row in zip(instances, rows, strict=True):
-        instance.pk = row[0]
-        instance._state.adding = False
-        instance._state.db = db.alias
+        _saved(instance, row[0], db.alias)
     return rows[0][1] if history is not None else None
+
+
+def _saved(instance: Model, pk, alias: str) -> None:
+    # What Model.save leaves on an instance it has written.
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = alias
 
 
 @dataclass(frozen=True)
@@ -363,9 +368,7 @@ def save_with_history(
     )
     for row, pk in zip(linked, ids or [], strict=True):
         setattr(row.instance, row.instance._meta.get_field(row.field).attname, instance.pk)
-        row.instance.pk = pk
-        row.instance._state.adding = False
-        row.instance._state.db = instance._state.db
+        _saved(row.instance, pk, instance._state.db)
 
 
 def insert_with_history(instances: list[Model], *, at: datetime.datetime, reason: str | None, user_id=None, then=None):

@@ -17,14 +17,11 @@ from .bulk import execute_prepared
 
 
 @functools.cache
-def _row_sql(model: type[Model], column: str) -> tuple[str, list[str]]:
-    """(the SELECT, the attribute each column fills)."""
+def _row_sql(model: type[Model], column: str) -> str:
     quote = connection.ops.quote_name
-    fields = model._meta.concrete_fields
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(field.column) for field in model._meta.concrete_fields)
     # Built from the model's own table and column names; the value travels as a parameter.
-    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {quote(column)} = %s"  # noqa: S608
-    return sql, [field.attname for field in fields]
+    return f"SELECT {columns} FROM {quote(model._meta.db_table)} WHERE {quote(column)} = %s"  # noqa: S608
 
 
 @functools.cache
@@ -41,14 +38,8 @@ def row_by(model: type[Model], field: str, value) -> Model | None:
     No manager's filters apply: for tables read whole, as ``Model.objects.get`` would.
     The caller passes a value of the field's type (an int for an id).
     """
-    sql, names = _row_sql(model, model._meta.get_field(field).column)
-    if not _as_read(model):
-        return next(iter(model.objects.raw(sql, [value])), None)
-    with connection.cursor() as cursor:
-        # Prepared: planning a lookup by a unique column took PostgreSQL longer than running it.
-        execute_prepared(cursor, sql, [value])
-        row = cursor.fetchone()
-    return model.from_db(cursor.db.alias, names, row) if row is not None else None
+    # Prepared (rows_from): planning a lookup by a unique column took PostgreSQL longer than running it.
+    return next(iter(rows_from(model, _row_sql(model, model._meta.get_field(field).column), [value])), None)
 
 
 def rows_from(model: type[Model], sql: str, params: list, *, extra: tuple[str, ...] = ()) -> list[Model]:
