@@ -57,6 +57,13 @@ _NAME_STORED = 200
 _MB = 1024 * 1024
 
 KINDS_TEXT = gettext_lazy("photos (JPG, PNG, GIF, WebP), PDF, Word and Excel files")
+# Said by the server after sending and by the browser before (attachment_limits_shown).
+_EMPTY = gettext_lazy("“%(name)s” is empty.")
+_HEIC = gettext_lazy(
+    "“%(name)s” is a HEIC photo, which cannot be accepted; send it as JPG "
+    "(on an iPhone: Settings › Camera › Formats › Most Compatible)."
+)
+_KIND = gettext_lazy("“%(name)s” is not one of the kinds accepted: %(kinds)s.")
 
 
 def attachment_limits_text() -> str:
@@ -71,6 +78,49 @@ def attachment_limits_text() -> str:
         "size": settings.JIUFENG_ATTACHMENT_MAX_BYTES // _MB,
         "total": settings.JIUFENG_ATTACHMENT_MAX_TOTAL_BYTES // _MB,
         "kinds": KINDS_TEXT,
+    }
+
+
+# What a file picker offers (the input's accept): the kinds above by type and by name. Listing
+# JPEG lets an iPhone hand over a HEIC photo converted, instead of one refused after sending.
+ACCEPTED_NAMES = ("jpg", "jpeg", "png", "gif", "webp", "pdf", "doc", "docx", "xls", "xlsx")
+ACCEPT = ",".join([f".{name}" for name in ACCEPTED_NAMES] + list(EXTENSIONS))
+
+
+def attachment_limits_shown() -> dict:
+    """The limits and their messages for static/js/attachments.js, which checks a choice of files
+    as it is made, so that nobody sends 200 MB over a phone to learn that 20 is the limit.
+
+    The script fills in {name}, {size} and {count}; the server still judges every file by its
+    content (attachments_check), with or without the script.
+    """
+    most = settings.JIUFENG_ATTACHMENT_MAX_FILES
+    size = settings.JIUFENG_ATTACHMENT_MAX_BYTES
+    total = settings.JIUFENG_ATTACHMENT_MAX_TOTAL_BYTES
+    named = {"name": "{name}"}
+    return {
+        "files": most,
+        "bytes": size,
+        "total": total,
+        "names": ACCEPTED_NAMES,
+        "types": list(EXTENSIONS),
+        "heic": ["heic", "heif", HEIC, "image/heif"],
+        "messages": {
+            # Translators: {count} is filled in by the browser with the number of files chosen.
+            "count": ngettext(
+                "Attach at most %(max)d file; you chose {count}.",
+                "Attach at most %(max)d files; you chose {count}.",
+                most,
+            )
+            % {"max": most},
+            "empty": _EMPTY % named,
+            # Translators: {name} and {size} (in MB) are filled in by the browser.
+            "size": _("“{name}” is {size} MB; each file may be at most %(max)d MB.") % {"max": size // _MB},
+            # Translators: {size} (in MB) is filled in by the browser.
+            "total": _("The files are {size} MB together; at most %(max)d MB in all.") % {"max": total // _MB},
+            "heic": _HEIC % named,
+            "kind": _KIND % (named | {"kinds": KINDS_TEXT}),
+        },
     }
 
 
@@ -144,7 +194,7 @@ def _file_type(file: UploadedFile) -> str:
     """The file's detected content type if it may be attached; ValidationError naming it otherwise."""
     name = _shown_name(file)
     if not file.size:
-        raise _problem(_("“%(name)s” is empty.") % {"name": name})
+        raise _problem(_EMPTY % {"name": name})
     limit = settings.JIUFENG_ATTACHMENT_MAX_BYTES
     if file.size > limit:
         raise _problem(
@@ -153,17 +203,9 @@ def _file_type(file: UploadedFile) -> str:
         )
     content_type = upload_type(file)
     if content_type == HEIC:
-        raise _problem(
-            _(
-                "“%(name)s” is a HEIC photo, which cannot be accepted; send it as JPG "
-                "(on an iPhone: Settings › Camera › Formats › Most Compatible)."
-            )
-            % {"name": name}
-        )
+        raise _problem(_HEIC % {"name": name})
     if content_type not in EXTENSIONS:
-        raise _problem(
-            _("“%(name)s” is not one of the kinds accepted: %(kinds)s.") % {"name": name, "kinds": KINDS_TEXT}
-        )
+        raise _problem(_KIND % {"name": name, "kinds": KINDS_TEXT})
     return content_type
 
 

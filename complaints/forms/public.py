@@ -23,6 +23,7 @@ from ..attachments import attachments_check
 from ..models import Category, PetitionerIdentity, RatingValue
 from ..services import COMMENT_MAX, CONTENT_MAX, LOCATION_MAX, MESSAGE_MAX, NAME_MAX, TITLE_MAX
 from ..transitions import REASON_MAX
+from .attachments import AttachmentsInput
 
 UNKNOWN_UNIT = "unknown"
 _IDENTITY = PetitionerIdentity._meta
@@ -32,10 +33,6 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # --- Attachments: several files in one input --------------------------------------------
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
 class AttachmentsField(forms.FileField):
     """Zero or more files from one ``<input type=file multiple>``; cleans to a list.
 
@@ -43,7 +40,7 @@ class AttachmentsField(forms.FileField):
     refused file is named with the form's other errors, before anything is stored.
     """
 
-    widget = MultipleFileInput
+    widget = AttachmentsInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)

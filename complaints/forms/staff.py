@@ -33,6 +33,7 @@ from ..models import (
 from ..routing import handling_unit_default
 from ..services import CONTENT_MAX, LOCATION_MAX, MESSAGE_MAX, NAME_MAX, PARTICIPANTS_MAX, TITLE_MAX
 from ..transitions import REASON_MAX, TEXT_MAX, TRANSFER_TO_MAX
+from .attachments import AttachmentsInput
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -71,10 +72,6 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return "\u3000" * (category.depth - 1) + category.name
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class AttachmentsField(forms.FileField):
     """Several files in one input, as a list (Django's documented way); none is an empty list.
 
@@ -82,7 +79,7 @@ class AttachmentsField(forms.FileField):
     in their refusal (complaints.attachments.attachments_check), empty files included.
     """
 
-    widget = MultipleFileInput
+    widget = AttachmentsInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Attachments"))
@@ -95,7 +92,7 @@ class AttachmentsField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         cleaned = [single(one, initial) for one in (data if isinstance(data, list | tuple) else [data])]
-        # Nothing chosen cleans to None, a ticked "clear" box to False: neither is a file.
+        # Nothing chosen cleans to None, which is not a file.
         return [file for file in cleaned if file]
 
 

@@ -1,6 +1,7 @@
 """The petitioner's filing form and receipt, posted as a plain form (as with JavaScript off)."""
 
 import io
+import json
 import re
 from html import unescape
 
@@ -310,6 +311,21 @@ def test_photos_are_filed_with_the_complaint_and_limits_shown_before(client, for
     response = client.post(FILE_URL, form_data(attachments=[_photo("a.jpg"), _photo("b.jpg")]))
     assert response.status_code == 302
     assert sorted(Complaint.objects.get().attachments.values_list("original_name", flat=True)) == ["a.jpg", "b.jpg"]
+
+
+def test_the_file_input_offers_the_kinds_accepted_and_hands_the_limits_to_the_browser(client, units, fees, settings):
+    settings.JIUFENG_ATTACHMENT_MAX_FILES = 4
+    settings.JIUFENG_ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024
+    page = client.get(FILE_URL).content.decode()
+    field = re.search(r'<input type="file" name="attachments"[^>]*>', page).group(0)
+    accept = unescape(re.search(r'accept="([^"]*)"', field).group(1)).split(",")
+    assert {".jpg", ".pdf", ".docx", "image/jpeg", "application/pdf"} <= set(accept)
+    assert not any("heic" in kind for kind in accept)
+    limits = json.loads(unescape(re.search(r'data-attachment-limits="([^"]*)"', field).group(1)))
+    assert (limits["files"], limits["bytes"]) == (4, 3 * 1024 * 1024)
+    # What static/js/attachments.js says, in the page's language, in the server's words.
+    assert limits["messages"]["size"] == zh("“{name}” is {size} MB; each file may be at most %(max)d MB.") % {"max": 3}
+    assert limits["messages"]["kind"].startswith("“{name}”不属于可接收的文件类型")
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def log_in(page: Page, live_server, username: str) -> None:
 
 
 def test_an_officer_investigates_a_case_and_a_leader_approves_it(
-    page: Page, browser: Browser, live_server, cast, complaint
+    page: Page, browser: Browser, live_server, cast, complaint, tmp_path
 ):
     log_in(page, live_server, cast.county_officer.username)
     page.get_by_role("link", name="Cases", exact=True).click()
@@ -78,9 +78,23 @@ def test_an_officer_investigates_a_case_and_a_leader_approves_it(
     activity.get_by_label("When").fill(when.strftime("%Y-%m-%dT%H:%M"))
     activity.get_by_label("Participants").fill("校长、两名家长")
     activity.get_by_label("Summary").fill("走访学校，核实收费名目与票据")
+    # A scan over the size limit is named when chosen, and htmx does not send the form.
+    scan = tmp_path / "scan.pdf"
+    with scan.open("wb") as file:
+        file.truncate(21 * 1024 * 1024)
+    activity.get_by_label("Attachments").set_input_files(scan)
+    problems = activity.get_by_test_id("attachment-problems")
+    expect(problems).to_have_text("“scan.pdf” is 21.0 MB; each file may be at most 20 MB.")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    activity.get_by_role("button", name="Record the activity").click()
+    expect(problems).to_be_visible()
+    activity.get_by_label("Attachments").set_input_files([])
+    expect(problems).to_have_count(0)
     page.evaluate("window.notReloaded = true")
     activity.get_by_role("button", name="Record the activity").click()
     expect(page.get_by_test_id("record-activity").get_by_role("status")).to_have_text("The activity is recorded.")
+    assert len(posts) == 1, posts
     expect(page.get_by_test_id("timeline")).to_contain_text("走访学校，核实收费名目与票据")
     assert page.evaluate("window.notReloaded") is True
 

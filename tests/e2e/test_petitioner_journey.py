@@ -3,12 +3,16 @@ answer the officer, rate the answer and ask for a review. And the same filing wi
 JavaScript off."""
 
 import io
+import re
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from complaints import services, transitions
+from complaints.attachments import KINDS_TEXT
 from complaints.demo import seed as seed_categories
 from complaints.models import Complaint, ComplaintStatus, Finding
 
@@ -155,6 +159,47 @@ def test_the_draft_survives_a_reload_without_the_name(page: Page, live_server, c
     expect(page.get_by_label("Your name", exact=True)).to_have_value("")
     page.get_by_role("button", name="Start over").click()
     expect(page.get_by_label("In one line: what is it about?")).to_have_value("")
+
+
+def test_a_file_over_the_limits_is_named_when_chosen_and_never_sent(
+    page: Page, live_server, cast, categories, photo, tmp_path
+):
+    # In Chinese, the default; the file is 21 MB (sparse on disk): the limit is 20.
+    big = tmp_path / "发票照片.jpg"
+    with big.open("wb") as file:
+        file.truncate(21 * 1024 * 1024)
+    program = tmp_path / "tool.exe"
+    program.write_bytes(b"MZ" + bytes(100))
+    page.goto(f"{live_server.url}/file/")
+    page.get_by_role("radio", name=re.compile("^其他 ")).check()
+    page.get_by_label("投诉哪个单位？").select_option("unknown")
+    page.get_by_label("用一句话概括反映的问题").fill("窗口收费不开发票")
+    page.get_by_label("具体情况").fill("交了300元，不给开发票。")
+    files = page.get_by_label("照片或材料（可不传）")
+    files.set_input_files([big, program])
+
+    problems = page.get_by_test_id("attachment-problems")
+    with translation.override("zh-hans"):
+        expected = [
+            gettext("“%(name)s” is %(size).1f MB; each file may be at most %(max)d MB.")
+            % {"name": big.name, "size": 21.0, "max": 20},
+            gettext("“%(name)s” is not one of the kinds accepted: %(kinds)s.")
+            % {"name": program.name, "kinds": KINDS_TEXT},
+        ]
+    expect(problems.locator("div")).to_have_text(expected)
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.get_by_test_id("submit").click()
+    # Not sent: still the form, the files' field to change, the button ready for another try.
+    expect(files).to_be_focused()
+    expect(page.get_by_test_id("submit")).to_be_enabled()
+
+    files.set_input_files(photo)
+    expect(problems).to_have_count(0)
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("tracking-code")).to_be_visible()
+    assert posts == [f"{live_server.url}/file/"]
+    assert Complaint.objects.get().attachments.count() == 1
 
 
 def test_filing_and_tracking_work_with_javascript_off(browser: Browser, live_server, cast, categories):

@@ -6,7 +6,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from complaints.forms.staff import MultipleFileInput
+from complaints.forms.attachments import AttachmentsInput
 from jiufeng.forms import BootstrapForm, WidgetRenderer
 
 HOSTILE = "\"><script>alert('x')</script>&amp;"
@@ -23,7 +23,7 @@ WIDGETS = [
     forms.CheckboxInput(attrs={"class": "form-check-input"}),
     forms.FileInput(),
     forms.ClearableFileInput(),
-    MultipleFileInput(),
+    AttachmentsInput(),
     forms.Textarea(attrs={"rows": 3, "aria-describedby": "id_body_helptext"}),
 ]
 VALUES = [None, "", "普通的文字", HOSTILE, 12, datetime.datetime(2026, 11, 29, 13, 3), True, False]
