@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -31,6 +32,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,6 +64,8 @@ def server_start(port: int, workers: int, threads: int) -> subprocess.Popen:
         "BEHIND_TLS_PROXY": "true",
         "LOG_LEVEL": "WARNING",
     }
+    # The tracking pages need the static files' manifest, as in production.
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "jiufeng.wsgi:application", "--workers", str(workers), "--threads", str(threads)]
@@ -143,10 +147,24 @@ class Client:
         self.port = port
         self.socket = None
         self.buffer = b""
+        # The cookies the server set (a browser's session and CSRF token), sent back with every request.
+        self.cookies: dict[str, str] = {}
+        self.location = ""
 
-    def send(self, method: str, path: str, body: bytes | None = None, address: str = "") -> tuple[int, bytes]:
-        # ``address``: the petitioner's, as the proxy in front would append it.
+    def send(
+        self, method: str, path: str, body: bytes | None = None, address: str = "", form: bool = False
+    ) -> tuple[int, bytes]:
+        # ``address``: the petitioner's, as the proxy in front would append it. ``form``: the body
+        # is a browser's form, sent from this server's own page (the CSRF check reads the origin).
         headers = HEADERS | ({"X-Forwarded-For": address} if address else {})
+        if form:
+            headers |= {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "text/html",
+                "Origin": f"https://{HOST}:{self.port}",
+            }
+        if self.cookies:
+            headers |= {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
         body = body or b""
         head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
         request = (
@@ -178,11 +196,17 @@ class Client:
             self._read_until(len(self.buffer) + 1)
         head, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4 :]
         lines = head.split("\r\n")
-        fields = dict(line.split(":", 1) for line in lines[1:])
-        length = int(next((value for name, value in fields.items() if name.lower() == "content-length"), "0"))
+        fields = [(name.lower(), value.strip()) for name, value in (line.split(":", 1) for line in lines[1:])]
+        length = int(next((value for name, value in fields if name == "content-length"), "0"))
         self._read_until(length)
         body, self.buffer = self.buffer[:length], self.buffer[length:]
-        if any(name.lower() == "connection" and value.strip().lower() == "close" for name, value in fields.items()):
+        for name, value in fields:
+            if name == "set-cookie":
+                cookie_name, cookie_value = value.split(";", 1)[0].split("=", 1)
+                self.cookies[cookie_name] = cookie_value
+            elif name == "location":
+                self.location = value
+        if ("connection", "close") in [(name, value.lower()) for name, value in fields]:
             self.socket.close()
             self.socket = None
         return int(lines[0].split()[1]), body
@@ -264,6 +288,48 @@ def lookups(port: int, clients: int, codes: list[str]) -> tuple[list[float], Cou
     return latencies, statuses
 
 
+def page_lookups(port: int, clients: int, codes: list[str]) -> tuple[list[float], list[float], Counter]:
+    """The petitioner's pages: the code typed into /track/, then the case page it leads to.
+
+    Each client is a browser with its own session: it opens the code form once (for the CSRF
+    cookie and token), then for each code POSTs it (302 to the case) and opens the case page.
+    Returns the latencies of the code's POST, those of the case page, and the statuses.
+    """
+    posts: list[float] = []
+    pages: list[float] = []
+    statuses: Counter = Counter()
+    lock = threading.Lock()
+
+    def work(share: list[str]) -> None:
+        client = Client(port)
+        status, form_page = client.send("GET", "/track/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form_page).group(1).decode()
+        mine_posts, mine_pages, mine_statuses = [], [], Counter()
+        for code in share:
+            start = time.perf_counter()
+            typed = urlencode({"csrfmiddlewaretoken": token, "code": code}).encode()
+            status, _content = client.send("POST", "/track/", typed, form=True)
+            mine_posts.append((time.perf_counter() - start) * 1000)
+            mine_statuses[f"code {status}"] += 1
+            if status != 302:
+                continue
+            start = time.perf_counter()
+            status, _content = client.send("GET", urlsplit(client.location).path)
+            mine_pages.append((time.perf_counter() - start) * 1000)
+            mine_statuses[f"page {status}"] += 1
+        with lock:
+            posts.extend(mine_posts)
+            pages.extend(mine_pages)
+            statuses.update(mine_statuses)
+
+    threads = [threading.Thread(target=work, args=(codes[i::clients],)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return posts, pages, statuses
+
+
 def percentiles(latencies: list[float]) -> str:
     if len(latencies) < 2:
         return "too few requests for percentiles"
@@ -321,6 +387,10 @@ def main() -> None:
                 f"tracking lookups: {len(sample):,} by {clients} clients, statuses {dict(statuses)}; "
                 f"{percentiles(latencies)}"
             )
+            posts, pages, statuses = page_lookups(port, clients, sample)
+            print(f"tracking pages: {len(sample):,} codes by {clients} clients, statuses {dict(statuses)}")
+            print(f"  the code typed in (POST /track/): {percentiles(posts)}")
+            print(f"  the case page (GET /track/<id>/): {percentiles(pages)}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
