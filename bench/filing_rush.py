@@ -288,38 +288,39 @@ def lookups(port: int, clients: int, codes: list[str]) -> tuple[list[float], Cou
     return latencies, statuses
 
 
-def page_lookups(port: int, clients: int, codes: list[str]) -> tuple[list[float], list[float], Counter]:
-    """The petitioner's pages: the code typed into /track/, then the case page it leads to.
+def page_lookups(port: int, clients: int, codes: list[str]) -> tuple[dict[str, list[float]], Counter]:
+    """The petitioner's pages, as a petitioner meets them: the code form, the code typed in,
+    the case page it leads to.
 
-    Each client is a browser with its own session: it opens the code form once (for the CSRF
-    cookie and token), then for each code POSTs it (302 to the case) and opens the case page.
-    Returns the latencies of the code's POST, those of the case page, and the statuses.
+    Each code is looked up by a new visitor (no cookies: a new browser), over the client's
+    connection: GET /track/ (the CSRF cookie and token), POST the code (302 to the case,
+    the session proving it), GET the case page. Returns each step's latencies and the statuses.
     """
-    posts: list[float] = []
-    pages: list[float] = []
+    steps: dict[str, list[float]] = {"form": [], "code": [], "page": []}
     statuses: Counter = Counter()
     lock = threading.Lock()
 
     def work(share: list[str]) -> None:
         client = Client(port)
-        status, form_page = client.send("GET", "/track/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form_page).group(1).decode()
-        mine_posts, mine_pages, mine_statuses = [], [], Counter()
+        mine, mine_statuses = {step: [] for step in steps}, Counter()
+
+        def step(name: str, *request) -> tuple[int, bytes]:
+            start = time.perf_counter()
+            status, content = client.send(*request[:3], form=request[0] == "POST")
+            mine[name].append((time.perf_counter() - start) * 1000)
+            mine_statuses[f"{name} {status}"] += 1
+            return status, content
+
         for code in share:
-            start = time.perf_counter()
+            client.cookies = {}
+            _status, form_page = step("form", "GET", "/track/")
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form_page).group(1).decode()
             typed = urlencode({"csrfmiddlewaretoken": token, "code": code}).encode()
-            status, _content = client.send("POST", "/track/", typed, form=True)
-            mine_posts.append((time.perf_counter() - start) * 1000)
-            mine_statuses[f"code {status}"] += 1
-            if status != 302:
-                continue
-            start = time.perf_counter()
-            status, _content = client.send("GET", urlsplit(client.location).path)
-            mine_pages.append((time.perf_counter() - start) * 1000)
-            mine_statuses[f"page {status}"] += 1
+            if step("code", "POST", "/track/", typed)[0] == 302:
+                step("page", "GET", urlsplit(client.location).path)
         with lock:
-            posts.extend(mine_posts)
-            pages.extend(mine_pages)
+            for name, latencies in mine.items():
+                steps[name].extend(latencies)
             statuses.update(mine_statuses)
 
     threads = [threading.Thread(target=work, args=(codes[i::clients],)) for i in range(clients)]
@@ -327,7 +328,7 @@ def page_lookups(port: int, clients: int, codes: list[str]) -> tuple[list[float]
         thread.start()
     for thread in threads:
         thread.join()
-    return posts, pages, statuses
+    return steps, statuses
 
 
 def percentiles(latencies: list[float]) -> str:
@@ -387,10 +388,11 @@ def main() -> None:
                 f"tracking lookups: {len(sample):,} by {clients} clients, statuses {dict(statuses)}; "
                 f"{percentiles(latencies)}"
             )
-            posts, pages, statuses = page_lookups(port, clients, sample)
-            print(f"tracking pages: {len(sample):,} codes by {clients} clients, statuses {dict(statuses)}")
-            print(f"  the code typed in (POST /track/): {percentiles(posts)}")
-            print(f"  the case page (GET /track/<id>/): {percentiles(pages)}")
+            steps, statuses = page_lookups(port, clients, sample)
+            print(f"tracking pages: {len(sample):,} visitors by {clients} clients, statuses {dict(statuses)}")
+            print(f"  the code form (GET /track/): {percentiles(steps['form'])}")
+            print(f"  the code typed in (POST /track/): {percentiles(steps['code'])}")
+            print(f"  the case page (GET /track/<id>/): {percentiles(steps['page'])}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
