@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
+from jiufeng.rows import rows_joined
 from responsibility.models import Deadline, DeadlineKind
 
 from .. import services, transitions
@@ -73,11 +74,14 @@ STATUS_HELP = {
 def case_prove(request, complaint_id: int) -> None:
     """Remember that this session holds the case's code.
 
-    The session key is cycled first: a session id planted by someone else (fixation)
-    must not become a key to the petitioner's case.
+    A stored session gets a new key first: a session id planted by someone else (fixation)
+    must not become a key to the petitioner's case. A visitor without one (most: a
+    petitioner comes to look up one code) gets a new key when the session is first saved,
+    and an unknown id in their cookie is dropped as the session loads.
     """
-    request.session.cycle_key()
     tracked = [pk for pk in request.session.get(TRACKED_KEY, []) if pk != complaint_id]
+    if request.session.session_key is not None:
+        request.session.cycle_key()
     request.session[TRACKED_KEY] = [*tracked, complaint_id][-TRACKED_MAX:]
 
 
@@ -88,7 +92,7 @@ def _held(request, pk: int) -> Complaint | None:
     """
     if pk not in request.session.get(TRACKED_KEY, []):
         return None
-    return Complaint.objects.select_related("category", "subject_unit").filter(pk=pk).first()
+    return next(iter(rows_joined(Complaint, ("category", "subject_unit"), {"id": pk})), None)
 
 
 def _ask_for_code(request):

@@ -5,8 +5,10 @@ import re
 from html import unescape
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -142,6 +144,34 @@ def test_case_pages_need_the_code_in_this_session(client, cast, filed):
     assert not Message.objects.filter(author=None).exists() and not Rating.objects.exists()
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.RESOLVED
+
+
+def test_a_session_id_planted_by_someone_else_never_opens_the_case(client, filed):
+    """Session fixation: an attacker gets a stored session, plants its id in the petitioner's
+    browser, and waits for the code to be proven in it."""
+    complaint, code = filed
+    attacker = Client()
+    attacker.get(TRACK_URL)
+    attacker.session["seen"] = True  # anything that stores the attacker's session
+    planted = attacker.session
+    planted.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    assert client.post(TRACK_URL, {"code": code}).url == url("detail", complaint)
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != planted.session_key
+    assert client.get(url("detail", complaint)).status_code == 200
+    attacker.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    assert attacker.get(url("detail", complaint)).url == TRACK_URL
+
+
+def test_a_made_up_session_id_is_replaced_when_the_code_is_proven(client, filed):
+    complaint, code = filed
+    client.cookies[settings.SESSION_COOKIE_NAME] = "madeup" * 6
+    assert client.post(TRACK_URL, {"code": code}).url == url("detail", complaint)
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != "madeup" * 6
+    assert client.get(url("detail", complaint)).status_code == 200
+    other = Client()
+    other.cookies[settings.SESSION_COOKIE_NAME] = "madeup" * 6
+    assert other.get(url("detail", complaint)).url == TRACK_URL
 
 
 def test_one_code_opens_only_its_own_case(client, cast, holder, file_complaint):
