@@ -88,6 +88,23 @@ def test_the_public_unit_list_matches_the_api(client, units, fees):
     assert units.sibling.pk not in shown
 
 
+def test_a_unit_renamed_or_closed_leaves_the_form_at_once(client, units, fees, form_data):
+    # The options are built once per unit list and language: a change must still show at once.
+    assert "县教育局" in client.get(FILE_URL).content.decode()
+    units.bureau.name = "县教育和体育局"
+    units.bureau.save(update_fields=["name"])
+    units.sibling.is_active = False
+    units.sibling.save(update_fields=["is_active"])
+    html = client.get(FILE_URL).content.decode()
+    assert '<optgroup label="县教育和体育局">' in html and '<optgroup label="县教育局">' not in html
+    assert f'value="{units.sibling.pk}"' not in html
+    response = client.post(FILE_URL, form_data(subject_unit=units.sibling.pk))
+    assert response.status_code == 400 and not Complaint.objects.exists()
+    client.cookies["django_language"] = "en"
+    english = client.get(FILE_URL).content.decode()
+    assert "I don&#x27;t know which unit</option>" in english and "不清楚是哪个单位" not in english
+
+
 def test_the_filing_page_costs_the_same_queries_for_a_bigger_tree(client, units, fees, django_assert_num_queries):
     with CaptureQueriesContext(connection) as small:
         client.get(FILE_URL)
