@@ -227,9 +227,55 @@ def filing(rng: random.Random, categories: dict[str, int], units: list[int]) -> 
     return json.dumps(body, ensure_ascii=False).encode()
 
 
-def rush(port: int, clients: int, seconds: float, categories: dict[str, int], units: list[int]):
-    """Filings from ``clients`` threads until the time is up: (latencies ms, statuses, codes)."""
-    latencies: list[float] = []
+def api_filing(client: Client, rng: random.Random, categories: dict[str, int], units: list[int], address: str):
+    """POST /api/v1/complaints/: ({step: latency ms}, {step: status}, the tracking code or None)."""
+    start = time.perf_counter()
+    status, content = client.send("POST", "/api/v1/complaints/", filing(rng, categories, units), address)
+    code = json.loads(content)["tracking_code"] if status == 201 else None
+    return {"filing": (time.perf_counter() - start) * 1000}, {"filing": status}, code
+
+
+def web_filing(client: Client, rng: random.Random, categories: dict[str, int], units: list[int], address: str):
+    """A new browser on the filing page: the form, the filing (302), the receipt with the code."""
+    client.cookies = {}
+    latencies, statuses = {}, {}
+
+    def step(name: str, method: str, path: str, body: bytes | None = None) -> bytes:
+        start = time.perf_counter()
+        statuses[name], content = client.send(method, path, body, address, form=method == "POST")
+        latencies[name] = (time.perf_counter() - start) * 1000
+        return content
+
+    page = step("form", "GET", "/file/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    fields = json.loads(filing(rng, categories, units))
+    fields = {
+        "csrfmiddlewaretoken": token,
+        "category": fields["category"],
+        "subject_unit": fields["subject_unit"],
+        "title": fields["title"],
+        "content": fields["content"],
+        "identity": "anonymous" if fields["anonymous"] else "real_name",
+        "name": fields.get("name", ""),
+        "phone": fields.get("phone", ""),
+        # The bench's few texts would each be "like a recent complaint" and come back asking:
+        # a rush of new matters is filed at once (the screen still runs, in the service).
+        "file_anyway": "on",
+    }
+    step("filing", "POST", "/file/", urlencode(fields).encode())
+    if statuses["filing"] != 302:
+        return latencies, statuses, None
+    receipt = step("receipt", "GET", urlsplit(client.location).path)
+    code = re.search(rb'data-code="([^"]+)"', receipt)
+    return latencies, statuses, code.group(1).decode() if code else None
+
+
+def rush(port: int, clients: int, seconds: float, file_once) -> tuple[dict[str, list[float]], Counter, list[str]]:
+    """Filings by ``file_once`` from ``clients`` threads until the time is up.
+
+    Returns each step's latencies (ms), the steps' statuses and the tracking codes received.
+    """
+    latencies: dict[str, list[float]] = {}
     statuses: Counter = Counter()
     codes: list[str] = []
     lock = threading.Lock()
@@ -237,24 +283,24 @@ def rush(port: int, clients: int, seconds: float, categories: dict[str, int], un
 
     def work(seed: int) -> None:
         rng, client = random.Random(seed), Client(port)
-        mine, my_statuses, my_codes = [], Counter(), []
+        mine, my_statuses, my_codes = {}, Counter(), []
         while time.monotonic() < stop_at:
-            body = filing(rng, categories, units)
-            start = time.perf_counter()
+            # A rush is many petitioners, each filing once or twice: each from their own
+            # address, so the per-address filing limit (JIUFENG_FILINGS_PER_IP) stays out of it.
+            address = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
             try:
-                # A rush is many petitioners, each filing once or twice: each from their own
-                # address, so the per-address filing limit (JIUFENG_FILINGS_PER_IP) stays out of it.
-                address = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
-                status, content = client.send("POST", "/api/v1/complaints/", body, address)
+                steps, step_statuses, code = file_once(client, rng, address)
             except (http.client.HTTPException, OSError) as error:
                 my_statuses[type(error).__name__] += 1
                 continue
-            mine.append((time.perf_counter() - start) * 1000)
-            my_statuses[status] += 1
-            if status == 201:
-                my_codes.append(json.loads(content)["tracking_code"])
+            for name, latency in steps.items():
+                mine.setdefault(name, []).append(latency)
+            my_statuses.update(f"{name} {status}" for name, status in step_statuses.items())
+            if code:
+                my_codes.append(code)
         with lock:
-            latencies.extend(mine)
+            for name, values in mine.items():
+                latencies.setdefault(name, []).extend(values)
             statuses.update(my_statuses)
             codes.extend(my_codes)
 
@@ -344,6 +390,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread above 1)")
+    parser.add_argument("--web", action="store_true", help="file through the filing page as browsers do, not the API")
     parser.add_argument("--lookups", type=int, default=2000, help="tracking lookups after the rush")
     parser.add_argument(
         "--lookup-clients",
@@ -363,19 +410,29 @@ def main() -> None:
     port = free_port()
     server = server_start(port, args.workers, args.threads)
     try:
+        filer = web_filing if args.web else api_filing
         started, cpu_before = time.perf_counter(), cpu_split(server)
-        latencies, statuses, codes = rush(port, args.clients, args.seconds, categories, units)
+        latencies, statuses, codes = rush(
+            port,
+            args.clients,
+            args.seconds,
+            lambda client, rng, address: filer(client, rng, categories, units, address),
+        )
         elapsed = time.perf_counter() - started
         cpu_used = {name: seconds - cpu_before[name] for name, seconds in cpu_split(server).items()}
-        errors = {status: n for status, n in statuses.items() if status != 201}
+        expected = {"form 200", "filing 302", "receipt 200"} if args.web else {"filing 201"}
+        errors = {status: n for status, n in statuses.items() if status not in expected}
         server_shape = f"{args.workers} gunicorn workers × {args.threads} threads"
-        print(f"filings: {args.clients} clients, {server_shape}, {elapsed:.1f} s")
-        print(f"  {statuses[201]:,} filed, {statuses[201] / elapsed:.1f} filings/s; {percentiles(latencies)}")
+        channel = "the filing page (form, filing, receipt)" if args.web else "POST /api/v1/complaints/"
+        print(f"filings through {channel}: {args.clients} clients, {server_shape}, {elapsed:.1f} s")
+        print(f"  {len(codes):,} filed, {len(codes) / elapsed:.1f} filings/s")
+        for name, values in latencies.items():
+            print(f"  {name}: {percentiles(values)}")
         print(f"  errors: {errors or 'none'}")
-        if statuses[201]:
-            split = ", ".join(f"{name} {seconds / statuses[201] * 1000:.1f}" for name, seconds in cpu_used.items())
+        if codes:
+            split = ", ".join(f"{name} {seconds / len(codes) * 1000:.1f}" for name, seconds in cpu_used.items())
             # What the cores could give each filing at this rate, idle time included.
-            available = os.cpu_count() * elapsed / statuses[201] * 1000
+            available = os.cpu_count() * elapsed / len(codes) * 1000
             print(
                 f"  CPU ms per filing: {split}; {os.cpu_count()} cores give {available:.1f} ms per filing at this rate"
             )
