@@ -10,6 +10,7 @@ import html
 from dataclasses import dataclass
 
 from django import forms
+from django.db import connection
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,8 +19,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
+from jiufeng.bulk import execute_prepared
 from jiufeng.forms import BootstrapForm
-from jiufeng.rows import row_by
+from jiufeng.rows import row_by, rows_joined
 from responsibility.api.units import PublicUnitListView
 from responsibility.models import Unit
 
@@ -130,6 +132,14 @@ class UnitField(forms.ChoiceField):
 _unit_choices_built: dict[str, tuple[tuple, UnitChoices]] = {}
 
 
+@functools.cache
+def _public_units_sql() -> tuple[str, list]:
+    # The ORM's SQL for the API's queryset, compiled once: the same units as the API, without
+    # compiling and iterating a thousand rows through the ORM on every filing.
+    sql, params = PublicUnitListView.queryset.values_list("pk", "name", "path").query.sql_with_params()
+    return sql, list(params)
+
+
 def public_unit_choices() -> UnitChoices:
     """The choices for "the unit complained about", with the search data of each option.
 
@@ -139,7 +149,10 @@ def public_unit_choices() -> UnitChoices:
     know". Parents come from the paths: the queryset's parent_id annotation is a subquery
     per row (0.8 s for 500 units here), left out by values().
     """
-    units = tuple(PublicUnitListView.queryset.values_list("pk", "name", "path"))
+    sql, params = _public_units_sql()
+    with connection.cursor() as cursor:
+        execute_prepared(cursor, sql, params)
+        units = tuple(map(tuple, cursor.fetchall()))
     language = get_language()
     built = _unit_choices_built.get(language)
     if built is not None and built[0] == units:
@@ -187,7 +200,7 @@ def category_tree() -> list[dict]:
     A descendant of an inactive category is left out with it: what is shown is what may be chosen.
     """
     tree: list[dict] = []
-    for category in Category.objects.filter(is_active=True).order_by("path"):
+    for category in rows_joined(Category, (), {"is_active": True}, order=("path",)):
         category.label = category_label(category)
         if category.depth == 1:
             tree.append({"category": category, "children": []})
@@ -196,11 +209,23 @@ def category_tree() -> list[dict]:
     return tree
 
 
-class CategoryField(forms.ModelChoiceField):
+class CategoryField(forms.Field):
+    """One of the categories the form shows (its ``shown``: the active tree, by id)."""
+
+    widget = forms.RadioSelect
     default_error_messages = {
         "required": _("Choose what kind of problem it is; if none fits, choose “Other”."),
         "invalid_choice": _("This kind of problem cannot be chosen; choose one from the list."),
     }
+    shown: dict[str, Category]
+
+    def to_python(self, value) -> Category | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return self.shown[str(value)]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
 class Identity:
@@ -212,9 +237,7 @@ class Identity:
 class ComplaintFileForm(BootstrapForm):
     """The filing form. ``subject_unit`` cleans to a Unit or None ("I don't know")."""
 
-    category = CategoryField(
-        label=_("What kind of problem?"), queryset=Category.objects.none(), widget=forms.RadioSelect
-    )
+    category = CategoryField(label=_("What kind of problem?"))
     subject_unit = UnitField(label=_("Which unit is it about?"))
     title = forms.CharField(
         label=_("In one line: what is it about?"),
@@ -268,14 +291,14 @@ class ComplaintFileForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.category_tree = category_tree()
         chosen = str(self["category"].value() or "")
-        allowed = []
+        shown = {}
         for node in self.category_tree:
             for category in [node["category"], *node["children"]]:
                 category.checked = str(category.pk) == chosen
-                allowed.append(category.pk)
+                shown[str(category.pk)] = category
             # The group of the chosen kind stays open when the form comes back.
             node["open"] = any(category.checked for category in [node["category"], *node["children"]])
-        self.fields["category"].queryset = Category.objects.filter(pk__in=allowed)
+        self.fields["category"].shown = shown
         field = self.fields["subject_unit"]
         field.unit_choices = public_unit_choices()
         field.widget = UnitSelect(unit_choices=field.unit_choices)
