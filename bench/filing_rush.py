@@ -9,9 +9,12 @@ Steps:
 3. For --seconds, --clients threads each POST /api/v1/complaints/ in a loop over one
    keep-alive connection (a closed one is reopened); print filings per second,
    p50/p95/p99 latency and the errors by status.
+   With --web, each filing is a new browser on the filing page instead: GET /file/, POST
+   the form (302), GET the receipt with the code; each step's latency is printed.
 4. GET /api/v1/track/{code}/ for the codes just received, with the same clients and
    then with one client per worker (what a petitioner sees when nothing queues), and
-   print p50/p95 of each; then stop gunicorn.
+   print p50/p95 of each; then the same codes through the tracking pages, each by a new
+   visitor (the code form, the code POSTed, the case page); then stop gunicorn.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiufeng_cbench REDIS_URL=redis://127.0.0.1:6379/7 \\
       .venv/bin/python bench/filing_rush.py --clients 16 --seconds 20
@@ -30,7 +33,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -212,7 +215,7 @@ class Client:
         return int(lines[0].split()[1]), body
 
 
-def filing(rng: random.Random, categories: dict[str, int], units: list[int]) -> bytes:
+def filing(rng: random.Random, categories: dict[str, int], units: list[int]) -> dict:
     code, title, content, _disposition, _reply = rng.choice(TEXTS)
     anonymous = rng.random() < 0.3
     body = {
@@ -224,53 +227,77 @@ def filing(rng: random.Random, categories: dict[str, int], units: list[int]) -> 
     }
     if not anonymous:
         body |= {"name": "刘桂兰", "phone": f"138{rng.randrange(10**8):08d}"}
-    return json.dumps(body, ensure_ascii=False).encode()
+    return body
 
 
-def api_filing(client: Client, rng: random.Random, categories: dict[str, int], units: list[int], address: str):
-    """POST /api/v1/complaints/: ({step: latency ms}, {step: status}, the tracking code or None)."""
-    start = time.perf_counter()
-    status, content = client.send("POST", "/api/v1/complaints/", filing(rng, categories, units), address)
-    code = json.loads(content)["tracking_code"] if status == 201 else None
-    return {"filing": (time.perf_counter() - start) * 1000}, {"filing": status}, code
+class Steps:
+    """Each step's latencies (ms) and statuses ("filing 201"), over one client's requests."""
 
+    def __init__(self, client: Client):
+        self.client = client
+        self.latencies: dict[str, list[float]] = defaultdict(list)
+        self.statuses: Counter = Counter()
 
-def web_filing(client: Client, rng: random.Random, categories: dict[str, int], units: list[int], address: str):
-    """A new browser on the filing page: the form, the filing (302), the receipt with the code."""
-    client.cookies = {}
-    latencies, statuses = {}, {}
-
-    def step(name: str, method: str, path: str, body: bytes | None = None) -> bytes:
+    def send(
+        self, name: str, method: str, path: str, body: bytes | None = None, address: str = ""
+    ) -> tuple[int, bytes]:
+        # A POST other than the API's is a browser's form.
+        form = method == "POST" and not path.startswith("/api/")
         start = time.perf_counter()
-        statuses[name], content = client.send(method, path, body, address, form=method == "POST")
-        latencies[name] = (time.perf_counter() - start) * 1000
-        return content
+        status, content = self.client.send(method, path, body, address, form=form)
+        self.latencies[name].append((time.perf_counter() - start) * 1000)
+        self.statuses[f"{name} {status}"] += 1
+        return status, content
 
-    page = step("form", "GET", "/file/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
-    fields = json.loads(filing(rng, categories, units))
+    def add_to(self, latencies: dict[str, list[float]], statuses: Counter) -> None:
+        for name, values in self.latencies.items():
+            latencies.setdefault(name, []).extend(values)
+        statuses.update(self.statuses)
+
+
+def csrf_token(page: bytes) -> str:
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+
+
+def in_threads(work, shares: list) -> None:
+    """``work(share)`` for each share, each in its own thread; returns when all are done."""
+    threads = [threading.Thread(target=work, args=(share,)) for share in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def api_filing(steps: Steps, body: dict, address: str) -> str | None:
+    """POST /api/v1/complaints/: the tracking code, or None."""
+    status, content = steps.send(
+        "filing", "POST", "/api/v1/complaints/", json.dumps(body, ensure_ascii=False).encode(), address
+    )
+    return json.loads(content)["tracking_code"] if status == 201 else None
+
+
+def web_filing(steps: Steps, body: dict, address: str) -> str | None:
+    """A new browser on the filing page: the form, the filing (302), the receipt with the code."""
+    steps.client.cookies = {}
+    _status, page = steps.send("form", "GET", "/file/", address=address)
     fields = {
-        "csrfmiddlewaretoken": token,
-        "category": fields["category"],
-        "subject_unit": fields["subject_unit"],
-        "title": fields["title"],
-        "content": fields["content"],
-        "identity": "anonymous" if fields["anonymous"] else "real_name",
-        "name": fields.get("name", ""),
-        "phone": fields.get("phone", ""),
+        "csrfmiddlewaretoken": csrf_token(page),
+        **{name: body[name] for name in ("category", "subject_unit", "title", "content")},
+        "identity": "anonymous" if body["anonymous"] else "real_name",
+        "name": body.get("name", ""),
+        "phone": body.get("phone", ""),
         # The bench's few texts would each be "like a recent complaint" and come back asking:
         # a rush of new matters is filed at once (the screen still runs, in the service).
         "file_anyway": "on",
     }
-    step("filing", "POST", "/file/", urlencode(fields).encode())
-    if statuses["filing"] != 302:
-        return latencies, statuses, None
-    receipt = step("receipt", "GET", urlsplit(client.location).path)
+    if steps.send("filing", "POST", "/file/", urlencode(fields).encode(), address)[0] != 302:
+        return None
+    _status, receipt = steps.send("receipt", "GET", urlsplit(steps.client.location).path, address=address)
     code = re.search(rb'data-code="([^"]+)"', receipt)
-    return latencies, statuses, code.group(1).decode() if code else None
+    return code.group(1).decode() if code else None
 
 
-def rush(port: int, clients: int, seconds: float, file_once) -> tuple[dict[str, list[float]], Counter, list[str]]:
+def rush(port: int, clients: int, seconds: float, file_once, categories: dict[str, int], units: list[int]):
     """Filings by ``file_once`` from ``clients`` threads until the time is up.
 
     Returns each step's latencies (ms), the steps' statuses and the tracking codes received.
@@ -282,99 +309,60 @@ def rush(port: int, clients: int, seconds: float, file_once) -> tuple[dict[str, 
     stop_at = time.monotonic() + seconds
 
     def work(seed: int) -> None:
-        rng, client = random.Random(seed), Client(port)
-        mine, my_statuses, my_codes = {}, Counter(), []
+        rng, steps, mine = random.Random(seed), Steps(Client(port)), []
         while time.monotonic() < stop_at:
             # A rush is many petitioners, each filing once or twice: each from their own
             # address, so the per-address filing limit (JIUFENG_FILINGS_PER_IP) stays out of it.
             address = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
             try:
-                steps, step_statuses, code = file_once(client, rng, address)
+                code = file_once(steps, filing(rng, categories, units), address)
             except (http.client.HTTPException, OSError) as error:
-                my_statuses[type(error).__name__] += 1
+                steps.statuses[type(error).__name__] += 1
                 continue
-            for name, latency in steps.items():
-                mine.setdefault(name, []).append(latency)
-            my_statuses.update(f"{name} {status}" for name, status in step_statuses.items())
             if code:
-                my_codes.append(code)
+                mine.append(code)
         with lock:
-            for name, values in mine.items():
-                latencies.setdefault(name, []).extend(values)
-            statuses.update(my_statuses)
-            codes.extend(my_codes)
+            steps.add_to(latencies, statuses)
+            codes.extend(mine)
 
-    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(work, list(range(clients)))
     return latencies, statuses, codes
 
 
-def lookups(port: int, clients: int, codes: list[str]) -> tuple[list[float], Counter]:
-    latencies: list[float] = []
+def for_each_code(port: int, clients: int, codes: list[str], visit) -> tuple[dict[str, list[float]], Counter]:
+    """``visit(steps, code)`` for each code, shared among ``clients`` threads: each step's latencies and statuses."""
+    latencies: dict[str, list[float]] = {}
     statuses: Counter = Counter()
     lock = threading.Lock()
 
     def work(share: list[str]) -> None:
-        client = Client(port)
+        steps = Steps(Client(port))
         for code in share:
-            start = time.perf_counter()
-            status, _content = client.send("GET", f"/api/v1/track/{code}/")
-            with lock:
-                latencies.append((time.perf_counter() - start) * 1000)
-                statuses[status] += 1
+            visit(steps, code)
+        with lock:
+            steps.add_to(latencies, statuses)
 
-    threads = [threading.Thread(target=work, args=(codes[i::clients],)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(work, [codes[i::clients] for i in range(clients)])
     return latencies, statuses
 
 
-def page_lookups(port: int, clients: int, codes: list[str]) -> tuple[dict[str, list[float]], Counter]:
+def api_lookup(steps: Steps, code: str) -> None:
+    steps.send("lookup", "GET", f"/api/v1/track/{code}/")
+
+
+def page_lookup(steps: Steps, code: str) -> None:
     """The petitioner's pages, as a petitioner meets them: the code form, the code typed in,
     the case page it leads to.
 
-    Each code is looked up by a new visitor (no cookies: a new browser), over the client's
-    connection: GET /track/ (the CSRF cookie and token), POST the code (302 to the case,
-    the session proving it), GET the case page. Returns each step's latencies and the statuses.
+    A new visitor (no cookies: a new browser) over the client's connection: GET /track/ (the
+    CSRF cookie and token), POST the code (302 to the case, the session proving it), GET the
+    case page.
     """
-    steps: dict[str, list[float]] = {"form": [], "code": [], "page": []}
-    statuses: Counter = Counter()
-    lock = threading.Lock()
-
-    def work(share: list[str]) -> None:
-        client = Client(port)
-        mine, mine_statuses = {step: [] for step in steps}, Counter()
-
-        def step(name: str, *request) -> tuple[int, bytes]:
-            start = time.perf_counter()
-            status, content = client.send(*request[:3], form=request[0] == "POST")
-            mine[name].append((time.perf_counter() - start) * 1000)
-            mine_statuses[f"{name} {status}"] += 1
-            return status, content
-
-        for code in share:
-            client.cookies = {}
-            _status, form_page = step("form", "GET", "/track/")
-            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form_page).group(1).decode()
-            typed = urlencode({"csrfmiddlewaretoken": token, "code": code}).encode()
-            if step("code", "POST", "/track/", typed)[0] == 302:
-                step("page", "GET", urlsplit(client.location).path)
-        with lock:
-            for name, latencies in mine.items():
-                steps[name].extend(latencies)
-            statuses.update(mine_statuses)
-
-    threads = [threading.Thread(target=work, args=(codes[i::clients],)) for i in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return steps, statuses
+    steps.client.cookies = {}
+    _status, page = steps.send("form", "GET", "/track/")
+    typed = urlencode({"csrfmiddlewaretoken": csrf_token(page), "code": code}).encode()
+    if steps.send("code", "POST", "/track/", typed)[0] == 302:
+        steps.send("page", "GET", urlsplit(steps.client.location).path)
 
 
 def percentiles(latencies: list[float]) -> str:
@@ -412,12 +400,7 @@ def main() -> None:
     try:
         filer = web_filing if args.web else api_filing
         started, cpu_before = time.perf_counter(), cpu_split(server)
-        latencies, statuses, codes = rush(
-            port,
-            args.clients,
-            args.seconds,
-            lambda client, rng, address: filer(client, rng, categories, units, address),
-        )
+        latencies, statuses, codes = rush(port, args.clients, args.seconds, filer, categories, units)
         elapsed = time.perf_counter() - started
         cpu_used = {name: seconds - cpu_before[name] for name, seconds in cpu_split(server).items()}
         expected = {"form 200", "filing 302", "receipt 200"} if args.web else {"filing 201"}
@@ -440,16 +423,16 @@ def main() -> None:
         for clients in [args.lookup_clients] if args.lookup_clients else [args.clients, args.workers]:
             if not sample:
                 break
-            latencies, statuses = lookups(port, clients, sample)
+            latencies, statuses = for_each_code(port, clients, sample, api_lookup)
             print(
                 f"tracking lookups: {len(sample):,} by {clients} clients, statuses {dict(statuses)}; "
-                f"{percentiles(latencies)}"
+                f"{percentiles(latencies['lookup'])}"
             )
-            steps, statuses = page_lookups(port, clients, sample)
+            latencies, statuses = for_each_code(port, clients, sample, page_lookup)
             print(f"tracking pages: {len(sample):,} visitors by {clients} clients, statuses {dict(statuses)}")
-            print(f"  the code form (GET /track/): {percentiles(steps['form'])}")
-            print(f"  the code typed in (POST /track/): {percentiles(steps['code'])}")
-            print(f"  the case page (GET /track/<id>/): {percentiles(steps['page'])}")
+            print(f"  the code form (GET /track/): {percentiles(latencies['form'])}")
+            print(f"  the code typed in (POST /track/): {percentiles(latencies['code'])}")
+            print(f"  the case page (GET /track/<id>/): {percentiles(latencies['page'])}")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
