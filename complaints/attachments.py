@@ -83,7 +83,7 @@ def attachment_limits_text() -> str:
 
 # What a file picker offers (the input's accept): the kinds above by type and by name. Listing
 # JPEG lets an iPhone hand over a HEIC photo converted, instead of one refused after sending.
-ACCEPTED_NAMES = ("jpg", "jpeg", "png", "gif", "webp", "pdf", "doc", "docx", "xls", "xlsx")
+ACCEPTED_NAMES = ("jpeg", *EXTENSIONS.values())
 ACCEPT = ",".join([f".{name}" for name in ACCEPTED_NAMES] + list(EXTENSIONS))
 
 

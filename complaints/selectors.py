@@ -10,7 +10,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import can_proceed
 
-from jiufeng.rows import rows_from, rows_joined
+from jiufeng.rows import row_by, rows_from
 from responsibility.models import Deadline
 from responsibility.selectors import HANDLING, LEADING, units_in_scope
 
@@ -69,8 +68,7 @@ def complaint_get_for_user(*, user, pk: int) -> Complaint:
     against the scope the request reads anyway: compiling visible_to's subqueries cost more
     than the rest of the read. A case out of scope is not found, as one that does not exist.
     """
-    found = rows_joined(Complaint, ("category", "subject_unit", "handling_unit"), {"id": pk})
-    complaint = found[0] if found else None
+    complaint = row_by(Complaint, "id", pk, related=("category", "subject_unit", "handling_unit"))
     if complaint is None or not permissions.can_view(user, complaint):
         raise Http404
     # As _overdue() says it in SQL.
@@ -91,9 +89,9 @@ def complaint_followed(complaint: Complaint) -> Complaint:
 
 
 def complaint_deadlines(*, complaint: Complaint) -> list[Deadline]:
-    """responsibility.deadlines.deadlines_of the case, with their units (every case page reads them)."""
-    where = {"content_type": ContentType.objects.get_for_model(Complaint).pk, "object_id": complaint.pk}
-    return rows_joined(Deadline, ("unit",), where, order=("opened_at", "id"))
+    from responsibility.deadlines import deadlines_with_units
+
+    return deadlines_with_units(target=complaint)
 
 
 def complaint_inbox_for_user(*, user) -> QuerySet:

@@ -24,14 +24,15 @@ def _as_read(model: type[Model]) -> bool:
     )
 
 
-def row_by(model: type[Model], field: str, value) -> Model | None:
-    """The ``model`` row whose ``field`` (unique, of a plain type: no conversion) equals ``value``, or None.
+def row_by(model: type[Model], field: str, value, related: tuple[str, ...] = ()) -> Model | None:
+    """The ``model`` row whose ``field`` (unique, of a plain type: no conversion) equals ``value``, or None,
+    with the rows of its foreign keys ``related`` (as rows_joined reads them).
 
     No manager's filters apply: for tables read whole, as ``Model.objects.get`` would.
     The caller passes a value of the field's type (an int for an id).
     """
     # Prepared: planning a lookup by a unique column took PostgreSQL longer than running it.
-    return next(iter(rows_joined(model, (), {field: value})), None)
+    return next(iter(rows_joined(model, related, {field: value})), None)
 
 
 @functools.cache

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from jiufeng.bulk import db_datetime, history_insert, history_user_id, save_with_history
+from jiufeng.rows import rows_joined
 
 from .models import Deadline, DeadlineKind, Unit
 from .services.calendar import working_days_after
@@ -66,10 +67,21 @@ def deadline_open(
     return deadline
 
 
+def _registered_for(target: models.Model) -> dict:
+    return {"content_type": ContentType.objects.get_for_model(target).pk, "object_id": target.pk}
+
+
+_OLDEST_FIRST = ("opened_at", "id")
+
+
 def deadlines_of(*, target: models.Model) -> QuerySet:
     """Every deadline, open or met, registered for ``target``, oldest first."""
-    content_type = ContentType.objects.get_for_model(target)
-    return Deadline.objects.filter(content_type=content_type, object_id=target.pk).order_by("opened_at", "pk")
+    return Deadline.objects.filter(**_registered_for(target)).order_by(*_OLDEST_FIRST)
+
+
+def deadlines_with_units(*, target: models.Model) -> list[Deadline]:
+    """deadlines_of(target) with their units, read in prepared SQL (every case page reads them)."""
+    return rows_joined(Deadline, ("unit",), _registered_for(target), order=_OLDEST_FIRST)
 
 
 def deadline_meet(*, target: models.Model, kind: DeadlineKind, at: datetime.datetime | None = None) -> int:
