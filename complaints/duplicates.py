@@ -12,11 +12,9 @@ import re
 import unicodedata
 from collections import Counter
 
-from django.db import connection
 from django.db.models.functions import Left
 from django.utils import timezone
 
-from jiufeng.bulk import db_datetime, execute_prepared, in_ids
 from responsibility.models import Unit
 
 from .models import Complaint, ComplaintStatus, PetitionerIdentity
@@ -165,21 +163,14 @@ def _most_similar(text: str, candidates) -> int | None:
 def _candidates(subject_unit: Unit | None, since: datetime.datetime) -> list[tuple[int, bytes | None]]:
     """(id, sketch) of the CANDIDATES newest live cases about ``subject_unit`` (None: naming no unit) since ``since``.
 
-    In SQL written once and prepared: every filing asks, and the ORM spent longer compiling
-    the query than PostgreSQL answering it. complaint_subject_recent (subject_unit,
-    -submitted_at) serves it.
+    complaint_subject_recent (subject_unit, -submitted_at, with these columns) serves it.
     """
-    table = Complaint._meta.db_table
-    ignored, ignored_params = in_ids("status", list(IGNORED))
-    unit = "subject_unit_id IS NULL" if subject_unit is None else "subject_unit_id = %s"
-    with connection.cursor() as cursor:
-        execute_prepared(
-            cursor,
-            f"SELECT id, content_sketch FROM {table} WHERE {unit} AND submitted_at >= %s "  # noqa: S608
-            f"AND NOT ({ignored}) ORDER BY submitted_at DESC LIMIT %s",
-            [*([] if subject_unit is None else [subject_unit.pk]), db_datetime(since), *ignored_params, CANDIDATES],
-        )
-        return cursor.fetchall()
+    return list(
+        Complaint.objects.filter(subject_unit=subject_unit, submitted_at__gte=since)
+        .exclude(status__in=IGNORED)
+        .order_by("-submitted_at")
+        .values_list("id", "content_sketch")[:CANDIDATES]
+    )
 
 
 def complaint_duplicate_id(
@@ -214,22 +205,11 @@ def complaint_duplicate_id(
 
 
 def _same_phone(phone: str, since: datetime.datetime) -> int | None:
-    """The newest live case filed from ``phone`` (however it was typed) since ``since``.
-
-    Prepared SQL: most real filings get here (a new text is rarely like another), and the
-    ORM took longer to compile the query than PostgreSQL to answer it. identity_phone
-    serves it.
-    """
-    forms, form_params = in_ids("i.phone", phone_forms(phone))
-    ignored, ignored_params = in_ids("c.status", list(IGNORED))
-    with connection.cursor() as cursor:
-        execute_prepared(
-            cursor,
-            f"SELECT i.complaint_id FROM {PetitionerIdentity._meta.db_table} i "  # noqa: S608
-            f"JOIN {Complaint._meta.db_table} c ON c.id = i.complaint_id "
-            f"WHERE {forms} AND c.submitted_at >= %s AND NOT ({ignored}) "
-            "ORDER BY c.submitted_at DESC LIMIT 1",
-            [*form_params, db_datetime(since), *ignored_params],
-        )
-        row = cursor.fetchone()
-    return row[0] if row is not None else None
+    """The newest live case filed from ``phone`` (however it was typed) since ``since``; identity_phone serves it."""
+    return (
+        PetitionerIdentity.objects.filter(phone__in=phone_forms(phone), complaint__submitted_at__gte=since)
+        .exclude(complaint__status__in=IGNORED)
+        .order_by("-complaint__submitted_at")
+        .values_list("complaint_id", flat=True)
+        .first()
+    )

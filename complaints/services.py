@@ -19,8 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from jiufeng.bulk import Linked, save_with_history
-from responsibility.deadlines import deadline_due_at, deadline_new
+from responsibility.deadlines import deadline_due_at, deadline_open
 from responsibility.models import DeadlineKind, Unit
 
 from . import permissions
@@ -182,21 +181,28 @@ def complaint_file(
         possible_duplicate_of_id=duplicate_of,
         content_sketch=content_sketch(content),
     )
-    triaging = triage_unit(subject_unit)
-    # The case, its identity, its intake deadline at the triaging unit (counted from
-    # receipt) and the log of its filing: one statement on PostgreSQL (Linked rows).
-    deadline = deadline_new(
-        target=complaint, kind=DeadlineKind.COMPLAINT_ACCEPT, unit=triaging, due_at=due_at, provisional=provisional
-    )
-    log = TransitionLog(name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now)
-    linked = [Linked(deadline, "object_id"), Linked(log, "complaint", history=False)]
-    if identity is not None:
-        linked.append(Linked(identity, "complaint"))
     # Two equal 80-bit codes are practically impossible; the unique hash makes one a failed
     # filing rather than two cases behind one code.
-    save_with_history(complaint, reason="file", user=actor, linked=linked)
+    complaint._history_user, complaint._change_reason = actor, "file"
+    complaint.save()
     if identity is not None:
         identity.complaint = complaint
+        identity._history_user = actor
+        identity.save()
+    # The intake deadline runs at the triaging unit, counted from receipt.
+    triaging = triage_unit(subject_unit)
+    deadline_open(
+        target=complaint,
+        kind=DeadlineKind.COMPLAINT_ACCEPT,
+        unit=triaging,
+        due_at=due_at,
+        provisional=provisional,
+        none_open=True,
+        actor=actor,
+    )
+    TransitionLog.objects.create(
+        complaint=complaint, name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now
+    )
     for file in attachments:
         attachment_store(complaint=complaint, file=file, uploaded_by=actor)
     petitioner_notify(complaint=complaint, event="filed", code=code)

@@ -1,9 +1,7 @@
 """How many days each stage of a complaint has: per category, else the settings' defaults (DOMAIN.md)."""
 
 from django.conf import settings
-from django.db import connection
 
-from jiufeng.bulk import execute_prepared, in_ids
 from responsibility.models import DeadlineKind
 
 from .models import Category
@@ -29,16 +27,11 @@ def time_limit_days(*, category: Category, kind: DeadlineKind) -> int:
     value = getattr(category, field)
     if value is None and category.depth > 1:
         step = Category.steplen
-        ancestors, params = in_ids("path", [category.path[:i] for i in range(step, len(category.path), step)])
-        # In SQL: every filing and acceptance asks, and the ORM took longer to compile the
-        # query than PostgreSQL to answer it. The column is one of _FIELD's.
-        with connection.cursor() as cursor:
-            execute_prepared(
-                cursor,
-                f"SELECT {field} FROM {Category._meta.db_table} "  # noqa: S608
-                f"WHERE {ancestors} AND {field} IS NOT NULL ORDER BY depth DESC LIMIT 1",
-                params,
-            )
-            row = cursor.fetchone()
-        value = row[0] if row is not None else None
+        ancestors = [category.path[:i] for i in range(step, len(category.path), step)]
+        value = (
+            Category.objects.filter(path__in=ancestors, **{f"{field}__isnull": False})
+            .order_by("-depth")
+            .values_list(field, flat=True)
+            .first()
+        )
     return value if value is not None else getattr(settings, _DEFAULT[kind])

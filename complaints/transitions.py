@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from jiufeng.bulk import insert_row, save_with_history
 from responsibility.deadlines import deadline_due_at, deadline_meet, deadline_move, deadline_open, deadlines_of
 from responsibility.models import DeadlineKind, Unit
 from responsibility.services.visits import rectification_item_add
@@ -82,11 +81,10 @@ def _required(field: str, value: str, *, max_length: int = TEXT_MAX) -> str:
 def _record(complaint: Complaint, *, name: str, from_status: str, actor, note: str, fields: list[str]) -> None:
     complaint.version += 1
     # due_at as _stage_open/_stage_meet left it: the row is locked, so it is current either way.
-    save_with_history(complaint, reason=name, user=actor, update_fields=["status", "version", "due_at", *fields])
-    insert_row(
-        TransitionLog(
-            complaint=complaint, name=name, from_status=from_status, to_status=complaint.status, actor=actor, note=note
-        )
+    complaint._history_user, complaint._change_reason = actor, name
+    complaint.save(update_fields=["status", "version", "due_at", *fields])
+    TransitionLog.objects.create(
+        complaint=complaint, name=name, from_status=from_status, to_status=complaint.status, actor=actor, note=note
     )
 
 

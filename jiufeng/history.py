@@ -16,6 +16,7 @@ keeps its index here, with history_date and history_user that simple-history add
 
 import functools
 
+from django.db.models import Max
 from simple_history.manager import HistoryManager as _HistoryManager
 from simple_history.models import HistoricalRecords as _HistoricalRecords
 
@@ -37,3 +38,57 @@ class HistoricalRecords(_HistoricalRecords):
             if name != model._meta.pk.attname:
                 field.db_index = False
         return fields
+
+
+def history_record(
+    rows: list,
+    *,
+    update: bool,
+    reason: str = "",
+    user=None,
+    at=None,
+) -> None:
+    """Record a history row for each of ``rows`` (instances of one model, as now stored), written
+    without Model.save: by a bulk write or a set-based statement.
+
+    The one way such history is written, through simple-history's own bulk_history_create
+    (as bulk_create_with_history and bulk_update_with_history do), so what every history row
+    must carry lives in simple-history's machinery and this module. ``update``: "~" rows,
+    else "+"; ``user`` None: the request's user if any, else the system; ``reason`` names the
+    job or action.
+    """
+    if rows:
+        type(rows[0]).history.bulk_history_create(
+            rows, update=update, default_user=user, default_change_reason=reason, default_date=at
+        )
+
+
+def history_links_record(records: list, field: str) -> None:
+    """Record the links of the many-to-many ``field`` of ``records`` on each record's newest
+    history row, as simple-history's m2m tracking (``m2m_fields``) does on a save; for records
+    whose history bulk_create_with_history or history_record has just written.
+    """
+    if not records:
+        return
+    model = type(records[0])
+    relation = model._meta.get_field(field)
+    through, source = relation.remote_field.through, relation.m2m_field_name()
+    # simple-history's table of the links' history, one per tracked many-to-many field.
+    link_history = next(
+        related.related_model
+        for related in model.history.model._meta.related_objects
+        if getattr(related.related_model, "instance_type", None) is through
+    )
+    newest = dict(
+        model.history.filter(id__in=[record.pk for record in records])
+        .values("id")
+        .annotate(newest=Max("history_id"))
+        .values_list("id", "newest")
+    )
+    columns = [f.attname for f in through._meta.concrete_fields]
+    link_history.objects.bulk_create(
+        [
+            link_history(history_id=newest[getattr(link, f"{source}_id")], **{c: getattr(link, c) for c in columns})
+            for link in through.objects.filter(**{f"{source}__in": records})
+        ]
+    )

@@ -5,10 +5,9 @@ Each app adds its entries here as its pages land, so the menu never links to a p
 the user may not open.
 """
 
-import functools
 from dataclasses import dataclass
 
-from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -58,28 +57,14 @@ NAV_ITEMS = [
 ]
 
 
-@functools.lru_cache(maxsize=8)
-def _urls(script_prefix: str, resolver) -> dict[str, str]:
-    """The entries' URLs by name, filled as they are first shown.
-
-    Reversed once per process (per script prefix and URLconf, which both decide them), not
-    on every page: eleven reverse() calls cost about 0.3 ms a request. A changed URLconf
-    (tests override it) comes with a new resolver, so a new key.
-    """
-    return {}
-
-
 def nav_items_for(user) -> list[dict]:
     """Top-level entries in order; a group becomes one entry with ``children`` where its first member stands."""
-    urls = _urls(get_script_prefix(), get_resolver(get_urlconf()))
     entries: list[dict] = []
     groups: dict[str, dict] = {}
     for item in NAV_ITEMS:
         if not item.visible_to(user):
             continue
-        if item.url_name not in urls:
-            urls[item.url_name] = reverse(item.url_name)
-        link = {"label": item.label, "url": urls[item.url_name]}
+        link = {"label": item.label, "url": reverse(item.url_name)}
         if item.group is None:
             entries.append(link)
             continue

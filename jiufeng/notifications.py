@@ -1,11 +1,10 @@
-# SQL here is assembled from code-defined fragments; every value travels as a parameter.
-# ruff: noqa: S608
 """Notifications: the in-app inbox and the outbox that carries copies by email and SMS.
 
-Writers call ``notify`` (a few users) or ``notify_from_sql`` (a sweep's thousands) inside
-their own transaction, or ``notify_address`` for someone without an account (a
-petitioner); the rows commit with the work that caused them, and delivery is enqueued
-on commit. A broker outage only delays delivery: beat also drains the outbox.
+Writers call ``notify`` (the same text to a few users) or ``notifications_add`` (texts of
+their own, e.g. a sweep's digests) inside their own transaction, or ``notify_address`` for
+someone without an account (a petitioner); the rows commit with the work that caused them,
+and delivery is enqueued on commit. A broker outage only delays delivery: beat also drains
+the outbox.
 """
 
 import datetime
@@ -14,25 +13,18 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
-from .bulk import (
-    db_datetime,
-    execute_prepared,
-    history_copy,
-    history_insert,
-    in_ids,
-    insert_with_history,
-    save_with_history,
-)
+from .history import history_record
 from .models import Notification, OutboxChannel, OutboxMessage, OutboxState, User
 from .sms import sms_backend
 
 logger = logging.getLogger(__name__)
 
-# Which user column gives each channel's address.
-_ADDRESS_COLUMN = {OutboxChannel.EMAIL: "email", OutboxChannel.SMS: "phone"}
+# Which user field gives each channel's address.
+_ADDRESS_FIELD = {OutboxChannel.EMAIL: "email", OutboxChannel.SMS: "phone"}
 HISTORY_REASON = "notify"
 
 
@@ -60,71 +52,58 @@ def outbox_delivery_wake() -> None:
 
 
 def _enqueue_delivery() -> None:
-    # One wake per transaction: a filing queues the petitioner's copy and the staff's.
-    # A hook registered under the same savepoints commits or rolls back with this one.
-    savepoints = set(connection.savepoint_ids)
-    if any(func == outbox_delivery_wake and saved == savepoints for saved, func, _robust in connection.run_on_commit):
-        return
-    # robust: a broker outage must not fail the committed request; beat drains later.
+    # robust: a broker outage must not fail the committed request; beat drains later. A
+    # transaction that queues several messages wakes delivery once: the queued key stops
+    # the others.
     transaction.on_commit(outbox_delivery_wake, robust=True)
 
 
-def _outbox_insert(
-    notifications: str, where: str, where_params: list, now: datetime.datetime
-) -> tuple[str, list] | None:
-    """The INSERT queueing a copy of each notification of ``notifications`` (a table or CTE,
-    aliased n) matching ``where`` on every configured channel the recipient has an address
-    for, and its parameters; None when no channel is configured. One INSERT for every
-    channel (a branch each): a filing rush notifies on each filing."""
-    branches, params = [], []
-    for channel in settings.JIUFENG_NOTIFICATION_CHANNELS:
-        column = _ADDRESS_COLUMN[OutboxChannel(channel)]
-        branches.append(
-            f"SELECT n.id AS id, %s AS channel, u.{column} AS address "
-            f"FROM {notifications} JOIN jiufeng_user u ON u.id = n.recipient_id "
-            f"WHERE {where} AND u.{column} <> ''"
-        )
-        params += [channel, *where_params]
-    if not branches:
-        return None
-    return (
-        "INSERT INTO jiufeng_outboxmessage (notification_id, channel, address, subject, body, "
-        "state, attempts, next_attempt_at, sent_at, last_error) "
-        "SELECT c.id, c.channel, c.address, '', '', %s, 0, %s, NULL, '' "
-        f"FROM ({' UNION ALL '.join(branches)}) c",
-        [OutboxState.PENDING, db_datetime(now), *params],
-    )
-
-
-def _outbox_add(notification_ids: list[int]) -> int:
+def _outbox_add(notifications: list[Notification], *, now: datetime.datetime, user=None) -> int:
     """Queue a copy of each notification on every configured channel the recipient has an address for."""
-    if not notification_ids:
+    channels = [OutboxChannel(channel) for channel in settings.JIUFENG_NOTIFICATION_CHANNELS]
+    if not channels or not notifications:
         return 0
+    addresses = {
+        row["pk"]: row
+        for row in User.objects.filter(pk__in={n.recipient_id for n in notifications}).values(
+            "pk", *(_ADDRESS_FIELD[channel] for channel in channels)
+        )
+    }
+    copies = [
+        OutboxMessage(
+            notification=notification,
+            channel=channel,
+            address=address,
+            state=OutboxState.PENDING,
+            next_attempt_at=now,
+        )
+        for notification in notifications
+        for channel in channels
+        if (address := addresses[notification.recipient_id][_ADDRESS_FIELD[channel]])
+    ]
+    if copies:
+        bulk_create_with_history(
+            copies, OutboxMessage, default_user=user, default_change_reason=HISTORY_REASON, default_date=now
+        )
+        _enqueue_delivery()
+    return len(copies)
+
+
+def notifications_add(rows: list[Notification], *, actor=None) -> list[Notification]:
+    """Write ``rows`` (new notifications, their texts rendered) with their history, and queue
+    their email/SMS copies. Runs in the caller's transaction; delivery starts only after it
+    commits. ``actor``: who caused them, for the history (None: the request's user or the system).
+    """
+    if not rows:
+        return rows
     now = timezone.now()
-    where, where_params = in_ids("n.id", notification_ids)
-    insert = _outbox_insert("jiufeng_notification n", where, where_params, now)
-    ids = []
-    if insert is not None:
-        with connection.cursor() as cursor:
-            execute_prepared(cursor, f"{insert[0]} RETURNING id", insert[1])
-            ids = [row[0] for row in cursor.fetchall()]
-    history_insert(OutboxMessage, ids, at=now, history_type="+", reason=HISTORY_REASON)
-    _enqueue_delivery()
-    return len(ids)
-
-
-def _outbox_copies(now: datetime.datetime) -> tuple[str, list, str] | None:
-    """insert_with_history's ``then`` for notifications: their outbox copies and the copies'
-    history rows, written in the notifications' own statement; returns how many were queued."""
-    insert = _outbox_insert("src n", "TRUE", [], now)
-    if insert is None:
-        return None
-    copy, own, copied = history_copy(OutboxMessage, "queued src", at=now, history_type="+", reason=HISTORY_REASON)
-    return (
-        f", queued AS ({insert[0]} RETURNING {copied}), queued_copied AS ({copy})",
-        insert[1] + own,
-        "(SELECT count(*) FROM queued)",
+    for row in rows:
+        row.created_at = now
+    bulk_create_with_history(
+        rows, Notification, default_user=actor, default_change_reason=HISTORY_REASON, default_date=now
     )
+    _outbox_add(rows, now=now, user=actor)
+    return rows
 
 
 def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, str], actor=None) -> list[Notification]:
@@ -132,11 +111,7 @@ def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, st
 
     ``users``: users or their ids. ``why``: the reason shown to every recipient, or each
     recipient's by user id. ``actor``: who caused it, for the history (None: the system).
-    Runs in the caller's transaction; delivery starts only after it commits. On PostgreSQL
-    the notifications, their copies and the history of both are one statement, however
-    many recipients (a filing notifies on every request).
     """
-    now = timezone.now()
     rows = [
         Notification(
             recipient_id=user_id,
@@ -144,19 +119,10 @@ def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, st
             body=body,
             link=link,
             why=why[user_id] if isinstance(why, dict) else why,
-            created_at=now,
         )
         for user_id in (getattr(user, "pk", user) for user in users)
     ]
-    if not rows:
-        return rows
-    history = {"at": now, "reason": HISTORY_REASON, "user_id": getattr(actor, "pk", None)}
-    if connection.vendor != "postgresql":
-        insert_with_history(rows, **history)
-        _outbox_add([n.pk for n in rows])
-    elif insert_with_history(rows, **history, then=_outbox_copies(now)):
-        _enqueue_delivery()
-    return rows
+    return notifications_add(rows, actor=actor)
 
 
 def notify_address(*, channel: str, address: str, subject: str, body: str) -> OutboxMessage | None:
@@ -175,27 +141,10 @@ def notify_address(*, channel: str, address: str, subject: str, body: str) -> Ou
     if channel not in settings.JIUFENG_NOTIFICATION_CHANNELS:
         return None
     message = OutboxMessage(channel=channel, address=address.strip(), subject=subject[:200], body=body)
-    save_with_history(message, reason=HISTORY_REASON)
+    message._change_reason = HISTORY_REASON
+    message.save()
     _enqueue_delivery()
     return message
-
-
-def notify_from_sql(select_sql: str, params: list, *, at: datetime.datetime) -> int:
-    """Notify the rows of a SELECT giving (recipient_id, subject, body, link, why), in set-based SQL.
-
-    For sweeps that notify thousands at once; runs in the caller's transaction.
-    Returns how many notifications were written.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO jiufeng_notification (recipient_id, subject, body, link, why, created_at, read_at) "
-            f"SELECT s.recipient_id, s.subject, s.body, s.link, s.why, %s, NULL FROM ({select_sql}) s RETURNING id",
-            [db_datetime(at), *params],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    history_insert(Notification, ids, at=at, history_type="+", reason=HISTORY_REASON)
-    _outbox_add(ids)
-    return len(ids)
 
 
 def notification_mark_read(*, user: User, notification_ids: list[int] | None = None) -> int:
@@ -205,10 +154,12 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
         if notification_ids is not None:
             unread = unread.filter(pk__in=notification_ids)
-        ids = list(unread.select_for_update().values_list("pk", flat=True))
-        Notification.objects.filter(pk__in=ids).update(read_at=now)
-        history_insert(Notification, ids, at=now, history_type="~", reason="read", user_id=user.pk)
-    return len(ids)
+        rows = list(unread.select_for_update())
+        for row in rows:
+            row.read_at = now
+        Notification.objects.bulk_update(rows, ["read_at"])
+        history_record(rows, update=True, reason="read", user=user, at=now)
+    return len(rows)
 
 
 def absolute_url(link: str) -> str:

@@ -110,12 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 else:
-    # plan_cache_mode: only the statements jiufeng.bulk.execute_prepared prepares are affected
-    # (the ORM prepares none): plan them once. PostgreSQL's default re-plans a statement with
-    # array parameters on every run, judging its generic plan costlier: who hears of a case
-    # cost 0.5 ms a time. jit: these are short OLTP queries; JIT compiled the inbox's capped
-    # count (a parallel scan costed above jit_above_cost) for ~150 ms to save nothing.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c plan_cache_mode=force_generic_plan -c jit=off"
+    # jit: these are short OLTP queries; JIT compiled the inbox's capped count (a parallel
+    # scan costed above jit_above_cost) for ~150 ms to save nothing.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------
@@ -156,8 +153,7 @@ CELERY_HEARTBEAT_SECONDS = env_int("CELERY_HEARTBEAT_SECONDS", 60)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "jiufeng.User"
-# ModelBackend reading a user's roles with their permissions in one query (jiufeng.roles).
-AUTHENTICATION_BACKENDS = ["jiufeng.roles.RolesBackend"]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

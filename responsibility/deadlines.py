@@ -1,5 +1,3 @@
-# SQL here is assembled from code-defined fragments; every value travels as a parameter.
-# ruff: noqa: S608
 """The small API through which apps open and meet deadlines in the ledger.
 
 Callers run inside their own transaction (a transition service); these functions
@@ -10,32 +8,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from jiufeng.bulk import db_datetime, history_insert, history_user_id, save_with_history
-from jiufeng.rows import rows_joined
-
 from .models import Deadline, DeadlineKind, Unit
 from .services.calendar import working_days_after
-
-
-def deadline_new(
-    *, target: models.Model, kind: DeadlineKind, unit: Unit, due_at: datetime.datetime, provisional: bool = False
-) -> Deadline:
-    """The deadline of ``kind`` for ``target``, not yet saved: for a caller that writes it with
-    the target itself (jiufeng.bulk.Linked: a new complaint and its intake deadline in one
-    statement, ``object_id`` filled from the target's new id). See deadline_open."""
-    return Deadline(
-        content_type=ContentType.objects.get_for_model(target),
-        object_id=target.pk,
-        kind=kind,
-        unit=unit,
-        due_at=due_at,
-        next_escalation_at=due_at,
-        provisional=provisional,
-    )
 
 
 def deadline_open(
@@ -46,63 +24,46 @@ def deadline_open(
     due_at: datetime.datetime,
     provisional: bool = False,
     none_open: bool = False,
+    actor=None,
 ) -> Deadline:
     """Open the deadline of ``kind`` for ``target``; if one is already open, return it unchanged.
 
     ``provisional``: the due time was counted past the holiday calendar's last known year
     (see deadline_due_at). ``none_open``: the caller knows that no deadline of ``kind`` is
     open for the target (it was created in the caller's transaction, or its locked state
-    rules one out): insert without looking, saving the lookup and its savepoint.
+    rules one out): insert without looking. ``actor``: who opens it, for the history (None:
+    the request's user, else the system).
     """
+    values = {"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional}
+    registered = {"content_type": ContentType.objects.get_for_model(target), "object_id": target.pk, "kind": kind}
     if none_open:
         # Every stage change opens one.
-        deadline = deadline_new(target=target, kind=kind, unit=unit, due_at=due_at, provisional=provisional)
-        save_with_history(deadline)
+        deadline = Deadline(**registered, **values)
+        deadline._history_user = actor
+        deadline.save()
         return deadline
-    content_type = ContentType.objects.get_for_model(target)
-    values = {"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional}
-    deadline, _created = Deadline.objects.get_or_create(
-        content_type=content_type, object_id=target.pk, kind=kind, met_at=None, defaults=values
-    )
+    deadline, _created = Deadline.objects.get_or_create(**registered, met_at=None, defaults=values)
     return deadline
 
 
-def _registered_for(target: models.Model) -> dict:
-    return {"content_type": ContentType.objects.get_for_model(target).pk, "object_id": target.pk}
-
-
-_OLDEST_FIRST = ("opened_at", "id")
-
-
 def deadlines_of(*, target: models.Model) -> QuerySet:
-    """Every deadline, open or met, registered for ``target``, oldest first."""
-    return Deadline.objects.filter(**_registered_for(target)).order_by(*_OLDEST_FIRST)
-
-
-def deadlines_with_units(*, target: models.Model) -> list[Deadline]:
-    """deadlines_of(target) with their units, read in prepared SQL (every case page reads them)."""
-    return rows_joined(Deadline, ("unit",), _registered_for(target), order=_OLDEST_FIRST)
+    """Every deadline, open or met, registered for ``target``, oldest first, with its unit."""
+    return (
+        Deadline.objects.filter(content_type=ContentType.objects.get_for_model(target), object_id=target.pk)
+        .select_related("unit")
+        .order_by("opened_at", "id")
+    )
 
 
 def deadline_meet(*, target: models.Model, kind: DeadlineKind, at: datetime.datetime | None = None) -> int:
-    """Mark the open deadline of ``kind`` for ``target`` met; returns how many were open (0 or 1).
-
-    Every transition that leaves a stage meets one, so it is one UPDATE ... RETURNING and one
-    history INSERT, not a locked read, a save and a history row built by simple-history (one
-    statement and about 2 ms of ORM fewer). The UPDATE locks the row and re-checks that it
-    is still open, as the locked read did. The history row is what a save would record.
-    """
-    content_type = ContentType.objects.get_for_model(target)
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Deadline._meta.db_table} SET met_at = %s, next_escalation_at = NULL "
-            "WHERE content_type_id = %s AND object_id = %s AND kind = %s AND met_at IS NULL RETURNING id",
-            [db_datetime(at or now), content_type.pk, target.pk, kind],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    history_insert(Deadline, ids, at=now, history_type="~", reason=None, user_id=history_user_id())
-    return len(ids)
+    """Mark the open deadline of ``kind`` for ``target`` met; returns how many were open (0 or 1)."""
+    met = 0
+    for deadline in deadlines_of(target=target).filter(kind=kind, met_at=None).select_for_update(of=("self",)):
+        deadline.met_at = at or timezone.now()
+        deadline.next_escalation_at = None
+        deadline.save(update_fields=["met_at", "next_escalation_at"])
+        met += 1
+    return met
 
 
 def deadline_move(*, target: models.Model, kind: DeadlineKind, due_at: datetime.datetime) -> int:

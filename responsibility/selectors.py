@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from jiufeng.bulk import db_date, execute_prepared, in_ids
+from jiufeng.bulk import db_date, in_ids
 
 from .models import (
     AccountabilityRecord,
@@ -197,8 +197,7 @@ def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None =
     own_in, own_params = in_ids("u.path", paths)
     remit_in, remit_params = in_ids("r.path", paths)
     with connection.cursor() as cursor:
-        execute_prepared(
-            cursor,
+        cursor.execute(
             # Assembled from code-defined fragments; every value travels as a parameter.
             "SELECT p.user_id, p.kind, u.name, COALESCE(r.path, u.path) "  # noqa: S608
             "FROM responsibility_position p "

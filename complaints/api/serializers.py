@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from jiufeng.rows import row_by
 from responsibility.api.units import UnitRefSerializer
 from responsibility.models import Deadline, Unit
 
@@ -288,10 +287,8 @@ def _text(**kwargs) -> serializers.CharField:
 
 
 class RowField(serializers.PrimaryKeyRelatedField):
-    """A primary key read as PrimaryKeyRelatedField reads it (same messages), by jiufeng.rows.row_by.
-
-    For ``Model.objects.all()`` querysets on the filing, which anyone may send in a rush.
-    """
+    """A primary key read as PrimaryKeyRelatedField reads it (same messages), where a number past
+    the key column's range is a key that does not exist rather than a database error."""
 
     def to_internal_value(self, data):
         model = self.get_queryset().model
@@ -302,7 +299,7 @@ class RowField(serializers.PrimaryKeyRelatedField):
             pk = int(data)
         except ValueError:
             self.fail("incorrect_type", data_type=type(data).__name__)
-        row = row_by(model, model._meta.pk.name, pk) if low <= pk <= high else None
+        row = self.get_queryset().filter(pk=pk).first() if low <= pk <= high else None
         if row is None:
             self.fail("does_not_exist", pk_value=data)
         return row

@@ -24,7 +24,6 @@ from . import serializers as s
 from .adding import FORM_MEDIA
 from .errors import service_errors, valid_input
 from .filters import ComplaintFilter
-from .output import rendered
 from .reads import complaint_detail, complaint_history
 
 
@@ -46,7 +45,7 @@ def _filed_response(serializer_class: type[s.ComplaintFiledSerializer], complain
         # Just filed: the running deadline is the acceptance decision's.
         "accept_due_at": complaint.due_at,
     }
-    return Response(rendered(serializer_class, filed), status=status.HTTP_201_CREATED)
+    return Response(serializer_class(filed).data, status=status.HTTP_201_CREATED)
 
 
 class ComplaintListView(generics.ListAPIView):

@@ -16,7 +16,6 @@ from rest_framework.views import APIView
 
 from ..api.adding import FORM_MEDIA, CaseAddView
 from ..api.errors import Conflict, service_errors
-from ..api.output import rendered
 from ..api.serializers import ComplaintStatusField
 from ..models import Complaint, ComplaintStatus, Rating, RatingValue
 from ..selectors import PUBLIC_EVENTS, TimelineEntry, complaint_followed, complaint_timeline
@@ -146,7 +145,7 @@ class TrackView(TrackedView):
             "can_request_review": own and can_request_review(followed),
             "messages": [entry.obj for entry in entries if entry.kind == "message"],
         }
-        return Response(rendered(TrackSerializer, data))
+        return Response(TrackSerializer(data).data)
 
 
 class TrackAddView(TrackedView, CaseAddView):

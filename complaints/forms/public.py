@@ -6,11 +6,12 @@ sentence that tells them what to do.
 """
 
 import functools
+import hashlib
 import html
 from dataclasses import dataclass
 
 from django import forms
-from django.db import connection
+from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,9 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, lazy_pinyin
 
-from jiufeng.bulk import execute_prepared
 from jiufeng.forms import BootstrapForm
-from jiufeng.rows import row_by, rows_joined
 from responsibility.api.units import PublicUnitListView
 from responsibility.models import Unit
 
@@ -126,37 +125,32 @@ class UnitField(forms.ChoiceField):
         return value in self.unit_choices.at
 
 
-# Per language (the first options and the groups' order are words): the unit list it was
-# built from, and what was built. A county names a thousand units or more: building and
-# escaping their options cost the filing page ~40 ms and the filing itself ~15, on every request.
-_unit_choices_built: dict[str, tuple[tuple, UnitChoices]] = {}
-
-
-@functools.cache
-def _public_units_sql() -> tuple[str, list]:
-    # The ORM's SQL for the API's queryset, compiled once: the same units as the API, without
-    # compiling and iterating a thousand rows through the ORM on every filing.
-    sql, params = PublicUnitListView.queryset.values_list("pk", "name", "path").query.sql_with_params()
-    return sql, list(params)
-
-
 def public_unit_choices() -> UnitChoices:
     """The choices for "the unit complained about", with the search data of each option.
 
-    The units are those the public API offers (PublicUnitListView's queryset, one query,
-    read on every request so that a unit renamed or closed leaves the form at once), in
-    tree order, grouped under their parent's name; top units stand alone after "I don't
-    know". Parents come from the paths: the queryset's parent_id annotation is a subquery
-    per row (0.8 s for 500 units here), left out by values().
+    The units are those the public API offers (PublicUnitListView's queryset, unscoped by
+    design: anyone may name any public unit), read on every request so that a unit renamed
+    or closed leaves the form at once, in tree order, grouped under their parent's name; top
+    units stand alone after "I don't know". Parents come from the paths: the queryset's
+    parent_id annotation is a subquery per row (0.8 s for 500 units here), left out by values().
+    The built choices are cached per language and unit list: a county names a thousand units
+    or more, and building and escaping their options cost the filing page ~40 ms.
     """
-    sql, params = _public_units_sql()
-    with connection.cursor() as cursor:
-        execute_prepared(cursor, sql, params)
-        units = tuple(map(tuple, cursor.fetchall()))
+    units = tuple(PublicUnitListView.queryset.values_list("pk", "name", "path"))
     language = get_language()
-    built = _unit_choices_built.get(language)
-    if built is not None and built[0] == units:
-        return built[1]
+    key = f"filing-unit-choices:{language}:{hashlib.blake2b(repr(units).encode(), digest_size=16).hexdigest()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = _unit_choices_build(units)
+        cache.set(key, choices, timeout=UNIT_CHOICES_SECONDS)
+    return choices
+
+
+# A unit list that changes gets a new key; the old entry is dropped after this long.
+UNIT_CHOICES_SECONDS = 24 * 3600
+
+
+def _unit_choices_build(units: tuple) -> UnitChoices:
     by_path = {path: (pk, name) for pk, name, path in units}
     pieces = [_option("", str(_("— Choose —"))), _option(UNKNOWN_UNIT, str(_("I don't know which unit")))]
     at = {UNKNOWN_UNIT: 1}
@@ -180,9 +174,7 @@ def public_unit_choices() -> UnitChoices:
             at[option[0]] = len(pieces)
             pieces.append(_option(*option))
         pieces.append("</optgroup>")
-    choices = UnitChoices(pieces=tuple(pieces), at=at)
-    _unit_choices_built[language] = (units, choices)
-    return choices
+    return UnitChoices(pieces=tuple(pieces), at=at)
 
 
 # --- Categories: a short tree with plain-language hints --------------------------------------
@@ -200,7 +192,7 @@ def category_tree() -> list[dict]:
     A descendant of an inactive category is left out with it: what is shown is what may be chosen.
     """
     tree: list[dict] = []
-    for category in rows_joined(Category, (), {"is_active": True}, order=("path",)):
+    for category in Category.objects.filter(is_active=True).order_by("path"):
         category.label = category_label(category)
         if category.depth == 1:
             tree.append({"category": category, "children": []})
@@ -310,7 +302,7 @@ class ComplaintFileForm(BootstrapForm):
         if value == UNKNOWN_UNIT:
             return None
         # One of this request's choices, so an active public unit.
-        return row_by(Unit, "id", int(value))
+        return Unit.objects.get(pk=int(value))
 
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from jiufeng.history import HistoricalRecords
-from jiufeng.rows import row_by
 from responsibility.models import Unit
 
 from .categories import Category
@@ -73,7 +72,7 @@ def triage_unit(subject_unit: Unit | None) -> Unit:
         return Unit.objects.get_first_root_node()
     if subject_unit.depth == 1:
         return subject_unit
-    return row_by(Unit, "path", subject_unit.path[: Unit.steplen])
+    return Unit.objects.get(path=subject_unit.path[: Unit.steplen])
 
 
 class ComplaintQuerySet(models.QuerySet):

@@ -26,7 +26,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
-from jiufeng.rows import row_by
 from responsibility.models import Deadline, DeadlineKind
 
 from .. import services, transitions
@@ -92,7 +91,7 @@ def _held(request, pk: int) -> Complaint | None:
     """
     if pk not in request.session.get(TRACKED_KEY, []):
         return None
-    return row_by(Complaint, "id", pk, related=("category", "subject_unit"))
+    return Complaint.objects.select_related("category", "subject_unit").filter(pk=pk).first()
 
 
 def _ask_for_code(request):

@@ -13,13 +13,14 @@ Called by deadlines_sweep inside its transaction and its site-language override.
 import datetime
 from typing import NamedTuple
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
+
+from jiufeng.history import history_links_record
 
 from ..models import (
     AccountabilityRecord,
@@ -47,7 +48,7 @@ def _propose_all(drafts: list[_Draft], *, at: datetime.datetime) -> list[int]:
     deadlines, which is what accountability_propose checks one record at a time; a
     quarter's first sweep can draft a proposal for most units at once.
     Steps: bulk-create the records with one history row each, then the links, then the
-    links' history rows (simple-history's m2m table) pointing at those history rows.
+    links' history (jiufeng.history.history_links_record).
     """
     if not drafts:
         return []
@@ -76,19 +77,7 @@ def _propose_all(drafts: list[_Draft], *, at: datetime.datetime) -> list[int]:
         for deadline_id in draft.obligation_ids
     ]
     Link.objects.bulk_create(links)
-    history_ids = dict(AccountabilityRecord.history.filter(id__in=ids).values_list("id", "history_id"))
-    LinkHistory = apps.get_model("responsibility", "HistoricalAccountabilityRecord_obligations")
-    LinkHistory.objects.bulk_create(
-        [
-            LinkHistory(
-                id=link.pk,
-                history_id=history_ids[link.accountabilityrecord_id],
-                accountabilityrecord_id=link.accountabilityrecord_id,
-                deadline_id=link.deadline_id,
-            )
-            for link in links
-        ]
-    )
+    history_links_record(records, "obligations")
     return ids
 
 

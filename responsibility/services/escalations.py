@@ -2,12 +2,13 @@
 # ruff: noqa: S608
 """The escalation sweep (层层抓落实) and the acknowledgement of an escalation.
 
-The sweep is set-based: a fixed number of SQL statements whatever the number of due
-deadlines, so its cost follows what is due (the partial indexes on open deadlines),
-not the size of history.
+The sweep's writes are set-based: a fixed number of SQL statements whatever the number
+of due deadlines, so its cost follows what is due (the partial indexes on open
+deadlines), not the size of history. Its digests are rendered in Python.
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -18,19 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from jiufeng.bulk import (
-    db_datetime,
-    history_insert,
-    in_ids,
-    sql_choice_display,
-    sql_format,
-    sql_local_datetime,
-    sql_url,
-)
-from jiufeng.models import User
-from jiufeng.notifications import notify_from_sql
+from jiufeng.bulk import db_datetime, in_ids
+from jiufeng.history import history_record
+from jiufeng.models import Notification, User
+from jiufeng.notifications import notifications_add
 
-from ..models import Deadline, DeadlineKind, Escalation, PositionKind, Unit, position_current_sql
+from ..models import Deadline, Escalation, Position, PositionKind, Unit
 from ..permissions import can_acknowledge_escalation
 from .accountability_proposals import accountability_sweep_propose
 
@@ -74,97 +68,87 @@ def _claim(where: str, params: list, among: list[int] | None) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _item_line(*, at: datetime.datetime) -> tuple[str, list]:
-    """One line of a digest about deadline ``d`` of unit ``ru``."""
-    return sql_format(
-        _("%(what)s, %(unit)s, due %(due)s"),
-        {
-            "what": sql_choice_display("d.kind", DeadlineKind.choices),
-            "unit": ("ru.name", []),
-            "due": sql_local_datetime("d.due_at", at=at),
-        },
+def _line(deadline: Deadline) -> str:
+    """One line of a digest: the deadline's kind, its responsible unit and due time."""
+    return _("%(what)s, %(unit)s, due %(due)s") % {
+        "what": deadline.get_kind_display(),
+        "unit": deadline.unit.name,
+        "due": timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
+    }
+
+
+def _holders(unit_ids: set[int], kinds: list[str], at: datetime.datetime) -> dict[tuple[int, str], list[int]]:
+    """The users holding a post of ``kinds`` on the sweep's day in each unit, by (unit, kind)."""
+    held = defaultdict(list)
+    positions = (
+        Position.objects.current(timezone.localdate(at))
+        .filter(unit_id__in=unit_ids, kind__in=kinds, user__is_active=True)
+        .order_by("user_id")
+        .values_list("unit_id", "kind", "user_id")
+        .distinct()
     )
+    for unit_id, kind, user_id in positions:
+        held[unit_id, kind].append(user_id)
+    return held
 
 
-def _digest(rows_sql: str, rows_params: list, *, subject, why, link) -> tuple[str, list]:
-    """SELECT (recipient_id, subject, body, link, why): one digest per recipient and group.
-
-    ``rows_sql`` yields (user_id, grp, unit_id, unit_name, line, due_at) with one row per
-    person and item; ``subject``, ``why`` and ``link`` are (SQL, params) over the
-    aggregated row ``r`` (``COUNT(*)`` is the number of items).
-    """
-    separator = "\n"
-    if connection.vendor == "postgresql":
-        body = "string_agg(r.line, %s ORDER BY r.due_at, r.line)"
-    else:
-        body = "group_concat(r.line, %s)"
-    sql = f"""
-        SELECT r.user_id AS recipient_id, {subject[0]} AS subject, {body} AS body, {link[0]} AS link,
-               {why[0]} AS why
-        FROM ({rows_sql}) r
-        GROUP BY r.user_id, r.grp, r.unit_id, r.unit_name
-    """
-    return sql, [*subject[1], separator, *link[1], *why[1], *rows_params]
+def _digests(items: dict[tuple[int, int, int], list[Deadline]], render) -> list[Notification]:
+    """One notification per (recipient, group, notified unit) with one line per deadline,
+    soonest due first; ``render(group, unit_id, count)`` gives its (subject, why, link)."""
+    rows = []
+    for (user_id, group, unit_id), deadlines in sorted(items.items()):
+        deadlines.sort(key=lambda d: (d.due_at, _line(d)))
+        subject, why, link = render(group, unit_id, len(deadlines))
+        body = "\n".join(_line(d) for d in deadlines)
+        rows.append(Notification(recipient_id=user_id, subject=subject, body=body, link=link, why=why))
+    return rows
 
 
-def _escalation_notices(escalation_ids: list[int], *, at: datetime.datetime) -> tuple[str, list]:
+def _escalation_notices(escalations: list[Escalation], *, at: datetime.datetime) -> list[Notification]:
     """One digest per person reached and notified unit: level 0 reaches the unit's liaison
     officers (催办), level 1 its principals, higher levels the principals above (督办), as
     held on the sweep's day in an active unit."""
-    line, line_params = _item_line(at=at)
-    where, where_params = in_ids("e.id", escalation_ids)
-    held, held_params = position_current_sql("p", "nu", "usr", timezone.localdate(at))
-    rows = f"""
-        SELECT DISTINCT p.user_id, CASE WHEN e.level >= 2 THEN 2 ELSE e.level END AS grp, e.unit_id,
-               nu.name AS unit_name, e.id AS escalation_id, {line} AS line, d.due_at
-        FROM responsibility_escalation e
-        JOIN responsibility_deadline d ON d.id = e.deadline_id
-        JOIN responsibility_unit ru ON ru.id = d.unit_id
-        JOIN responsibility_unit nu ON nu.id = e.unit_id
-        JOIN responsibility_position p ON p.unit_id = e.unit_id
-        JOIN jiufeng_user usr ON usr.id = p.user_id
-        WHERE {where}
-          AND p.kind = CASE WHEN e.level = 0 THEN %s ELSE %s END
-          AND {held}
-    """
-    rows_params = [*line_params, *where_params, PositionKind.LIAISON, PositionKind.PRINCIPAL, *held_params]
-    count = {"count": ("COUNT(*)", []), "notified": ("r.unit_name", [])}
-    low = sql_format(_("Reminder: overdue deadlines (%(count)s) need your action"), count)
-    high = sql_format(_("Supervision order: overdue deadlines (%(count)s) below your unit"), count)
-    why = [
-        sql_format(_("You are the liaison officer of %(notified)s, the unit responsible."), count),
-        sql_format(_("You are the principal of %(notified)s, the unit responsible."), count),
-        sql_format(_("You are the principal of %(notified)s, above the units responsible."), count),
-    ]
-    subject = (f"CASE WHEN r.grp = 2 THEN {high[0]} ELSE {low[0]} END", [*high[1], *low[1]])
-    why_sql = (
-        f"CASE r.grp WHEN 0 THEN {why[0][0]} WHEN 1 THEN {why[1][0]} ELSE {why[2][0]} END",
-        [*why[0][1], *why[1][1], *why[2][1]],
-    )
-    link = ("%s", [reverse("responsibility:escalation-list")])
-    return _digest(rows, rows_params, subject=subject, why=why_sql, link=link)
+    holders = _holders({e.unit_id for e in escalations}, [PositionKind.LIAISON, PositionKind.PRINCIPAL], at)
+    items, names = defaultdict(list), {}
+    for escalation in escalations:
+        names[escalation.unit_id] = escalation.unit.name
+        kind = PositionKind.LIAISON if escalation.level == 0 else PositionKind.PRINCIPAL
+        for user_id in holders[escalation.unit_id, kind]:
+            items[user_id, min(escalation.level, 2), escalation.unit_id].append(escalation.deadline)
+    link = reverse("responsibility:escalation-list")
+    why = {
+        0: _("You are the liaison officer of %(notified)s, the unit responsible."),
+        1: _("You are the principal of %(notified)s, the unit responsible."),
+        2: _("You are the principal of %(notified)s, above the units responsible."),
+    }
+
+    def render(group, unit_id, count):
+        if group == 2:
+            subject = _("Supervision order: overdue deadlines (%(count)s) below your unit")
+        else:
+            subject = _("Reminder: overdue deadlines (%(count)s) need your action")
+        return subject % {"count": count}, why[group] % {"notified": names[unit_id]}, link
+
+    return _digests(items, render)
 
 
-def _warning_notices(deadline_ids: list[int], *, at: datetime.datetime) -> tuple[str, list]:
+def _warning_notices(deadlines: list[Deadline], *, at: datetime.datetime) -> list[Notification]:
     """One digest per liaison officer of each responsible unit with deadlines due soon."""
-    line, line_params = _item_line(at=at)
-    where, where_params = in_ids("d.id", deadline_ids)
-    held, held_params = position_current_sql("p", "ru", "usr", timezone.localdate(at))
-    rows = f"""
-        SELECT DISTINCT p.user_id, 0 AS grp, d.unit_id, ru.name AS unit_name, d.id AS deadline_id,
-               {line} AS line, d.due_at
-        FROM responsibility_deadline d
-        JOIN responsibility_unit ru ON ru.id = d.unit_id
-        JOIN responsibility_position p ON p.unit_id = d.unit_id
-        JOIN jiufeng_user usr ON usr.id = p.user_id
-        WHERE {where} AND p.kind = %s AND {held}
-    """
-    rows_params = [*line_params, *where_params, PositionKind.LIAISON, *held_params]
-    count = {"count": ("COUNT(*)", []), "notified": ("r.unit_name", [])}
-    subject = sql_format(_("Early warning: deadlines due soon (%(count)s)"), count)
-    why = sql_format(_("You are the liaison officer of %(notified)s, the unit responsible."), count)
-    link = sql_url("responsibility:unit-detail", "r.unit_id")
-    return _digest(rows, rows_params, subject=subject, why=why, link=link)
+    holders = _holders({d.unit_id for d in deadlines}, [PositionKind.LIAISON], at)
+    items = defaultdict(list)
+    for deadline in deadlines:
+        for user_id in holders[deadline.unit_id, PositionKind.LIAISON]:
+            items[user_id, 0, deadline.unit_id].append(deadline)
+    names = {d.unit_id: d.unit.name for d in deadlines}
+
+    def render(group, unit_id, count):
+        return (
+            _("Early warning: deadlines due soon (%(count)s)") % {"count": count},
+            _("You are the liaison officer of %(notified)s, the unit responsible.") % {"notified": names[unit_id]},
+            reverse("responsibility:unit-detail", args=[unit_id]),
+        )
+
+    return _digests(items, render)
 
 
 def _escalate(result: SweepResult, at: datetime.datetime, among: list[int] | None) -> None:
@@ -213,11 +197,10 @@ def _escalate(result: SweepResult, at: datetime.datetime, among: list[int] | Non
             [*next_params, *update_params],
         )
         result.at_top_ids = sorted(deadline_id for deadline_id, at_top in cursor.fetchall() if at_top)
-    history_insert(Escalation, result.escalation_ids, at=at, history_type="+", reason=HISTORY_REASON)
-    history_insert(Deadline, due_ids, at=at, history_type="~", reason=HISTORY_REASON)
-    if result.escalation_ids:
-        sql, params = _escalation_notices(result.escalation_ids, at=at)
-        result.notifications += notify_from_sql(sql, params, at=at)
+    escalations = list(Escalation.objects.filter(pk__in=result.escalation_ids).select_related("unit", "deadline__unit"))
+    history_record(escalations, update=False, reason=HISTORY_REASON, at=at)
+    history_record(list(Deadline.objects.filter(pk__in=due_ids)), update=True, reason=HISTORY_REASON, at=at)
+    result.notifications += len(notifications_add(_escalation_notices(escalations, at=at)))
 
 
 def _warn(result: SweepResult, at: datetime.datetime, among: list[int] | None) -> None:
@@ -239,9 +222,9 @@ def _warn(result: SweepResult, at: datetime.datetime, among: list[int] | None) -
             f"UPDATE responsibility_deadline SET warned_at = %s WHERE {where}", [db_datetime(at), *where_params]
         )
     result.warned_ids = sorted(ids)
-    history_insert(Deadline, ids, at=at, history_type="~", reason=HISTORY_REASON)
-    sql, params = _warning_notices(ids, at=at)
-    result.notifications += notify_from_sql(sql, params, at=at)
+    deadlines = list(Deadline.objects.filter(pk__in=ids).select_related("unit"))
+    history_record(deadlines, update=True, reason=HISTORY_REASON, at=at)
+    result.notifications += len(notifications_add(_warning_notices(deadlines, at=at)))
 
 
 def deadlines_sweep(*, at: datetime.datetime, among: list[int] | None = None) -> SweepResult:

@@ -202,9 +202,9 @@ def test_the_detail_takes_the_same_queries_however_many_records(cast, school_cas
     investigate_case(cast, school_case)
     client = api(cast.bureau_officer)
     records_add(cast, school_case, cast.bureau_officer)
-    # The token's user, scope, roles and permissions, the case, its six kinds of records, deadlines.
+    # The token's user, scope, own and group permissions, the case, its six kinds of records, deadlines.
     before = count_queries(client, url(school_case))
-    assert before == 11
+    assert before == 12
     for _n in range(4):
         records_add(cast, school_case, cast.bureau_officer)
     assert count_queries(client, url(school_case)) == before

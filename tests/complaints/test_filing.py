@@ -85,8 +85,7 @@ def test_a_real_name_filing_keeps_the_identity_apart(cast, file_complaint):
 
 
 def test_an_intake_records_its_officer_on_every_row_it_writes_and_each_row_knows_its_id(cast, file_complaint):
-    # The case, its identity, its deadline and its log are one statement on PostgreSQL
-    # (jiufeng.bulk.Linked): each row must still be what saving it alone would write.
+    # The case, its identity, its deadline and its log, each with who wrote it.
     officer = cast.county_officer
     complaint, _code = file_complaint(subject_unit=cast.units.school, anonymous=False, channel="hotline", actor=officer)
     identity = PetitionerIdentity.objects.get(complaint=complaint)

@@ -17,3 +17,23 @@ def sms_recorded(settings) -> type[RecordingSms]:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     RecordingSms.sent, RecordingSms.fail = [], False
     return RecordingSms
+
+
+def delivery_runs_queued(callbacks, monkeypatch) -> int:
+    """Run captured on-commit callbacks, which must all wake delivery; how many delivery runs they queued.
+
+    A transaction may wake delivery more than once (each write to the outbox does): one run is queued.
+    """
+    from django.core.cache import cache
+
+    from jiufeng import notifications, tasks
+
+    assert callbacks and set(callbacks) == {notifications.outbox_delivery_wake}
+    queued = []
+    monkeypatch.setattr(tasks.deliver_outbox_task, "delay", lambda: queued.append(True))
+    cache.delete(notifications.DELIVERY_QUEUED_KEY)
+    for callback in callbacks:
+        callback()
+    # As the run would on starting: the next commit queues again.
+    cache.delete(notifications.DELIVERY_QUEUED_KEY)
+    return len(queued)

@@ -2,10 +2,10 @@
 
 import pytest
 from django.apps import apps
-from django.db import DatabaseError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from jiufeng.bulk import insert_with_history, save_with_history
+from jiufeng.history import history_record
 from jiufeng.models import OutboxMessage, User
 
 HISTORY_MODELS = [m for m in apps.get_models() if hasattr(m._meta, "simple_history_manager_attribute")]
@@ -41,7 +41,7 @@ def test_history_tables_index_only_what_history_is_read_by():
     assert extra == set()
 
 
-# --- jiufeng.bulk.save_with_history: the write and its history row as simple-history makes them
+# --- jiufeng.history.history_record: history of rows written without a save
 
 
 def _history_rows(message):
@@ -53,69 +53,40 @@ def _history_rows(message):
 
 
 @pytest.mark.django_db
-def test_save_with_history_writes_what_a_save_and_simple_history_write():
+def test_history_recorded_for_a_set_based_update_is_what_a_save_would_record():
     officer = User.objects.create_user(username="officer-h")
-    by_orm = OutboxMessage(channel="sms", address="13800000000", subject="题", body="正文")
-    by_orm._history_user = officer
-    by_orm._change_reason = "notify"
-    by_orm.save()
-    by_sql = OutboxMessage(channel="sms", address="13800000000", subject="题", body="正文")
-    save_with_history(by_sql, reason="notify", user=officer)
-    assert by_sql.pk is not None and not by_sql._state.adding
-    stored = OutboxMessage.objects.filter(pk__in=[by_orm.pk, by_sql.pk]).order_by("pk").values()
-    orm_row, sql_row = ({k: v for k, v in row.items() if k not in {"id", "next_attempt_at"}} for row in stored)
-    assert sql_row == orm_row
-    assert _history_rows(by_sql) == _history_rows(by_orm)
-    assert _history_rows(by_sql)[0]["history_user_id"] == officer.pk
+    saved, updated = (
+        OutboxMessage.objects.create(channel="sms", address="13800000000", subject="题", body="正文") for _ in range(2)
+    )
+    saved.subject = "改过的题"
+    saved._history_user, saved._change_reason = officer, "retitle"
+    saved.save(update_fields=["subject"])
+    at = timezone.now()
+    OutboxMessage.objects.filter(pk=updated.pk).update(subject="改过的题")
+    history_record(
+        list(OutboxMessage.objects.filter(pk=updated.pk)), update=True, reason="retitle", user=officer, at=at
+    )
 
-
-@pytest.mark.django_db
-def test_save_with_history_updates_only_the_fields_named_and_records_the_change():
-    message = OutboxMessage(channel="email", address="a@example.cn", subject="题", body="正文")
-    save_with_history(message)
-    message.subject, message.body = "改过的题", "没说要存"
-    save_with_history(message, reason="retitle", update_fields=["subject"])
-    assert OutboxMessage.objects.values_list("subject", "body").get(pk=message.pk) == ("改过的题", "正文")
-    rows = _history_rows(message)
-    assert [(r["history_type"], r["history_change_reason"], r["subject"]) for r in rows] == [
+    assert _history_rows(updated) == _history_rows(saved)
+    assert [(r["history_type"], r["history_change_reason"], r["subject"]) for r in _history_rows(updated)] == [
         ("+", None, "题"),
         ("~", "retitle", "改过的题"),
     ]
+    assert OutboxMessage.history.filter(id=updated.pk).latest("history_id").history_date == at
 
 
 @pytest.mark.django_db
-def test_saving_a_row_deleted_meanwhile_fails_and_records_nothing():
-    message = OutboxMessage(channel="email", address="a@example.cn", subject="题", body="正文")
-    save_with_history(message)
-    OutboxMessage.objects.filter(pk=message.pk).delete()
-    with pytest.raises(DatabaseError), transaction.atomic():
-        save_with_history(message, update_fields=["subject"])
-    # The deletion's own row ("-"), and no "~" for the update that found nothing.
-    assert [row["history_type"] for row in _history_rows(message)] == ["+", "-"]
-
-
-@pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-def test_a_column_added_by_a_migration_does_not_break_saves_of_a_running_worker():
-    save_with_history(OutboxMessage(channel="sms", address="13800000000", subject="一", body="正文"))
-    # The statement is prepared on this connection now; a deploy adds a column meanwhile.
-    with connection.cursor() as cursor:
-        # (The test's transaction holds deferred foreign-key checks, which ALTER TABLE refuses.)
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("ALTER TABLE jiufeng_outboxmessage ADD COLUMN added_later integer")
-    later = OutboxMessage(channel="sms", address="13800000000", subject="二", body="正文")
-    save_with_history(later)
-    assert _history_rows(later)[0]["subject"] == "二"
-
-
-@pytest.mark.django_db
-def test_rows_inserted_together_get_their_own_ids_in_order_each_with_its_history_row():
+def test_history_of_new_rows_written_in_bulk_records_each_row_with_who_made_it():
     officer = User.objects.create_user(username="officer-many")
-    rows = [OutboxMessage(channel="sms", address=f"1380000000{n}", subject=f"第{n}条", body="正文") for n in range(5)]
-    insert_with_history(rows, at=timezone.now(), reason="notify", user_id=officer.pk)
-    assert [OutboxMessage.objects.get(pk=row.pk).subject for row in rows] == [f"第{n}条" for n in range(5)]
-    assert [_history_rows(row)[0]["subject"] for row in rows] == [f"第{n}条" for n in range(5)]
+    rows = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(channel="sms", address=f"1380000000{n}", subject=f"第{n}条", body="正文") for n in range(5)]
+    )
+    history_record(rows, update=False, reason="notify", user=officer)
+    assert [_history_rows(row) for row in rows] == [
+        [{**_history_rows(rows[0])[0], "subject": f"第{n}条", "address": f"1380000000{n}"}] for n in range(5)
+    ]
     assert {_history_rows(row)[0]["history_user_id"] for row in rows} == {officer.pk}
+    assert {_history_rows(row)[0]["history_type"] for row in rows} == {"+"}
 
 
 # --- jiufeng.notifications.notify: inbox rows, their outbox copies and the history of both

@@ -107,9 +107,9 @@ def test_a_user_with_no_position_is_told_so(client, units):
 def test_tree_page_query_count_does_not_grow_with_the_tree(cast, client, django_assert_num_queries, size):
     grow(cast.units.county, size)
     client.force_login(cast.county_officer)
-    # session, user, scope (posts and assignments), roles and permissions, roots, children,
-    # unread notifications
-    with django_assert_num_queries(6):
+    # session, user, scope (posts and assignments), own and group permissions, roles, roots,
+    # children, unread notifications
+    with django_assert_num_queries(8):
         assert client.get(reverse("responsibility:unit-tree")).status_code == 200
 
 
@@ -119,9 +119,10 @@ def test_unit_page_query_count_does_not_grow_with_children_or_positions(cast, cl
     for _ in range(size):
         PositionFactory(user=UserFactory(), unit=cast.units.bureau, kind=PositionKind.OFFICER)
     client.force_login(cast.bureau_officer)
-    # session, user, scope (posts and assignments), roles and permissions, the unit, ancestors, positions,
-    # children, obligations, visits, items, pledges, accountability records, campaign tasks, unread notifications
-    with django_assert_num_queries(14):
+    # session, user, scope (posts and assignments), own and group permissions, roles, the unit, ancestors,
+    # positions, children, obligations, visits, items, pledges, accountability records, campaign tasks,
+    # unread notifications
+    with django_assert_num_queries(16):
         assert client.get(reverse("responsibility:unit-detail", args=[cast.units.bureau.pk])).status_code == 200
 
 
@@ -129,6 +130,6 @@ def test_unit_page_query_count_does_not_grow_with_children_or_positions(cast, cl
 def test_unit_list_api_query_count_does_not_grow(cast, client, django_assert_num_queries, size):
     grow(cast.units.county, size)
     client.force_login(cast.county_officer)
-    # session, user, scope (posts and assignments), roles and permissions, the units with their parents
-    with django_assert_num_queries(4):
+    # session, user, scope (posts and assignments), own and group permissions, the units with their parents
+    with django_assert_num_queries(5):
         assert len(client.get(reverse("api:unit-list")).json()) == 4 + size
