@@ -27,7 +27,7 @@ class UnitRefSerializer(serializers.ModelSerializer):
 
 
 class PositionSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.__str__", read_only=True)
+    user = serializers.StringRelatedField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:

@@ -32,7 +32,7 @@ class Conflict(exceptions.APIException):
 
 
 class LeaderAssignmentSerializer(serializers.ModelSerializer):
-    leader = serializers.CharField(source="leader.__str__", read_only=True)
+    leader = serializers.StringRelatedField()
     leader_id = serializers.IntegerField(read_only=True)
     units = UnitRefSerializer(many=True, read_only=True)
     visit_frequency_display = serializers.CharField(source="get_visit_frequency_display", read_only=True)
@@ -54,7 +54,7 @@ class LeaderAssignmentSerializer(serializers.ModelSerializer):
 
 class VisitSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    leader = serializers.CharField(source="leader.__str__", read_only=True)
+    leader = serializers.StringRelatedField()
     organizing_unit = UnitRefSerializer(read_only=True)
     units = UnitRefSerializer(many=True, read_only=True)
     methods = serializers.ListField(child=serializers.ChoiceField(choices=VisitMethod.choices), read_only=True)
@@ -84,8 +84,9 @@ class RectificationItemSerializer(serializers.ModelSerializer):
     responsible_unit = UnitRefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
-    submitted_by = serializers.StringRelatedField(read_only=True)
-    confirmed_by = serializers.StringRelatedField(read_only=True)
+    # Null until the item is submitted, confirmed.
+    submitted_by = serializers.StringRelatedField(allow_null=True)
+    confirmed_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = RectificationItem
