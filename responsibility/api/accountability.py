@@ -4,6 +4,8 @@ import django_filters
 from django.urls import reverse
 from rest_framework import generics, serializers
 
+from jiufeng.filters import FilterSet
+
 from ..models import (
     AccountabilityDocument,
     AccountabilityMeasure,
@@ -73,7 +75,7 @@ class AccountabilityRecordSerializer(serializers.ModelSerializer):
         ]
 
 
-class AccountabilityFilter(django_filters.FilterSet):
+class AccountabilityFilter(FilterSet):
     state = django_filters.ChoiceFilter(choices=AccountabilityState.choices)
     measure = django_filters.ChoiceFilter(choices=AccountabilityMeasure.choices)
 

@@ -14,6 +14,8 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jiufeng.filters import FilterSet
+
 from ..models import LeaderAssignment, RectificationItem, RectificationStatus, Visit, VisitKind, VisitMethod
 from ..models.visits import EVIDENCE_MAX, REASON_MAX
 from ..services import visits as services
@@ -125,7 +127,7 @@ class LeaderAssignmentListView(generics.ListAPIView):
         return leader_assignment_list_for_user(user=self.request.user)
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=VisitKind.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="overdue")
 
@@ -161,7 +163,7 @@ class VisitDetailView(generics.RetrieveAPIView):
         )
 
 
-class RectificationItemFilter(django_filters.FilterSet):
+class RectificationItemFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=RectificationStatus.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="overdue")
 
