@@ -43,7 +43,7 @@ def test_an_unknown_page_keeps_the_html_404(client):
 
 def test_an_object_not_found_by_an_api_view_does_not_name_its_model(cast, client):
     client.force_login(cast.county_officer)
-    response = client.get("/api/v1/units/999999999/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.get("/api/v1/visits/999999999/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert (response.status_code, response.json()) == (404, {"detail": "未找到。"})
 
 
