@@ -23,7 +23,10 @@ API_PREFIX = "/api/"
 def _json(request: HttpRequest, error: type[exceptions.APIException]) -> JsonResponse | None:
     if not request.path_info.startswith(API_PREFIX):
         return None
-    return JsonResponse({"detail": str(error.default_detail)}, status=error.status_code)
+    # UTF-8 as REST framework's own answers are, not \u escapes.
+    return JsonResponse(
+        {"detail": str(error.default_detail)}, status=error.status_code, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception, **kwargs) -> HttpResponse:

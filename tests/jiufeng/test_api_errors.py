@@ -21,6 +21,7 @@ def test_an_unknown_api_path_is_a_json_404_in_the_requests_language(client, path
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": detail}
+    assert detail.encode() in response.content
 
 
 def test_an_unknown_api_path_is_json_whatever_the_method(client):
