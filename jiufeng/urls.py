@@ -25,3 +25,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("complaints.urls")),
 ]
+
+# Under /api/ an error is JSON {"detail"} (jiufeng.errors); elsewhere Django's pages.
+handler400 = "jiufeng.errors.bad_request"
+handler403 = "jiufeng.errors.permission_denied"
+handler404 = "jiufeng.errors.page_not_found"
+handler500 = "jiufeng.errors.server_error"

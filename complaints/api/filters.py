@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from jiufeng.filters import FilterSet, Int64Filter
+
 from ..models import Channel, ComplaintStatus
 from ..tracking import tracking_code_hash
 
@@ -9,12 +11,12 @@ from ..tracking import tracking_code_hash
 SEARCH_MAX = 200
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
-    handling_unit = django_filters.NumberFilter(field_name="handling_unit")
-    subject_unit = django_filters.NumberFilter(field_name="subject_unit")
-    category = django_filters.NumberFilter(field_name="category")
+    handling_unit = Int64Filter(field_name="handling_unit")
+    subject_unit = Int64Filter(field_name="subject_unit")
+    category = Int64Filter(field_name="category")
     # is_overdue: annotated by complaints.selectors.complaint_list_for_user.
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label=_("Overdue"))
     q = django_filters.CharFilter(method="search", max_length=SEARCH_MAX, label=_("Title, text or tracking code"))

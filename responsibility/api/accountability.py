@@ -4,6 +4,8 @@ import django_filters
 from django.urls import reverse
 from rest_framework import generics, serializers
 
+from jiufeng.filters import FilterSet
+
 from ..models import (
     AccountabilityDocument,
     AccountabilityMeasure,
@@ -28,7 +30,7 @@ class LinkedObligationSerializer(serializers.ModelSerializer):
 
 class AccountabilityDocumentSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="original_name", read_only=True)
-    uploaded_by = serializers.CharField(source="uploaded_by.__str__", read_only=True)
+    uploaded_by = serializers.StringRelatedField()
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -41,12 +43,13 @@ class AccountabilityDocumentSerializer(serializers.ModelSerializer):
 
 class AccountabilityRecordSerializer(serializers.ModelSerializer):
     unit = UnitRefSerializer(read_only=True)
-    person = serializers.CharField(source="user.__str__", read_only=True)
+    person = serializers.StringRelatedField(source="user")
     position_kind = serializers.CharField(source="position.kind", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     measure_display = serializers.CharField(source="get_measure_display", read_only=True)
-    proposed_by = serializers.CharField(source="proposed_by.__str__", read_only=True, allow_null=True, default=None)
-    decided_by = serializers.CharField(source="decided_by.__str__", read_only=True, allow_null=True, default=None)
+    # Null: proposed by the escalation sweep; not decided yet.
+    proposed_by = serializers.StringRelatedField(allow_null=True)
+    decided_by = serializers.StringRelatedField(allow_null=True)
     obligations = LinkedObligationSerializer(many=True, read_only=True)
     documents = AccountabilityDocumentSerializer(many=True, read_only=True)
 
@@ -72,7 +75,7 @@ class AccountabilityRecordSerializer(serializers.ModelSerializer):
         ]
 
 
-class AccountabilityFilter(django_filters.FilterSet):
+class AccountabilityFilter(FilterSet):
     state = django_filters.ChoiceFilter(choices=AccountabilityState.choices)
     measure = django_filters.ChoiceFilter(choices=AccountabilityMeasure.choices)
 

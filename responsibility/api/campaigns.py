@@ -5,6 +5,8 @@ from django.http import Http404
 from django.utils import timezone
 from rest_framework import generics, serializers
 
+from jiufeng.filters import FilterSet
+
 from ..models import Campaign, CampaignState, CampaignTask, CampaignTaskStatus
 from ..services.campaigns_selectors import campaign_get_for_user, campaign_list_for_user, campaign_progress_attach
 from .units import UnitRefSerializer
@@ -49,7 +51,7 @@ class CampaignDetailSerializer(CampaignSerializer):
         fields = [*CampaignSerializer.Meta.fields, "tasks"]
 
 
-class CampaignFilter(django_filters.FilterSet):
+class CampaignFilter(FilterSet):
     state = django_filters.ChoiceFilter(choices=CampaignState.choices)
 
     class Meta:

@@ -2,6 +2,8 @@ import django_filters
 from django.utils import timezone
 from rest_framework import generics, serializers
 
+from jiufeng.filters import FilterSet
+
 from ..models import Deadline
 from .units import UnitRefSerializer
 
@@ -30,7 +32,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         ]
 
 
-class DeadlineFilter(django_filters.FilterSet):
+class DeadlineFilter(FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="overdue")
 
     class Meta:

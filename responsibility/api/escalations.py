@@ -12,7 +12,8 @@ class EscalationSerializer(serializers.Serializer):
     notified_unit = UnitRefSerializer(source="unit", read_only=True)
     notified_position = serializers.CharField(source="notified_kind", read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
-    acknowledged_by = serializers.CharField(source="acknowledged_by.__str__", read_only=True, default=None)
+    # Null until someone acknowledges it.
+    acknowledged_by = serializers.StringRelatedField(allow_null=True)
     acknowledged_at = serializers.DateTimeField(read_only=True)
 
 

@@ -1,4 +1,6 @@
-from rest_framework import generics, permissions, serializers
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, generics, permissions, serializers
 
 from ..models import Deadline, Position, Unit
 from ..selectors import unit_page
@@ -27,7 +29,7 @@ class UnitRefSerializer(serializers.ModelSerializer):
 
 
 class PositionSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.__str__", read_only=True)
+    user = serializers.StringRelatedField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -102,4 +104,9 @@ class UnitDetailView(generics.RetrieveAPIView):
         )
 
     def get_object(self):
-        return unit_page(unit=super().get_object())
+        try:
+            unit = super().get_object()
+        except Http404:
+            # The same words for a unit out of scope as for one that does not exist.
+            raise exceptions.NotFound(_("No unit in your scope has this id.")) from None
+        return unit_page(unit=unit)

@@ -14,6 +14,8 @@ from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jiufeng.filters import FilterSet
+
 from ..models import LeaderAssignment, RectificationItem, RectificationStatus, Visit, VisitKind, VisitMethod
 from ..models.visits import EVIDENCE_MAX, REASON_MAX
 from ..services import visits as services
@@ -32,7 +34,7 @@ class Conflict(exceptions.APIException):
 
 
 class LeaderAssignmentSerializer(serializers.ModelSerializer):
-    leader = serializers.CharField(source="leader.__str__", read_only=True)
+    leader = serializers.StringRelatedField()
     leader_id = serializers.IntegerField(read_only=True)
     units = UnitRefSerializer(many=True, read_only=True)
     visit_frequency_display = serializers.CharField(source="get_visit_frequency_display", read_only=True)
@@ -54,7 +56,7 @@ class LeaderAssignmentSerializer(serializers.ModelSerializer):
 
 class VisitSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    leader = serializers.CharField(source="leader.__str__", read_only=True)
+    leader = serializers.StringRelatedField()
     organizing_unit = UnitRefSerializer(read_only=True)
     units = UnitRefSerializer(many=True, read_only=True)
     methods = serializers.ListField(child=serializers.ChoiceField(choices=VisitMethod.choices), read_only=True)
@@ -84,8 +86,9 @@ class RectificationItemSerializer(serializers.ModelSerializer):
     responsible_unit = UnitRefSerializer(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
-    submitted_by = serializers.StringRelatedField(read_only=True)
-    confirmed_by = serializers.StringRelatedField(read_only=True)
+    # Null until the item is submitted, confirmed.
+    submitted_by = serializers.StringRelatedField(allow_null=True)
+    confirmed_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = RectificationItem
@@ -124,7 +127,7 @@ class LeaderAssignmentListView(generics.ListAPIView):
         return leader_assignment_list_for_user(user=self.request.user)
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(FilterSet):
     kind = django_filters.ChoiceFilter(choices=VisitKind.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="overdue")
 
@@ -160,7 +163,7 @@ class VisitDetailView(generics.RetrieveAPIView):
         )
 
 
-class RectificationItemFilter(django_filters.FilterSet):
+class RectificationItemFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=RectificationStatus.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="overdue")
 

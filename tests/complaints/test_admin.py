@@ -74,10 +74,14 @@ def change_url(complaint: Complaint) -> str:
 def test_every_complaints_list_and_the_case_page_render_for_an_administrator(admin_client, cast, investigating):
     records_add(investigating, cast.bureau_officer, 2)
     services.identity_read(complaint_id=investigating.pk, actor=cast.county_officer, via=IdentityAccess.Via.PAGE)
-    for model in admin.site._registry:
-        if model._meta.app_label == "complaints":
-            url = reverse(f"admin:complaints_{model._meta.model_name}_changelist")
-            assert admin_client.get(url).status_code == 200, url
+    urls = [
+        reverse(f"admin:complaints_{model._meta.model_name}_changelist")
+        for model in admin.site._registry
+        if model._meta.app_label == "complaints"
+    ]
+    assert reverse("admin:complaints_complaint_changelist") in urls
+    for url in urls:
+        assert admin_client.get(url).status_code == 200, url
     page = admin_client.get(change_url(investigating))
     assert page.status_code == 200
     for text in ["约谈第1次", "留言0", "内部意见1", "start_investigation", investigating.title]:

@@ -88,7 +88,9 @@ def test_the_demo_cases_carry_investigations_messages_decisions_and_reviews(offi
     assert Complaint.objects.aggregate(Max("review_round"))["review_round__max"] == 2
     assert Complaint.objects.filter(status=ComplaintStatus.UNDER_REVIEW, review_round=2).exists()
     assert Complaint.objects.filter(status=ComplaintStatus.CLOSED, review_round=2).exists()
-    for duplicate in Complaint.objects.filter(status=ComplaintStatus.MERGED).select_related("merged_into"):
+    merged = list(Complaint.objects.filter(status=ComplaintStatus.MERGED).select_related("merged_into"))
+    assert merged
+    for duplicate in merged:
         assert duplicate.merged_into.status not in (ComplaintStatus.MERGED, ComplaintStatus.CLOSED)
     assert IdentityAccess.objects.filter(user=officer).exists()
 
@@ -99,9 +101,13 @@ def test_some_cases_are_overdue_and_every_timeline_runs_forward_to_the_status(of
         overdue.values_list("status", flat=True)
     )
     now = timezone.now()
-    for complaint in Complaint.objects.all():
+    complaints = list(Complaint.objects.all())
+    assert len(complaints) == len(CASES)
+    for complaint in complaints:
         logs = list(TransitionLog.objects.filter(complaint=complaint).order_by("pk"))
         assert logs[0].name == "file"
+        # Only a case still waiting to be accepted has no step after its filing.
+        assert (len(logs) == 1) == (complaint.status == ComplaintStatus.SUBMITTED), complaint.title
         assert complaint.received_at <= logs[0].at <= now
         assert logs[-1].to_status == complaint.status, complaint.title
         for before, after in zip(logs, logs[1:], strict=False):
@@ -116,15 +122,20 @@ def test_the_officer_sees_every_case_and_can_take_each_open_one_further(officer)
     visible = complaint_list_for_user(user=officer)
     assert visible.count() == Complaint.objects.count()
     inbox = set(complaint_inbox_for_user(user=officer).values_list("pk", flat=True))
-    for complaint in visible.filter(status__in=OPEN_FOR_THE_OFFICER):
+    open_cases = list(visible.filter(status__in=OPEN_FOR_THE_OFFICER))
+    assert {complaint.status for complaint in open_cases} == set(OPEN_FOR_THE_OFFICER)
+    for complaint in open_cases:
         assert available_transitions(user=officer, complaint=complaint), complaint.title
         assert complaint.pk in inbox, complaint.title
     leader = User.objects.get(username="leader")
-    for complaint in visible.filter(status=ComplaintStatus.PENDING_APPROVAL):
+    pending = list(visible.filter(status=ComplaintStatus.PENDING_APPROVAL))
+    assert pending
+    for complaint in pending:
         assert "approve" in available_transitions(user=leader, complaint=complaint), complaint.title
 
 
 def test_the_demo_tracking_codes_find_their_cases_and_are_printed_every_run(demo, db):
+    assert len(DEMO_CODES) == 3
     for title, code in DEMO_CODES.items():
         assert complaint_by_code(code=code).title == title
         assert code in demo
@@ -135,13 +146,17 @@ def test_the_demo_tracking_codes_find_their_cases_and_are_printed_every_run(demo
 
 def test_the_admin_shows_every_demo_case(demo, db, client):
     client.force_login(User.objects.get(username="admin"))
-    for pk in Complaint.objects.values_list("pk", flat=True):
+    pks = list(Complaint.objects.values_list("pk", flat=True))
+    assert len(pks) == len(CASES)
+    for pk in pks:
         assert client.get(reverse("admin:complaints_complaint_change", args=[pk])).status_code == 200
 
 
 def test_the_officer_finds_an_action_on_the_case_page_of_every_open_case(officer, client):
     client.force_login(officer)
-    for complaint in Complaint.objects.filter(status__in=OPEN_FOR_THE_OFFICER):
+    open_cases = list(Complaint.objects.filter(status__in=OPEN_FOR_THE_OFFICER))
+    assert {complaint.status for complaint in open_cases} == set(OPEN_FOR_THE_OFFICER)
+    for complaint in open_cases:
         page = client.get(reverse("complaints:case-detail", args=[complaint.pk]))
         assert page.status_code == 200, complaint.title
         name = available_transitions(user=officer, complaint=complaint)[0]

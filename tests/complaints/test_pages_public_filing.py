@@ -142,8 +142,11 @@ def test_a_plain_form_files_an_anonymous_complaint_and_shows_the_receipt_once(cl
     text = download.content.decode()
     assert code in text and complaint.title in text and due in text
 
+    # The receipt's session is stored where the check below looks...
+    assert any(code in str(session.get_decoded()) for session in Session.objects.all())
     kept = client.post(RECEIPT_URL)
     assert kept.url == reverse("complaints:complaint-track-detail", args=[complaint.pk])
+    # ...and keeps the code no longer.
     assert all(code not in str(session.get_decoded()) for session in Session.objects.all())
     # Shown once: afterwards the receipt sends the petitioner to the code form.
     assert client.get(RECEIPT_URL).url == reverse("complaints:complaint-track")
@@ -300,6 +303,8 @@ def test_an_unconfirmed_receipt_is_dropped_after_an_hour(client, form_data):
     code = session["complaints.receipt"]["code"]
     session["complaints.receipt"]["until"] = (timezone.now() - timezone.timedelta(seconds=1)).timestamp()
     session.save()
+    # Stored where the last check looks, until the receipt is dropped.
+    assert any(code in str(row.get_decoded()) for row in Session.objects.all())
     assert client.get(RECEIPT_URL).url == reverse("complaints:complaint-track")
     assert "complaints.receipt" not in client.session
     assert all(code not in str(row.get_decoded()) for row in Session.objects.all())

@@ -53,4 +53,9 @@ def test_any_reached_is_true_once_one_of_the_limits_is_used_up(request_from):
 
 def test_giving_back_a_count_that_is_not_there_is_no_error(request_from):
     cache.clear()
-    give_back(request_from("192.0.2.30"), group="probe", key="ip", rate="5/h")
+    request = request_from("192.0.2.30")
+    limit = {"group": "probe", "key": "ip", "rate": "5/h"}
+    give_back(request, **limit)
+    # Nothing is left below zero: the next use counts from one, as in a fresh window.
+    assert cache.get(counter_key(request, **limit)) is None
+    assert get_usage(request, increment=True, **limit)["count"] == 1

@@ -96,6 +96,21 @@ def test_accountability_list_is_scoped_and_filtered(api, cast, records):
     assert api.get("/api/v1/accountability/", {"state": "nonsense"}).status_code == 400
 
 
+def test_accountability_people_not_yet_known_are_null(api, cast, records):
+    # The sweep proposes with no actor; the sibling's record is not decided yet.
+    swept = accountability_propose(actor=None, position=holder(cast.units.bureau), reason="逾期未整改")
+    api.force_authenticate(cast.county_officer)
+    body = {r["id"]: r for r in api.get("/api/v1/accountability/").json()["results"]}
+    assert (body[swept.pk]["proposed_by"], body[swept.pk]["decided_by"]) == (None, None)
+    assert (body[records["sibling"].pk]["proposed_by"], body[records["sibling"].pk]["decided_by"]) == (
+        str(cast.county_officer),
+        None,
+    )
+    assert body[records["school"].pk]["decided_by"] == str(cast.bureau_leader)
+    detail = api.get(f"/api/v1/accountability/{swept.pk}/").json()
+    assert (detail["proposed_by"], detail["decided_by"]) == (None, None)
+
+
 def test_accountability_detail_out_of_scope_is_404(api, cast, records):
     api.force_authenticate(cast.bureau_leader)
     assert api.get(f"/api/v1/accountability/{records['school'].pk}/").status_code == 200
@@ -187,3 +202,16 @@ def test_the_schema_describes_the_new_endpoints(api, cast):
         "/api/v1/rectification-campaigns/{id}/",
     ):
         assert path in schema["paths"], path
+
+
+def test_the_schema_says_which_people_may_be_null(api):
+    schemas = api.get(reverse("api-schema"), {"format": "json"}).json()["components"]["schemas"]
+    for schema, field in [
+        ("AccountabilityRecord", "proposed_by"),
+        ("AccountabilityRecord", "decided_by"),
+        ("Escalation", "acknowledged_by"),
+        ("RectificationItem", "submitted_by"),
+        ("RectificationItem", "confirmed_by"),
+    ]:
+        assert schemas[schema]["properties"][field].get("nullable") is True, (schema, field)
+    assert "nullable" not in schemas["AccountabilityRecord"]["properties"]["person"]

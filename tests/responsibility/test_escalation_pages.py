@@ -133,6 +133,19 @@ def test_escalation_api_is_scoped_newest_first_with_constant_queries(tree, clien
         assert client.get("/api/v1/escalations/").json()["count"] == 18
 
 
+def test_escalation_api_names_who_acknowledged_and_null_before(tree, client):
+    escalate_to_school(tree)
+    principal = tree.people[("school", "principal")]
+    client.force_login(principal)
+    body = client.get("/api/v1/escalations/").json()
+    assert [r["acknowledged_by"] for r in body["results"]] == [None, None, None]
+    escalation = Escalation.objects.get(level=2)
+    assert client.post(f"/org/escalations/{escalation.pk}/acknowledge/").status_code == 302
+    by_id = {r["id"]: r["acknowledged_by"] for r in client.get("/api/v1/escalations/").json()["results"]}
+    assert by_id.pop(escalation.pk) == str(principal)
+    assert list(by_id.values()) == [None, None]
+
+
 def test_my_escalations_page_has_constant_queries(tree, client, django_assert_max_num_queries):
     escalate_to_school(tree, count=1)
     english(client, tree.people[("school", "principal")])

@@ -61,6 +61,18 @@ def test_unit_detail_outside_scope_is_not_found_in_api_and_pages(cast, client):
     assert client.get(reverse("api:unit-detail", args=[999999])).status_code == 404
 
 
+@pytest.mark.parametrize("where", ["outside scope", "no such id"])
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [("zh-hans", "您的管辖范围内没有这个编号的单位。"), ("en", "No unit in your scope has this id.")],
+)
+def test_unit_detail_api_says_a_unit_is_not_found_in_the_requests_language(cast, client, where, language, detail):
+    client.force_login(cast.bureau_officer)
+    pk = cast.units.sibling.pk if where == "outside scope" else 999999
+    response = client.get(reverse("api:unit-detail", args=[pk]), HTTP_ACCEPT_LANGUAGE=language)
+    assert (response.status_code, response.json()) == (404, {"detail": detail})
+
+
 def test_the_tree_page_starts_at_the_top_of_the_users_scope(cast, client):
     client.cookies["django_language"] = "en"
     client.force_login(cast.bureau_officer)
