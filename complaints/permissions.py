@@ -2,7 +2,7 @@
 
 from responsibility.models import Unit
 from responsibility.permissions import can_handle_in, can_lead_in, can_view_unit
-from responsibility.selectors import post_paths_today, scope_roots
+from responsibility.scoping import post_paths_today, scope_roots
 
 from .models import Complaint, triage_unit
 

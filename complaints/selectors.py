@@ -20,7 +20,7 @@ from django_fsm import can_proceed
 
 from jiufeng.rows import row_by, rows_from
 from responsibility.models import Deadline
-from responsibility.selectors import HANDLING, LEADING, units_in_scope
+from responsibility.scoping import HANDLING, LEADING, units_in_scope
 
 from . import permissions
 from .models import (

@@ -52,7 +52,7 @@ def _roles_and_permissions_read(user) -> None:
     Kept on the user object for the request, as ModelBackend keeps permissions
     (``_group_names``, and ModelBackend's ``_user_perm_cache`` and ``_group_perm_cache``
     except for superusers, who hold every permission). Every staff page asks for both: the
-    scope asks a permission (responsibility.selectors), the navigation shows the roles.
+    scope asks a permission (responsibility.scoping), the navigation shows the roles.
     """
     if hasattr(user, "_group_names"):
         return

@@ -38,7 +38,7 @@ from ..models.visits import (
     SUBJECT_MAX,
     validate_methods,
 )
-from ..selectors import LEADING
+from ..scoping import LEADING
 
 NOTE_MAX = 200
 
