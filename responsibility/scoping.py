@@ -1,10 +1,11 @@
 """Scoping: which units a user may act on, and in which capacity.
 
 The one place that answers it. Every list, detail, export, dashboard and API view
-filters through ``unit_ids_in_scope`` (usually via a queryset's ``visible_to``); no view
-builds its own permission query. A leaf module: it imports only the unit and position
-models, so every other model's ``visible_to`` imports it at the top (Unit's own, whose
-module this one builds on, imports it in the method).
+filters through ``unit_ids_in_scope`` (usually via a queryset's ``visible_to``), and every
+write checks the units it is handed with ``in_scope_or_404``; no view builds its own
+permission query. A leaf module: it imports only the unit and position models, so every
+other model's ``visible_to`` imports it at the top (Unit's own, whose module this one
+builds on, imports it in the method).
 
 A user's scope is the union of subtrees rooted at:
   - the unit of each position they hold today in an active unit, or that unit's
@@ -21,6 +22,7 @@ from operator import or_
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from .models.units import Position, PositionKind, Unit, position_current_sql
@@ -156,3 +158,15 @@ def capacities_on(user, unit: Unit | str, *, on: datetime.date | None = None) ->
     """The capacities in which the user may act on this unit, or the unit at this path (empty: out of scope)."""
     path = unit if isinstance(unit, str) else unit.path
     return {r.capacity for r in scope_roots(user, on=on) if path.startswith(r.path)}
+
+
+def in_scope_or_404(user, *units: Unit | None) -> None:
+    """Http404 unless each unit given (None: none given) is in the user's scope, in any capacity.
+
+    For the units a write is handed (a handling unit, a responsible unit, the units of a
+    visit): one out of the actor's scope is not found, as any object they may not see,
+    never "forbidden", which would tell them it exists. The capacity the write needs is
+    the service's own permission check, made after this one. No query beyond the scope.
+    """
+    if not all(capacities_on(user, unit) for unit in units if unit is not None):
+        raise Http404
