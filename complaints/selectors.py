@@ -72,6 +72,7 @@ def complaint_get_for_user(*, user, pk: int) -> Complaint:
 
 def complaint_by_code(*, code: str) -> Complaint | None:
     """The case a code tracks. Caller throttles guessing (complaints.tracking.track_lookup does both)."""
+    # Unscoped by design: the code is the petitioner's proof, whoever holds it.
     return complaint_by_tracking_code(code)
 
 

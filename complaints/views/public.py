@@ -92,6 +92,7 @@ def _held(request, pk: int) -> Complaint | None:
     """
     if pk not in request.session.get(TRACKED_KEY, []):
         return None
+    # Unscoped by design: the session proved the tracking code (no staff scope applies).
     return row_by(Complaint, "id", pk, related=("category", "subject_unit"))
 
 
