@@ -1,8 +1,8 @@
 """Pure predicates: may this user do this to this complaint? Scope comes from responsibility."""
 
 from responsibility.models import Unit
-from responsibility.permissions import can_handle_in, can_lead_in, can_view_unit
-from responsibility.selectors import post_paths_today, scope_roots
+from responsibility.permissions import can_handle_in, can_lead_in
+from responsibility.scoping import post_paths_today
 
 from .models import Complaint, triage_unit
 
@@ -19,19 +19,6 @@ def _triage_at(complaint: Complaint) -> Unit | str:
     if getattr(complaint, "_triage_unit", None) is None:
         complaint._triage_unit = triage_unit(None)
     return complaint._triage_unit
-
-
-def can_view(user, complaint: Complaint) -> bool:
-    """See the case at all: Complaint.objects.visible_to's rule, for one case already read.
-
-    Its handling unit or its subject unit in the user's scope; a case naming no unit and not
-    yet assigned, for whoever may act on a root unit (a scope root no deeper than a root).
-    tests/complaints/test_visibility.py holds the two to the same answers.
-    """
-    units = [unit for unit in (complaint.handling_unit, complaint.subject_unit) if unit is not None]
-    if units:
-        return any(can_view_unit(user, unit) for unit in units)
-    return any(len(root.path) <= Unit.steplen for root in scope_roots(user))
 
 
 def can_triage(user, complaint: Complaint) -> bool:

@@ -19,12 +19,14 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from responsibility.deadlines import deadline_due_at, deadline_meet, deadline_move, deadline_open, deadlines_of
 from responsibility.models import DeadlineKind, Unit
+from responsibility.scoping import in_scope_or_404
 from responsibility.services.visits import rectification_item_add
 
 from . import permissions
@@ -118,6 +120,8 @@ def complaint_accept(
     Never the subject unit or a unit under it: a unit does not investigate itself.
     """
     complaint = complaint_lock(complaint_id, version)
+    # A unit out of the actor's scope is not found, whatever they may do on the case.
+    in_scope_or_404(actor, handling_unit)
     _check(complaint, complaint.accept, permissions.can_triage(actor, complaint))
     handling_unit = handling_unit or handling_unit_default(
         category=complaint.category, subject_unit=complaint.subject_unit
@@ -278,6 +282,8 @@ def _measure(complaint: Complaint, data: dict, actor) -> Measure:
         unit, due_on = data.get("responsible_unit"), data.get("due_on")
         if not description:
             raise ValidationError(_("Say what is to be corrected."))
+        if isinstance(unit, Unit):
+            in_scope_or_404(actor, unit)
         if not isinstance(unit, Unit) or not unit.is_active or not _may_rectify(complaint, unit):
             raise ValidationError(_("Choose the unit that must correct it: the unit complained about or one below."))
         if not isinstance(due_on, datetime.date) or due_on < timezone.localdate():
@@ -304,7 +310,8 @@ def _measures_enforce(complaint: Complaint, actor) -> None:
                 description=_("Case #%(id)s: %(text)s") % {"id": complaint.pk, "text": measure.description},
                 due_on=max(measure.due_on, timezone.localdate()),
             )
-        except PermissionDenied as error:
+        # Out of the approver's scope (Http404) or not theirs to give: the case they see goes back.
+        except (PermissionDenied, Http404) as error:
             raise ValidationError(
                 {
                     "measures": _("You may not give %(unit)s a rectification item; send the case back.")

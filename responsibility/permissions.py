@@ -1,7 +1,7 @@
 """Pure predicates: may this user do this to this object? Scope comes from selectors."""
 
 from .models import Position, PositionKind, Unit
-from .selectors import HANDLING, LEADING, capacities_on, scope_roots
+from .scoping import HANDLING, LEADING, capacities_on, scope_roots
 
 
 def can_view_unit(user, unit: Unit) -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiufeng.forms import BootstrapForm, LongSelect
 from responsibility.models import Unit
-from responsibility.selectors import units_in_scope
+from responsibility.scoping import units_in_scope
 
 from ..attachments import attachment_limits_text
 from ..models import (

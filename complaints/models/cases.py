@@ -7,6 +7,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
+from responsibility.scoping import unit_ids_in_scope, units_in_scope
 
 from .categories import Category
 
@@ -84,8 +85,6 @@ class ComplaintQuerySet(models.QuerySet):
         triages it, auditors read it). The subject unit's staff see the case text but
         never the petitioner: the identity lives in PetitionerIdentity, read elsewhere.
         """
-        from responsibility.selectors import unit_ids_in_scope, units_in_scope
-
         in_scope = unit_ids_in_scope(user)
         holds_root = Exists(units_in_scope(user).filter(depth=1))
         return self.filter(

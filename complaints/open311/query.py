@@ -24,6 +24,7 @@ LIMIT = 1000
 def service_request_list() -> QuerySet[Complaint]:
     """Every complaint with what a public request shows, in one query whatever the number of rows."""
     last_change = TransitionLog.objects.filter(complaint=OuterRef("pk")).order_by("-at").values("at")[:1]
+    # Unscoped by design: the public list, which shows status and category, never the text.
     return Complaint.objects.select_related("category", "handling_unit").annotate(
         updated_at=Coalesce(Subquery(last_change), F("submitted_at")),
         # The running stage's deadline (accept, resolve or review); none once the case is decided.

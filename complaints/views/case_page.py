@@ -3,7 +3,7 @@
 A fixed number of queries whatever the length of the case's history: the timeline comes
 from one selector (one query per kind of record, one for every file of the case), the
 deadlines and the measures are one query each; the permission predicates read the
-user's scope once per request (responsibility.selectors.scope_roots).
+user's scope once per request (responsibility.scoping.scope_roots).
 """
 
 import html

@@ -91,6 +91,7 @@ def _held(request, pk: int) -> Complaint | None:
     """
     if pk not in request.session.get(TRACKED_KEY, []):
         return None
+    # Unscoped by design: the session proved the tracking code (no staff scope applies).
     return Complaint.objects.select_related("category", "subject_unit").filter(pk=pk).first()
 
 

@@ -90,6 +90,7 @@ class PublicUnitListView(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
     pagination_class = None
+    # Unscoped by design: every petitioner names units from the whole tree (the filing form's list too).
     queryset = Unit.objects.filter(is_active=True).with_parent_id()
 
 

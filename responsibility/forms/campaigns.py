@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from jiufeng.forms import BootstrapForm
 
 from ..models import CampaignState, Unit
-from ..selectors import LEADING, units_in_scope
+from ..scoping import LEADING, units_in_scope
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -14,7 +14,7 @@ from jiufeng.roles import Role
 
 from ..models import Campaign, CampaignState, LeaderAssignment, Unit, VisitFrequency, VisitKind, VisitMethod
 from ..models.visits import DESCRIPTION_MAX, EVIDENCE_MAX, FINDINGS_MAX, PEOPLE_MET_MAX, REASON_MAX, SUBJECT_MAX
-from ..selectors import HANDLING, LEADING, units_in_scope
+from ..scoping import HANDLING, LEADING, units_in_scope
 from ..services.visits import NOTE_MAX
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

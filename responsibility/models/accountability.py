@@ -11,6 +11,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from jiufeng.history import HistoricalRecords
 
+from ..scoping import unit_ids_in_scope
 from .deadlines import Deadline
 from .units import Position, Unit
 
@@ -38,8 +39,6 @@ class AccountabilitySweepRule(models.TextChoices):
 
 class AccountabilityRecordQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AccountabilityRecordQuerySet":
-        from ..selectors import unit_ids_in_scope
-
         return self.filter(unit__in=unit_ids_in_scope(user))
 
 
@@ -147,8 +146,6 @@ class AccountabilityDocumentQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=True)
 
     def visible_to(self, user) -> "AccountabilityDocumentQuerySet":
-        from ..selectors import unit_ids_in_scope
-
         return self.filter(record__unit__in=unit_ids_in_scope(user))
 
 

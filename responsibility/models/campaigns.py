@@ -8,6 +8,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from jiufeng.history import HistoricalRecords
 
+from ..scoping import unit_ids_in_scope
 from .units import Unit
 
 
@@ -20,8 +21,6 @@ class CampaignState(models.TextChoices):
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CampaignQuerySet":
         """Campaigns led by a unit in scope, or with a task for a unit in scope."""
-        from ..selectors import unit_ids_in_scope
-
         scope = unit_ids_in_scope(user)
         with_tasks_in_scope = CampaignTask.objects.filter(unit__in=scope).values("campaign")
         return self.filter(Q(lead_unit__in=scope) | Q(pk__in=with_tasks_in_scope))
@@ -73,8 +72,6 @@ class CampaignTaskStatus(models.TextChoices):
 class CampaignTaskQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CampaignTaskQuerySet":
         """A unit's own tasks, and every task of a campaign whose lead unit is in scope."""
-        from ..selectors import unit_ids_in_scope
-
         scope = unit_ids_in_scope(user)
         return self.filter(Q(unit__in=scope) | Q(campaign__lead_unit__in=scope))
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiufeng.history import HistoricalRecords
 
+from ..scoping import unit_ids_in_scope
 from .units import Unit
 
 
@@ -35,8 +36,6 @@ class DeadlineQuerySet(models.QuerySet):
         return self.filter(met_at__isnull=True, due_at__lt=at)
 
     def visible_to(self, user) -> "DeadlineQuerySet":
-        from ..selectors import unit_ids_in_scope
-
         return self.filter(unit__in=unit_ids_in_scope(user))
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiufeng.history import HistoricalRecords
 
+from ..scoping import unit_ids_in_scope
 from .deadlines import Deadline
 from .units import PositionKind, Unit
 
@@ -21,8 +22,6 @@ def notified_kind(level: int) -> str:
 
 class EscalationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EscalationQuerySet":
-        from ..selectors import unit_ids_in_scope
-
         # The responsible unit decides visibility: every notified unit is it or above it.
         return self.filter(deadline__unit__in=unit_ids_in_scope(user))
 

@@ -14,6 +14,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from jiufeng.history import HistoricalRecords
 
+from ..scoping import unit_ids_in_scope
 from .units import Unit
 
 
@@ -83,8 +84,6 @@ class PledgeState(models.TextChoices):
 class PledgeQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PledgeQuerySet":
         """Pledges whose issuer or receiving unit is in the user's scope."""
-        from ..selectors import unit_ids_in_scope
-
         units = unit_ids_in_scope(user)
         return self.filter(Q(issuer__in=units) | Q(unit__in=units))
 

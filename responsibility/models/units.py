@@ -25,7 +25,8 @@ class UnitKind(models.TextChoices):
 
 class UnitQuerySet(MP_NodeQuerySet):
     def visible_to(self, user) -> "UnitQuerySet":
-        from ..selectors import unit_ids_in_scope
+        # Imported here, the one model that must: scoping builds on this module's Unit and Position.
+        from ..scoping import unit_ids_in_scope
 
         return self.filter(pk__in=unit_ids_in_scope(user))
 

@@ -10,6 +10,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from jiufeng.history import HistoricalRecords
 
+from ..scoping import unit_ids_in_scope
 from .units import LeaderAssignment, Unit
 
 # Longest texts a form or the API accepts; the services check them too.
@@ -52,8 +53,6 @@ def validate_methods(value) -> None:
 class VisitQuerySet(models.QuerySet):
     def visible_to(self, user) -> "VisitQuerySet":
         """Visits to any unit in the user's scope, or made on behalf of one."""
-        from ..selectors import unit_ids_in_scope
-
         scope = unit_ids_in_scope(user)
         # An id subquery rather than a join over the M2M: no duplicate rows, no DISTINCT.
         visited = Visit.units.through.objects.filter(unit__in=scope).values("visit_id")
@@ -134,8 +133,6 @@ class RectificationStatus(models.TextChoices):
 
 class RectificationItemQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RectificationItemQuerySet":
-        from ..selectors import unit_ids_in_scope
-
         return self.filter(responsible_unit__in=unit_ids_in_scope(user))
 
     def overdue(self, today) -> "RectificationItemQuerySet":

@@ -27,6 +27,7 @@ from ..models import (
     Position,
     Unit,
 )
+from ..scoping import in_scope_or_404
 
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 # Detected content type -> extension the stored file gets. Judged by the bytes, never
@@ -91,6 +92,8 @@ def accountability_propose(
     """Propose holding a position holder to account; ``actor=None`` is the escalation sweep,
     which proposes as of its own instant ``at`` and names its ``sweep_rule``."""
     position = Position.objects.select_related("unit", "user").get(pk=position.pk)
+    if actor is not None:
+        in_scope_or_404(actor, position.unit)
     if actor is not None and (
         actor.pk == position.user_id or not permissions.can_propose_accountability(actor, position.unit)
     ):

@@ -13,6 +13,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from .. import permissions
 from ..models import Campaign, CampaignState, CampaignTask, CampaignTaskStatus, Unit
+from ..scoping import in_scope_or_404
 
 
 @transaction.atomic
@@ -26,6 +27,7 @@ def campaign_create(
     lead_unit: Unit,
 ) -> Campaign:
     """A campaign in draft: tasks are given, then it is started."""
+    in_scope_or_404(actor, lead_unit)
     if not permissions.can_run_campaign(actor, lead_unit):
         raise PermissionDenied
     name, problem = name.strip(), problem.strip()
@@ -82,6 +84,7 @@ def campaign_close(*, campaign_id: int, actor) -> Campaign:
 def campaign_task_add(*, campaign_id: int, actor, unit: Unit, description: str, due_on: datetime.date) -> CampaignTask:
     """Give a responsible unit a task: by the lead unit's people, for a unit in the actor's scope."""
     campaign = _locked_campaign(campaign_id)
+    in_scope_or_404(actor, unit)
     if not permissions.can_handle_in(actor, campaign.lead_unit):
         raise PermissionDenied
     if campaign.state == CampaignState.CLOSED:
@@ -90,8 +93,6 @@ def campaign_task_add(*, campaign_id: int, actor, unit: Unit, description: str, 
     errors = {}
     if not description:
         errors["description"] = _("Describe the task.")
-    if not permissions.can_view_unit(actor, unit):
-        errors["unit"] = _("Choose a unit in your scope.")
     if not campaign.starts_on <= due_on <= campaign.ends_on:
         errors["due_on"] = _("The task must be due within the campaign, %(start)s to %(end)s.") % {
             "start": campaign.starts_on.isoformat(),

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from ..models import OrgImport, Position, PositionKind, Unit, UnitKind
-from ..selectors import HANDLING, scope_roots
+from ..scoping import HANDLING, scope_roots
 from .units import (
     MAX_DEPTH,
     ROLE_OF_POSITION,

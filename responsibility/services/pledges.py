@@ -1,9 +1,10 @@
 """Writes on pledges (责任书): one function per action, the only code that fires pledge transitions.
 
-Each service locks the pledge, checks who may act (PermissionDenied), checks the guard
-(ValidationError, or TransitionNotAllowed for the wrong state: 409 in the API), applies
-the change with ``save(update_fields=...)`` and records why in the history row, and
-opens or meets the pledge items' deadlines in the ledger.
+Each service locks the pledge, checks that the units it is given are in the actor's scope
+(Http404, as for any object out of scope), checks who may act (PermissionDenied), checks
+the guard (ValidationError, or TransitionNotAllowed for the wrong state: 409 in the API),
+applies the change with ``save(update_fields=...)`` and records why in the history row,
+and opens or meets the pledge items' deadlines in the ledger.
 """
 
 import datetime
@@ -30,6 +31,7 @@ from ..models import (
     PledgeTemplateItem,
     Unit,
 )
+from ..scoping import in_scope_or_404
 
 MAX_WEIGHT = Decimal("999.99")
 ITEM_FIELDS = ["title", "description", "weight", "due_on", "responsible_person", "evidence_required", "position"]
@@ -116,6 +118,7 @@ def _open_deadline(item: PledgeItem, pledge: Pledge) -> None:
 def pledge_template_create(
     *, issuer: Unit, actor, name: str, year: int, items: Sequence[PledgeItemData]
 ) -> PledgeTemplate:
+    in_scope_or_404(actor, issuer)
     if not permissions.can_handle_in(actor, issuer):
         raise PermissionDenied
     name = name.strip()
@@ -160,6 +163,7 @@ def _check_child(issuer: Unit, unit: Unit) -> None:
 @transaction.atomic
 def pledge_create(*, issuer: Unit, unit: Unit, year: int, actor, template: PledgeTemplate | None = None) -> Pledge:
     """A draft pledge from ``issuer`` to one of its direct children, optionally from a template."""
+    in_scope_or_404(actor, issuer, unit)
     if not permissions.can_handle_in(actor, issuer):
         raise PermissionDenied
     _check_child(issuer, unit)
@@ -182,6 +186,7 @@ def pledge_issue_from_template(*, template_id: int, actor) -> list[Pledge]:
     """
     template = PledgeTemplate.objects.select_for_update().select_related("issuer").get(pk=template_id)
     issuer = template.issuer
+    in_scope_or_404(actor, issuer)
     if not permissions.can_handle_in(actor, issuer):
         raise PermissionDenied
     children = (

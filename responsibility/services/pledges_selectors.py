@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
 from ..models import Pledge, PledgeState, PledgeTemplate, Unit
-from ..selectors import HANDLING, _outermost, scope_roots, unit_ids_in_scope
+from ..scoping import HANDLING, outermost_paths, scope_roots, unit_ids_in_scope
 
 SIGNED_STATES = [PledgeState.SIGNED, PledgeState.ASSESSED]
 
@@ -51,7 +51,7 @@ def pledges_of_unit(*, unit: Unit, year: int) -> list[Pledge]:
 
 def coverage_root_for_user(*, user) -> Unit | None:
     """The top of the user's own area, where the coverage page starts when no unit is asked for."""
-    paths = _outermost({r.path for r in scope_roots(user)})
+    paths = outermost_paths({r.path for r in scope_roots(user)})
     if not paths:
         return None
     return Unit.objects.filter(Q(depth=1) if "" in paths else Q(path__in=paths)).first()

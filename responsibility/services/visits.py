@@ -1,8 +1,9 @@
 """Writes for leader assignments, visits and inspections, and rectification items.
 
 One function per action; the only code that fires a RectificationItem transition.
-Each locks what it changes, checks permission (PermissionDenied), then its guards
-(ValidationError, or TransitionNotAllowed for a wrong state), applies, and opens or
+Each locks what it changes, checks that the units it is given are in the actor's scope
+(Http404, as for any object out of scope), then permission (PermissionDenied), then its
+guards (ValidationError, or TransitionNotAllowed for a wrong state), applies, and opens or
 meets deadlines in the ledger.
 """
 
@@ -38,7 +39,7 @@ from ..models.visits import (
     SUBJECT_MAX,
     validate_methods,
 )
-from ..selectors import LEADING
+from ..scoping import LEADING, in_scope_or_404
 
 NOTE_MAX = 200
 
@@ -87,6 +88,7 @@ def leader_assignment_create(
     note: str = "",
 ) -> LeaderAssignment:
     units = _check_units(units)
+    in_scope_or_404(actor, *units)
     if not permissions.can_manage_leader_assignment(actor, units):
         raise PermissionDenied
     if not leader.is_active:
@@ -165,6 +167,7 @@ def visit_schedule(
 ) -> Visit:
     """Plan a visit; the organising unit owes it by the end of ``scheduled_for`` (a VISIT deadline)."""
     units = _check_units(units)
+    in_scope_or_404(actor, *units)
     if not permissions.can_visit_units(actor, units):
         raise PermissionDenied
     if kind not in VisitKind.values:
@@ -224,6 +227,7 @@ def visit_add(
 ) -> Visit:
     """Record a visit that was made without being scheduled first (no deadline to meet)."""
     units = _check_units(units)
+    in_scope_or_404(actor, *units)
     if not permissions.can_visit_units(actor, units):
         raise PermissionDenied
     if kind not in VisitKind.values:
@@ -266,6 +270,7 @@ def rectification_item_add(
     campaign: Campaign | None = None,
 ) -> RectificationItem:
     """Give a unit something to correct by ``due_on`` (a RECTIFICATION_ITEM deadline), optionally for a campaign."""
+    in_scope_or_404(actor, responsible_unit)
     if not permissions.can_handle_in(actor, responsible_unit):
         raise PermissionDenied
     if visit is not None:

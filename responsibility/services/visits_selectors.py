@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import LeaderAssignment, RectificationItem, RectificationStatus, Unit, Visit, VisitFrequency
-from ..selectors import unit_ids_in_scope
+from ..scoping import unit_ids_in_scope
 
 _UNITS_IN_TREE_ORDER = Prefetch("units", queryset=Unit.objects.order_by("path"))
 _PERIOD_MONTHS = {

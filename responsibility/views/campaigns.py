@@ -14,7 +14,7 @@ from django_fsm import TransitionNotAllowed
 from ..forms.campaigns import CampaignFilterForm, CampaignForm, CampaignTaskCompleteForm, CampaignTaskForm
 from ..models import Campaign, CampaignState, CampaignTaskStatus, RectificationItem
 from ..permissions import can_handle_in, can_run_campaign
-from ..selectors import HANDLING, LEADING, units_in_scope
+from ..scoping import HANDLING, LEADING, units_in_scope
 from ..services import campaigns as services
 from ..services.campaigns_selectors import (
     campaign_get_for_user,

@@ -23,7 +23,7 @@ from ..forms.imports import (
 )
 from ..models import Position, Unit
 from ..permissions import can_handle_in, can_manage_unit
-from ..selectors import HANDLING, units_in_scope
+from ..scoping import HANDLING, units_in_scope
 from ..services import units as services
 
 

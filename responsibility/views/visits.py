@@ -26,7 +26,7 @@ from ..forms.visits import (
     VisitScheduleForm,
 )
 from ..models import RectificationItem, RectificationStatus, Unit, Visit, VisitKind
-from ..selectors import LEADING, units_in_scope
+from ..scoping import LEADING, units_in_scope
 from ..services import visits as services
 from ..services.visits_selectors import (
     leader_assignments_managed,

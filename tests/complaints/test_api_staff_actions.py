@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from complaints import transitions as t
 from complaints.models import Complaint, ComplaintStatus, ExtensionRequest, InternalNote, Message, TransitionLog
+from jiufeng.roles import Role
+from responsibility.models import PositionKind, RectificationItem
+from tests.factories import PositionFactory, UserFactory, unit_add
 
 from .test_api_staff import DECISION, HOSTILE, accept_case, api, investigate_case, url
 
@@ -95,6 +98,66 @@ def test_only_the_triaging_unit_accepts(cast, submitted, user):
     response = fire(getattr(cast, user), submitted, "accept")
     assert response.status_code == 403
     assert status_of(submitted) == ComplaintStatus.SUBMITTED
+
+
+def unchanged(complaint) -> tuple:
+    """What a refused transition must leave as it was: state, units, due time, version and log."""
+    row = Complaint.objects.values("status", "handling_unit", "due_at", "version").get(pk=complaint.pk)
+    logs = list(TransitionLog.objects.filter(complaint=complaint).order_by("at", "pk").values_list("name", flat=True))
+    return row, logs, complaint.measures.count(), RectificationItem.objects.count()
+
+
+def test_accepting_with_a_handling_unit_out_of_scope_is_not_found(cast, submitted):
+    before = unchanged(submitted)
+    # officer-edu sees the case (it is about the school) but not the sibling bureau: 404, as
+    # for any object out of scope, before whether they may accept at all (403 for a unit
+    # they do see).
+    assert fire(cast.bureau_officer, submitted, "accept", handling_unit=cast.units.sibling.pk).status_code == 404
+    assert fire(cast.bureau_officer, submitted, "accept", handling_unit=cast.units.bureau.pk).status_code == 403
+    # The county officer triages the case, but a unit of another county is not theirs to give it to.
+    elsewhere = unit_add(parent=unit_add(parent=None, name="邻县"), name="邻县教育局")
+    assert fire(cast.county_officer, submitted, "accept", handling_unit=elsewhere.pk).status_code == 404
+    assert unchanged(submitted) == before
+    assert before[0]["status"] == ComplaintStatus.SUBMITTED
+
+
+def test_a_measure_for_a_unit_out_of_scope_is_not_found(cast, submitted):
+    investigate_case(cast, submitted)
+    before = unchanged(submitted)
+    rectify = {
+        "kind": "rectification",
+        "description": "整改",
+        "responsible_unit": cast.units.sibling.pk,
+        "due_on": timezone.localdate().isoformat(),
+    }
+    response = fire(cast.bureau_officer, submitted, "submit_for_approval", **DECISION, measures=[rectify])
+    assert response.status_code == 404
+    assert unchanged(submitted) == before
+    assert before[0]["status"] == ComplaintStatus.INVESTIGATING
+
+
+def test_an_approver_without_the_measures_unit_in_scope_sends_the_case_back(cast, submitted):
+    # Handled by the sibling bureau, the case's measure is for the school it is about: the
+    # sibling bureau's principal approves the finding but cannot give the school an item.
+    sibling_leader = UserFactory(roles=[Role.LEADER])
+    PositionFactory(user=sibling_leader, unit=cast.units.sibling, kind=PositionKind.PRINCIPAL)
+    t.complaint_accept(complaint_id=submitted.pk, actor=cast.county_officer, handling_unit=cast.units.sibling)
+    t.complaint_start_investigation(complaint_id=submitted.pk, actor=cast.county_officer)
+    rectify = {
+        "kind": "rectification",
+        "description": "整改",
+        "responsible_unit": cast.units.school,
+        "due_on": timezone.localdate(),
+    }
+    t.complaint_submit_for_approval(
+        complaint_id=submitted.pk, actor=cast.county_officer, measures=[rectify], **DECISION
+    )
+    before = unchanged(submitted)
+    response = fire(sibling_leader, submitted, "approve")
+    assert response.status_code == 400
+    assert "send the case back" in response.json()["measures"][0]
+    assert unchanged(submitted) == before
+    assert before[0]["status"] == ComplaintStatus.PENDING_APPROVAL
 
 
 def test_the_officer_who_submitted_may_not_approve(cast, submitted):

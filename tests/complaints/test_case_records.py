@@ -5,6 +5,7 @@ import decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.test import RequestFactory
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
@@ -275,10 +276,19 @@ def test_a_rectification_outside_the_case_is_refused(cast, investigating):
         "due_on": timezone.localdate(),
         "description": "整改",
     }
+    # The county officer may act on the sibling bureau, but it has nothing to do with this case.
     with pytest.raises(ValidationError):
+        t.complaint_submit_for_approval(
+            complaint_id=investigating.pk, actor=cast.county_officer, measures=[measure], **DECISION
+        )
+    # Out of the bureau officer's scope: not found.
+    with pytest.raises(Http404):
         t.complaint_submit_for_approval(
             complaint_id=investigating.pk, actor=cast.bureau_officer, measures=[measure], **DECISION
         )
+    investigating.refresh_from_db()
+    assert investigating.status == ComplaintStatus.INVESTIGATING
+    assert not investigating.measures.exists()
 
 
 # --- Routing and time limits ------------------------------------------------------------------------

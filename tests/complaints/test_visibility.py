@@ -61,8 +61,8 @@ def test_visibility_is_one_query(cast, cases, django_assert_num_queries):
 
 
 def test_one_case_is_found_exactly_when_visible_to_lists_it(cast, cases, file_complaint):
-    # complaint_get_for_user checks visible_to's rule in Python on the case's units: both
-    # must give every person the same answer on every case, seen or not.
+    # complaint_get_for_user reads through visible_to: every person gets the same answer
+    # from both on every case, seen or not.
     handled_about_school, _ = file_complaint(subject_unit=cast.units.school)
     t.complaint_accept(complaint_id=handled_about_school.pk, actor=cast.county_officer, handling_unit=cast.units.bureau)
     cases = {**cases, "handled_about_school": handled_about_school}

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -108,6 +109,12 @@ def test_a_units_own_people_cannot_propose_against_their_unit(cast):
         accountability_propose(
             actor=cast.bureau_officer, position=cast.bureau_leader.positions.get(), reason="自己人提出"
         )
+
+
+def test_a_proposal_against_a_unit_outside_the_actors_scope_is_not_found(cast):
+    with pytest.raises(Http404):
+        accountability_propose(actor=cast.bureau_leader, position=holder(cast.units.sibling), reason="越权")
+    assert not AccountabilityRecord.objects.exists()
 
 
 def test_nobody_proposes_against_themselves(cast):

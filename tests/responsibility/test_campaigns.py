@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -86,7 +87,8 @@ def test_only_leaders_create_and_the_period_must_make_sense(cast):
     arguments = {"name": "n", "problem": "p", "lead_unit": cast.units.bureau, "starts_on": TODAY}
     with pytest.raises(PermissionDenied):
         campaign_create(actor=cast.bureau_officer, ends_on=TODAY, **arguments)
-    with pytest.raises(PermissionDenied):
+    # A lead unit out of the actor's scope is not found, as any object out of scope.
+    with pytest.raises(Http404):
         campaign_create(actor=cast.bureau_leader, ends_on=TODAY, **{**arguments, "lead_unit": cast.units.sibling})
     with pytest.raises(ValidationError) as error:
         campaign_create(actor=cast.bureau_leader, ends_on=TODAY - DAY, **{**arguments, "name": " "})
@@ -106,20 +108,24 @@ def test_the_database_refuses_a_campaign_that_ends_before_it_starts(cast):
         )
 
 
-def test_tasks_go_to_units_in_scope_within_the_period_once(cast, campaign):
+def test_tasks_go_to_units_in_scope_within_the_period_once(cast, campaign, sibling_officer):
     add = {"campaign_id": campaign.pk, "actor": cast.bureau_officer}
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(Http404):
         campaign_task_add(**add, unit=cast.units.sibling, description="越权", due_on=TODAY)
-    assert "unit" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         campaign_task_add(**add, unit=cast.units.school, description="晚", due_on=TODAY + 31 * DAY)
     assert "due_on" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         campaign_task_add(**add, unit=cast.units.school, description="自查", due_on=TODAY)
     assert "description" in error.value.message_dict
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         campaign_task_add(
             campaign_id=campaign.pk, actor=UserFactory(), unit=cast.units.school, description="x", due_on=TODAY
+        )
+    # The sibling bureau's staff see their own unit, but do not work for the bureau that leads.
+    with pytest.raises(PermissionDenied):
+        campaign_task_add(
+            campaign_id=campaign.pk, actor=sibling_officer, unit=cast.units.sibling, description="x", due_on=TODAY
         )
     campaign_close(campaign_id=campaign.pk, actor=cast.bureau_leader)
     with pytest.raises(TransitionNotAllowed):

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from jiufeng.models import User
 from responsibility.models import Position, PositionKind, Unit, UnitKind, UnitMove
-from responsibility.selectors import units_in_scope
+from responsibility.scoping import units_in_scope
 from responsibility.services.units import (
     position_assign,
     position_assign_person,

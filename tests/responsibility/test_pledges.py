@@ -8,10 +8,20 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django_fsm import TransitionNotAllowed
 
 from jiufeng.roles import Role
-from responsibility.models import Deadline, DeadlineKind, Pledge, PledgeItem, PledgeSignature, PledgeState, PositionKind
+from responsibility.models import (
+    Deadline,
+    DeadlineKind,
+    Pledge,
+    PledgeItem,
+    PledgeSignature,
+    PledgeState,
+    PledgeTemplate,
+    PositionKind,
+)
 from responsibility.services.pledges import (
     ItemScore,
     PledgeItemData,
@@ -293,9 +303,28 @@ def test_a_second_pledge_for_the_same_pair_and_year_is_refused(cast):
     assert Pledge.objects.count() == 1
 
 
-def test_a_pledge_outside_the_actors_scope_is_refused(cast):
-    with pytest.raises(PermissionDenied):
+def test_a_pledge_outside_the_actors_scope_is_not_found(cast):
+    with pytest.raises(Http404):
         pledge_create(issuer=cast.units.county, unit=cast.units.sibling, year=YEAR, actor=cast.bureau_officer)
+    # In scope but only to read: refused.
+    with pytest.raises(PermissionDenied):
+        pledge_create(issuer=cast.units.county, unit=cast.units.sibling, year=YEAR, actor=cast.auditor)
+    assert not Pledge.objects.exists()
+
+
+def test_a_template_of_a_unit_outside_the_actors_scope_is_not_found(cast):
+    with pytest.raises(Http404):
+        pledge_template_create(
+            issuer=cast.units.county, actor=cast.bureau_officer, name="责任书", year=YEAR, items=[item()]
+        )
+    # Issuing: the template's unit is the one the pledges go out from.
+    template = pledge_template_create(
+        issuer=cast.units.county, actor=cast.county_officer, name="责任书", year=YEAR, items=[item()]
+    )
+    with pytest.raises(Http404):
+        pledge_issue_from_template(template_id=template.pk, actor=cast.bureau_officer)
+    assert not Pledge.objects.exists()
+    assert list(PledgeTemplate.objects.values_list("pk", flat=True)) == [template.pk]
 
 
 @pytest.mark.parametrize(

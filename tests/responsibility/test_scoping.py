@@ -6,7 +6,7 @@ import pytest
 
 from jiufeng.roles import Role
 from responsibility.models import LeaderAssignment, PositionKind, Unit
-from responsibility.selectors import Capacity, capacities_on, units_in_scope
+from responsibility.scoping import Capacity, capacities_on, units_in_scope
 from tests.factories import PositionFactory, UserFactory, unit_add
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
@@ -63,9 +64,14 @@ def test_a_county_leader_assigns_a_unit_outside_a_bureau_leaders_subtree(cast):
 
 
 def test_a_bureau_leader_may_not_assign_a_unit_outside_their_scope(cast):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         services.leader_assignment_create(
             actor=cast.bureau_leader, leader=cast.bureau_leader, units=[cast.units.sibling], starts_on=TODAY()
+        )
+    # In scope but not leading there: refused.
+    with pytest.raises(PermissionDenied):
+        services.leader_assignment_create(
+            actor=cast.bureau_officer, leader=cast.bureau_leader, units=[cast.units.school], starts_on=TODAY()
         )
     assert not LeaderAssignment.objects.exists()
 
@@ -171,10 +177,10 @@ def test_a_bad_visit_record_is_refused_with_a_message_and_changes_nothing(cast, 
     assert deadlines_of(visit, DeadlineKind.VISIT).get().met_at is None
 
 
-def test_a_visit_to_units_out_of_scope_is_refused(cast):
-    with pytest.raises(PermissionDenied):
+def test_a_visit_to_units_out_of_scope_is_not_found(cast):
+    with pytest.raises(Http404):
         made_visit(cast.bureau_officer, [cast.units.school, cast.units.sibling])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         services.visit_schedule(
             actor=cast.bureau_officer,
             kind=VisitKind.VISIT,
@@ -314,7 +320,7 @@ def test_an_item_must_be_for_a_unit_visited_or_below_and_out_of_scope_units_are_
         item_for(visit, cast.units.bureau)
     assert "responsible_unit" in error.value.message_dict
     bureau_visit = made_visit(cast.bureau_leader, [cast.units.bureau])
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         item_for(bureau_visit, cast.units.sibling)
     assert not RectificationItem.objects.exists()
 

@@ -1,0 +1,172 @@
+"""Scoping: which units a user may act on, and in which capacity.
+
+The one place that answers it. Every list, detail, export, dashboard and API view
+filters through ``unit_ids_in_scope`` (usually via a queryset's ``visible_to``), and every
+write checks the units it is handed with ``in_scope_or_404``; no view builds its own
+permission query. A leaf module: it imports only the unit and position models, so every
+other model's ``visible_to`` imports it at the top (Unit's own, whose module this one
+builds on, imports it in the method).
+
+A user's scope is the union of subtrees rooted at:
+  - the unit of each position they hold today in an active unit, or that unit's
+    remit (the county 纠风办 works on the whole county);
+  - each unit of a leader assignment (领导包片) in force today.
+Auditors and superusers see every unit, read-only for auditors. Subtree membership
+is a prefix match on the materialised path: one indexed query, no recursion.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from .models.units import Position, PositionKind, Unit, position_current_sql
+
+
+class Capacity:
+    """How a user acts on a subtree: a position kind, or one of these."""
+
+    ASSIGNED_LEADER = "assigned_leader"  # 领导包片
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+
+# Capacities that may lead (approve, sign, issue) rather than only handle.
+LEADING = {PositionKind.PRINCIPAL, PositionKind.LEADER_IN_CHARGE, Capacity.ASSIGNED_LEADER, Capacity.ADMINISTRATOR}
+# Capacities that may handle cases and records day to day.
+HANDLING = {PositionKind.LIAISON, PositionKind.OFFICER, *LEADING}
+
+
+@dataclass(frozen=True)
+class ScopeRoot:
+    path: str
+    capacity: str
+
+
+def scope_roots(user, *, on: datetime.date | None = None) -> list[ScopeRoot]:
+    """The subtrees a user may act on, each with the capacity it is held in.
+
+    Today's answer is kept on the user object: one request asks several times (the
+    list, then each permission predicate) and should pay once. The user object lives
+    for one request (the authentication middleware loads it afresh), so nothing is kept
+    from one request to the next.
+    """
+    if on is None:
+        cached = getattr(user, "_scope_roots_today", None)
+        if cached is not None:
+            return cached
+    roots, posts = _scope_roots(user, on=on)
+    if on is None and user.is_authenticated:
+        user._scope_roots_today = roots
+        if posts is not None:
+            user._post_paths_today = posts
+    return roots
+
+
+def _scope_roots(user, *, on: datetime.date | None) -> tuple[list[ScopeRoot], list[str] | None]:
+    """The roots, and the paths of the units the user holds a post in (None when not read)."""
+    if not user.is_authenticated or not user.is_active:
+        return [], None
+    if user.is_superuser:
+        return [ScopeRoot(path="", capacity=Capacity.ADMINISTRATOR)], None
+    # Posts and leader assignments in one statement, as (capacity, the post's unit, the wider
+    # root): a post's root is its unit's remit if any, an assignment has no post. In SQL:
+    # every staff request asks, and the ORM spent about 3 ms compiling the union each time.
+    # The posts are PositionQuerySet.current() (position_current_sql, whose active-holder
+    # test this user passed above), the assignments LeaderAssignmentQuerySet.current().
+    # No ORDER BY: SQLite refuses one inside a union.
+    day = on or timezone.localdate()
+    held, held_params = position_current_sql("p", "u", "usr", day)
+    # The day as the backend stores dates, as the ORM passes it.
+    stored_day = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Assembled from code-defined fragments; every value travels as a parameter.
+            "SELECT p.kind, u.path, r.path "  # noqa: S608
+            "FROM responsibility_position p "
+            "JOIN responsibility_unit u ON u.id = p.unit_id "
+            "LEFT JOIN responsibility_unit r ON r.id = u.remit_unit_id "
+            "JOIN jiufeng_user usr ON usr.id = p.user_id "
+            f"WHERE p.user_id = %s AND {held} "
+            "UNION ALL "
+            "SELECT %s, NULL, u.path "
+            "FROM responsibility_leaderassignment a "
+            "JOIN responsibility_leaderassignment_units au ON au.leaderassignment_id = a.id "
+            "JOIN responsibility_unit u ON u.id = au.unit_id "
+            "WHERE a.leader_id = %s AND a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)",
+            [user.pk, *held_params, Capacity.ASSIGNED_LEADER, user.pk, stored_day, stored_day],
+        )
+        rows = cursor.fetchall()
+    roots, post_paths = [], []
+    for capacity, post_path, wider_path in rows:
+        roots.append(ScopeRoot(path=wider_path or post_path, capacity=capacity))
+        if post_path is not None:
+            post_paths.append(post_path)
+    # A permission, not a group name: has_perm's cache is shared with the navigation.
+    if user.has_perm("jiufeng.audit_history"):
+        roots.append(ScopeRoot(path="", capacity=Capacity.AUDITOR))
+    return roots, post_paths
+
+
+def post_paths_today(user) -> list[str]:
+    """Paths of the units where the user holds a post today (the post's own unit, not its remit).
+
+    Read with the scope when the scope needs the posts (one query for both), else now;
+    kept on the user object for the request, as scope_roots is.
+    """
+    scope_roots(user)
+    cached = getattr(user, "_post_paths_today", None)
+    if cached is None:
+        cached = list(Position.objects.current().filter(user=user).values_list("unit__path", flat=True))
+        if user.is_authenticated:
+            user._post_paths_today = cached
+    return cached
+
+
+def outermost_paths(paths: set[str]) -> list[str]:
+    """The paths not inside another one's subtree, sorted: a path inside another subtree adds nothing."""
+    return sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+
+
+def _subtrees(paths: set[str]) -> Q | None:
+    outermost = outermost_paths(paths)
+    if not outermost:
+        return None
+    return reduce(or_, (Q(path__startswith=p) for p in outermost))
+
+
+def units_in_scope(user, *, capacities: set[str] | None = None, on: datetime.date | None = None) -> QuerySet:
+    """Units the user may act on (optionally only in some capacities), as a queryset."""
+    paths = {r.path for r in scope_roots(user, on=on) if capacities is None or r.capacity in capacities}
+    condition = _subtrees(paths)
+    if condition is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(condition)
+
+
+def unit_ids_in_scope(user, *, capacities: set[str] | None = None, on: datetime.date | None = None) -> QuerySet:
+    """The same as an id subquery, for ``unit__in=`` filters on other models."""
+    return units_in_scope(user, capacities=capacities, on=on).values("pk")
+
+
+def capacities_on(user, unit: Unit | str, *, on: datetime.date | None = None) -> set[str]:
+    """The capacities in which the user may act on this unit, or the unit at this path (empty: out of scope)."""
+    path = unit if isinstance(unit, str) else unit.path
+    return {r.capacity for r in scope_roots(user, on=on) if path.startswith(r.path)}
+
+
+def in_scope_or_404(user, *units: Unit | None) -> None:
+    """Http404 unless each unit given (None: none given) is in the user's scope, in any capacity.
+
+    For the units a write is handed (a handling unit, a responsible unit, the units of a
+    visit): one out of the actor's scope is not found, as any object they may not see,
+    never "forbidden", which would tell them it exists. The capacity the write needs is
+    the service's own permission check, made after this one. No query beyond the scope.
+    """
+    if not all(capacities_on(user, unit) for unit in units if unit is not None):
+        raise Http404
