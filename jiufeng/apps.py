@@ -9,6 +9,12 @@ def _sync_roles(sender, using="default", **kwargs) -> None:
     roles_sync(using=using)
 
 
+def _database_defaults(sender, using="default", **kwargs) -> None:
+    from .database import database_defaults_set
+
+    database_defaults_set(using=using)
+
+
 class JiufengConfig(AppConfig):
     name = "jiufeng"
     verbose_name = _("Users and roles")
@@ -20,3 +26,5 @@ class JiufengConfig(AppConfig):
 
         last = list(apps.get_app_configs())[-1]
         post_migrate.connect(_sync_roles, sender=last, dispatch_uid="jiufeng-roles-sync")
+        # Session defaults on the database itself (jit off): a pooled connection carries none.
+        post_migrate.connect(_database_defaults, sender=self, dispatch_uid="jiufeng-database-defaults")

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JIUFENG_VAR_DIR", str(BASE_DIR / "var")))
@@ -114,6 +114,28 @@ else:
     # scan costed above jit_above_cost) for ~150 ms to save nothing.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Behind a transaction pooler ------------------------------------------------------
+# DATABASE_POOLER=pgbouncer: DATABASE_URL points at PgBouncer in transaction pooling mode
+# (docker-compose.yml), which lends each transaction whichever server connection is free.
+# Persistent connections (CONN_MAX_AGE) stay: they are to PgBouncer, and cheap. Nothing
+# may outlive a transaction on the server: no server-side cursors (QuerySet.iterator()
+# outside a transaction declares one WITH HOLD and would fetch from another server
+# connection), no session SET, no session advisory locks, no SQL-level PREPARE.
+# The "options" startup parameter above (-c jit=off) is not sent: PgBouncer refuses it
+# ("unsupported startup parameter: options"; 1.20+ takes only the few parameters it
+# tracks, such as TimeZone) unless it is listed in ignore_startup_parameters, and then it
+# is dropped without a word. Our pooler configurations keep it refused, so a process
+# pointed at PgBouncer without DATABASE_POOLER fails to connect instead of running with
+# server-side cursors on a pool. jit=off comes instead from the database's own default,
+# which every migrate sets (jiufeng.database.database_defaults_set: ALTER DATABASE ... SET
+# jit = off); migrate itself connects to PostgreSQL directly.
+DATABASE_POOLER = env_choice("DATABASE_POOLER", ["none", "pgbouncer"], "none")
+if DATABASE_POOLER == "pgbouncer":
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_POOLER=pgbouncer needs a PostgreSQL DATABASE_URL (the pooler's address).")
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"]["OPTIONS"].pop("options", None)
 
 # --- Cache ----------------------------------------------------------------------------
 # Shared across processes in both modes: rate limits and the worker heartbeat need that.

@@ -21,13 +21,13 @@ PRODUCTION = {
     "REDIS_URL": "redis://redis.internal:6379/0",
 }
 
+# Each case sets these itself: the shell running the tests may have them set (DATABASE_POOLER
+# when the suite runs through PgBouncer).
+NOT_INHERITED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_POOLER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
+    base = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -90,6 +90,49 @@ def test_production_reads_database_and_broker_from_the_environment():
         "redis://redis.internal:6379/0",
         "False",
     ]
+
+
+DATABASE_SETTINGS = (
+    "from django.conf import settings as s;"
+    "d = s.DATABASES['default'];"
+    "print(d['HOST'], d['CONN_MAX_AGE'], d.get('DISABLE_SERVER_SIDE_CURSORS', False),"
+    " repr(d['OPTIONS'].get('options', '')).replace(' ', '_'))"
+)
+
+
+def test_production_talks_to_postgresql_directly_by_default():
+    result = run_manage("shell", "--no-imports", "-c", DATABASE_SETTINGS, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    host, conn_max_age, no_server_side_cursors, options = result.stdout.split()
+    assert [host, conn_max_age, no_server_side_cursors] == ["db.internal", "600", "False"]
+    assert "-c_jit=off" in options
+
+
+def test_behind_pgbouncer_connections_persist_without_server_side_cursors_or_startup_options():
+    env = {**PRODUCTION, "DATABASE_URL": "postgres://jiufeng@pgbouncer:5432/jiufeng", "DATABASE_POOLER": "PgBouncer "}
+    result = run_manage("shell", "--no-imports", "-c", DATABASE_SETTINGS, **env)
+    assert result.returncode == 0, result.stderr
+    # PgBouncer refuses the "options" startup parameter; jit=off is the database's own default.
+    assert result.stdout.split() == ["pgbouncer", "600", "True", "''"]
+
+
+@pytest.mark.parametrize("blank", ["", "none"])
+def test_no_pooler_named_is_the_default(blank):
+    result = run_manage("shell", "--no-imports", "-c", DATABASE_SETTINGS, **{**PRODUCTION, "DATABASE_POOLER": blank})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[2] == "False"
+
+
+def test_an_unknown_pooler_stops_start_up_with_its_name():
+    result = run_manage("check", **{**PRODUCTION, "DATABASE_POOLER": "pgbouncr"})
+    assert result.returncode != 0
+    assert "DATABASE_POOLER must be one of none, pgbouncer, not 'pgbouncr'" in result.stderr
+
+
+def test_a_pooler_needs_a_postgresql_database_url():
+    result = run_manage("check", DATABASE_POOLER="pgbouncer", REDIS_URL="")
+    assert result.returncode != 0
+    assert "DATABASE_POOLER=pgbouncer needs a PostgreSQL DATABASE_URL" in result.stderr
 
 
 def test_development_needs_nothing_set_and_uses_sqlite_and_the_filesystem_broker():
