@@ -19,6 +19,7 @@ from responsibility.models import Deadline
 from responsibility.selectors import HANDLING, LEADING, units_in_scope
 
 from . import permissions
+from .guards import complaint_may_close, extension_pending
 from .models import (
     WAITING_STATUSES,
     Activity,
@@ -32,7 +33,7 @@ from .models import (
     TransitionLog,
 )
 from .tracking import complaint_by_tracking_code
-from .transitions import TRANSITIONS, complaint_may_close, extension_pending
+from .transitions import TRANSITIONS
 
 
 def _overdue() -> ExpressionWrapper:

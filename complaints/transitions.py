@@ -16,7 +16,6 @@ import datetime
 import decimal
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -28,12 +27,18 @@ from responsibility.models import DeadlineKind, Unit
 from responsibility.services.visits import rectification_item_add
 
 from . import permissions
+
+# STAGE_DEADLINE: also read from here by complaints.services.
+from .guards import (
+    STAGE_DEADLINE,  # noqa: F401
+    close_refusal,
+    extension_pending,
+    review_refusal,
+)
 from .models import (
     ENDED_STATUSES,
-    MAX_REVIEW_ROUNDS,
     Complaint,
     ComplaintStatus,
-    ExtensionRequest,
     ExtensionState,
     Finding,
     Measure,
@@ -384,11 +389,6 @@ def complaint_send_back(*, complaint_id: int, actor, reason: str, version: int |
 # --- After the reply: review and closure ----------------------------------------------
 
 
-def _review_window_open(complaint: Complaint, at: datetime.datetime) -> bool:
-    window = datetime.timedelta(days=settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS)
-    return complaint.replied_at is not None and at <= complaint.replied_at + window
-
-
 @transaction.atomic
 def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int | None = None) -> Complaint:
     """resolved → under_review at the petitioner's request: 复查, then 复核, never a third.
@@ -398,13 +398,9 @@ def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int
     complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.review, True)
     now = timezone.now()
-    if complaint.review_round >= MAX_REVIEW_ROUNDS:
-        raise TransitionNotAllowed(_("This case has had its review and re-review; no further review is possible."))
-    if not _review_window_open(complaint, now):
-        raise TransitionNotAllowed(
-            _("A review must be asked within %(days)d days of the reply.")
-            % {"days": settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS}
-        )
+    refused = review_refusal(complaint, now)
+    if refused:
+        raise TransitionNotAllowed(refused)
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.review()
     complaint.review_round += 1
@@ -457,11 +453,6 @@ def complaint_decide_review(
     return complaint
 
 
-def complaint_may_close(complaint: Complaint) -> bool:
-    # No review can come any more: the window has passed, or both rounds are spent.
-    return complaint.review_round >= MAX_REVIEW_ROUNDS or not _review_window_open(complaint, timezone.now())
-
-
 @transaction.atomic
 def complaint_close(*, complaint_id: int, actor=None, version: int | None = None, satisfied: bool = False) -> Complaint:
     """resolved → closed when the petitioner is satisfied, or once no review can come.
@@ -471,8 +462,9 @@ def complaint_close(*, complaint_id: int, actor=None, version: int | None = None
     """
     complaint = complaint_lock(complaint_id, version)
     _check(complaint, complaint.close, actor is None or permissions.can_handle(actor, complaint))
-    if not satisfied and not complaint_may_close(complaint):
-        raise TransitionNotAllowed(_("The petitioner may still ask for a review; close the case after the window."))
+    refused = None if satisfied else close_refusal(complaint)
+    if refused:
+        raise TransitionNotAllowed(refused)
     complaint.close()
     note = _("The petitioner is satisfied with the result.") if satisfied else ""
     _record(complaint, name="close", from_status=ComplaintStatus.RESOLVED, actor=actor, note=note, fields=[])
@@ -480,29 +472,6 @@ def complaint_close(*, complaint_id: int, actor=None, version: int | None = None
 
 
 # --- Extension (延期): once per stage, decided by a leader -------------------------------
-
-# The deadline an extension moves, by the stage the case is in.
-STAGE_DEADLINE = {
-    ComplaintStatus.SUBMITTED: DeadlineKind.COMPLAINT_ACCEPT,
-    ComplaintStatus.ACCEPTED: DeadlineKind.COMPLAINT_RESOLVE,
-    ComplaintStatus.INVESTIGATING: DeadlineKind.COMPLAINT_RESOLVE,
-    ComplaintStatus.PENDING_APPROVAL: DeadlineKind.COMPLAINT_RESOLVE,
-    ComplaintStatus.UNDER_REVIEW: DeadlineKind.COMPLAINT_REVIEW,
-}
-
-
-def extension_pending(complaint: Complaint, requests=None) -> ExtensionRequest | None:
-    """The request awaiting a leader for the stage the case is in now, if any.
-
-    ``requests``: all of the case's, when the caller has read them already (no query then).
-    """
-    stage = STAGE_DEADLINE.get(complaint.status)
-    if stage is None:
-        return None
-    wanted = {"stage": stage, "review_round": complaint.review_round, "state": ExtensionState.PENDING}
-    if requests is None:
-        return complaint.extension_requests.filter(**wanted).first()
-    return next((r for r in requests if all(getattr(r, k) == v for k, v in wanted.items())), None)
 
 
 def _extension_decide(complaint_id: int, actor, version: int | None, *, approve: bool):

@@ -17,11 +17,12 @@ from rest_framework.views import APIView
 from ..api.adding import FORM_MEDIA, CaseAddView
 from ..api.errors import Conflict, service_errors
 from ..api.serializers import ComplaintStatusField
+from ..guards import complaint_may_close
 from ..models import Complaint, ComplaintStatus, Rating, RatingValue
 from ..selectors import PUBLIC_EVENTS, TimelineEntry, complaint_followed, complaint_timeline
 from ..services import message_add, rating_add
 from ..tracking import PREFIX, track_lookup, tracking_code_normalise
-from ..transitions import complaint_may_close, complaint_review
+from ..transitions import complaint_review
 
 CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="the tracking code (查询码)")
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..forms.staff import TRANSITION_FORMS, ActivityForm, ExtensionRequestForm, InternalNoteForm, MessageForm
+from ..guards import STAGE_DEADLINE, extension_pending
 from ..models import ENDED_STATUSES, ActivityKind, Complaint, ComplaintStatus, ExtensionRequest, ExtensionState
 from ..permissions import can_handle, can_view_identity, can_work_on
 from ..selectors import (
@@ -25,7 +26,6 @@ from ..selectors import (
     complaint_filed_attachments,
     complaint_timeline,
 )
-from ..transitions import STAGE_DEADLINE, extension_pending
 
 # Activities are recorded while the facts are being established.
 INVESTIGATING = {ComplaintStatus.INVESTIGATING, ComplaintStatus.UNDER_REVIEW}
