@@ -2,9 +2,10 @@
 
 Each service, in one transaction: locks the row (select_for_update: of two officers acting
 at once one wins and the other is refused, nothing is lost), checks who may act
-(PermissionDenied), checks the state and guards (TransitionNotAllowed -> 409, or
-ValidationError for bad input -> 400), fires the transition, saves the changed fields with
-a history row, writes one TransitionLog row, and opens or meets deadlines in the ledger.
+(PermissionDenied) and the state and guards (TransitionNotAllowed -> 409) as the
+transition's declaration in complaints.workflow says, checks its input (ValidationError ->
+400), fires the transition, saves the changed fields with a history row, writes one
+TransitionLog row, and opens or meets deadlines in the ledger.
 ``version``, when given, is the version the caller's form was made from: a case moved
 meanwhile is refused.
 
@@ -20,21 +21,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import TransitionNotAllowed
 
 from responsibility.deadlines import deadline_due_at, deadline_meet, deadline_move, deadline_open, deadlines_of
 from responsibility.models import DeadlineKind, Unit
 from responsibility.services.visits import rectification_item_add
 
-from . import permissions
-
 # STAGE_DEADLINE: also read from here by complaints.services.
-from .guards import (
-    STAGE_DEADLINE,  # noqa: F401
-    close_refusal,
-    extension_pending,
-    review_refusal,
-)
+from .guards import STAGE_DEADLINE  # noqa: F401
 from .models import (
     ENDED_STATUSES,
     Complaint,
@@ -48,6 +42,7 @@ from .models import (
 from .notifications import petitioner_notify, staff_notify
 from .routing import handling_unit_default
 from .time_limits import time_limit_days
+from .workflow import transition_check
 
 REASON_MAX = 2000
 TEXT_MAX = 10_000
@@ -63,15 +58,6 @@ def complaint_lock(complaint_id: int, version: int | None) -> Complaint:
     if version is not None and version != complaint.version:
         raise TransitionNotAllowed(_("This case was changed by someone else meanwhile; reload it and try again."))
     return complaint
-
-
-def _check(complaint: Complaint, method, allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this on this case."))
-    if not can_proceed(method):
-        raise TransitionNotAllowed(
-            _("This case is “%(status)s”: that cannot be done now.") % {"status": complaint.get_status_display()}
-        )
 
 
 def _required(field: str, value: str, *, max_length: int = TEXT_MAX) -> str:
@@ -123,7 +109,7 @@ def complaint_accept(
     Never the subject unit or a unit under it: a unit does not investigate itself.
     """
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.accept, permissions.can_triage(actor, complaint))
+    transition_check("accept", complaint, actor)
     handling_unit = handling_unit or handling_unit_default(
         category=complaint.category, subject_unit=complaint.subject_unit
     )
@@ -159,7 +145,7 @@ def complaint_accept(
 def complaint_reject(*, complaint_id: int, actor, reason: str, version: int | None = None) -> Complaint:
     """submitted → rejected (不予受理); the reason is what the petitioner is told."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.reject, permissions.can_triage(actor, complaint))
+    transition_check("reject", complaint, actor)
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.reject()
     _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
@@ -172,7 +158,7 @@ def complaint_reject(*, complaint_id: int, actor, reason: str, version: int | No
 def complaint_transfer(*, complaint_id: int, actor, to: str, reason: str, version: int | None = None) -> Complaint:
     """submitted → transferred to the authority that has jurisdiction (named, outside our tree)."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.transfer, permissions.can_triage(actor, complaint))
+    transition_check("transfer", complaint, actor)
     to = _required("to", to, max_length=TRANSFER_TO_MAX)
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.transfer()
@@ -201,7 +187,7 @@ def complaint_merge(*, complaint_id: int, actor, primary_id: int, version: int |
         raise ValidationError({"primary": _("No such case.")})
     complaint = complaint_lock(complaint_id, version)
     primary = locked[primary_id]
-    _check(complaint, complaint.merge, permissions.can_triage(actor, complaint))
+    transition_check("merge", complaint, actor)
     if primary.status in ENDED_STATUSES or not Complaint.objects.visible_to(actor).filter(pk=primary.pk).exists():
         raise ValidationError({"primary": _("Choose an open case you may see as the primary case.")})
     complaint.merge()
@@ -225,7 +211,7 @@ def complaint_merge(*, complaint_id: int, actor, primary_id: int, version: int |
 @transaction.atomic
 def complaint_start_investigation(*, complaint_id: int, actor, version: int | None = None) -> Complaint:
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.start_investigation, permissions.can_handle(actor, complaint))
+    transition_check("start_investigation", complaint, actor)
     complaint.start_investigation()
     _record(
         complaint, name="start_investigation", from_status=ComplaintStatus.ACCEPTED, actor=actor, note="", fields=[]
@@ -334,7 +320,7 @@ def complaint_submit_for_approval(
 ) -> Complaint:
     """investigating → pending_approval with the finding, disposition, measures and reply to the petitioner."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.submit_for_approval, permissions.can_handle(actor, complaint))
+    transition_check("submit_for_approval", complaint, actor)
     complaint.finding, complaint.disposition, complaint.reply = _decision(finding, disposition, reply)
     _measures_replace(complaint, measures, actor)
     complaint.submit_for_approval()
@@ -355,7 +341,7 @@ def complaint_submit_for_approval(
 def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int | None = None) -> Complaint:
     """pending_approval → resolved by a leader (not the submitter): the reply goes out, the review window opens."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.approve, permissions.can_approve(actor, complaint))
+    transition_check("approve", complaint, actor)
     now = timezone.now()
     complaint.approve()
     complaint.replied_at = now
@@ -377,7 +363,7 @@ def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int 
 def complaint_send_back(*, complaint_id: int, actor, reason: str, version: int | None = None) -> Complaint:
     """pending_approval → investigating, with the leader's reasons; the resolve deadline runs on."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.send_back, permissions.can_approve(actor, complaint))
+    transition_check("send_back", complaint, actor)
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.send_back()
     _record(
@@ -396,11 +382,9 @@ def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int
     The petitioner acts by tracking code (``actor`` None); caller has matched the code.
     """
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.review, True)
+    # The guard: a round left, within the window (complaints.guards.review_refusal).
+    transition_check("review", complaint, actor)
     now = timezone.now()
-    refused = review_refusal(complaint, now)
-    if refused:
-        raise TransitionNotAllowed(refused)
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.review()
     complaint.review_round += 1
@@ -433,7 +417,7 @@ def complaint_decide_review(
     The review's measures are in force at once: the decision is the handling unit's.
     """
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.decide_review, permissions.can_handle(actor, complaint))
+    transition_check("decide_review", complaint, actor)
     complaint.finding, complaint.disposition, complaint.reply = _decision(finding, disposition, reply)
     _measures_replace(complaint, measures, actor)
     now = timezone.now()
@@ -461,10 +445,8 @@ def complaint_close(*, complaint_id: int, actor=None, version: int | None = None
     rating (complaints.services.rating_add, which has matched the tracking code).
     """
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.close, actor is None or permissions.can_handle(actor, complaint))
-    refused = None if satisfied else close_refusal(complaint)
-    if refused:
-        raise TransitionNotAllowed(refused)
+    # The guard (no review can come any more: complaints.guards.close_refusal) yields to satisfaction.
+    transition_check("close", complaint, actor, guarded=not satisfied)
     complaint.close()
     note = _("The petitioner is satisfied with the result.") if satisfied else ""
     _record(complaint, name="close", from_status=ComplaintStatus.RESOLVED, actor=actor, note=note, fields=[])
@@ -476,10 +458,10 @@ def complaint_close(*, complaint_id: int, actor=None, version: int | None = None
 
 def _extension_decide(complaint_id: int, actor, version: int | None, *, approve: bool):
     complaint = complaint_lock(complaint_id, version)
-    request = extension_pending(complaint)
-    method = complaint.approve_extension if approve else complaint.refuse_extension
-    _check(complaint, method, request is not None and permissions.can_decide_extension(actor, complaint, request))
-    return complaint, request, method
+    name = "approve_extension" if approve else "refuse_extension"
+    # The guard: a request awaits a decision for this stage (complaints.guards.extension_pending).
+    case = transition_check(name, complaint, actor)
+    return complaint, case.pending_extension, getattr(complaint, name)
 
 
 @transaction.atomic
@@ -527,82 +509,3 @@ def complaint_refuse_extension(*, complaint_id: int, actor, note: str, version: 
 
 def complaint_deadlines_open(complaint: Complaint):
     return deadlines_of(target=complaint).filter(met_at__isnull=True)
-
-
-# --- One entry point for the API and the pages --------------------------------------------
-
-
-class UnknownTransition(LookupError):
-    """No staff transition has this name: the API answers 404."""
-
-
-def _unit(value) -> Unit | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, Unit):
-        return value
-    try:
-        return Unit.objects.get(pk=int(value))
-    except (TypeError, ValueError, Unit.DoesNotExist) as error:
-        raise ValidationError({"handling_unit": _("No such unit.")}) from error
-
-
-def _case_id(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as error:
-        raise ValidationError({"primary": _("Give the number of the primary case.")}) from error
-
-
-def _text_field(data: dict, name: str) -> str:
-    value = data.get(name, "")
-    if not isinstance(value, str):
-        raise ValidationError({name: _("Enter text.")})
-    return value
-
-
-def _measure_list(data: dict) -> list[dict]:
-    measures = data.get("measures") or []
-    if not isinstance(measures, list | tuple) or not all(isinstance(m, dict) for m in measures):
-        raise ValidationError({"measures": _("Give the measures as a list.")})
-    return list(measures)
-
-
-def _decision_fields(data: dict) -> dict:
-    return {
-        "finding": _text_field(data, "finding"),
-        "disposition": _text_field(data, "disposition"),
-        "reply": _text_field(data, "reply"),
-        "measures": _measure_list(data),
-    }
-
-
-# name -> (service, what the service takes from the submitted fields (API.md names)).
-TRANSITIONS = {
-    "accept": (
-        complaint_accept,
-        lambda d: {"handling_unit": _unit(d.get("handling_unit")), "note": _text_field(d, "note")},
-    ),
-    "reject": (complaint_reject, lambda d: {"reason": _text_field(d, "reason")}),
-    "transfer": (complaint_transfer, lambda d: {"to": _text_field(d, "to"), "reason": _text_field(d, "reason")}),
-    "merge": (complaint_merge, lambda d: {"primary_id": _case_id(d.get("primary"))}),
-    "start_investigation": (complaint_start_investigation, lambda d: {}),
-    "submit_for_approval": (complaint_submit_for_approval, _decision_fields),
-    "approve": (complaint_approve, lambda d: {"note": _text_field(d, "note")}),
-    "send_back": (complaint_send_back, lambda d: {"reason": _text_field(d, "reason")}),
-    "approve_extension": (complaint_approve_extension, lambda d: {"note": _text_field(d, "note")}),
-    "refuse_extension": (complaint_refuse_extension, lambda d: {"note": _text_field(d, "note")}),
-    "decide_review": (complaint_decide_review, _decision_fields),
-    "close": (complaint_close, lambda d: {}),
-}
-
-
-def transition_fire(*, name: str, complaint_id: int, actor, version: int | None, data: dict) -> Complaint:
-    """Fire the staff transition ``name`` with the submitted ``data``; raises what the service raises.
-
-    Caller has scoped the complaint (404 for what the actor may not see).
-    """
-    if name not in TRANSITIONS:
-        raise UnknownTransition(name)
-    service, fields = TRANSITIONS[name]
-    return service(complaint_id=complaint_id, actor=actor, version=version, **fields(data))

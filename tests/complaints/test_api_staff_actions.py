@@ -280,14 +280,6 @@ def test_malformed_bodies_are_refused(cast, submitted, body, content_type):
     assert status_of(submitted) == ComplaintStatus.SUBMITTED
 
 
-def test_the_staff_transitions_are_the_services(cast):
-    # The API's inputs and the services' table must name the same transitions.
-    from complaints.api.serializers import TRANSITION_INPUTS
-    from complaints.transitions import TRANSITIONS
-
-    assert set(TRANSITION_INPUTS) == set(TRANSITIONS)
-
-
 def test_an_oversized_body_is_refused_before_it_is_read(cast, submitted, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
     response = api(cast.county_officer).post(url(submitted, "notes"), {"body": "x" * 20_000}, format="json")
