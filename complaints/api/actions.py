@@ -29,11 +29,12 @@ class ComplaintTransitionView(APIView):
     """Fire a staff transition (API.md's names); answers the case as it now stands.
 
     404 out of scope or no such transition; 403 not permitted; 400 bad input; 409 not in
-    this state, or the case changed since ``version``. The transition's declaration
-    (complaints.workflow) gives its permission, its input serializer and its service, which
-    takes the values the serializer gives and checks permission, state and guard again
-    under the row lock.
+    this state, or the case changed since ``version``.
     """
+
+    # The transition's declaration (complaints.workflow) gives its permission, its input
+    # serializer and its service, which takes the values the serializer gives and checks
+    # permission, state and guard again under the row lock.
 
     @extend_schema(
         parameters=[
