@@ -15,22 +15,20 @@ and the petitioner's timelines name it. Everything else reads them:
   transitions whose status, permission and guard allow it, in the order declared here;
 - the timelines name each log entry by its declaration (``EVENTS``).
 
-The services read this module and the forms and serializers read the services' limits,
-so a declaration names its service, form and serializer by dotted path, as a ForeignKey
-names the model of another app, and they are imported when first used;
-tests/complaints/test_workflow.py resolves every one.
+Declared with jiufeng.workflow.Transition, which names the service, the form and the
+serializer by dotted path (the services read this module; the forms and serializers read
+the services); tests/complaints/test_workflow.py resolves every one.
 """
 
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import TransitionNotAllowed, can_proceed
+
+import jiufeng.workflow
 
 from . import guards, permissions
 from .models import Complaint
@@ -104,70 +102,29 @@ class Event:
     public_note: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Transition(Event):
-    """A transition of the case: the Complaint FSM method of this name and its service."""
+def _denied(complaint: Complaint) -> str:
+    return _("You may not do this on this case.")
 
-    # Dotted path of the service in complaints.transitions.
-    service_path: str
-    # Who may fire it, on the case as read; None: not a staff transition (the petitioner's,
-    # whose tracking code the caller has matched).
-    permission: Callable[[object, Situation], bool] | None
-    # Beyond the source status: why not now (a 409), or None.
-    guard: Callable[[Situation], str | None] | None = None
-    # The system (actor None) may fire it too: the sweep, the satisfied petitioner's rating.
-    by_system: bool = False
-    # Staff transitions: the case page's form and the API's input serializer, by dotted path.
-    form_path: str | None = None
-    input_path: str | None = None
+
+def _complaint_of(case: Situation) -> Complaint:
+    return case.complaint
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transition(jiufeng.workflow.Transition, Event):
+    """A transition of a case (the Complaint FSM method of this name), also named in the timelines.
+
+    Its permission and guard read the case as a Situation. Staff transitions have a form
+    (the case page) and an input serializer (the API); the petitioner's review has neither.
+    """
+
+    state_refusal: Callable[[Complaint], str] = _state_refusal
+    denied: Callable[[Complaint], str] = _denied
+    target: Callable[[Situation], Complaint] = _complaint_of
 
     @property
     def staff(self) -> bool:
         return self.form_path is not None
-
-    @property
-    def service(self) -> Callable[..., Complaint]:
-        return import_string(self.service_path)
-
-    @property
-    def form(self) -> type:
-        return import_string(self.form_path)
-
-    @property
-    def input(self) -> type:
-        return import_string(self.input_path)
-
-    def refusal(self, case: Situation, actor, *, guarded: bool = True) -> Exception | None:
-        """What refuses ``actor`` (None: the system) firing this on the case now, or None.
-
-        In this order: PermissionDenied (not theirs to do: 403), then TransitionNotAllowed
-        (not from this status, or the guard says not now: 409).
-        """
-        complaint = case.complaint
-        if actor is None:
-            if not (self.by_system or self.permission is None):
-                return PermissionDenied(_("You may not do this on this case."))
-        elif self.permission is not None and not self.permission(actor, case):
-            return PermissionDenied(_("You may not do this on this case."))
-        if not can_proceed(getattr(complaint, self.name)):
-            return TransitionNotAllowed(_state_refusal(complaint))
-        refused = self.guard(case) if guarded and self.guard is not None else None
-        return TransitionNotAllowed(refused) if refused else None
-
-    def permits(self, user, complaint: Complaint) -> bool:
-        """May ``user`` fire it on this case at all, its status and guard aside? Caller has scoped the case.
-
-        The page and the API ask before they read the input: who may not is refused (403) first.
-        """
-        return self.permission is not None and self.permission(user, Situation(complaint))
-
-    def allowed(self, user, case: Situation) -> bool:
-        """May ``user`` fire it now? As ``refusal`` answers, cheapest question first."""
-        if not can_proceed(getattr(case.complaint, self.name)):
-            return False
-        if self.permission is None or not self.permission(user, case):
-            return False
-        return self.guard is None or not self.guard(case)
 
 
 def _staff(name: str, form: str, serializer: str, **declared) -> Transition:
@@ -325,7 +282,5 @@ def transition_check(name: str, complaint: Complaint, actor, *, guarded: bool = 
     ``guarded``: False skips the guard (a satisfied petitioner closes within the window).
     """
     case = Situation(complaint)
-    refused = TRANSITIONS[name].refusal(case, actor, guarded=guarded)
-    if refused is not None:
-        raise refused
+    TRANSITIONS[name].check(case, actor, guarded=guarded)
     return case

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from ..models import Complaint
 from ..selectors import complaint_get_for_user
 from ..services import activity_record, extension_request, internal_note_add, message_add
-from ..workflow import STAFF_TRANSITIONS, UnknownTransition, staff_transition
+from ..workflow import STAFF_TRANSITIONS, Situation, UnknownTransition, staff_transition
 from . import serializers as s
 from .adding import FORM_MEDIA, CaseAddView
 from .errors import service_errors, valid_input
@@ -52,7 +52,7 @@ class ComplaintTransitionView(APIView):
         except UnknownTransition as error:
             raise exceptions.NotFound(_("No such transition.")) from error
         # Not theirs to do: refused before their input is read.
-        if not transition.permits(request.user, complaint):
+        if not transition.permits(request.user, Situation(complaint)):
             raise exceptions.PermissionDenied(_("You may not do this on this case."))
         data = dict(valid_input(transition.input, request))
         version = data.pop("version")

@@ -24,7 +24,7 @@ from ..attachments import attachment_response
 from ..forms.staff import ActivityForm, CaseForm, ExtensionRequestForm, InternalNoteForm, MessageForm
 from ..models import Complaint
 from ..selectors import complaint_get_for_user
-from ..workflow import UnknownTransition, staff_transition
+from ..workflow import Situation, UnknownTransition, staff_transition
 from .case_page import case_context
 
 STALE = _("This case was changed by someone else meanwhile; reload it and try again.")
@@ -69,7 +69,7 @@ def case_transition(request, pk: int, name: str):
         transition = staff_transition(name)
     except UnknownTransition as error:
         raise Http404 from error
-    if not transition.permits(request.user, complaint):
+    if not transition.permits(request.user, Situation(complaint)):
         raise PermissionDenied
     form = transition.form(request.POST, complaint=complaint, user=request.user)
     if not form.is_valid():
