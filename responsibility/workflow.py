@@ -1,4 +1,4 @@
-"""The transitions of pledges, rectification items and accountability records, each declared once.
+"""The transitions of pledges, rectification items, accountability records and campaigns, each declared once.
 
 Each declaration (jiufeng.workflow.Transition) says who may make the transition, the
 words of a refusal, the service that makes it and the form and serializer that read its
@@ -124,4 +124,30 @@ def _accountability(name: str, form: str) -> Transition:
 ACCOUNTABILITY_TRANSITIONS: dict[str, Transition] = {
     "decide": _accountability("decide", "AccountabilityDecideForm"),
     "dismiss": _accountability("dismiss", "AccountabilityDismissForm"),
+}
+
+
+# --- Rectification campaigns (专项治理): a leader of the lead unit starts and closes them ----------------
+
+
+def _may_run_campaign(user, campaign) -> bool:
+    return permissions.can_run_campaign(user, campaign.lead_unit)
+
+
+def _only_a_draft(campaign) -> str:
+    return _("Only a draft campaign can be started.")
+
+
+def _already_closed(campaign) -> str:
+    return _("This campaign is already closed.")
+
+
+CAMPAIGN_TRANSITIONS: dict[str, Transition] = {
+    name: Transition(
+        name=name,
+        service_path=f"responsibility.services.campaigns.campaign_{name}",
+        permission=_may_run_campaign,
+        state_refusal=refusal,
+    )
+    for name, refusal in (("start", _only_a_draft), ("close", _already_closed))
 }

@@ -1,17 +1,21 @@
 """Responsibility's transitions are declared once (responsibility.workflow): the services, the
 pages and the API read the same permission, state and input."""
 
+import datetime
 import inspect
 
 import pytest
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework import serializers
 
 from jiufeng.roles import Role
 from responsibility.models import (
     AccountabilityRecord,
     AccountabilityState,
+    Campaign,
+    CampaignState,
     Pledge,
     PledgeState,
     PositionKind,
@@ -20,7 +24,13 @@ from responsibility.models import (
 )
 from responsibility.services import visits as services
 from responsibility.services.accountability import accountability_dismiss, accountability_propose
-from responsibility.workflow import ACCOUNTABILITY_TRANSITIONS, PLEDGE_TRANSITIONS, RECTIFICATION_ITEM_TRANSITIONS
+from responsibility.services.campaigns import campaign_close, campaign_create
+from responsibility.workflow import (
+    ACCOUNTABILITY_TRANSITIONS,
+    CAMPAIGN_TRANSITIONS,
+    PLEDGE_TRANSITIONS,
+    RECTIFICATION_ITEM_TRANSITIONS,
+)
 from tests.factories import PositionFactory, UserFactory
 
 from .pledge_helpers import draft, issued, signed
@@ -33,6 +43,7 @@ DECLARED = [
     (RectificationItem, RECTIFICATION_ITEM_TRANSITIONS),
     (Pledge, PLEDGE_TRANSITIONS),
     (AccountabilityRecord, ACCOUNTABILITY_TRANSITIONS),
+    (Campaign, CAMPAIGN_TRANSITIONS),
 ]
 
 
@@ -179,3 +190,36 @@ def test_a_dismissed_record_offers_nothing_and_deciding_it_is_a_conflict(client,
     client.force_login(cast.county_leader)
     answer = client.post(reverse("responsibility:accountability-decide", args=[record.pk]), {"measure": "interview"})
     assert answer.status_code == 409
+
+
+# --- Campaigns: start and close ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stage", [CampaignState.DRAFT, CampaignState.ACTIVE, CampaignState.CLOSED])
+@pytest.mark.parametrize("who", ["county_leader", "county_officer"])
+def test_a_campaign_page_offers_starting_and_closing_as_declared(client, cast, stage, who):
+    campaign = campaign_create(
+        actor=cast.county_leader,
+        lead_unit=cast.units.county,
+        name="教育乱收费专项治理",
+        problem="违规收取资料费",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=90),
+    )
+    if stage != CampaignState.DRAFT:
+        CAMPAIGN_TRANSITIONS["start"].service(campaign_id=campaign.pk, actor=cast.county_leader)
+    if stage == CampaignState.CLOSED:
+        campaign_close(campaign_id=campaign.pk, actor=cast.county_leader)
+    campaign = Campaign.objects.select_related("lead_unit").get(pk=campaign.pk)
+    user = getattr(cast, who)
+    allowed = {name for name, transition in CAMPAIGN_TRANSITIONS.items() if transition.allowed(user, campaign)}
+    expected = {CampaignState.DRAFT: {"start", "close"}, CampaignState.ACTIVE: {"close"}}.get(stage, set())
+    assert allowed == (expected if who == "county_leader" else set())
+
+    client.force_login(user)
+    page = client.get(reverse("responsibility:campaign-detail", args=[campaign.pk])).content.decode()
+    assert {name for name in CAMPAIGN_TRANSITIONS if f"/campaigns/{campaign.pk}/{name}/" in page} == allowed
+    for name in set(CAMPAIGN_TRANSITIONS) - allowed:
+        answer = client.post(reverse(f"responsibility:campaign-{name}", args=[campaign.pk]))
+        assert answer.status_code == (409 if CAMPAIGN_TRANSITIONS[name].permits(user, campaign) else 403), name
+    assert Campaign.objects.get(pk=campaign.pk).state == stage
