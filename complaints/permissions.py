@@ -40,9 +40,13 @@ def can_approve(user, complaint: Complaint) -> bool:
     return can_lead_in(user, complaint.handling_unit)
 
 
-def can_decide_extension(user, complaint: Complaint, request) -> bool:
-    """Approve or refuse an extension: a leader of the unit the stage is owed by, never who asked."""
-    if request.requested_by_id == user.pk:
+def can_decide_extension(user, complaint: Complaint, request=None) -> bool:
+    """Approve or refuse an extension: a leader of the unit the stage is owed by, never who asked.
+
+    ``request``: the pending request, if there is one (with none, there is nothing to
+    decide: complaints.workflow's guard says so, as a matter of state).
+    """
+    if request is not None and request.requested_by_id == user.pk:
         return False
     return can_lead_in(user, complaint.handling_unit or _triage_at(complaint))
 

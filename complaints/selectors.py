@@ -12,8 +12,6 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_fsm import can_proceed
 
 from responsibility.models import Deadline
 from responsibility.scoping import HANDLING, LEADING, units_in_scope
@@ -32,7 +30,7 @@ from .models import (
     TransitionLog,
 )
 from .tracking import complaint_by_tracking_code
-from .transitions import TRANSITIONS, complaint_may_close, extension_pending
+from .workflow import EVENTS, STAFF_TRANSITIONS, Situation
 
 
 def _overdue() -> ExpressionWrapper:
@@ -128,61 +126,20 @@ def complaint_approval_queue_for_user(*, user) -> QuerySet:
     )
 
 
-# Who may fire each staff transition (the services check again; this only decides what to offer).
-_MAY = {
-    "accept": permissions.can_triage,
-    "reject": permissions.can_triage,
-    "transfer": permissions.can_triage,
-    "merge": permissions.can_triage,
-    "start_investigation": permissions.can_handle,
-    "submit_for_approval": permissions.can_handle,
-    "approve": permissions.can_approve,
-    "send_back": permissions.can_approve,
-    "decide_review": permissions.can_handle,
-    "close": permissions.can_handle,
-}
-
-
 def available_transitions(*, user, complaint: Complaint, extension_requests=None) -> list[str]:
-    """The transitions this user may fire on this case now, in TRANSITIONS order.
+    """The staff transitions this user may fire on this case now, in the order declared.
 
-    ``extension_requests``: all of the case's, when the caller has read them already.
+    Each as its declaration in complaints.workflow allows it: from this status, permitted,
+    and its guard passed (the services check the same under the row lock).
+    ``extension_requests``: all of the case's, when the caller has read them already (the
+    pending one is then found without a query; without them, one query at most, and only
+    where an extension could be decided in this status).
     """
-    # The pending extension, read once and only where a leader could decide one.
-    pending = extension_pending(complaint, extension_requests) if can_proceed(complaint.approve_extension) else None
-    names = []
-    for name in TRANSITIONS:
-        if not can_proceed(getattr(complaint, name)):
-            continue
-        if name in ("approve_extension", "refuse_extension"):
-            if pending is None or not permissions.can_decide_extension(user, complaint, pending):
-                continue
-        elif not _MAY[name](user, complaint):
-            continue
-        if name == "close" and not complaint_may_close(complaint):
-            continue
-        names.append(name)
-    return names
+    case = Situation(complaint, extension_requests=extension_requests)
+    return [transition.name for transition in STAFF_TRANSITIONS if transition.allowed(user, case)]
 
 
 # --- The timeline: one list of what happened, for staff or for the petitioner ----------------
-
-# What the petitioner reads for each transition: plain words, no names.
-PUBLIC_EVENTS = {
-    "file": gettext_lazy("Complaint received"),
-    "accept": gettext_lazy("Accepted; a unit is investigating"),
-    "reject": gettext_lazy("Not accepted"),
-    "transfer": gettext_lazy("Transferred to the authority responsible"),
-    "merge": gettext_lazy("Merged with a case about the same matter"),
-    "start_investigation": gettext_lazy("Investigation started"),
-    "approve": gettext_lazy("Reply issued"),
-    "review": gettext_lazy("Review requested"),
-    "decide_review": gettext_lazy("Review decided; reply issued"),
-    "close": gettext_lazy("Case closed"),
-    "approve_extension": gettext_lazy("Time limit extended"),
-}
-# Transitions the petitioner does not see: internal steps of the handling unit.
-_STAFF_ONLY = {"submit_for_approval", "send_back", "refuse_extension"}
 
 
 @dataclass
@@ -251,14 +208,15 @@ def complaint_timeline(
     )
     messages = complaint_records(complaint=complaint, model=Message, order=("at",), users=() if public else ("author",))
     for log in logs:
-        if public and log.name in _STAFF_ONLY:
-            continue
         if public:
-            text = PUBLIC_EVENTS.get(log.name, "")
-            # Reasons owed to the petitioner: a refusal to accept, a transfer, an extension.
-            note = log.note if log.name in ("reject", "transfer", "approve_extension") else ""
+            event = EVENTS.get(log.name)
+            # Internal steps of the handling unit (and names no one declared) stay inside.
+            if event is None or event.public is None:
+                continue
+            # Reasons owed to the petitioner (a refusal to accept, a transfer, an extension): the note.
+            note = log.note if event.public_note else ""
             label = _("You") if log.name == "review" else _actor_label(log, "actor", True)
-            entries.append(TimelineEntry(log.at, "transition", log.name, label, note or str(text), log))
+            entries.append(TimelineEntry(log.at, "transition", log.name, label, note or str(event.public), log))
         else:
             entries.append(
                 TimelineEntry(log.at, "transition", log.name, _actor_label(log, "actor", False), log.note, log)

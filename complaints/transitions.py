@@ -2,9 +2,10 @@
 
 Each service, in one transaction: locks the row (select_for_update: of two officers acting
 at once one wins and the other is refused, nothing is lost), checks who may act
-(PermissionDenied), checks the state and guards (TransitionNotAllowed -> 409, or
-ValidationError for bad input -> 400), fires the transition, saves the changed fields with
-a history row, writes one TransitionLog row, and opens or meets deadlines in the ledger.
+(PermissionDenied) and the state and guards (TransitionNotAllowed -> 409) as the
+transition's declaration in complaints.workflow says, checks its input (ValidationError ->
+400), fires the transition, saves the changed fields with a history row, writes one
+TransitionLog row, and opens or meets deadlines in the ledger.
 ``version``, when given, is the version the caller's form was made from: a case moved
 meanwhile is refused.
 
@@ -16,26 +17,24 @@ import datetime
 import decimal
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import TransitionNotAllowed
 
 from responsibility.deadlines import deadline_due_at, deadline_meet, deadline_move, deadline_open, deadlines_of
 from responsibility.models import DeadlineKind, Unit
 from responsibility.scoping import in_scope_or_404
 from responsibility.services.visits import rectification_item_add
 
-from . import permissions
+# STAGE_DEADLINE: also read from here by complaints.services.
+from .guards import STAGE_DEADLINE  # noqa: F401
 from .models import (
     ENDED_STATUSES,
-    MAX_REVIEW_ROUNDS,
     Complaint,
     ComplaintStatus,
-    ExtensionRequest,
     ExtensionState,
     Finding,
     Measure,
@@ -45,6 +44,7 @@ from .models import (
 from .notifications import petitioner_notify, staff_notify
 from .routing import handling_unit_default
 from .time_limits import time_limit_days
+from .workflow import transition_check
 
 REASON_MAX = 2000
 TEXT_MAX = 10_000
@@ -60,15 +60,6 @@ def complaint_lock(complaint_id: int, version: int | None) -> Complaint:
     if version is not None and version != complaint.version:
         raise TransitionNotAllowed(_("This case was changed by someone else meanwhile; reload it and try again."))
     return complaint
-
-
-def _check(complaint: Complaint, method, allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied(_("You may not do this on this case."))
-    if not can_proceed(method):
-        raise TransitionNotAllowed(
-            _("This case is “%(status)s”: that cannot be done now.") % {"status": complaint.get_status_display()}
-        )
 
 
 def _required(field: str, value: str, *, max_length: int = TEXT_MAX) -> str:
@@ -122,7 +113,7 @@ def complaint_accept(
     complaint = complaint_lock(complaint_id, version)
     # A unit out of the actor's scope is not found, whatever they may do on the case.
     in_scope_or_404(actor, handling_unit)
-    _check(complaint, complaint.accept, permissions.can_triage(actor, complaint))
+    transition_check("accept", complaint, actor)
     handling_unit = handling_unit or handling_unit_default(
         category=complaint.category, subject_unit=complaint.subject_unit
     )
@@ -158,7 +149,7 @@ def complaint_accept(
 def complaint_reject(*, complaint_id: int, actor, reason: str, version: int | None = None) -> Complaint:
     """submitted → rejected (不予受理); the reason is what the petitioner is told."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.reject, permissions.can_triage(actor, complaint))
+    transition_check("reject", complaint, actor)
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.reject()
     _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_ACCEPT)
@@ -171,7 +162,7 @@ def complaint_reject(*, complaint_id: int, actor, reason: str, version: int | No
 def complaint_transfer(*, complaint_id: int, actor, to: str, reason: str, version: int | None = None) -> Complaint:
     """submitted → transferred to the authority that has jurisdiction (named, outside our tree)."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.transfer, permissions.can_triage(actor, complaint))
+    transition_check("transfer", complaint, actor)
     to = _required("to", to, max_length=TRANSFER_TO_MAX)
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.transfer()
@@ -200,7 +191,7 @@ def complaint_merge(*, complaint_id: int, actor, primary_id: int, version: int |
         raise ValidationError({"primary": _("No such case.")})
     complaint = complaint_lock(complaint_id, version)
     primary = locked[primary_id]
-    _check(complaint, complaint.merge, permissions.can_triage(actor, complaint))
+    transition_check("merge", complaint, actor)
     if primary.status in ENDED_STATUSES or not Complaint.objects.visible_to(actor).filter(pk=primary.pk).exists():
         raise ValidationError({"primary": _("Choose an open case you may see as the primary case.")})
     complaint.merge()
@@ -224,7 +215,7 @@ def complaint_merge(*, complaint_id: int, actor, primary_id: int, version: int |
 @transaction.atomic
 def complaint_start_investigation(*, complaint_id: int, actor, version: int | None = None) -> Complaint:
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.start_investigation, permissions.can_handle(actor, complaint))
+    transition_check("start_investigation", complaint, actor)
     complaint.start_investigation()
     _record(
         complaint, name="start_investigation", from_status=ComplaintStatus.ACCEPTED, actor=actor, note="", fields=[]
@@ -336,7 +327,7 @@ def complaint_submit_for_approval(
 ) -> Complaint:
     """investigating → pending_approval with the finding, disposition, measures and reply to the petitioner."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.submit_for_approval, permissions.can_handle(actor, complaint))
+    transition_check("submit_for_approval", complaint, actor)
     complaint.finding, complaint.disposition, complaint.reply = _decision(finding, disposition, reply)
     _measures_replace(complaint, measures, actor)
     complaint.submit_for_approval()
@@ -357,7 +348,7 @@ def complaint_submit_for_approval(
 def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int | None = None) -> Complaint:
     """pending_approval → resolved by a leader (not the submitter): the reply goes out, the review window opens."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.approve, permissions.can_approve(actor, complaint))
+    transition_check("approve", complaint, actor)
     now = timezone.now()
     complaint.approve()
     complaint.replied_at = now
@@ -379,7 +370,7 @@ def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int 
 def complaint_send_back(*, complaint_id: int, actor, reason: str, version: int | None = None) -> Complaint:
     """pending_approval → investigating, with the leader's reasons; the resolve deadline runs on."""
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.send_back, permissions.can_approve(actor, complaint))
+    transition_check("send_back", complaint, actor)
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.send_back()
     _record(
@@ -391,11 +382,6 @@ def complaint_send_back(*, complaint_id: int, actor, reason: str, version: int |
 # --- After the reply: review and closure ----------------------------------------------
 
 
-def _review_window_open(complaint: Complaint, at: datetime.datetime) -> bool:
-    window = datetime.timedelta(days=settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS)
-    return complaint.replied_at is not None and at <= complaint.replied_at + window
-
-
 @transaction.atomic
 def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int | None = None) -> Complaint:
     """resolved → under_review at the petitioner's request: 复查, then 复核, never a third.
@@ -403,15 +389,9 @@ def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int
     The petitioner acts by tracking code (``actor`` None); caller has matched the code.
     """
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.review, True)
+    # The guard: a round left, within the window (complaints.guards.review_refusal).
+    transition_check("review", complaint, actor)
     now = timezone.now()
-    if complaint.review_round >= MAX_REVIEW_ROUNDS:
-        raise TransitionNotAllowed(_("This case has had its review and re-review; no further review is possible."))
-    if not _review_window_open(complaint, now):
-        raise TransitionNotAllowed(
-            _("A review must be asked within %(days)d days of the reply.")
-            % {"days": settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS}
-        )
     reason = _required("reason", reason, max_length=REASON_MAX)
     complaint.review()
     complaint.review_round += 1
@@ -444,7 +424,7 @@ def complaint_decide_review(
     The review's measures are in force at once: the decision is the handling unit's.
     """
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.decide_review, permissions.can_handle(actor, complaint))
+    transition_check("decide_review", complaint, actor)
     complaint.finding, complaint.disposition, complaint.reply = _decision(finding, disposition, reply)
     _measures_replace(complaint, measures, actor)
     now = timezone.now()
@@ -464,11 +444,6 @@ def complaint_decide_review(
     return complaint
 
 
-def complaint_may_close(complaint: Complaint) -> bool:
-    # No review can come any more: the window has passed, or both rounds are spent.
-    return complaint.review_round >= MAX_REVIEW_ROUNDS or not _review_window_open(complaint, timezone.now())
-
-
 @transaction.atomic
 def complaint_close(*, complaint_id: int, actor=None, version: int | None = None, satisfied: bool = False) -> Complaint:
     """resolved → closed when the petitioner is satisfied, or once no review can come.
@@ -477,9 +452,8 @@ def complaint_close(*, complaint_id: int, actor=None, version: int | None = None
     rating (complaints.services.rating_add, which has matched the tracking code).
     """
     complaint = complaint_lock(complaint_id, version)
-    _check(complaint, complaint.close, actor is None or permissions.can_handle(actor, complaint))
-    if not satisfied and not complaint_may_close(complaint):
-        raise TransitionNotAllowed(_("The petitioner may still ask for a review; close the case after the window."))
+    # The guard (no review can come any more: complaints.guards.close_refusal) yields to satisfaction.
+    transition_check("close", complaint, actor, guarded=not satisfied)
     complaint.close()
     note = _("The petitioner is satisfied with the result.") if satisfied else ""
     _record(complaint, name="close", from_status=ComplaintStatus.RESOLVED, actor=actor, note=note, fields=[])
@@ -488,36 +462,13 @@ def complaint_close(*, complaint_id: int, actor=None, version: int | None = None
 
 # --- Extension (延期): once per stage, decided by a leader -------------------------------
 
-# The deadline an extension moves, by the stage the case is in.
-STAGE_DEADLINE = {
-    ComplaintStatus.SUBMITTED: DeadlineKind.COMPLAINT_ACCEPT,
-    ComplaintStatus.ACCEPTED: DeadlineKind.COMPLAINT_RESOLVE,
-    ComplaintStatus.INVESTIGATING: DeadlineKind.COMPLAINT_RESOLVE,
-    ComplaintStatus.PENDING_APPROVAL: DeadlineKind.COMPLAINT_RESOLVE,
-    ComplaintStatus.UNDER_REVIEW: DeadlineKind.COMPLAINT_REVIEW,
-}
-
-
-def extension_pending(complaint: Complaint, requests=None) -> ExtensionRequest | None:
-    """The request awaiting a leader for the stage the case is in now, if any.
-
-    ``requests``: all of the case's, when the caller has read them already (no query then).
-    """
-    stage = STAGE_DEADLINE.get(complaint.status)
-    if stage is None:
-        return None
-    wanted = {"stage": stage, "review_round": complaint.review_round, "state": ExtensionState.PENDING}
-    if requests is None:
-        return complaint.extension_requests.filter(**wanted).first()
-    return next((r for r in requests if all(getattr(r, k) == v for k, v in wanted.items())), None)
-
 
 def _extension_decide(complaint_id: int, actor, version: int | None, *, approve: bool):
     complaint = complaint_lock(complaint_id, version)
-    request = extension_pending(complaint)
-    method = complaint.approve_extension if approve else complaint.refuse_extension
-    _check(complaint, method, request is not None and permissions.can_decide_extension(actor, complaint, request))
-    return complaint, request, method
+    name = "approve_extension" if approve else "refuse_extension"
+    # The guard: a request awaits a decision for this stage (complaints.guards.extension_pending).
+    case = transition_check(name, complaint, actor)
+    return complaint, case.pending_extension, getattr(complaint, name)
 
 
 @transaction.atomic
@@ -565,82 +516,3 @@ def complaint_refuse_extension(*, complaint_id: int, actor, note: str, version: 
 
 def complaint_deadlines_open(complaint: Complaint):
     return deadlines_of(target=complaint).filter(met_at__isnull=True)
-
-
-# --- One entry point for the API and the pages --------------------------------------------
-
-
-class UnknownTransition(LookupError):
-    """No staff transition has this name: the API answers 404."""
-
-
-def _unit(value) -> Unit | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, Unit):
-        return value
-    try:
-        return Unit.objects.get(pk=int(value))
-    except (TypeError, ValueError, Unit.DoesNotExist) as error:
-        raise ValidationError({"handling_unit": _("No such unit.")}) from error
-
-
-def _case_id(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError) as error:
-        raise ValidationError({"primary": _("Give the number of the primary case.")}) from error
-
-
-def _text_field(data: dict, name: str) -> str:
-    value = data.get(name, "")
-    if not isinstance(value, str):
-        raise ValidationError({name: _("Enter text.")})
-    return value
-
-
-def _measure_list(data: dict) -> list[dict]:
-    measures = data.get("measures") or []
-    if not isinstance(measures, list | tuple) or not all(isinstance(m, dict) for m in measures):
-        raise ValidationError({"measures": _("Give the measures as a list.")})
-    return list(measures)
-
-
-def _decision_fields(data: dict) -> dict:
-    return {
-        "finding": _text_field(data, "finding"),
-        "disposition": _text_field(data, "disposition"),
-        "reply": _text_field(data, "reply"),
-        "measures": _measure_list(data),
-    }
-
-
-# name -> (service, what the service takes from the submitted fields (API.md names)).
-TRANSITIONS = {
-    "accept": (
-        complaint_accept,
-        lambda d: {"handling_unit": _unit(d.get("handling_unit")), "note": _text_field(d, "note")},
-    ),
-    "reject": (complaint_reject, lambda d: {"reason": _text_field(d, "reason")}),
-    "transfer": (complaint_transfer, lambda d: {"to": _text_field(d, "to"), "reason": _text_field(d, "reason")}),
-    "merge": (complaint_merge, lambda d: {"primary_id": _case_id(d.get("primary"))}),
-    "start_investigation": (complaint_start_investigation, lambda d: {}),
-    "submit_for_approval": (complaint_submit_for_approval, _decision_fields),
-    "approve": (complaint_approve, lambda d: {"note": _text_field(d, "note")}),
-    "send_back": (complaint_send_back, lambda d: {"reason": _text_field(d, "reason")}),
-    "approve_extension": (complaint_approve_extension, lambda d: {"note": _text_field(d, "note")}),
-    "refuse_extension": (complaint_refuse_extension, lambda d: {"note": _text_field(d, "note")}),
-    "decide_review": (complaint_decide_review, _decision_fields),
-    "close": (complaint_close, lambda d: {}),
-}
-
-
-def transition_fire(*, name: str, complaint_id: int, actor, version: int | None, data: dict) -> Complaint:
-    """Fire the staff transition ``name`` with the submitted ``data``; raises what the service raises.
-
-    Caller has scoped the complaint (404 for what the actor may not see).
-    """
-    if name not in TRANSITIONS:
-        raise UnknownTransition(name)
-    service, fields = TRANSITIONS[name]
-    return service(complaint_id=complaint_id, actor=actor, version=version, **fields(data))

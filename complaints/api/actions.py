@@ -11,39 +11,53 @@ from rest_framework.views import APIView
 from ..models import Complaint
 from ..selectors import complaint_get_for_user
 from ..services import activity_record, extension_request, internal_note_add, message_add
-from ..transitions import transition_fire
+from ..workflow import STAFF_TRANSITIONS, Situation, UnknownTransition, staff_transition
 from . import serializers as s
 from .adding import FORM_MEDIA, CaseAddView
 from .errors import service_errors, valid_input
 from .views import detail_response
 
+# Each staff transition's input, as its declaration names it (complaints.workflow).
 _TRANSITION_INPUT = PolymorphicProxySerializer(
     component_name="ComplaintTransitionInput",
-    serializers=list(dict.fromkeys(s.TRANSITION_INPUTS.values())),
+    serializers=list(dict.fromkeys(transition.input for transition in STAFF_TRANSITIONS)),
     resource_type_field_name=None,
 )
 
 
 class ComplaintTransitionView(APIView):
-    """Fire a transition (API.md's names); answers the case as it now stands.
+    """Fire a staff transition (API.md's names); answers the case as it now stands.
 
-    404 out of scope or no such transition; 400 bad input; 403 not permitted; 409 not in
+    404 out of scope or no such transition; 403 not permitted; 400 bad input; 409 not in
     this state, or the case changed since ``version``.
     """
 
+    # The transition's declaration (complaints.workflow) gives its permission, its input
+    # serializer and its service, which takes the values the serializer gives and checks
+    # permission, state and guard again under the row lock.
+
     @extend_schema(
-        parameters=[OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(s.TRANSITION_INPUTS))],
+        parameters=[
+            OpenApiParameter(
+                "name", str, OpenApiParameter.PATH, enum=[transition.name for transition in STAFF_TRANSITIONS]
+            )
+        ],
         request=_TRANSITION_INPUT,
         responses=s.ComplaintDetailSerializer,
     )
     def post(self, request, pk: int, name: str):
         complaint = complaint_get_for_user(user=request.user, pk=pk)
-        if name not in s.TRANSITION_INPUTS:
-            raise exceptions.NotFound(_("No such transition."))
-        fields = dict(valid_input(s.TRANSITION_INPUTS[name], request))
-        version = fields.pop("version")
+        try:
+            transition = staff_transition(name)
+        except UnknownTransition as error:
+            raise exceptions.NotFound(_("No such transition.")) from error
+        # Not theirs to do: refused before their input is read.
+        if not transition.permits(request.user, Situation(complaint)):
+            raise exceptions.PermissionDenied(_("You may not do this on this case."))
+        data = dict(valid_input(transition.input, request))
+        version = data.pop("version")
         with service_errors():
-            transition_fire(name=name, complaint_id=complaint.pk, actor=request.user, version=version, data=fields)
+            transition.service(complaint_id=complaint.pk, actor=request.user, version=version, **data)
         return detail_response(request, complaint.pk)
 
 

@@ -368,7 +368,8 @@ class ComplaintExtensionInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=transitions.REASON_MAX)
 
 
-# --- Transitions: one input per API.md transition --------------------------------------
+# --- Transitions: the inputs their declarations name (complaints.workflow) ---------------
+# Each gives the service what it takes, typed: a Unit, an int, clean text, measures.
 
 
 class ComplaintTransitionSerializer(serializers.Serializer):
@@ -394,8 +395,14 @@ class ComplaintTransitionTransferSerializer(ComplaintTransitionReasonSerializer)
     to = serializers.CharField(max_length=transitions.TRANSFER_TO_MAX)
 
 
+class ComplaintTransitionRefusalSerializer(ComplaintTransitionSerializer):
+    # Why the extension is refused: owed to who asked.
+    note = serializers.CharField(max_length=transitions.REASON_MAX)
+
+
 class ComplaintTransitionMergeSerializer(ComplaintTransitionSerializer):
-    primary = serializers.IntegerField(min_value=1)
+    # The primary case's id, as complaint_merge takes it.
+    primary = serializers.IntegerField(min_value=1, max_value=2**31 - 1, source="primary_id")
 
 
 class ComplaintTransitionDecisionSerializer(ComplaintTransitionSerializer):
@@ -403,19 +410,3 @@ class ComplaintTransitionDecisionSerializer(ComplaintTransitionSerializer):
     disposition = serializers.CharField(max_length=transitions.TEXT_MAX)
     reply = serializers.CharField(max_length=transitions.TEXT_MAX)
     measures = ComplaintMeasureSerializer(many=True, default=list)
-
-
-TRANSITION_INPUTS: dict[str, type[ComplaintTransitionSerializer]] = {
-    "accept": ComplaintTransitionAcceptSerializer,
-    "reject": ComplaintTransitionReasonSerializer,
-    "transfer": ComplaintTransitionTransferSerializer,
-    "merge": ComplaintTransitionMergeSerializer,
-    "start_investigation": ComplaintTransitionSerializer,
-    "submit_for_approval": ComplaintTransitionDecisionSerializer,
-    "approve": ComplaintTransitionNoteSerializer,
-    "send_back": ComplaintTransitionReasonSerializer,
-    "approve_extension": ComplaintTransitionNoteSerializer,
-    "refuse_extension": ComplaintTransitionNoteSerializer,
-    "decide_review": ComplaintTransitionDecisionSerializer,
-    "close": ComplaintTransitionSerializer,
-}

@@ -17,11 +17,13 @@ from rest_framework.views import APIView
 from ..api.adding import FORM_MEDIA, CaseAddView
 from ..api.errors import Conflict, service_errors
 from ..api.serializers import ComplaintStatusField
+from ..guards import complaint_may_close
 from ..models import Complaint, ComplaintStatus, Rating, RatingValue
-from ..selectors import PUBLIC_EVENTS, TimelineEntry, complaint_followed, complaint_timeline
+from ..selectors import TimelineEntry, complaint_followed, complaint_timeline
 from ..services import message_add, rating_add
 from ..tracking import PREFIX, track_lookup, tracking_code_normalise
-from ..transitions import complaint_may_close, complaint_review
+from ..transitions import complaint_review
+from ..workflow import EVENTS
 
 CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="the tracking code (查询码)")
 
@@ -93,7 +95,7 @@ def can_request_review(complaint: Complaint) -> bool:
 
 def _event(entry: TimelineEntry) -> dict:
     # A public transition entry's text is the reason owed to the petitioner, else the plain words.
-    display = str(PUBLIC_EVENTS.get(entry.name, ""))
+    display = str(EVENTS[entry.name].public)
     note = entry.text if entry.text != display else ""
     return {"at": entry.at, "event": entry.name, "event_display": display, "note": note}
 

@@ -200,7 +200,11 @@ class CaseForm(BootstrapForm):
         return reverse("complaints:case-transition", args=[self.complaint.pk, self.prefix_name])
 
     def data_for_service(self) -> dict:
-        """The cleaned fields under the names of API.md, without the version."""
+        """The cleaned fields as the service takes them (typed: a Unit, an int, clean text), without the version.
+
+        A transition's form is named by its declaration (complaints.workflow); its prefix is
+        the transition's name.
+        """
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
@@ -252,6 +256,9 @@ class MergeForm(CaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["primary"].initial = self.complaint.possible_duplicate_of_id
+
+    def data_for_service(self) -> dict:
+        return {"primary_id": self.cleaned_data["primary"]}
 
 
 class StartInvestigationForm(CaseForm):
@@ -407,26 +414,6 @@ class DecideReviewForm(DecisionForm):
     title = _("Decide the review")
     submit_label = _("Decide the review")
     done = _("The review is decided; the new reply goes to the petitioner.")
-
-
-# The form of each transition staff fire from the case page, by API.md's transition name.
-TRANSITION_FORMS: dict[str, type[CaseForm]] = {
-    form.prefix_name: form
-    for form in (
-        AcceptForm,
-        RejectForm,
-        TransferForm,
-        MergeForm,
-        StartInvestigationForm,
-        SubmitForApprovalForm,
-        ApproveForm,
-        SendBackForm,
-        ApproveExtensionForm,
-        RefuseExtensionForm,
-        DecideReviewForm,
-        CloseForm,
-    )
-}
 
 
 # --- Records on a case ------------------------------------------------------------------

@@ -10,7 +10,7 @@ nothing is written.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,17 +21,10 @@ from django_fsm import TransitionNotAllowed
 
 from .. import services
 from ..attachments import attachment_response
-from ..forms.staff import (
-    TRANSITION_FORMS,
-    ActivityForm,
-    CaseForm,
-    ExtensionRequestForm,
-    InternalNoteForm,
-    MessageForm,
-)
+from ..forms.staff import ActivityForm, CaseForm, ExtensionRequestForm, InternalNoteForm, MessageForm
 from ..models import Complaint
 from ..selectors import complaint_get_for_user
-from ..transitions import transition_fire
+from ..workflow import Situation, UnknownTransition, staff_transition
 from .case_page import case_context
 
 STALE = _("This case was changed by someone else meanwhile; reload it and try again.")
@@ -66,20 +59,27 @@ def case_detail(request, pk: int):
 @require_POST
 @login_required
 def case_transition(request, pk: int, name: str):
+    """Fire a staff transition through its declared form and service (complaints.workflow).
+
+    Who may not fire it is refused (403) before the form is read; the service checks
+    permission, state and guard again under the row lock.
+    """
     complaint = _case(request, pk)
-    form_class = TRANSITION_FORMS.get(name)
-    if form_class is None:
-        raise Http404
-    form = form_class(request.POST, complaint=complaint, user=request.user)
+    try:
+        transition = staff_transition(name)
+    except UnknownTransition as error:
+        raise Http404 from error
+    if not transition.permits(request.user, Situation(complaint)):
+        raise PermissionDenied
+    form = transition.form(request.POST, complaint=complaint, user=request.user)
     if not form.is_valid():
         return case_page(request, complaint, status=400, forms={name: form})
     try:
-        transition_fire(
-            name=name,
+        transition.service(
             complaint_id=complaint.pk,
             actor=request.user,
             version=form.cleaned_data["version"],
-            data=form.data_for_service(),
+            **form.data_for_service(),
         )
     except ValidationError as error:
         form.add_service_error(error)

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 
-from ..forms.staff import TRANSITION_FORMS, ActivityForm, ExtensionRequestForm, InternalNoteForm, MessageForm
+from ..forms.staff import ActivityForm, ExtensionRequestForm, InternalNoteForm, MessageForm
+from ..guards import STAGE_DEADLINE, extension_pending
 from ..models import ENDED_STATUSES, ActivityKind, Complaint, ComplaintStatus, ExtensionRequest, ExtensionState
 from ..permissions import can_handle, can_view_identity, can_work_on
 from ..selectors import (
@@ -25,7 +25,7 @@ from ..selectors import (
     complaint_filed_attachments,
     complaint_timeline,
 )
-from ..transitions import STAGE_DEADLINE, extension_pending
+from ..workflow import EVENTS, TRANSITIONS
 
 # Activities are recorded while the facts are being established.
 INVESTIGATING = {ComplaintStatus.INVESTIGATING, ComplaintStatus.UNDER_REVIEW}
@@ -60,25 +60,6 @@ def _record_forms(*, user, complaint: Complaint, forms: dict, extensions) -> lis
     return [_form(forms, form_class, complaint=complaint, user=user) for form_class in wanted]
 
 
-# How a transition reads in the staff timeline.
-TRANSITION_LABELS = {
-    "file": _("Complaint filed"),
-    "accept": _("Accepted"),
-    "reject": _("Not accepted"),
-    "transfer": _("Transferred"),
-    "merge": _("Merged as a duplicate"),
-    "start_investigation": _("Investigation started"),
-    "submit_for_approval": _("Finding submitted for approval"),
-    "approve": _("Approved; the reply went to the petitioner"),
-    "send_back": _("Sent back for more investigation"),
-    "review": _("The petitioner asked for a review"),
-    "decide_review": _("Review decided; a new reply went to the petitioner"),
-    "close": _("Closed"),
-    "approve_extension": _("Extension approved"),
-    "refuse_extension": _("Extension refused"),
-}
-
-
 # The border of each kind of entry in the staff timeline.
 TIMELINE_CSS = {
     "transition": "border-secondary-subtle",
@@ -98,7 +79,7 @@ def _extension_heading(request: ExtensionRequest) -> str:
 
 def _headings() -> dict:
     """The heading of every entry but an extension request's, by (kind, name), translated once."""
-    headings = {("transition", name): str(label) for name, label in TRANSITION_LABELS.items()}
+    headings = {("transition", name): str(event.label) for name, event in EVENTS.items()}
     activity = gettext("Investigation activity")
     for kind, label in ActivityKind.choices:
         headings["activity", kind] = format_html('<span class="badge text-bg-success">{}</span> {}', label, activity)
@@ -181,7 +162,7 @@ def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
         "timeline": timeline,
         "timeline_html": _timeline_html(timeline, complaint),
         "actions": [
-            _form(forms, TRANSITION_FORMS[name], complaint=complaint, user=user)
+            _form(forms, TRANSITIONS[name].form, complaint=complaint, user=user)
             for name in available_transitions(user=user, complaint=complaint, extension_requests=extension_requests)
         ],
         "records": _record_forms(user=user, complaint=complaint, forms=forms, extensions=extensions),

@@ -11,7 +11,6 @@ Everything works without JavaScript; static/js/filing.js and receipt.js only add
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -28,12 +27,12 @@ from django_fsm import TransitionNotAllowed
 
 from responsibility.models import Deadline, DeadlineKind
 
-from .. import services, transitions
+from .. import guards, services, transitions
 from ..attachments import attachment_limits_text, attachment_response
 from ..duplicates import complaint_duplicate_id
 from ..filing_limit import FILING_THROTTLED, FilingThrottled, filing_limited
 from ..forms.public import ComplaintFileForm, MessageForm, RatingForm, ReviewForm, TrackForm, category_label
-from ..models import ENDED_STATUSES, MAX_REVIEW_ROUNDS, Attachment, Channel, Complaint, ComplaintStatus
+from ..models import ENDED_STATUSES, Attachment, Channel, Complaint, ComplaintStatus
 from ..selectors import complaint_deadlines, complaint_filed_attachments, complaint_followed, complaint_timeline
 from ..tracking import TrackingThrottled, track_lookup
 
@@ -261,11 +260,10 @@ def _may_rate(complaint: Complaint) -> bool:
 
 
 def _review_until(complaint: Complaint) -> datetime.datetime | None:
-    """Until when a review may be asked: a reply is out and a round is left (complaint_review decides)."""
-    if complaint.status != ComplaintStatus.RESOLVED or complaint.review_round >= MAX_REVIEW_ROUNDS:
+    """Until when a review may be asked, as complaint_review's guard says (complaints.guards)."""
+    if complaint.status != ComplaintStatus.RESOLVED or guards.review_refusal(complaint) is not None:
         return None
-    until = complaint.replied_at + datetime.timedelta(days=settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS)
-    return until if timezone.now() <= until else None
+    return guards.review_until(complaint)
 
 
 def _open_question(timeline: list) -> object | None:

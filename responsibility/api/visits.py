@@ -18,12 +18,12 @@ from jiufeng.filters import FilterSet
 
 from ..models import LeaderAssignment, RectificationItem, RectificationStatus, Visit, VisitKind, VisitMethod
 from ..models.visits import EVIDENCE_MAX, REASON_MAX
-from ..services import visits as services
 from ..services.visits_selectors import (
     leader_assignment_list_for_user,
     rectification_item_list_for_user,
     visit_list_for_user,
 )
+from ..workflow import RECTIFICATION_ITEM_TRANSITIONS
 from .units import UnitRefSerializer
 
 
@@ -199,18 +199,24 @@ class EmptySerializer(serializers.Serializer):
 
 
 class _ItemActionView(APIView):
-    """POST one transition on an item in scope; answers the item as it now stands."""
+    """POST one transition on an item in scope; answers the item as it now stands.
 
-    input_serializer = EmptySerializer
-    # A service: (actor, item_id, **validated data) -> item.
-    service = None
+    The transition's declaration (responsibility.workflow) gives who may make it (403
+    before the input is read), its input serializer and its service.
+    """
+
+    # Set by _declared.
+    transition = None
 
     def post(self, request, pk: int):
         item = generics.get_object_or_404(RectificationItem.objects.visible_to(request.user), pk=pk)
-        data = self.input_serializer(data=request.data)
+        transition = self.transition
+        if not transition.permits(request.user, item):
+            raise exceptions.PermissionDenied
+        data = (transition.input if transition.input_path else EmptySerializer)(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            item = self.service(actor=request.user, item_id=item.pk, **data.validated_data)
+            item = transition.service(actor=request.user, item_id=item.pk, **data.validated_data)
         except TransitionNotAllowed as error:
             raise Conflict(str(error)) from error
         except DjangoValidationError as error:
@@ -222,24 +228,29 @@ class _ItemActionView(APIView):
         return Response(RectificationItemSerializer(item).data)
 
 
-@extend_schema(request=EvidenceSerializer, responses=RectificationItemSerializer)
+def _declared(name: str):
+    """The view of the item transition ``name``, with the input its declaration names in the schema."""
+    transition = RECTIFICATION_ITEM_TRANSITIONS[name]
+
+    def declare(view: type[_ItemActionView]) -> type[_ItemActionView]:
+        view.transition = transition
+        # The input serializers above are defined by now: the declaration finds them in this module.
+        request = transition.input if transition.input_path else None
+        return extend_schema(request=request, responses=RectificationItemSerializer)(view)
+
+    return declare
+
+
+@_declared("submit")
 class RectificationItemSubmitView(_ItemActionView):
     """The responsible unit reports the item done, with evidence."""
 
-    input_serializer = EvidenceSerializer
-    service = staticmethod(services.rectification_item_submit)
 
-
-@extend_schema(request=None, responses=RectificationItemSerializer)
+@_declared("confirm")
 class RectificationItemConfirmView(_ItemActionView):
     """The unit above confirms the item rectified."""
 
-    service = staticmethod(services.rectification_item_confirm)
 
-
-@extend_schema(request=ReasonSerializer, responses=RectificationItemSerializer)
+@_declared("send_back")
 class RectificationItemSendBackView(_ItemActionView):
     """The unit above sends the item back to the responsible unit, with a reason."""
-
-    input_serializer = ReasonSerializer
-    service = staticmethod(services.rectification_item_send_back)

@@ -1,6 +1,7 @@
 """Writes for accountability (问责): propose, decide, dismiss, and the record's documents.
 
-The FSM transitions of AccountabilityRecord are fired only here.
+The FSM transitions of AccountabilityRecord are fired only here, after the check their
+declarations in responsibility.workflow say (who decides, from which state).
 """
 
 import datetime
@@ -14,7 +15,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
 
 from jiufeng.uploads import DOCX, upload_type
 
@@ -28,6 +28,7 @@ from ..models import (
     Unit,
 )
 from ..scoping import in_scope_or_404
+from ..workflow import ACCOUNTABILITY_TRANSITIONS
 
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 # Detected content type -> extension the stored file gets. Judged by the bytes, never
@@ -137,10 +138,7 @@ def _locked_record(record_id: int) -> AccountabilityRecord:
 @transaction.atomic
 def accountability_decide(*, record_id: int, actor, measure: str, note: str) -> AccountabilityRecord:
     record = _locked_record(record_id)
-    if not permissions.can_decide_accountability(actor, record):
-        raise PermissionDenied
-    if not can_proceed(record.decide):
-        raise TransitionNotAllowed(_("This record has already been decided or dismissed."))
+    ACCOUNTABILITY_TRANSITIONS["decide"].check(record, actor)
     if measure not in AccountabilityMeasure.values:
         raise ValidationError({"measure": _("Choose one of the measures offered.")})
     record.decide()
@@ -156,10 +154,7 @@ def accountability_decide(*, record_id: int, actor, measure: str, note: str) -> 
 @transaction.atomic
 def accountability_dismiss(*, record_id: int, actor, reason: str) -> AccountabilityRecord:
     record = _locked_record(record_id)
-    if not permissions.can_decide_accountability(actor, record):
-        raise PermissionDenied
-    if not can_proceed(record.dismiss):
-        raise TransitionNotAllowed(_("This record has already been decided or dismissed."))
+    ACCOUNTABILITY_TRANSITIONS["dismiss"].check(record, actor)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the proposal is dismissed.")})

@@ -1,6 +1,7 @@
 """Writes for rectification campaigns (专项治理): create, start, close, tasks.
 
-The FSM transitions of Campaign are fired only here.
+The FSM transitions of Campaign are fired only here, after the check their declarations
+in responsibility.workflow say (a leader of the lead unit, from which state).
 """
 
 import datetime
@@ -9,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import TransitionNotAllowed
 
 from .. import permissions
 from ..models import Campaign, CampaignState, CampaignTask, CampaignTaskStatus, Unit
 from ..scoping import in_scope_or_404
+from ..workflow import CAMPAIGN_TRANSITIONS
 
 
 @transaction.atomic
@@ -56,10 +58,7 @@ def _locked_campaign(campaign_id: int) -> Campaign:
 @transaction.atomic
 def campaign_start(*, campaign_id: int, actor) -> Campaign:
     campaign = _locked_campaign(campaign_id)
-    if not permissions.can_run_campaign(actor, campaign.lead_unit):
-        raise PermissionDenied
-    if not can_proceed(campaign.start):
-        raise TransitionNotAllowed(_("Only a draft campaign can be started."))
+    CAMPAIGN_TRANSITIONS["start"].check(campaign, actor)
     campaign.start()
     campaign._history_user = actor
     campaign.save(update_fields=["state"])
@@ -70,10 +69,7 @@ def campaign_start(*, campaign_id: int, actor) -> Campaign:
 def campaign_close(*, campaign_id: int, actor) -> Campaign:
     """Close the campaign; its open tasks stay open in the record, counted as not done."""
     campaign = _locked_campaign(campaign_id)
-    if not permissions.can_run_campaign(actor, campaign.lead_unit):
-        raise PermissionDenied
-    if not can_proceed(campaign.close):
-        raise TransitionNotAllowed(_("This campaign is already closed."))
+    CAMPAIGN_TRANSITIONS["close"].check(campaign, actor)
     campaign.close()
     campaign._history_user = actor
     campaign.save(update_fields=["state"])

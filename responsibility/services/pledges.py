@@ -4,7 +4,8 @@ Each service locks the pledge, checks that the units it is given are in the acto
 (Http404, as for any object out of scope), checks who may act (PermissionDenied), checks
 the guard (ValidationError, or TransitionNotAllowed for the wrong state: 409 in the API),
 applies the change with ``save(update_fields=...)`` and records why in the history row,
-and opens or meets the pledge items' deadlines in the ledger.
+and opens or meets the pledge items' deadlines in the ledger. A transition's permission and
+state are checked as its declaration in responsibility.workflow says.
 """
 
 import datetime
@@ -17,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import TransitionNotAllowed
 
 from .. import permissions
 from ..deadlines import deadline_meet, deadline_move, deadline_open
@@ -32,6 +33,7 @@ from ..models import (
     Unit,
 )
 from ..scoping import in_scope_or_404
+from ..workflow import PLEDGE_TRANSITIONS
 
 MAX_WEIGHT = Decimal("999.99")
 ITEM_FIELDS = ["title", "description", "weight", "due_on", "responsible_person", "evidence_required", "position"]
@@ -247,20 +249,11 @@ def pledge_item_remove(*, item_id: int, actor) -> None:
 # --- Transitions ---------------------------------------------------------------------
 
 
-def _check_transition(pledge: Pledge, method) -> None:
-    if not can_proceed(method):
-        raise TransitionNotAllowed(
-            _("This pledge is “%(state)s”: that cannot be done now.") % {"state": pledge.get_state_display()}
-        )
-
-
 @transaction.atomic
 def pledge_issue(*, pledge_id: int, actor) -> Pledge:
     """draft → issued: the items become obligations of the pledging unit in the deadline ledger."""
     pledge = _lock(pledge_id)
-    if not permissions.can_issue_pledge(actor, pledge):
-        raise PermissionDenied
-    _check_transition(pledge, pledge.issue)
+    PLEDGE_TRANSITIONS["issue"].check(pledge, actor)
     items = list(pledge.items.all())
     if not items:
         raise ValidationError(_("Add at least one item before issuing the pledge."))
@@ -298,9 +291,7 @@ def pledge_text(*, pledge: Pledge, items: Sequence[PledgeItem]) -> str:
 def pledge_sign(*, pledge_id: int, actor) -> Pledge:
     """issued → signed by the pledging unit's principal; the signed text is frozen."""
     pledge = _lock(pledge_id)
-    if not permissions.can_sign_pledge(actor, pledge):
-        raise PermissionDenied(_("Only the principal of %(unit)s may sign this pledge.") % {"unit": pledge.unit})
-    _check_transition(pledge, pledge.sign)
+    PLEDGE_TRANSITIONS["sign"].check(pledge, actor)
     pledge.sign()
     pledge.signed_by = actor
     pledge.signed_at = timezone.now()
@@ -328,9 +319,7 @@ def pledge_amend(*, pledge_id: int, actor, reason: str, items: Sequence[PledgeIt
     be signed again.
     """
     pledge = _lock(pledge_id)
-    if not permissions.can_issue_pledge(actor, pledge):
-        raise PermissionDenied
-    _check_transition(pledge, pledge.amend)
+    PLEDGE_TRANSITIONS["amend"].check(pledge, actor)
     reason = reason.strip()
     if not reason or len(reason) > 500:
         raise ValidationError(_("Say why the pledge is amended, in at most 500 characters."))
@@ -419,9 +408,7 @@ def pledge_item_complete(*, item_id: int, actor, evidence: str) -> PledgeItem:
 def pledge_assess(*, pledge_id: int, actor, scores: Mapping[int, ItemScore]) -> Pledge:
     """signed → assessed at year end: a score per item, from 0 to its weight, and the total."""
     pledge = _lock(pledge_id)
-    if not permissions.can_issue_pledge(actor, pledge):
-        raise PermissionDenied
-    _check_transition(pledge, pledge.assess)
+    PLEDGE_TRANSITIONS["assess"].check(pledge, actor)
     items = list(pledge.items.select_for_update())
     if set(scores) != {item.pk for item in items}:
         raise ValidationError(_("Score every item of the pledge, and only those."))

@@ -4,7 +4,8 @@ One function per action; the only code that fires a RectificationItem transition
 Each locks what it changes, checks that the units it is given are in the actor's scope
 (Http404, as for any object out of scope), then permission (PermissionDenied), then its
 guards (ValidationError, or TransitionNotAllowed for a wrong state), applies, and opens or
-meets deadlines in the ledger.
+meets deadlines in the ledger. A transition's permission and state are checked as its
+declaration in responsibility.workflow says.
 """
 
 import datetime
@@ -14,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
 
 from .. import permissions
 from ..deadlines import deadline_meet, deadline_open
@@ -40,6 +40,7 @@ from ..models.visits import (
     validate_methods,
 )
 from ..scoping import LEADING, in_scope_or_404
+from ..workflow import RECTIFICATION_ITEM_TRANSITIONS
 
 NOTE_MAX = 200
 
@@ -305,22 +306,11 @@ def _locked_item(item_id: int) -> RectificationItem:
     return RectificationItem.objects.select_for_update().select_related("responsible_unit").get(pk=item_id)
 
 
-def _check_can(item: RectificationItem, transition_method) -> None:
-    if not can_proceed(transition_method):
-        raise TransitionNotAllowed(
-            _("This item is “%(status)s”: that cannot be done now.") % {"status": item.get_status_display()},
-            object=item,
-            method=transition_method,
-        )
-
-
 @transaction.atomic
 def rectification_item_submit(*, actor, item_id: int, evidence: str) -> RectificationItem:
     """The responsible unit reports the item done, with evidence, for the unit above to confirm."""
     item = _locked_item(item_id)
-    if not permissions.can_submit_rectification_item(actor, item):
-        raise PermissionDenied
-    _check_can(item, item.submit)
+    RECTIFICATION_ITEM_TRANSITIONS["submit"].check(item, actor)
     item.evidence = _check_text("evidence", evidence, EVIDENCE_MAX, required=True)
     item.submit()
     item.submitted_by = actor
@@ -330,19 +320,11 @@ def rectification_item_submit(*, actor, item_id: int, evidence: str) -> Rectific
     return item
 
 
-def _confirming(actor, item: RectificationItem) -> None:
-    if not permissions.can_confirm_rectification_item(
-        actor, item, parent=Unit.objects.get_parent(item.responsible_unit)
-    ):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def rectification_item_confirm(*, actor, item_id: int) -> RectificationItem:
     """The unit above confirms the item done; its deadline is met as of the (last) submission."""
     item = _locked_item(item_id)
-    _confirming(actor, item)
-    _check_can(item, item.confirm)
+    RECTIFICATION_ITEM_TRANSITIONS["confirm"].check(item, actor)
     item.confirm()
     item.confirmed_by = actor
     item.confirmed_at = timezone.now()
@@ -357,8 +339,7 @@ def rectification_item_confirm(*, actor, item_id: int) -> RectificationItem:
 def rectification_item_send_back(*, actor, item_id: int, reason: str) -> RectificationItem:
     """The unit above finds the item not done: back to open, and its deadline stays open."""
     item = _locked_item(item_id)
-    _confirming(actor, item)
-    _check_can(item, item.send_back)
+    RECTIFICATION_ITEM_TRANSITIONS["send_back"].check(item, actor)
     item.send_back_reason = _check_text("reason", reason, REASON_MAX, required=True)
     item.send_back()
     item.submitted_by = None

@@ -11,20 +11,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_fsm import TransitionNotAllowed
 
 from ..forms.accountability import (
-    AccountabilityDecideForm,
-    AccountabilityDismissForm,
     AccountabilityDocumentForm,
     AccountabilityFilterForm,
     AccountabilityProposeForm,
 )
-from ..models import AccountabilityDocument, AccountabilityRecord, AccountabilityState, Unit
-from ..permissions import can_decide_accountability, can_document_accountability, can_propose_accountability
+from ..models import AccountabilityDocument, AccountabilityRecord, Unit
+from ..permissions import can_document_accountability, can_propose_accountability
 from ..services import accountability as services
 from ..services.accountability_selectors import (
     accountability_document_get_for_user,
     accountability_get_for_user,
     accountability_list_for_user,
 )
+from ..workflow import ACCOUNTABILITY_TRANSITIONS
 
 PAGE_SIZE = 50
 
@@ -38,14 +37,16 @@ def _record_or_404(request, pk: int) -> AccountabilityRecord:
 
 def _detail(request, record: AccountabilityRecord, *, status: int = 200, **forms):
     user = request.user
-    may_decide = record.state == AccountabilityState.PROPOSED and can_decide_accountability(user, record)
+    # Deciding and dismissing share who may and from which state (responsibility.workflow).
+    decide, dismiss = ACCOUNTABILITY_TRANSITIONS["decide"], ACCOUNTABILITY_TRANSITIONS["dismiss"]
+    may_decide = decide.allowed(user, record)
     may_document = can_document_accountability(user, record)
     context = {
         "record": record,
         "may_decide": may_decide,
         "may_document": may_document,
-        "decide_form": forms.get("decide_form") or (AccountabilityDecideForm() if may_decide else None),
-        "dismiss_form": forms.get("dismiss_form") or (AccountabilityDismissForm() if may_decide else None),
+        "decide_form": forms.get("decide_form") or (decide.form() if may_decide else None),
+        "dismiss_form": forms.get("dismiss_form") or (dismiss.form() if may_decide else None),
         "document_form": forms.get("document_form") or (AccountabilityDocumentForm() if may_document else None),
     }
     return render(request, "responsibility/accountability/detail.html", context, status=status)
@@ -110,34 +111,35 @@ def _act(request, record: AccountabilityRecord, form_name: str, form, action, su
     return redirect("responsibility:accountability-detail", record.pk)
 
 
-@require_POST
-@login_required
-def accountability_decide(request, pk: int):
+def _transition(request, pk: int, name: str, success: str):
+    """Make the declared transition ``name`` (responsibility.workflow) with its form and service.
+
+    Who may not make it is refused (403) before the form is read.
+    """
     record = _record_or_404(request, pk)
+    transition = ACCOUNTABILITY_TRANSITIONS[name]
+    if not transition.permits(request.user, record):
+        raise PermissionDenied
     return _act(
         request,
         record,
-        "decide_form",
-        AccountabilityDecideForm(request.POST),
-        lambda data: services.accountability_decide(
-            record_id=record.pk, actor=request.user, measure=data["measure"], note=data["note"]
-        ),
-        _("The decision has been recorded."),
+        f"{name}_form",
+        transition.form(request.POST),
+        lambda data: transition.service(record_id=record.pk, actor=request.user, **data),
+        success,
     )
+
+
+@require_POST
+@login_required
+def accountability_decide(request, pk: int):
+    return _transition(request, pk, "decide", _("The decision has been recorded."))
 
 
 @require_POST
 @login_required
 def accountability_dismiss(request, pk: int):
-    record = _record_or_404(request, pk)
-    return _act(
-        request,
-        record,
-        "dismiss_form",
-        AccountabilityDismissForm(request.POST),
-        lambda data: services.accountability_dismiss(record_id=record.pk, actor=request.user, reason=data["reason"]),
-        _("The proposal has been dismissed."),
-    )
+    return _transition(request, pk, "dismiss", _("The proposal has been dismissed."))
 
 
 @require_POST

@@ -13,7 +13,7 @@ from django_fsm import TransitionNotAllowed
 
 from ..forms.campaigns import CampaignFilterForm, CampaignForm, CampaignTaskCompleteForm, CampaignTaskForm
 from ..models import Campaign, CampaignState, CampaignTaskStatus, RectificationItem
-from ..permissions import can_handle_in, can_run_campaign
+from ..permissions import can_handle_in
 from ..scoping import HANDLING, LEADING, units_in_scope
 from ..services import campaigns as services
 from ..services.campaigns_selectors import (
@@ -22,6 +22,7 @@ from ..services.campaigns_selectors import (
     campaign_progress_attach,
     campaign_tasks_for_user,
 )
+from ..workflow import CAMPAIGN_TRANSITIONS
 
 PAGE_SIZE = 50
 
@@ -39,7 +40,6 @@ RECTIFICATION_ITEMS_SHOWN = 50
 
 def _detail(request, campaign: Campaign, *, status: int = 200, task_form=None, complete_errors=None):
     user = request.user
-    may_run = can_run_campaign(user, campaign.lead_unit)
     may_add_tasks = campaign.state != CampaignState.CLOSED and can_handle_in(user, campaign.lead_unit)
     if campaign.state == CampaignState.ACTIVE:
         # One scope lookup for the whole table, not one per task.
@@ -52,7 +52,8 @@ def _detail(request, campaign: Campaign, *, status: int = 200, task_form=None, c
         task.complete_errors = (complete_errors or {}).get(task.pk)
     context = {
         "campaign": campaign,
-        "may_run": may_run,
+        # Starting and closing, as their declarations allow (responsibility.workflow).
+        **{f"may_{name}": transition.allowed(user, campaign) for name, transition in CAMPAIGN_TRANSITIONS.items()},
         "may_add_tasks": may_add_tasks,
         "task_form": task_form or (CampaignTaskForm(user=user) if may_add_tasks else None),
         "today": timezone.localdate(),
@@ -105,10 +106,14 @@ def campaign_create(request):
     return render(request, "responsibility/campaigns/create.html", {"form": form}, status=status)
 
 
-def _transition(request, pk: int, service, success: str):
+def _transition(request, pk: int, name: str, success: str):
+    """Make the declared transition ``name``: 403 for who may not, 409 with the page for a wrong state."""
     campaign = _campaign_or_404(request, pk)
+    transition = CAMPAIGN_TRANSITIONS[name]
+    if not transition.permits(request.user, campaign):
+        raise PermissionDenied
     try:
-        service(campaign_id=campaign.pk, actor=request.user)
+        transition.service(campaign_id=campaign.pk, actor=request.user)
     except TransitionNotAllowed as exc:
         messages.error(request, str(exc))
         return _detail(request, campaign, status=409)
@@ -119,13 +124,13 @@ def _transition(request, pk: int, service, success: str):
 @require_POST
 @login_required
 def campaign_start(request, pk: int):
-    return _transition(request, pk, services.campaign_start, _("The campaign has started."))
+    return _transition(request, pk, "start", _("The campaign has started."))
 
 
 @require_POST
 @login_required
 def campaign_close(request, pk: int):
-    return _transition(request, pk, services.campaign_close, _("The campaign has been closed."))
+    return _transition(request, pk, "close", _("The campaign has been closed."))
 
 
 @require_POST

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,12 +16,9 @@ from django_fsm import TransitionNotAllowed
 from .. import permissions
 from ..forms.pledges import (
     IssueFromTemplateForm,
-    PledgeAmendForm,
-    PledgeAssessForm,
     PledgeItemCompleteForm,
     PledgeItemForm,
     PledgeItemFormSet,
-    PledgeSignForm,
     amended_items,
     item_initial,
     year_from,
@@ -35,6 +32,7 @@ from ..services.pledges_selectors import (
     pledge_list_for_user,
     pledge_templates_for_user,
 )
+from ..workflow import PLEDGE_TRANSITIONS
 
 PAGE_SIZE = 100
 
@@ -65,6 +63,14 @@ def _item(request, pk: int, item_pk: int) -> PledgeItem:
 
 def _to_detail(pledge_id: int):
     return redirect("responsibility:pledge-detail", pk=pledge_id)
+
+
+def _transition(request, pledge: Pledge, name: str):
+    """The declared transition ``name`` (responsibility.workflow); 403 before any input for who may not make it."""
+    transition = PLEDGE_TRANSITIONS[name]
+    if not transition.permits(request.user, pledge):
+        raise PermissionDenied(transition.denied(pledge) if transition.denied else None)
+    return transition
 
 
 @require_GET
@@ -107,20 +113,18 @@ def pledge_detail(request, pk: int):
     pledge = _pledge(request, pk)
     user = request.user
     may_draft = pledge.state == PledgeState.DRAFT and permissions.can_draft_pledge(user, pledge)
+    # The transitions the user may make now, as their declarations say (responsibility.workflow).
+    may = {f"may_{name}": transition.allowed(user, pledge) for name, transition in PLEDGE_TRANSITIONS.items()}
     context = {
         "pledge": pledge,
         "items": list(pledge.items.all()),
         "signatures": list(pledge.signatures.all()),
         "may_draft": may_draft,
-        "may_issue": pledge.state == PledgeState.DRAFT and permissions.can_issue_pledge(user, pledge),
-        "may_amend": pledge.state in (PledgeState.ISSUED, PledgeState.SIGNED)
-        and permissions.can_issue_pledge(user, pledge),
-        "may_assess": pledge.state == PledgeState.SIGNED and permissions.can_issue_pledge(user, pledge),
-        "may_sign": pledge.state == PledgeState.ISSUED and permissions.can_sign_pledge(user, pledge),
+        **may,
         "may_complete": pledge.state in (PledgeState.ISSUED, PledgeState.SIGNED)
         and permissions.can_complete_pledge_item(user, pledge),
         "item_form": PledgeItemForm() if may_draft else None,
-        "sign_form": PledgeSignForm(),
+        "sign_form": PLEDGE_TRANSITIONS["sign"].form() if may["may_sign"] else None,
         "complete_form": PledgeItemCompleteForm(),
     }
     return render(request, "responsibility/pledges/pledge_detail.html", context)
@@ -172,9 +176,10 @@ def pledge_item_remove(request, pk: int, item_pk: int):
 @login_required
 def pledge_issue(request, pk: int):
     pledge = _pledge(request, pk)
+    transition = _transition(request, pledge, "issue")
     _run(
         request,
-        lambda: services.pledge_issue(pledge_id=pledge.pk, actor=request.user),
+        lambda: transition.service(pledge_id=pledge.pk, actor=request.user),
         _("The pledge was issued and awaits the signature of %(unit)s.") % {"unit": pledge.unit},
     )
     return _to_detail(pledge.pk)
@@ -184,14 +189,15 @@ def pledge_issue(request, pk: int):
 @login_required
 def pledge_sign(request, pk: int):
     pledge = _pledge(request, pk)
-    form = PledgeSignForm(request.POST)
+    transition = _transition(request, pledge, "sign")
+    form = transition.form(request.POST)
     if not form.is_valid():
         for message in form.errors["confirm"]:
             messages.error(request, message)
     else:
         _run(
             request,
-            lambda: services.pledge_sign(pledge_id=pledge.pk, actor=request.user),
+            lambda: transition.service(pledge_id=pledge.pk, actor=request.user),
             _("You signed the pledge."),
         )
     return _to_detail(pledge.pk)
@@ -220,15 +226,16 @@ def pledge_item_complete(request, pk: int, item_pk: int):
 @login_required
 def pledge_amend(request, pk: int):
     pledge = _pledge(request, pk)
+    transition = _transition(request, pledge, "amend")
     if request.method == "POST":
-        form = PledgeAmendForm(request.POST)
+        form = transition.form(request.POST)
         formset = PledgeItemFormSet(request.POST, prefix="items")
         if (
             form.is_valid()
             and formset.is_valid()
             and _run(
                 request,
-                lambda: services.pledge_amend(
+                lambda: transition.service(
                     pledge_id=pledge.pk,
                     actor=request.user,
                     reason=form.cleaned_data["reason"],
@@ -240,7 +247,7 @@ def pledge_amend(request, pk: int):
             return _to_detail(pledge.pk)
         status = 400
     else:
-        form = PledgeAmendForm()
+        form = transition.form()
         formset = PledgeItemFormSet(initial=[item_initial(item) for item in pledge.items.all()], prefix="items")
         status = 200
     context = {"pledge": pledge, "form": form, "formset": formset}
@@ -251,13 +258,14 @@ def pledge_amend(request, pk: int):
 @login_required
 def pledge_assess(request, pk: int):
     pledge = _pledge(request, pk)
+    transition = _transition(request, pledge, "assess")
     items = list(pledge.items.all())
-    form = PledgeAssessForm(request.POST or None, items=items)
+    form = transition.form(request.POST or None, items=items)
     status = 200
     if request.method == "POST":
         if form.is_valid() and _run(
             request,
-            lambda: services.pledge_assess(pledge_id=pledge.pk, actor=request.user, scores=form.scores()),
+            lambda: transition.service(pledge_id=pledge.pk, actor=request.user, scores=form.scores()),
             _("The pledge was assessed."),
         ):
             return _to_detail(pledge.pk)

@@ -5,7 +5,7 @@ Scope first (404 for the rest), validate with a form, call one service, redirect
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,13 +19,11 @@ from ..forms.visits import (
     LeaderAssignmentEndForm,
     LeaderAssignmentForm,
     RectificationItemAddForm,
-    RectificationItemSendBackForm,
-    RectificationItemSubmitForm,
     VisitAddForm,
     VisitRecordForm,
     VisitScheduleForm,
 )
-from ..models import RectificationItem, RectificationStatus, Unit, Visit, VisitKind
+from ..models import RectificationItem, RectificationStatus, Visit, VisitKind
 from ..scoping import LEADING, units_in_scope
 from ..services import visits as services
 from ..services.visits_selectors import (
@@ -36,6 +34,7 @@ from ..services.visits_selectors import (
     visit_list_for_user,
     visits_due_for_leader,
 )
+from ..workflow import RECTIFICATION_ITEM_TRANSITIONS
 
 PAGE_SIZE = 50
 VISIT_STATES = {"scheduled", "made", "overdue"}
@@ -266,34 +265,37 @@ def _item_in_scope(request, pk: int) -> RectificationItem:
 @login_required
 def rectification_item_detail(request, pk: int):
     item = _item_in_scope(request, pk)
-    user = request.user
-    may_submit = item.status == RectificationStatus.OPEN and permissions.can_submit_rectification_item(user, item)
-    may_confirm = item.status == RectificationStatus.SUBMITTED and permissions.can_confirm_rectification_item(
-        user, item, parent=Unit.objects.get_parent(item.responsible_unit)
-    )
+    # What the user may do now, as each transition's declaration says (responsibility.workflow).
+    submit, confirm, send_back = (RECTIFICATION_ITEM_TRANSITIONS[n] for n in ("submit", "confirm", "send_back"))
     context = {
         "item": item,
-        "may_submit": may_submit,
-        "may_confirm": may_confirm,
-        "submit_form": RectificationItemSubmitForm(initial={"evidence": item.evidence}) if may_submit else None,
-        "send_back_form": RectificationItemSendBackForm() if may_confirm else None,
+        "may_confirm": confirm.allowed(request.user, item),
+        "submit_form": submit.form(initial={"evidence": item.evidence}) if submit.allowed(request.user, item) else None,
+        "send_back_form": send_back.form() if send_back.allowed(request.user, item) else None,
     }
     return render(request, "responsibility/visits/item_detail.html", context)
 
 
-def _item_action(request, pk: int, *, action, form_class=None, done: str):
-    """Run one item transition from a POSTed form; refusals come back as messages on the item page."""
+def _item_action(request, pk: int, *, name: str, done: str):
+    """Make the item transition ``name`` from a POSTed form, as its declaration says.
+
+    Who may not make it is refused (403) before the form is read; refusals of the input
+    or the state come back as messages on the item page.
+    """
     item = _item_in_scope(request, pk)
+    transition = RECTIFICATION_ITEM_TRANSITIONS[name]
+    if not transition.permits(request.user, item):
+        raise PermissionDenied
     data = {}
-    if form_class is not None:
-        form = form_class(request.POST)
+    if transition.form_path is not None:
+        form = transition.form(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
             return redirect("responsibility:rectification-item-detail", item.pk)
         data = form.cleaned_data
     try:
-        action(actor=request.user, item_id=item.pk, **data)
+        transition.service(actor=request.user, item_id=item.pk, **data)
     except (ValidationError, TransitionNotAllowed) as error:
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, text)
@@ -305,28 +307,16 @@ def _item_action(request, pk: int, *, action, form_class=None, done: str):
 @require_POST
 @login_required
 def rectification_item_submit(request, pk: int):
-    return _item_action(
-        request,
-        pk,
-        action=services.rectification_item_submit,
-        form_class=RectificationItemSubmitForm,
-        done=_("Submitted: the unit above will confirm it."),
-    )
+    return _item_action(request, pk, name="submit", done=_("Submitted: the unit above will confirm it."))
 
 
 @require_POST
 @login_required
 def rectification_item_confirm(request, pk: int):
-    return _item_action(request, pk, action=services.rectification_item_confirm, done=_("Confirmed as rectified."))
+    return _item_action(request, pk, name="confirm", done=_("Confirmed as rectified."))
 
 
 @require_POST
 @login_required
 def rectification_item_send_back(request, pk: int):
-    return _item_action(
-        request,
-        pk,
-        action=services.rectification_item_send_back,
-        form_class=RectificationItemSendBackForm,
-        done=_("Sent back to the responsible unit."),
-    )
+    return _item_action(request, pk, name="send_back", done=_("Sent back to the responsible unit."))
