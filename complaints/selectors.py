@@ -166,14 +166,11 @@ def _actor_label(record, name: str, public: bool) -> str:
 
 
 def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...], users: tuple[str, ...] = ()) -> list:
-    """One case's ``model`` rows in ``order`` (then by id), with the users of ``users`` attached.
+    """One case's ``model`` rows in ``order`` (then by id), with the users of ``users`` joined.
 
-    Each user comes with what names it (id, username, display name), not the wide user row.
     Caller has checked scope.
     """
-    only = [field.name for field in model._meta.concrete_fields]
-    only += [f"{name}__{column}" for name in users for column in ("id", "username", "display_name")]
-    return list(model.objects.filter(complaint=complaint).select_related(*users).only(*only).order_by(*order, "id"))
+    return list(model.objects.filter(complaint=complaint).select_related(*users).order_by(*order, "id"))
 
 
 def complaint_attachments(*, complaint: Complaint) -> list[Attachment]:

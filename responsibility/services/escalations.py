@@ -68,11 +68,11 @@ def _claim(where: str, params: list, among: list[int] | None) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _line(deadline: Deadline) -> str:
+def _line(deadline: Deadline, unit_names: dict[int, str]) -> str:
     """One line of a digest: the deadline's kind, its responsible unit and due time."""
     return _("%(what)s, %(unit)s, due %(due)s") % {
         "what": deadline.get_kind_display(),
-        "unit": deadline.unit.name,
+        "unit": unit_names[deadline.unit_id],
         "due": timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
     }
 
@@ -92,29 +92,44 @@ def _holders(unit_ids: set[int], kinds: list[str], at: datetime.datetime) -> dic
     return held
 
 
-def _digests(items: dict[tuple[int, int, int], list[Deadline]], render) -> list[Notification]:
+def _digests(items: dict[tuple[int, int, int], list[tuple]], render) -> list[Notification]:
     """One notification per (recipient, group, notified unit) with one line per deadline,
-    soonest due first; ``render(group, unit_id, count)`` gives its (subject, why, link)."""
+    soonest due first; ``items`` holds each digest's (due time, line) pairs and
+    ``render(group, unit_id, count)`` gives its (subject, why, link)."""
     rows = []
-    for (user_id, group, unit_id), deadlines in sorted(items.items()):
-        deadlines.sort(key=lambda d: (d.due_at, _line(d)))
-        subject, why, link = render(group, unit_id, len(deadlines))
-        body = "\n".join(_line(d) for d in deadlines)
+    for (user_id, group, unit_id), lines in sorted(items.items()):
+        lines.sort()
+        subject, why, link = render(group, unit_id, len(lines))
+        body = "\n".join(line for _due, line in lines)
         rows.append(Notification(recipient_id=user_id, subject=subject, body=body, link=link, why=why))
     return rows
 
 
-def _escalation_notices(escalations: list[Escalation], *, at: datetime.datetime) -> list[Notification]:
+def _lines(deadlines: list[Deadline], unit_names: dict[int, str]) -> dict[int, tuple]:
+    """Each deadline's (due time, digest line), by id: a deadline may reach several people."""
+    return {deadline.pk: (deadline.due_at, _line(deadline, unit_names)) for deadline in deadlines}
+
+
+def _unit_names(unit_ids) -> dict[int, str]:
+    # A few hundred units for thousands of deadlines: read once each.
+    return dict(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "name"))
+
+
+def _escalation_notices(
+    escalations: list[Escalation], deadlines: dict[int, Deadline], *, at: datetime.datetime
+) -> list[Notification]:
     """One digest per person reached and notified unit: level 0 reaches the unit's liaison
     officers (催办), level 1 its principals, higher levels the principals above (督办), as
-    held on the sweep's day in an active unit."""
-    holders = _holders({e.unit_id for e in escalations}, [PositionKind.LIAISON, PositionKind.PRINCIPAL], at)
-    items, names = defaultdict(list), {}
+    held on the sweep's day in an active unit. ``deadlines``: the escalated ones, by id."""
+    notified = {e.unit_id for e in escalations}
+    holders = _holders(notified, [PositionKind.LIAISON, PositionKind.PRINCIPAL], at)
+    names = _unit_names([*notified, *(d.unit_id for d in deadlines.values())])
+    lines = _lines(list(deadlines.values()), names)
+    items = defaultdict(list)
     for escalation in escalations:
-        names[escalation.unit_id] = escalation.unit.name
         kind = PositionKind.LIAISON if escalation.level == 0 else PositionKind.PRINCIPAL
         for user_id in holders[escalation.unit_id, kind]:
-            items[user_id, min(escalation.level, 2), escalation.unit_id].append(escalation.deadline)
+            items[user_id, min(escalation.level, 2), escalation.unit_id].append(lines[escalation.deadline_id])
     link = reverse("responsibility:escalation-list")
     why = {
         0: _("You are the liaison officer of %(notified)s, the unit responsible."),
@@ -135,11 +150,12 @@ def _escalation_notices(escalations: list[Escalation], *, at: datetime.datetime)
 def _warning_notices(deadlines: list[Deadline], *, at: datetime.datetime) -> list[Notification]:
     """One digest per liaison officer of each responsible unit with deadlines due soon."""
     holders = _holders({d.unit_id for d in deadlines}, [PositionKind.LIAISON], at)
+    names = _unit_names(d.unit_id for d in deadlines)
+    lines = _lines(deadlines, names)
     items = defaultdict(list)
     for deadline in deadlines:
         for user_id in holders[deadline.unit_id, PositionKind.LIAISON]:
-            items[user_id, 0, deadline.unit_id].append(deadline)
-    names = {d.unit_id: d.unit.name for d in deadlines}
+            items[user_id, 0, deadline.unit_id].append(lines[deadline.pk])
 
     def render(group, unit_id, count):
         return (
@@ -197,10 +213,11 @@ def _escalate(result: SweepResult, at: datetime.datetime, among: list[int] | Non
             [*next_params, *update_params],
         )
         result.at_top_ids = sorted(deadline_id for deadline_id, at_top in cursor.fetchall() if at_top)
-    escalations = list(Escalation.objects.filter(pk__in=result.escalation_ids).select_related("unit", "deadline__unit"))
+    escalations = list(Escalation.objects.filter(pk__in=result.escalation_ids))
+    deadlines = Deadline.objects.in_bulk(due_ids)
     history_record(escalations, update=False, reason=HISTORY_REASON, at=at)
-    history_record(list(Deadline.objects.filter(pk__in=due_ids)), update=True, reason=HISTORY_REASON, at=at)
-    result.notifications += len(notifications_add(_escalation_notices(escalations, at=at)))
+    history_record(list(deadlines.values()), update=True, reason=HISTORY_REASON, at=at)
+    result.notifications += len(notifications_add(_escalation_notices(escalations, deadlines, at=at)))
 
 
 def _warn(result: SweepResult, at: datetime.datetime, among: list[int] | None) -> None:
@@ -222,7 +239,7 @@ def _warn(result: SweepResult, at: datetime.datetime, among: list[int] | None) -
             f"UPDATE responsibility_deadline SET warned_at = %s WHERE {where}", [db_datetime(at), *where_params]
         )
     result.warned_ids = sorted(ids)
-    deadlines = list(Deadline.objects.filter(pk__in=ids).select_related("unit"))
+    deadlines = list(Deadline.objects.filter(pk__in=ids))
     history_record(deadlines, update=True, reason=HISTORY_REASON, at=at)
     result.notifications += len(notifications_add(_warning_notices(deadlines, at=at)))
 
