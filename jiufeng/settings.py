@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "responsibility",
     "complaints",
     "evaluations",
+    # seed_demo and the demo data it builds on every app above; no app imports it.
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
