@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jiufeng
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test install install-dev lint messages vendor lock clean
+.PHONY: run test smoke install install-dev lint messages vendor lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,12 +38,21 @@ run: install | var
 	$(BIN)/python manage.py seed_demo
 	exec env PATH="$(CURDIR)/$(BIN):$$PATH" JIUFENG_PORT=$(PORT) $(BIN)/honcho start -f Procfile.dev
 
+# Lint, migrations in sync, the suite on PostgreSQL and Redis, then the smoke suite.
 test: install-dev | var
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=true DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 	  $(BIN)/pytest
+	$(MAKE) --no-print-directory smoke
+
+# The smoke suite (tests/smoke/) on what `make run` uses: SQLite, the filesystem broker and
+# the file cache, all in a fresh temporary directory, whatever DATABASE_URL and REDIS_URL say.
+smoke: install-dev
+	smoke=$$(mktemp -d "$${TMPDIR:-/tmp}/jiufeng-smoke.XXXXXX") && trap 'rm -rf "$$smoke"' EXIT && \
+	  DEBUG=true JIUFENG_VAR_DIR=$$smoke DATABASE_URL=sqlite:///$$smoke/db.sqlite3 REDIS_URL= \
+	  $(BIN)/pytest -m smoke tests/smoke
 
 lint: install-dev
 	$(BIN)/ruff check --fix .

@@ -41,7 +41,6 @@ from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from complaints import demo as complaints_demo  # noqa: E402
 from complaints.duplicates import content_sketch  # noqa: E402
 from complaints.models import (  # noqa: E402
     Activity,
@@ -51,6 +50,7 @@ from complaints.models import (  # noqa: E402
     PetitionerIdentity,
     TransitionLog,
 )
+from demo import categories as complaints_demo  # noqa: E402
 from jiufeng.models import User  # noqa: E402
 from jiufeng.roles import Role  # noqa: E402
 from responsibility.models import Deadline, Position, PositionKind, Unit  # noqa: E402

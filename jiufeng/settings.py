@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "responsibility",
     "complaints",
     "evaluations",
+    # seed_demo and the demo data it builds on every app above; no app imports it.
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,6 +166,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
+        # The exchange tables (celery.exchange, celery.pidbox.exchange): kombu's default is
+        # ./control, relative to wherever the process was started.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 )

@@ -9,7 +9,6 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from complaints.demo_cases import CASES, DEMO_CODES
 from complaints.models import (
     Activity,
     ActivityKind,
@@ -32,6 +31,7 @@ from complaints.selectors import (
     complaint_inbox_for_user,
     complaint_list_for_user,
 )
+from demo.cases import CASES, DEMO_CODES
 from jiufeng.models import User
 
 OPEN_FOR_THE_OFFICER = [

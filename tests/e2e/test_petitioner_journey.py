@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from complaints import services, transitions
 from complaints.attachments import KINDS_TEXT
-from complaints.demo import seed as seed_categories
 from complaints.models import Complaint, ComplaintStatus, Finding
+from demo.categories import seed as seed_categories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

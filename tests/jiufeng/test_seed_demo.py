@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Max
 
 from complaints.models import Category
-from jiufeng.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from jiufeng.models import User
 from responsibility.models import Position, Unit
 

@@ -142,6 +142,27 @@ def test_development_needs_nothing_set_and_uses_sqlite_and_the_filesystem_broker
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://", "True"]
 
 
+def test_the_filesystem_broker_keeps_its_files_under_var_whatever_the_working_directory(tmp_path):
+    # kombu's control folder defaults to ./control: a worker started from the checkout
+    # once left its exchange tables there, to be committed by mistake.
+    var, elsewhere = tmp_path / "var", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = "from jiufeng.tasks import record_heartbeat_task; record_heartbeat_task.delay()"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", code],
+        cwd=elsewhere,
+        env={**env, "DEBUG": "true", "REDIS_URL": "", "JIUFENG_VAR_DIR": str(var)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert (var / "broker" / "control" / "celery.exchange").is_file()
+    assert [path.suffix for path in (var / "broker").glob("*.msg")] == [".msg"]
+
+
 def test_time_is_kept_in_china_standard_time_and_stored_aware():
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.USE_TZ is True

@@ -8,10 +8,10 @@ import datetime
 
 from django.utils import timezone
 
-from .deadlines import deadline_open
-from .models import CalendarYear, DeadlineKind, Unit
-from .services.calendar import CalendarUnavailable, calendar_load_year
-from .services.escalations import deadlines_sweep
+from responsibility.deadlines import deadline_open
+from responsibility.models import CalendarYear, DeadlineKind, Unit
+from responsibility.services.calendar import CalendarUnavailable, calendar_load_year
+from responsibility.services.escalations import deadlines_sweep
 
 # (unit name, kind, due in days from the start of today: negative is overdue)
 DEMO_DEADLINES = [

@@ -14,11 +14,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from jiufeng.demo import DEMO_PASSWORD
 from jiufeng.roles import Role
-
-from .models import Pledge, PledgeState, PledgeTemplate, Position, PositionKind, Unit
-from .services.pledges import (
+from responsibility.models import Pledge, PledgeState, PledgeTemplate, Position, PositionKind, Unit
+from responsibility.services.pledges import (
     PledgeItemData,
     pledge_amend,
     pledge_issue,
@@ -27,6 +25,8 @@ from .services.pledges import (
     pledge_sign,
     pledge_template_create,
 )
+
+from .accounts import DEMO_PASSWORD
 
 ROOT = "青溪县"
 TEMPLATE_NAME = "党风廉政建设和纠风工作目标责任书"

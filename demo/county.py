@@ -5,12 +5,13 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .demo_accountability import seed_accountability, seed_campaigns
-from .demo_escalation import seed_escalation
-from .demo_imports import seed_imports
-from .demo_pledges import seed_pledges
-from .demo_visits import seed_visits
-from .models import Position, PositionKind, Unit, UnitKind
+from responsibility.models import Position, PositionKind, Unit, UnitKind
+
+from .accountability import seed_accountability, seed_campaigns
+from .escalation import seed_escalation
+from .imports import seed_imports
+from .pledges import seed_pledges
+from .visits import seed_visits
 
 # One unit a line: two spaces of indent per level, the name, its kind, then
 # "^unit" when the supervising unit is not the parent (谁主管谁负责) and "@unit" when

@@ -8,7 +8,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import (
+from responsibility.models import (
     AccountabilityMeasure,
     AccountabilityRecord,
     Campaign,
@@ -18,8 +18,8 @@ from .models import (
     PositionKind,
     Unit,
 )
-from .services.accountability import accountability_decide, accountability_propose
-from .services.campaigns import campaign_create, campaign_start, campaign_task_add, campaign_task_complete
+from responsibility.services.accountability import accountability_decide, accountability_propose
+from responsibility.services.campaigns import campaign_create, campaign_start, campaign_task_add, campaign_task_complete
 
 # A school principal for the proposed record: not a login account (no usable password).
 SCHOOL_PRINCIPAL = ("demo-principal-syxx", "周校长", "县实验小学")

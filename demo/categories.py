@@ -1,9 +1,9 @@
 """The demo categories (the problems 纠风 work deals with), routing rules and complaints."""
 
+from complaints.models import Category, RoutingRule
 from responsibility.models import Unit
 
-from .demo_cases import seed_cases
-from .models import Category, RoutingRule
+from .cases import seed_cases
 
 # One category a line, two spaces of indent per level:
 # code | name | English name | plain-language hint for petitioners

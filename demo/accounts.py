@@ -1,9 +1,9 @@
-"""Demo accounts of API.md, created only by seed_demo. Units place them: responsibility.demo."""
+"""Demo accounts of API.md, created only by seed_demo. Units place them: demo.county."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from .roles import Role
+from jiufeng.roles import Role
 
 DEMO_PASSWORD = "jiufeng-demo"
 

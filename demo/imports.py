@@ -11,8 +11,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import Position, PositionKind, Unit
-from .services.units import position_assign
+from responsibility.models import Position, PositionKind, Unit
+from responsibility.services.units import position_assign
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN_NAMES = ["建国", "秀英", "志强", "丽华", "海涛", "春梅", "国庆", "晓燕", "文斌", "玉兰", "红军", "慧敏", "立新"]

@@ -12,8 +12,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .deadlines import deadline_open
-from .models import (
+from responsibility.deadlines import deadline_open
+from responsibility.models import (
     DeadlineKind,
     LeaderAssignment,
     RectificationItem,
@@ -23,7 +23,7 @@ from .models import (
     VisitKind,
     VisitMethod,
 )
-from .services import visits as services
+from responsibility.services import visits as services
 
 # leader username -> (unit names, visit frequency, note)
 ASSIGNMENTS = {

@@ -20,11 +20,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import DateTimeField, F
 from django.utils import timezone
 
+from complaints import services, transitions
+from complaints.models import Category, Channel, Complaint
+from complaints.tracking import tracking_code_hash
 from responsibility.models import Deadline, Unit
-
-from . import services, transitions
-from .models import Category, Channel, Complaint
-from .tracking import tracking_code_hash
 
 # Demo tracking codes: fixed, so a demo can be tried from its README; never in production.
 DEMO_CODES = {
