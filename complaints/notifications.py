@@ -327,5 +327,6 @@ def staff_notify(*, complaint: Complaint, event: str, actor=None, unit=None) -> 
     with translation.override(settings.LANGUAGE_CODE):
         subject, body, link = spec.subject(complaint)[:200], spec.body(complaint), _case_link(complaint)
         why = {p.user_id: spec.why(p.kind_label, p.unit_name)[:500] for p in positions}
-        notify(users=list(why), subject=subject, body=body, link=link, why=why, actor=actor)
+        addresses = {p.user_id: {"email": p.email, "phone": p.phone} for p in positions}
+        notify(users=list(why), subject=subject, body=body, link=link, why=why, actor=actor, addresses=addresses)
     return len(positions)

@@ -58,17 +58,21 @@ def _enqueue_delivery() -> None:
     transaction.on_commit(outbox_delivery_wake, robust=True)
 
 
-def _outbox_add(notifications: list[Notification], *, now: datetime.datetime, user=None) -> int:
-    """Queue a copy of each notification on every configured channel the recipient has an address for."""
+def _outbox_add(notifications: list[Notification], *, now: datetime.datetime, user=None, addresses=None) -> int:
+    """Queue a copy of each notification on every configured channel the recipient has an address for.
+
+    ``addresses``: each recipient's {"email", "phone"} by user id, when the caller has read them.
+    """
     channels = [OutboxChannel(channel) for channel in settings.JIUFENG_NOTIFICATION_CHANNELS]
     if not channels or not notifications:
         return 0
-    addresses = {
-        row["pk"]: row
-        for row in User.objects.filter(pk__in={n.recipient_id for n in notifications}).values(
-            "pk", *(_ADDRESS_FIELD[channel] for channel in channels)
-        )
-    }
+    if addresses is None:
+        addresses = {
+            row["pk"]: row
+            for row in User.objects.filter(pk__in={n.recipient_id for n in notifications}).values(
+                "pk", *_ADDRESS_FIELD.values()
+            )
+        }
     copies = [
         OutboxMessage(
             notification=notification,
@@ -89,10 +93,11 @@ def _outbox_add(notifications: list[Notification], *, now: datetime.datetime, us
     return len(copies)
 
 
-def notifications_add(rows: list[Notification], *, actor=None) -> list[Notification]:
+def notifications_add(rows: list[Notification], *, actor=None, addresses=None) -> list[Notification]:
     """Write ``rows`` (new notifications, their texts rendered) with their history, and queue
     their email/SMS copies. Runs in the caller's transaction; delivery starts only after it
     commits. ``actor``: who caused them, for the history (None: the request's user or the system).
+    ``addresses``: as _outbox_add takes them.
     """
     if not rows:
         return rows
@@ -102,15 +107,18 @@ def notifications_add(rows: list[Notification], *, actor=None) -> list[Notificat
     bulk_create_with_history(
         rows, Notification, default_user=actor, default_change_reason=HISTORY_REASON, default_date=now
     )
-    _outbox_add(rows, now=now, user=actor)
+    _outbox_add(rows, now=now, user=actor, addresses=addresses)
     return rows
 
 
-def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, str], actor=None) -> list[Notification]:
+def notify(
+    *, users, subject: str, body: str, link: str, why: str | dict[int, str], actor=None, addresses=None
+) -> list[Notification]:
     """Put a notification in each user's inbox and queue its email/SMS copies.
 
     ``users``: users or their ids. ``why``: the reason shown to every recipient, or each
     recipient's by user id. ``actor``: who caused it, for the history (None: the system).
+    ``addresses``: each recipient's {"email", "phone"} by user id, when the caller has read them.
     """
     rows = [
         Notification(
@@ -122,7 +130,7 @@ def notify(*, users, subject: str, body: str, link: str, why: str | dict[int, st
         )
         for user_id in (getattr(user, "pk", user) for user in users)
     ]
-    return notifications_add(rows, actor=actor)
+    return notifications_add(rows, actor=actor, addresses=addresses)
 
 
 def notify_address(*, channel: str, address: str, subject: str, body: str) -> OutboxMessage | None:

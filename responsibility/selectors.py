@@ -38,6 +38,9 @@ class NearestPosition:
     unit_name: str
     # The path the post answers for: its unit's, or its unit's remit's.
     at_path: str
+    # Where the holder's notification copies go (jiufeng.notifications).
+    email: str
+    phone: str
 
     @property
     def kind_label(self) -> str:
@@ -64,7 +67,7 @@ def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None =
     with connection.cursor() as cursor:
         cursor.execute(
             # Assembled from code-defined fragments; every value travels as a parameter.
-            "SELECT p.user_id, p.kind, u.name, COALESCE(r.path, u.path) "  # noqa: S608
+            "SELECT p.user_id, p.kind, u.name, COALESCE(r.path, u.path), usr.email, usr.phone "  # noqa: S608
             "FROM responsibility_position p "
             "JOIN responsibility_unit u ON u.id = p.unit_id "
             "LEFT JOIN responsibility_unit r ON r.id = u.remit_unit_id "
