@@ -1,7 +1,9 @@
 """/api/v1/: each app's API, under one prefix and one namespace."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.authtoken.views import ObtainAuthToken
+
+from .errors import api_not_found
 
 app_name = "api"
 
@@ -10,4 +12,7 @@ urlpatterns = [
     path("", include("responsibility.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("complaints.api_public.urls")),
+    # Last: whatever no API view takes. Only paths ending in a slash, so that a known path
+    # typed without one is still redirected to it (APPEND_SLASH).
+    re_path(r"^(?P<path>.*/)$", api_not_found),
 ]

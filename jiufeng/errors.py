@@ -14,6 +14,7 @@ matches the given query.", which names a model class.
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
@@ -43,6 +44,14 @@ def page_not_found(request: HttpRequest, exception: Exception, **kwargs) -> Http
 
 def server_error(request: HttpRequest, **kwargs) -> HttpResponse:
     return _json(request, exceptions.APIException) or defaults.server_error(request, **kwargs)
+
+
+# It changes nothing: a client without a CSRF token gets the same JSON 404.
+@csrf_exempt
+def api_not_found(request: HttpRequest, path: str) -> HttpResponse:
+    """An /api/ path no API view takes: the JSON 404, with DEBUG on as off (Django would
+    answer with its technical 404 page there, as page_not_found is not called with DEBUG on)."""
+    return _json(request, exceptions.NotFound)
 
 
 def api_exception_handler(exc: Exception, context: dict) -> HttpResponse | None:

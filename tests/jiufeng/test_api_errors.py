@@ -29,6 +29,15 @@ def test_an_unknown_api_path_is_json_whatever_the_method(client):
     assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
 
 
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_unknown_api_path_is_json_with_debug_on_as_make_run_serves(settings, method):
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+    response = getattr(client, method)("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"detail": "未找到。"}
+
+
 def test_an_api_path_without_its_slash_is_still_redirected(client):
     response = client.get("/api/v1/categories")
     assert (response.status_code, response["Location"]) == (301, "/api/v1/categories/")
