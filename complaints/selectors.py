@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -61,7 +62,8 @@ def complaint_get_for_user(*, user, pk: int) -> Complaint:
     Http404 when the user may not see it, as when it does not exist. One query, besides the
     user's scope that the request reads once.
     """
-    return get_object_or_404(complaint_list_for_user(user=user), pk=pk)
+    # One row: the list's order would only cost a sort.
+    return get_object_or_404(complaint_list_for_user(user=user).order_by(), pk=pk)
 
 
 def complaint_by_code(*, code: str) -> Complaint | None:
@@ -165,12 +167,23 @@ def _actor_label(record, name: str, public: bool) -> str:
     return user.display_name or user.get_username()
 
 
-def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...], users: tuple[str, ...] = ()) -> list:
-    """One case's ``model`` rows in ``order`` (then by id), with the users of ``users`` joined.
+def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...]) -> list:
+    """One case's ``model`` rows in ``order`` (then by id); people_attach names their users.
 
     Caller has checked scope.
     """
-    return list(model.objects.filter(complaint=complaint).select_related(*users).order_by(*order, "id"))
+    return list(model.objects.filter(complaint=complaint).order_by(*order, "id"))
+
+
+def people_attach(*groups: tuple[list, str]) -> None:
+    """Give each record the user its field ``name`` points at, for ``(records, name)`` pairs: one
+    query for every kind of record, each user with what names it (id, username, display name)."""
+    ids = {getattr(record, f"{name}_id") for records, name in groups for record in records} - {None}
+    people = get_user_model().objects.only("id", "username", "display_name").in_bulk(ids) if ids else {}
+    for records, name in groups:
+        for record in records:
+            if (user_id := getattr(record, f"{name}_id")) is not None:
+                setattr(record, name, people[user_id])
 
 
 def complaint_attachments(*, complaint: Complaint) -> list[Attachment]:
@@ -199,11 +212,22 @@ def complaint_timeline(
     if not public and viewer is None:
         raise ValueError("A staff timeline needs its viewer.")
     entries: list[TimelineEntry] = []
-    # The petitioner never reads a staff name: no user rows for the public view.
-    logs = complaint_records(
-        complaint=complaint, model=TransitionLog, order=("at",), users=() if public else ("actor",)
-    )
-    messages = complaint_records(complaint=complaint, model=Message, order=("at",), users=() if public else ("author",))
+    logs = complaint_records(complaint=complaint, model=TransitionLog, order=("at",))
+    messages = complaint_records(complaint=complaint, model=Message, order=("at",))
+    activities, requests, notes = [], [], []
+    if not public:
+        activities = complaint_records(complaint=complaint, model=Activity, order=("occurred_at",))
+        requests = complaint_records(complaint=complaint, model=ExtensionRequest, order=("requested_at",))
+        if permissions.can_work_on(viewer, complaint):
+            notes = complaint_records(complaint=complaint, model=InternalNote, order=("at",))
+        # The petitioner never reads a staff name: no user rows for the public view.
+        people_attach(
+            (logs, "actor"),
+            (messages, "author"),
+            (activities, "recorded_by"),
+            (requests, "requested_by"),
+            (notes, "author"),
+        )
     for log in logs:
         if public:
             event = EVENTS.get(log.name)
@@ -237,9 +261,7 @@ def complaint_timeline(
             )
         )
     if not public:
-        for activity in complaint_records(
-            complaint=complaint, model=Activity, order=("occurred_at",), users=("recorded_by",)
-        ):
+        for activity in activities:
             entries.append(
                 TimelineEntry(
                     activity.occurred_at,
@@ -251,9 +273,7 @@ def complaint_timeline(
                     files[("activity", activity.pk)],
                 )
             )
-        for request in complaint_records(
-            complaint=complaint, model=ExtensionRequest, order=("requested_at",), users=("requested_by",)
-        ):
+        for request in requests:
             entries.append(
                 TimelineEntry(
                     request.requested_at,
@@ -264,10 +284,7 @@ def complaint_timeline(
                     request,
                 )
             )
-        if permissions.can_work_on(viewer, complaint):
-            for note in complaint_records(complaint=complaint, model=InternalNote, order=("at",), users=("author",)):
-                entries.append(
-                    TimelineEntry(note.at, "note", "note", _actor_label(note, "author", False), note.body, note)
-                )
+        for note in notes:
+            entries.append(TimelineEntry(note.at, "note", "note", _actor_label(note, "author", False), note.body, note))
     entries.sort(key=lambda entry: entry.at)
     return entries

@@ -154,6 +154,11 @@ def unit_ids_in_scope(user, *, capacities: set[str] | None = None, on: datetime.
     return units_in_scope(user, capacities=capacities, on=on).values("pk")
 
 
+def scope_holds_a_root(user) -> bool:
+    """Does the user's scope take in a root unit (a subtree rooted at depth 1 or above)? No query beyond the scope."""
+    return any(len(root.path) <= Unit.steplen for root in scope_roots(user))
+
+
 def capacities_on(user, unit: Unit | str, *, on: datetime.date | None = None) -> set[str]:
     """The capacities in which the user may act on this unit, or the unit at this path (empty: out of scope)."""
     path = unit if isinstance(unit, str) else unit.path

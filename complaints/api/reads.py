@@ -6,7 +6,13 @@ history rows. Scope is checked by complaints.selectors (Http404 out of scope).
 
 from ..models import Activity, Attachment, Complaint, ExtensionRequest, InternalNote, Measure, Message
 from ..permissions import can_work_on
-from ..selectors import available_transitions, complaint_deadlines, complaint_get_for_user, complaint_records
+from ..selectors import (
+    available_transitions,
+    complaint_deadlines,
+    complaint_get_for_user,
+    complaint_records,
+    people_attach,
+)
 
 
 def complaint_detail(*, user, pk: int) -> Complaint:
@@ -15,19 +21,27 @@ def complaint_detail(*, user, pk: int) -> Complaint:
     Internal notes only for who works on the case (complaints.permissions.can_work_on),
     as on the staff case page; others in scope (the subject unit's staff, auditors) get none.
     The records are read as the case page reads its timeline (complaint_records), into
-    ``<kind>_list`` attributes, each with the users who name it.
+    ``<kind>_list`` attributes, and the users who name them in one query (people_attach).
     """
     complaint = complaint_get_for_user(user=user, pk=pk)
 
-    def records(model, order, *users):
-        return complaint_records(complaint=complaint, model=model, order=order, users=users)
+    def records(model, order):
+        return complaint_records(complaint=complaint, model=model, order=order)
 
-    complaint.activity_list = records(Activity, ("occurred_at",), "recorded_by")
-    complaint.message_list = records(Message, ("at",), "author")
-    complaint.note_list = records(InternalNote, ("at",), "author") if can_work_on(user, complaint) else []
+    complaint.activity_list = records(Activity, ("occurred_at",))
+    complaint.message_list = records(Message, ("at",))
+    complaint.note_list = records(InternalNote, ("at",)) if can_work_on(user, complaint) else []
     complaint.measure_list = records(Measure, ("review_round",))
-    complaint.extension_list = records(ExtensionRequest, ("requested_at",), "requested_by", "decided_by")
-    complaint.attachment_list = records(Attachment, ("uploaded_at",), "uploaded_by")
+    complaint.extension_list = records(ExtensionRequest, ("requested_at",))
+    complaint.attachment_list = records(Attachment, ("uploaded_at",))
+    people_attach(
+        (complaint.activity_list, "recorded_by"),
+        (complaint.message_list, "author"),
+        (complaint.note_list, "author"),
+        (complaint.extension_list, "requested_by"),
+        (complaint.extension_list, "decided_by"),
+        (complaint.attachment_list, "uploaded_by"),
+    )
     complaint.deadline_list = complaint_deadlines(complaint=complaint)
     complaint.transitions_available = available_transitions(
         user=user, complaint=complaint, extension_requests=complaint.extension_list

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
-from responsibility.scoping import unit_ids_in_scope, units_in_scope
+from responsibility.scoping import scope_holds_a_root, unit_ids_in_scope
 
 from .categories import Category
 
@@ -86,12 +86,10 @@ class ComplaintQuerySet(models.QuerySet):
         never the petitioner: the identity lives in PetitionerIdentity, read elsewhere.
         """
         in_scope = unit_ids_in_scope(user)
-        holds_root = Exists(units_in_scope(user).filter(depth=1))
-        return self.filter(
-            Q(handling_unit__in=in_scope)
-            | Q(subject_unit__in=in_scope)
-            | (Q(handling_unit__isnull=True, subject_unit__isnull=True) & Q(holds_root))
-        )
+        visible = Q(handling_unit__in=in_scope) | Q(subject_unit__in=in_scope)
+        if scope_holds_a_root(user):
+            visible |= Q(handling_unit__isnull=True, subject_unit__isnull=True)
+        return self.filter(visible)
 
 
 class Complaint(FSMModelMixin, models.Model):

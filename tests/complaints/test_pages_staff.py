@@ -329,10 +329,10 @@ def test_the_case_page_query_count_is_constant(client, cast, investigating):
     url = case_url(investigating)
     # User (the session comes from the cache), scope (posts and leader assignments), the
     # user's own and group permissions (ModelBackend), the roles (navigation), the case;
-    # transitions, files, messages, activities, extension requests, notes; deadlines,
-    # measures; the unread notifications.
+    # transitions, files, messages, activities, extension requests, notes and the people who
+    # made them; deadlines, measures; the unread notifications.
     before = queries(client, url)
-    assert before == 15
+    assert before == 16
     t.complaint_send_back(complaint_id=investigating.pk, actor=cast.bureau_leader, reason="再补充")
     _grow(cast, investigating, activities=7, messages=9)
     _bounce(cast, investigating, 2)
@@ -343,15 +343,16 @@ def test_the_case_page_query_count_is_constant(client, cast, investigating):
 
 def test_the_case_page_reads_scope_once_and_no_triage_unit_whoever_looks(client, cast, file_complaint, investigating):
     new, _code = file_complaint(subject_unit=cast.units.school)
-    # Over the 15 of test_the_case_page_query_count_is_constant: a new case adds the
+    # Over the 16 of test_the_case_page_query_count_is_constant: a new case adds the
     # default handling unit (one statement), the duplicate check and the accept form's unit
-    # list (3; the triage unit is checked by its path, never read); the decision form lists
+    # list (3; the triage unit is checked by its path, never read), and no staff member has
+    # written on it yet (no people to read, 1 fewer); the decision form lists
     # its measures' units (2, a cursor); the school's staff only read: the internal notes out (1).
     for user, complaint, expected in [
         (cast.county_officer, new, 18),
-        (cast.county_officer, investigating, 17),
-        (cast.bureau_leader, investigating, 17),
-        (school_officer(cast), investigating, 14),
+        (cast.county_officer, investigating, 18),
+        (cast.bureau_leader, investigating, 18),
+        (school_officer(cast), investigating, 15),
     ]:
         as_user(client, user)
         assert queries(client, case_url(complaint)) == expected, (user, complaint.status)
