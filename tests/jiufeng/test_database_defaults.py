@@ -1,5 +1,6 @@
-"""Every session on the database starts with jit off, including ones that send no startup
-options (behind PgBouncer, DATABASE_POOLER=pgbouncer): migrate sets it on the database."""
+"""Every session on the database starts with jit off and short queries kept serial, including
+ones that send no startup options (behind PgBouncer, DATABASE_POOLER=pgbouncer): migrate sets
+them on the database."""
 
 import uuid
 
@@ -15,6 +16,7 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL database setting"),
 ]
 
+DEFAULTS = [f"{name}={value}" for name, value in settings.DATABASE_SESSION_DEFAULTS.items()]
 SETTINGS = """
     SELECT s.setrole, s.setconfig FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
     WHERE d.datname = current_database() ORDER BY s.setrole
@@ -37,25 +39,27 @@ def test_a_session_without_startup_options_starts_with_jit_off():
     with psycopg2.connect(**params) as raw, raw.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+        cursor.execute("SHOW parallel_setup_cost")
+        assert cursor.fetchone() == ("5000",)
     raw.close()
 
 
 def test_the_owner_sets_it_on_the_database_once():
     with connection.cursor() as cursor:
-        assert settings_of(cursor) == [(0, ["jit=off"])]
+        assert settings_of(cursor) == [(0, DEFAULTS)]
         database_defaults_set()
-        assert settings_of(cursor) == [(0, ["jit=off"])]
+        assert settings_of(cursor) == [(0, DEFAULTS)]
 
 
 def test_a_role_that_does_not_own_the_database_sets_it_for_itself():
     role = f"jf_test_{uuid.uuid4().hex[:12]}"
     # All in the test's transaction, rolled back with it: the role, the settings.
     with connection.cursor() as cursor:
-        cursor.execute(f'ALTER DATABASE "{connection.settings_dict["NAME"]}" RESET jit')
+        cursor.execute(f'ALTER DATABASE "{connection.settings_dict["NAME"]}" RESET ALL')
         cursor.execute(f"CREATE ROLE {role}")
         cursor.execute(f"SET LOCAL ROLE {role}")
         database_defaults_set()
         cursor.execute("RESET ROLE")
         cursor.execute(f"SELECT oid FROM pg_roles WHERE rolname = '{role}'")
         (oid,) = cursor.fetchone()
-        assert settings_of(cursor) == [(oid, ["jit=off"])]
+        assert settings_of(cursor) == [(oid, DEFAULTS)]
