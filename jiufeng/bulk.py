@@ -23,7 +23,3 @@ def in_ids(column: str, ids: list) -> tuple[str, list]:
 def db_datetime(value: datetime.datetime):
     """A datetime as the backend stores it (SQLite keeps UTC text)."""
     return connection.ops.adapt_datetimefield_value(value)
-
-
-def db_date(value: datetime.date):
-    return connection.ops.adapt_datefield_value(value)

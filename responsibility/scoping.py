@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, F, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
-from .models.units import Position, PositionKind, Unit, position_current_sql
+from .models.units import LeaderAssignment, Position, PositionKind, Unit
 
 
 class Capacity:
@@ -75,33 +74,29 @@ def _scope_roots(user, *, on: datetime.date | None) -> tuple[list[ScopeRoot], li
     if user.is_superuser:
         return [ScopeRoot(path="", capacity=Capacity.ADMINISTRATOR)], None
     # Posts and leader assignments in one statement, as (capacity, the post's unit, the wider
-    # root): a post's root is its unit's remit if any, an assignment has no post. In SQL:
-    # every staff request asks, and the ORM spent about 3 ms compiling the union each time.
-    # The posts are PositionQuerySet.current() (position_current_sql, whose active-holder
-    # test this user passed above), the assignments LeaderAssignmentQuerySet.current().
-    # No ORDER BY: SQLite refuses one inside a union.
+    # root): a post's root is its unit's remit if any, an assignment has no post. The posts
+    # are held in an active unit (PositionQuerySet.current()); their holder, this user, is
+    # active (above). No ORDER BY: SQLite refuses one inside a union.
     day = on or timezone.localdate()
-    held, held_params = position_current_sql("p", "u", "usr", day)
-    # The day as the backend stores dates, as the ORM passes it.
-    stored_day = connection.ops.adapt_datefield_value(day)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Assembled from code-defined fragments; every value travels as a parameter.
-            "SELECT p.kind, u.path, r.path "  # noqa: S608
-            "FROM responsibility_position p "
-            "JOIN responsibility_unit u ON u.id = p.unit_id "
-            "LEFT JOIN responsibility_unit r ON r.id = u.remit_unit_id "
-            "JOIN jiufeng_user usr ON usr.id = p.user_id "
-            f"WHERE p.user_id = %s AND {held} "
-            "UNION ALL "
-            "SELECT %s, NULL, u.path "
-            "FROM responsibility_leaderassignment a "
-            "JOIN responsibility_leaderassignment_units au ON au.leaderassignment_id = a.id "
-            "JOIN responsibility_unit u ON u.id = au.unit_id "
-            "WHERE a.leader_id = %s AND a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)",
-            [user.pk, *held_params, Capacity.ASSIGNED_LEADER, user.pk, stored_day, stored_day],
+    posts = (
+        Position.objects.current(day)
+        .filter(user=user)
+        .order_by()
+        .annotate(capacity=F("kind"), post_path=F("unit__path"), wider_path=F("unit__remit_unit__path"))
+        .values_list("capacity", "post_path", "wider_path")
+    )
+    assigned = (
+        LeaderAssignment.objects.current(day)
+        .filter(leader=user)
+        .order_by()
+        .annotate(
+            capacity=Value(Capacity.ASSIGNED_LEADER, output_field=CharField()),
+            post_path=Value(None, output_field=CharField()),
+            wider_path=F("units__path"),
         )
-        rows = cursor.fetchall()
+        .values_list("capacity", "post_path", "wider_path")
+    )
+    rows = posts.union(assigned, all=True)
     roots, post_paths = [], []
     for capacity, post_path, wider_path in rows:
         roots.append(ScopeRoot(path=wider_path or post_path, capacity=capacity))

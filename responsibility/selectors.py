@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
-
-from jiufeng.bulk import in_ids
 
 from .models import (
     AccountabilityRecord,
@@ -22,7 +20,6 @@ from .models import (
     Position,
     PositionKind,
     Unit,
-    position_current_sql,
 )
 from .scoping import outermost_paths, scope_roots
 from .services.pledges_selectors import pledges_of_unit
@@ -54,29 +51,19 @@ def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None =
 
     A post in a unit with a wider remit (the county 纠风办) counts at its remit, as in
     scoping; holders have the capacity the post gives on the unit. Active users only, one
-    position per user. One query, in SQL: every filing and most transitions ask, and the
-    ORM spent about 3 ms building it each time (PositionQuerySet.current() is its rule:
-    position_current_sql).
+    position per user. One query.
     """
     step = Unit.steplen
     paths = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
-    held, held_params = position_current_sql("p", "u", "usr", on or timezone.localdate())
-    kind_in, kind_params = in_ids("p.kind", sorted(kinds))
-    own_in, own_params = in_ids("u.path", paths)
-    remit_in, remit_params = in_ids("r.path", paths)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            # Assembled from code-defined fragments; every value travels as a parameter.
-            "SELECT p.user_id, p.kind, u.name, COALESCE(r.path, u.path), usr.email, usr.phone "  # noqa: S608
-            "FROM responsibility_position p "
-            "JOIN responsibility_unit u ON u.id = p.unit_id "
-            "LEFT JOIN responsibility_unit r ON r.id = u.remit_unit_id "
-            "JOIN jiufeng_user usr ON usr.id = p.user_id "
-            f"WHERE {kind_in} AND {held} AND ((u.remit_unit_id IS NULL AND {own_in}) OR {remit_in}) "
-            "ORDER BY LENGTH(COALESCE(r.path, u.path)) DESC, p.user_id, p.kind",
-            [*kind_params, *held_params, *own_params, *remit_params],
-        )
-        positions = [NearestPosition(*row) for row in cursor.fetchall()]
+    rows = (
+        Position.objects.current(on)
+        .filter(kind__in=kinds, user__is_active=True)
+        .filter(Q(unit__remit_unit__isnull=True, unit__path__in=paths) | Q(unit__remit_unit__path__in=paths))
+        .annotate(at_path=Coalesce("unit__remit_unit__path", "unit__path"))
+        .order_by(Length("at_path").desc(), "user_id", "kind")
+        .values_list("user_id", "kind", "unit__name", "at_path", "user__email", "user__phone")
+    )
+    positions = [NearestPosition(*row) for row in rows]
     nearest, seen = [], set()
     for position in positions:
         if nearest and position.at_path != nearest[0].at_path:

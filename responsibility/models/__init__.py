@@ -13,7 +13,7 @@ from .deadlines import Deadline, DeadlineKind
 from .escalations import Escalation
 from .imports import OrgImport, UnitMove
 from .pledges import Pledge, PledgeItem, PledgeSignature, PledgeState, PledgeTemplate, PledgeTemplateItem
-from .units import LeaderAssignment, Position, PositionKind, Unit, UnitKind, VisitFrequency, position_current_sql
+from .units import LeaderAssignment, Position, PositionKind, Unit, UnitKind, VisitFrequency
 from .visits import RectificationItem, RectificationStatus, Visit, VisitKind, VisitMethod
 
 __all__ = [
@@ -48,7 +48,6 @@ __all__ = [
     "UnitMove",
     "Visit",
     "VisitFrequency",
-    "position_current_sql",
     "VisitKind",
     "VisitMethod",
 ]

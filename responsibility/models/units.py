@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from jiufeng.bulk import db_date
 from jiufeng.history import HistoricalRecords
 
 
@@ -110,19 +109,6 @@ def held_on(day: datetime.date | None = None) -> Q:
     """Rows with starts_on/ends_on in force on a day (today by default)."""
     day = day or timezone.localdate()
     return Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-
-
-def position_current_sql(position: str, unit: str, user: str, day: datetime.date) -> tuple[str, list]:
-    """PositionQuerySet.current() with an active holder, in SQL: for set-based readers and writers.
-
-    ``position``, ``unit`` and ``user`` are the aliases of the position, its unit and its holder
-    in the caller's FROM clause. Returns (predicate, parameters).
-    """
-    return (
-        f"{position}.starts_on <= %s AND ({position}.ends_on IS NULL OR {position}.ends_on >= %s) "
-        f"AND {unit}.is_active = %s AND {user}.is_active = %s",
-        [db_date(day), db_date(day), True, True],
-    )
 
 
 class PositionQuerySet(models.QuerySet):
