@@ -16,6 +16,16 @@ from .models import Deadline, DeadlineKind, Unit
 from .services.calendar import working_days_after
 
 
+def _registered(target: models.Model) -> dict:
+    # The ledger's rows of one target: its content type and id.
+    return {"content_type": ContentType.objects.get_for_model(target), "object_id": target.pk}
+
+
+def _open_of(target: models.Model, kind: DeadlineKind) -> QuerySet:
+    """The open deadline of ``kind`` for ``target``, locked (at most one: a stage runs once at a time)."""
+    return Deadline.objects.filter(**_registered(target), kind=kind, met_at=None).select_for_update()
+
+
 def deadline_open(
     *,
     target: models.Model,
@@ -35,7 +45,7 @@ def deadline_open(
     the request's user, else the system).
     """
     values = {"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional}
-    registered = {"content_type": ContentType.objects.get_for_model(target), "object_id": target.pk, "kind": kind}
+    registered = {**_registered(target), "kind": kind}
     if none_open:
         # Every stage change opens one.
         deadline = Deadline(**registered, **values)
@@ -48,17 +58,13 @@ def deadline_open(
 
 def deadlines_of(*, target: models.Model) -> QuerySet:
     """Every deadline, open or met, registered for ``target``, oldest first, with its unit."""
-    return (
-        Deadline.objects.filter(content_type=ContentType.objects.get_for_model(target), object_id=target.pk)
-        .select_related("unit")
-        .order_by("opened_at", "id")
-    )
+    return Deadline.objects.filter(**_registered(target)).select_related("unit").order_by("opened_at", "id")
 
 
 def deadline_meet(*, target: models.Model, kind: DeadlineKind, at: datetime.datetime | None = None) -> int:
     """Mark the open deadline of ``kind`` for ``target`` met; returns how many were open (0 or 1)."""
     met = 0
-    for deadline in deadlines_of(target=target).filter(kind=kind, met_at=None).select_for_update(of=("self",)):
+    for deadline in _open_of(target, kind):
         deadline.met_at = at or timezone.now()
         deadline.next_escalation_at = None
         deadline.save(update_fields=["met_at", "next_escalation_at"])
@@ -71,10 +77,8 @@ def deadline_move(*, target: models.Model, kind: DeadlineKind, due_at: datetime.
 
     The escalation restarts from the new due time; returns how many were open (0 or 1).
     """
-    content_type = ContentType.objects.get_for_model(target)
-    deadlines = Deadline.objects.filter(content_type=content_type, object_id=target.pk, kind=kind, met_at=None)
     moved = 0
-    for deadline in deadlines.select_for_update():
+    for deadline in _open_of(target, kind):
         deadline.due_at = due_at
         deadline.next_escalation_at = due_at
         deadline.level = -1
