@@ -25,6 +25,7 @@ from responsibility.models import DeadlineKind, Unit
 from . import permissions
 from .attachments import attachment_store, attachments_check
 from .duplicates import complaint_duplicate_id, content_sketch
+from .guards import STAGE_DEADLINE
 from .models import (
     EXTENSION_MAX_DAYS,
     Activity,
@@ -47,7 +48,7 @@ from .models import (
 from .notifications import petitioner_notify, staff_notify
 from .time_limits import time_limit_days
 from .tracking import tracking_code_hash, tracking_code_new
-from .transitions import REASON_MAX, STAGE_DEADLINE, complaint_close, complaint_deadlines_open, complaint_lock
+from .transitions import REASON_MAX, complaint_close, complaint_deadlines_open, complaint_lock
 
 TITLE_MAX = 200
 CONTENT_MAX = 10_000

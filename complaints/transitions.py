@@ -29,8 +29,6 @@ from responsibility.models import DeadlineKind, Unit
 from responsibility.scoping import in_scope_or_404
 from responsibility.services.visits import rectification_item_add
 
-# STAGE_DEADLINE: also read from here by complaints.services.
-from .guards import STAGE_DEADLINE  # noqa: F401
 from .models import (
     ENDED_STATUSES,
     Complaint,
