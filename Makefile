@@ -27,12 +27,16 @@ install: $(VENV)/.run-installed
 install-dev: $(VENV)/.dev-installed
 
 var:
-	mkdir -p var/broker var/media var/staticfiles
+	mkdir -p var/broker var/media var/staticfiles var/log var/mail
 
 # Serves with demo data on SQLite and the filesystem broker unless DATABASE_URL and
 # REDIS_URL are set. honcho runs web, worker and beat; Ctrl-C (or SIGTERM to make)
 # stops all three.
 run: export DEBUG ?= true
+# Links in SMS and email lead to the port served; their texts go to files, not the console.
+run: export JIUFENG_SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export JIUFENG_SMS_LOG_FILE ?= $(CURDIR)/var/log/sms.log
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
 run: install | var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

@@ -242,4 +242,7 @@ def outbox_deliver(*, batch: int = 500) -> dict[str, int]:
                 fields.append("body")
             message._change_reason = "deliver_outbox_task"
             message.save(update_fields=fields)
+    if any(counts.values()):
+        # One line a run, whatever the number of messages: their texts are in the outbox.
+        logger.info("outbox: %(sent)d sent, %(retry)d to retry, %(failed)d failed", counts)
     return counts

@@ -115,6 +115,9 @@ DATABASES = {
 #   thousands) still run in parallel.
 DATABASE_SESSION_DEFAULTS = {"jit": "off", "parallel_setup_cost": "5000"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The duplicate screen's covering index (INCLUDE) speeds PostgreSQL; SQLite ignores the
+    # extra columns, which is all that warning says.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
@@ -289,6 +292,8 @@ if not DEBUG:
 
 # --- Mail -----------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For the file-based backend `make run` uses: one file per delivery run.
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jiufeng@localhost")
 
 LOGGING = {
@@ -297,6 +302,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+# The console SMS backend's own file (`make run`: var/log/sms.log), so that hundreds of demo
+# messages do not bury the server's address; blank: they go to the log like the rest.
+JIUFENG_SMS_LOG_FILE = env_str("JIUFENG_SMS_LOG_FILE", "")
+if JIUFENG_SMS_LOG_FILE:
+    LOGGING["handlers"]["sms_file"] = {
+        "class": "logging.FileHandler",
+        "filename": JIUFENG_SMS_LOG_FILE,
+        "encoding": "utf-8",
+        "delay": True,
+    }
+    LOGGING["loggers"] = {"jiufeng.sms": {"handlers": ["sms_file"], "level": "INFO", "propagate": False}}
 
 # --- The office ------------------------------------------------------------------------
 # Shown to petitioners wherever the web form cannot help them.

@@ -7,7 +7,7 @@ logger = logging.getLogger(__name__)
 
 
 class ConsoleSmsBackend:
-    """Development and demo: writes the message to the log instead of sending it."""
+    """Development and demo: writes the message to the log (its own file under `make run`) instead of sending it."""
 
     def send(self, *, phone: str, text: str) -> None:
         logger.info("SMS to %s: %s", phone, text)

@@ -1,0 +1,38 @@
+"""Trigram indexes for the lists' search (title or text containing the words), PostgreSQL only.
+
+The search is Django's ``icontains``, which PostgreSQL runs as ``UPPER(column::text) LIKE
+UPPER('%words%')``: GIN indexes over the same expressions with pg_trgm's operator class let
+it find the few matching cases without reading every row. They stay out of the models'
+state: SQLite has neither GIN nor pg_trgm (and rebuilds tables from that state), and there
+the search reads every row, as before. Words of fewer than three characters give no
+trigram: such a search still reads the table, bounded by the list's capped count.
+
+Migrations run these (0006 and the squashed 0001 that replaces it), so they live in a
+module of their own that both import.
+"""
+
+INDEXES = {"complaint_title_trgm": "title", "complaint_content_trgm": "content"}
+
+
+def _postgresql(schema_editor) -> bool:
+    return schema_editor.connection.vendor == "postgresql"
+
+
+def indexes_create(apps, schema_editor):
+    if not _postgresql(schema_editor):
+        return
+    table = schema_editor.quote_name(apps.get_model("complaints", "Complaint")._meta.db_table)
+    # A trusted extension since PostgreSQL 13: the database owner may create it.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name, column in INDEXES.items():
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {schema_editor.quote_name(name)} ON {table} "
+            f"USING gin (UPPER({schema_editor.quote_name(column)}) gin_trgm_ops)"
+        )
+
+
+def indexes_drop(apps, schema_editor):
+    if not _postgresql(schema_editor):
+        return
+    for name in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
