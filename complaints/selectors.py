@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility.models import Deadline
+from responsibility.models import Deadline, Unit
 from responsibility.scoping import HANDLING, LEADING, units_in_scope
 
 from . import permissions
@@ -28,6 +28,7 @@ from .models import (
     ExtensionState,
     InternalNote,
     Message,
+    Rating,
     TransitionLog,
 )
 from .tracking import complaint_by_tracking_code
@@ -147,7 +148,7 @@ def available_transitions(*, user, complaint: Complaint, extension_requests=None
 @dataclass
 class TimelineEntry:
     at: datetime.datetime
-    kind: str  # transition, activity, message, note, extension
+    kind: str  # transition, activity, message, note, extension, rating
     name: str
     actor: str
     text: str
@@ -186,6 +187,15 @@ def people_attach(*groups: tuple[list, str]) -> None:
                 setattr(record, name, people[user_id])
 
 
+def _units_attach(logs: list[TransitionLog]) -> None:
+    """Give each log naming a unit (the handling unit it gave the case) that unit: one query, if any."""
+    ids = {log.unit_id for log in logs} - {None}
+    units = Unit.objects.only("id", "name").in_bulk(ids) if ids else {}
+    for log in logs:
+        if log.unit_id is not None:
+            log.unit = units[log.unit_id]
+
+
 def complaint_attachments(*, complaint: Complaint) -> list[Attachment]:
     """Every file of the case (filed with it, or with a message or an activity), read once per case object."""
     if getattr(complaint, "_attachments", None) is None:
@@ -201,7 +211,7 @@ def complaint_filed_attachments(*, complaint: Complaint) -> list[Attachment]:
 def complaint_timeline(
     *, complaint: Complaint, public: bool, viewer=None, attachments: bool = True
 ) -> list[TimelineEntry]:
-    """Transitions, messages and, for staff, activities, extension requests and internal notes, by time.
+    """Transitions, messages and, for staff, activities, extension requests, ratings and internal notes, by time.
 
     ``public``: the petitioner's view (plain words, staff as a role, no internal steps).
     Staff views pass ``viewer``: internal notes only for who works on the case.
@@ -214,10 +224,12 @@ def complaint_timeline(
     entries: list[TimelineEntry] = []
     logs = complaint_records(complaint=complaint, model=TransitionLog, order=("at",))
     messages = complaint_records(complaint=complaint, model=Message, order=("at",))
-    activities, requests, notes = [], [], []
+    activities, requests, notes, ratings = [], [], [], []
     if not public:
         activities = complaint_records(complaint=complaint, model=Activity, order=("occurred_at",))
         requests = complaint_records(complaint=complaint, model=ExtensionRequest, order=("requested_at",))
+        ratings = complaint_records(complaint=complaint, model=Rating, order=("at",))
+        _units_attach(logs)
         if permissions.can_work_on(viewer, complaint):
             notes = complaint_records(complaint=complaint, model=InternalNote, order=("at",))
         # The petitioner never reads a staff name: no user rows for the public view.
@@ -286,5 +298,7 @@ def complaint_timeline(
             )
         for note in notes:
             entries.append(TimelineEntry(note.at, "note", "note", _actor_label(note, "author", False), note.body, note))
+        for rating in ratings:
+            entries.append(TimelineEntry(rating.at, "rating", rating.rating, _("Petitioner"), rating.comment, rating))
     entries.sort(key=lambda entry: entry.at)
     return entries
