@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from responsibility.models import Deadline, Unit
+from responsibility.models import Deadline
 from responsibility.scoping import HANDLING, LEADING, units_in_scope
 
 from . import permissions
@@ -168,12 +168,12 @@ def _actor_label(record, name: str, public: bool) -> str:
     return user.display_name or user.get_username()
 
 
-def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...]) -> list:
-    """One case's ``model`` rows in ``order`` (then by id); people_attach names their users.
+def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...], related: tuple[str, ...] = ()) -> list:
+    """One case's ``model`` rows in ``order`` (then by id), with ``related`` joined; people_attach names their users.
 
     Caller has checked scope.
     """
-    return list(model.objects.filter(complaint=complaint).order_by(*order, "id"))
+    return list(model.objects.filter(complaint=complaint).select_related(*related).order_by(*order, "id"))
 
 
 def people_attach(*groups: tuple[list, str]) -> None:
@@ -185,15 +185,6 @@ def people_attach(*groups: tuple[list, str]) -> None:
         for record in records:
             if (user_id := getattr(record, f"{name}_id")) is not None:
                 setattr(record, name, people[user_id])
-
-
-def _units_attach(logs: list[TransitionLog]) -> None:
-    """Give each log naming a unit (the handling unit it gave the case) that unit: one query, if any."""
-    ids = {log.unit_id for log in logs} - {None}
-    units = Unit.objects.only("id", "name").in_bulk(ids) if ids else {}
-    for log in logs:
-        if log.unit_id is not None:
-            log.unit = units[log.unit_id]
 
 
 def complaint_attachments(*, complaint: Complaint) -> list[Attachment]:
@@ -222,14 +213,18 @@ def complaint_timeline(
     if not public and viewer is None:
         raise ValueError("A staff timeline needs its viewer.")
     entries: list[TimelineEntry] = []
-    logs = complaint_records(complaint=complaint, model=TransitionLog, order=("at",))
+    # The unit a log names (the handling unit on acceptance) joined: staff see it.
+    logs = complaint_records(
+        complaint=complaint, model=TransitionLog, order=("at",), related=() if public else ("unit",)
+    )
     messages = complaint_records(complaint=complaint, model=Message, order=("at",))
     activities, requests, notes, ratings = [], [], [], []
     if not public:
         activities = complaint_records(complaint=complaint, model=Activity, order=("occurred_at",))
         requests = complaint_records(complaint=complaint, model=ExtensionRequest, order=("requested_at",))
-        ratings = complaint_records(complaint=complaint, model=Rating, order=("at",))
-        _units_attach(logs)
+        # Only a reply is rated.
+        if complaint.replied_at is not None:
+            ratings = complaint_records(complaint=complaint, model=Rating, order=("at",))
         if permissions.can_work_on(viewer, complaint):
             notes = complaint_records(complaint=complaint, model=InternalNote, order=("at",))
         # The petitioner never reads a staff name: no user rows for the public view.

@@ -287,9 +287,13 @@ def activity_time_error(complaint: Complaint, occurred_at) -> str:
     return ""
 
 
-def activity_checked_error(kind: str, checked) -> str:
-    """What is wrong with what an activity says it checked, or "" (also the page form's check)."""
-    if kind == ActivityKind.CHECK and not checked:
+def activity_checked_error(kind: str, checked, *, required: bool = False) -> str:
+    """What is wrong with what an activity says it checked, or "" (also the page form's check).
+
+    ``required``: a 查 must name what it checked. The page asks it; the API's activities
+    predate the field (API.md: extend, never break), so there a 查 without it is taken.
+    """
+    if required and kind == ActivityKind.CHECK and not checked:
         return _("Say what was checked.")
     if kind != ActivityKind.CHECK and checked:
         return _("Only a 查 (check) activity says what was checked.")

@@ -34,7 +34,8 @@ def complaint_detail(*, user, pk: int) -> Complaint:
     complaint.measure_list = records(Measure, ("review_round",))
     complaint.extension_list = records(ExtensionRequest, ("requested_at",))
     complaint.attachment_list = records(Attachment, ("uploaded_at",))
-    complaint.rating_list = records(Rating, ("review_round",))
+    # Only a reply is rated.
+    complaint.rating_list = records(Rating, ("review_round",)) if complaint.replied_at else []
     people_attach(
         (complaint.activity_list, "recorded_by"),
         (complaint.activity_list, "voided_by"),

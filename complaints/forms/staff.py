@@ -400,16 +400,17 @@ class DecisionForm(CaseForm):
         super().__init__(*args, **kwargs)
         units = _measure_units(self.complaint, self.user)
         unit_choices = list(UnitChoiceField(queryset=units).choices)
-        # Sent back: the measures proposed for this decision, which a new submission replaces.
-        proposed = (
-            []
-            if self.is_bound
-            else self.complaint.measures.filter(
-                review_round=self.complaint.review_round, rectification_item__isnull=True
+        # Sent back: the measures proposed for this decision, which a new submission replaces
+        # (none before a first submission).
+        proposed = []
+        if not self.is_bound and self.complaint.approval_requested_by_id is not None:
+            proposed = (
+                self.complaint.measures.filter(
+                    review_round=self.complaint.review_round, rectification_item__isnull=True
+                )
+                .order_by("pk")
+                .values(*_MEASURE_FIELDS)
             )
-            .order_by("pk")
-            .values(*_MEASURE_FIELDS)
-        )
         self.measure_formset = MeasureFormSet(
             self.data if self.is_bound else None,
             prefix=f"{self.prefix}-measures",
@@ -487,7 +488,7 @@ class _ActivityFields(forms.Form):
         data = super().clean()
         if "occurred_at" in data and (error := activity_time_error(self.complaint, data["occurred_at"])):
             self.add_error("occurred_at", error)
-        if "kind" in data and (error := activity_checked_error(data["kind"], data.get("checked"))):
+        if "kind" in data and (error := activity_checked_error(data["kind"], data.get("checked"), required=True)):
             self.add_error("checked", error)
         return data
 

@@ -226,7 +226,7 @@ def test_files_on_the_timeline_cost_no_query_per_row(client, cast, investigating
             complaint_id=investigating.pk,
             actor=cast.bureau_officer,
             kind=ActivityKind.VISIT,
-            occurred_at=timezone.now() - datetime.timedelta(minutes=n + 1),
+            occurred_at=investigating.received_at + datetime.timedelta(microseconds=n),
             participants="",
             summary=f"走访{n}",
             attachments=[upload(f"走访{n}.pdf", PDF)],
