@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from complaints import services
 from complaints import transitions as t
-from complaints.models import Activity, ActivityKind, Measure, MeasureKind, RatingValue
+from complaints.models import Activity, ActivityKind, Measure, MeasureKind, Rating, RatingValue
 
 from .conftest import DECISION
 from .test_pages_staff_helpers import (
@@ -262,11 +262,11 @@ def test_the_case_list_shows_ratings_and_finds_the_dissatisfied(client, cast, fi
     url = reverse("complaints:case-list") + "?tab=all&rating=dissatisfied"
     found = page(client.get(url))
     assert case_url(unhappy) in found and case_url(fair) not in found
-    # A review answered and rated 满意 is no longer among the dissatisfied.
+    # Rated 满意 after its review, it is no longer among the dissatisfied. (The review's own
+    # path is the review ladder's, tested with it; only the later rating matters here.)
     t.complaint_review(complaint_id=unhappy.pk, reason="没有退钱")
     assert case_url(unhappy) in page(client.get(url))
-    t.complaint_decide_review(complaint_id=unhappy.pk, actor=cast.bureau_officer, **DECISION)
-    services.rating_add(complaint_id=unhappy.pk, rating=RatingValue.SATISFIED, comment="")
+    Rating.objects.create(complaint=unhappy, review_round=1, rating=RatingValue.SATISFIED)
     assert case_url(unhappy) not in page(client.get(url))
     assert "not understood" in page(client.get(reverse("complaints:case-list") + "?tab=all&rating=furious"))
 
