@@ -350,15 +350,19 @@ class MeasureForm(BootstrapForm):
         kind, unit, due_on = data.get("kind"), data.get("responsible_unit"), data.get("due_on")
         if kind == MeasureKind.REFUND and not data.get("amount"):
             self.add_error("amount", _("A refund needs its amount."))
+        # A unit and its due day go together, whatever the measure (a refund: who pays back by
+        # when); a rectification needs both.
+        due_missing = due_on is None and "due_on" not in self.errors
         if kind == MeasureKind.RECTIFICATION:
             if not data.get("description"):
                 self.add_error("description", _("Say what is to be corrected."))
             if not unit:
                 self.add_error("responsible_unit", _("A rectification needs the unit responsible for it."))
-        # A unit and its due day go together, whatever the measure (a refund: who pays back by when).
-        if unit and due_on is None and "due_on" not in self.errors:
+            if due_missing:
+                self.add_error("due_on", _("A rectification needs a due day."))
+        elif unit and due_missing:
             self.add_error("due_on", _("Give the day by which the responsible unit must do it."))
-        if due_on is not None and not unit and kind != MeasureKind.RECTIFICATION:
+        elif due_on is not None and not unit:
             self.add_error("responsible_unit", _("A due date needs the unit responsible for it."))
         if due_on is not None and due_on < timezone.localdate():
             self.add_error("due_on", _("The due day cannot be in the past."))
