@@ -7,10 +7,12 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from complaints import services
 from complaints import transitions as t
 from complaints.models import Activity, ActivityKind, Measure, MeasureKind, Rating, RatingValue
+from tests.e2e.test_case_journey import log_in
 
 from .conftest import DECISION
 from .test_pages_staff_helpers import (
@@ -231,6 +233,34 @@ def test_a_sent_back_decision_starts_from_its_measures(client, cast, investigati
     assert 'name="submit_for_approval-measures-0-DELETE"' in shown
 
 
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_add_another_measure_in_a_browser(page, live_server, cast, investigating):
+    log_in(page, live_server, cast.bureau_officer.username)
+    page.goto(f"{live_server.url}{case_url(investigating)}")
+    form = page.get_by_test_id("action-submit_for_approval")
+    rows = form.get_by_test_id("measure-row")
+    expect(rows).to_have_count(3)
+    form.get_by_role("button", name="Add another measure").click()
+    expect(rows).to_have_count(4)
+    fourth = rows.nth(3)
+    fourth.get_by_label("Kind of measure").select_option("refund")
+    fourth.get_by_label("Amount (yuan)").fill("180")
+    fourth.get_by_label("Responsible unit").select_option(str(cast.units.school.pk))
+    fourth.get_by_label("Due on").fill(_due(5))
+    form.get_by_label("Finding").select_option("substantiated")
+    form.get_by_label("Disposition (what was done)").fill("责令退还")
+    form.get_by_label("Reply to the petitioner").fill("经查属实。")
+    form.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_test_id("decision")).to_contain_text(cast.units.school.name)
+    measure = Measure.objects.get()
+    assert (measure.kind, measure.responsible_unit_id, measure.due_on.isoformat()) == (
+        "refund",
+        cast.units.school.pk,
+        _due(5),
+    )
+
+
 # --- The petitioner's rating ------------------------------------------------------------------
 
 
@@ -280,3 +310,9 @@ def test_the_rating_filter_takes_the_same_queries_however_many_cases(client, cas
         _rated(cast, file_complaint, rating, "评价")
     assert queries(client, url) == before
     assert page(client.get(url)).count('data-testid="rating"') == 3
+
+
+def test_the_accepted_entry_names_the_handling_unit(client, cast, accepted):
+    shown = page(as_user(client, cast.bureau_officer).get(case_url(accepted)))
+    entry = re.search(r'<li [^>]*data-kind="transition">(?:(?!</li>).)*Accepted.*?</li>', shown, re.S).group(0)
+    assert f"Handling unit: {cast.units.bureau.name}" in entry
