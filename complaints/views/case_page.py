@@ -77,6 +77,14 @@ TIMELINE_CSS = {
 }
 
 
+# The badge of each rating, as complaints/staff/_rating.html colours it.
+RATING_CSS = {
+    RatingValue.SATISFIED: "text-bg-success",
+    RatingValue.BASICALLY_SATISFIED: "text-bg-info",
+    RatingValue.DISSATISFIED: "text-bg-danger",
+}
+
+
 def _extension_heading(request: ExtensionRequest) -> str:
     requested = ngettext(
         "Extension of %(days)s day requested", "Extension of %(days)s days requested", request.days
@@ -103,13 +111,6 @@ def _headings() -> dict:
     )
     return headings
 
-
-# The badge of each rating, as complaints/staff/_rating.html colours it.
-RATING_CSS = {
-    RatingValue.SATISFIED: "text-bg-success",
-    RatingValue.BASICALLY_SATISFIED: "text-bg-info",
-    RatingValue.DISSATISFIED: "text-bg-danger",
-}
 
 # One entry of the staff timeline; {files} is complaints/staff/_attachments.html's markup,
 # {details} the entry's small lines (what was checked, the unit, a correction, a void).
