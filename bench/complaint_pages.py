@@ -88,14 +88,14 @@ def showcase(officer, leader, category: Category) -> Complaint:
     pk = case.pk
     transitions.complaint_accept(complaint_id=pk, actor=officer, note="受理")
     transitions.complaint_start_investigation(complaint_id=pk, actor=officer)
-    now = timezone.now()
     kinds = list(ActivityKind)
     for i in range(20):
         services.activity_record(
             complaint_id=pk,
             actor=officer,
             kind=kinds[i % len(kinds)],
-            occurred_at=now - datetime.timedelta(hours=20 - i),
+            # After the case was filed (moments ago): an activity never comes before it.
+            occurred_at=case.received_at + datetime.timedelta(microseconds=i),
             participants="承办人、卫生院院长、收费室负责人",
             summary=f"第{i + 1}次调查：调阅住院收费明细，核对护理记录和检查单据。",
         )

@@ -28,6 +28,7 @@ from .models import (
     ExtensionState,
     InternalNote,
     Message,
+    Rating,
     TransitionLog,
 )
 from .tracking import complaint_by_tracking_code
@@ -147,7 +148,7 @@ def available_transitions(*, user, complaint: Complaint, extension_requests=None
 @dataclass
 class TimelineEntry:
     at: datetime.datetime
-    kind: str  # transition, activity, message, note, extension
+    kind: str  # transition, activity, message, note, extension, rating
     name: str
     actor: str
     text: str
@@ -167,12 +168,12 @@ def _actor_label(record, name: str, public: bool) -> str:
     return user.display_name or user.get_username()
 
 
-def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...]) -> list:
-    """One case's ``model`` rows in ``order`` (then by id); people_attach names their users.
+def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...], related: tuple[str, ...] = ()) -> list:
+    """One case's ``model`` rows in ``order`` (then by id), with ``related`` joined; people_attach names their users.
 
     Caller has checked scope.
     """
-    return list(model.objects.filter(complaint=complaint).order_by(*order, "id"))
+    return list(model.objects.filter(complaint=complaint).select_related(*related).order_by(*order, "id"))
 
 
 def people_attach(*groups: tuple[list, str]) -> None:
@@ -201,7 +202,7 @@ def complaint_filed_attachments(*, complaint: Complaint) -> list[Attachment]:
 def complaint_timeline(
     *, complaint: Complaint, public: bool, viewer=None, attachments: bool = True
 ) -> list[TimelineEntry]:
-    """Transitions, messages and, for staff, activities, extension requests and internal notes, by time.
+    """Transitions, messages and, for staff, activities, extension requests, ratings and internal notes, by time.
 
     ``public``: the petitioner's view (plain words, staff as a role, no internal steps).
     Staff views pass ``viewer``: internal notes only for who works on the case.
@@ -212,12 +213,18 @@ def complaint_timeline(
     if not public and viewer is None:
         raise ValueError("A staff timeline needs its viewer.")
     entries: list[TimelineEntry] = []
-    logs = complaint_records(complaint=complaint, model=TransitionLog, order=("at",))
+    # The unit a log names (the handling unit on acceptance) joined: staff see it.
+    logs = complaint_records(
+        complaint=complaint, model=TransitionLog, order=("at",), related=() if public else ("unit",)
+    )
     messages = complaint_records(complaint=complaint, model=Message, order=("at",))
-    activities, requests, notes = [], [], []
+    activities, requests, notes, ratings = [], [], [], []
     if not public:
         activities = complaint_records(complaint=complaint, model=Activity, order=("occurred_at",))
         requests = complaint_records(complaint=complaint, model=ExtensionRequest, order=("requested_at",))
+        # Only a reply is rated.
+        if complaint.replied_at is not None:
+            ratings = complaint_records(complaint=complaint, model=Rating, order=("at",))
         if permissions.can_work_on(viewer, complaint):
             notes = complaint_records(complaint=complaint, model=InternalNote, order=("at",))
         # The petitioner never reads a staff name: no user rows for the public view.
@@ -286,5 +293,7 @@ def complaint_timeline(
             )
         for note in notes:
             entries.append(TimelineEntry(note.at, "note", "note", _actor_label(note, "author", False), note.body, note))
+        for rating in ratings:
+            entries.append(TimelineEntry(rating.at, "rating", rating.rating, _("Petitioner"), rating.comment, rating))
     entries.sort(key=lambda entry: entry.at)
     return entries

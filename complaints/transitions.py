@@ -37,6 +37,7 @@ from .models import (
     Finding,
     Measure,
     MeasureKind,
+    Rating,
     TransitionLog,
 )
 from .notifications import petitioner_notify, staff_notify
@@ -69,13 +70,21 @@ def _required(field: str, value: str, *, max_length: int = TEXT_MAX) -> str:
     return value
 
 
-def _record(complaint: Complaint, *, name: str, from_status: str, actor, note: str, fields: list[str]) -> None:
+def _record(
+    complaint: Complaint, *, name: str, from_status: str, actor, note: str, fields: list[str], unit: Unit | None = None
+) -> None:
     complaint.version += 1
     # due_at as _stage_open/_stage_meet left it: the row is locked, so it is current either way.
     complaint._history_user, complaint._change_reason = actor, name
     complaint.save(update_fields=["status", "version", "due_at", *fields])
     TransitionLog.objects.create(
-        complaint=complaint, name=name, from_status=from_status, to_status=complaint.status, actor=actor, note=note
+        complaint=complaint,
+        name=name,
+        from_status=from_status,
+        to_status=complaint.status,
+        actor=actor,
+        note=note,
+        unit=unit,
     )
 
 
@@ -137,6 +146,7 @@ def complaint_accept(
         actor=actor,
         note=note,
         fields=["handling_unit"],
+        unit=handling_unit,
     )
     petitioner_notify(complaint=complaint, event="accepted")
     staff_notify(complaint=complaint, event="accepted", actor=actor)
@@ -231,8 +241,9 @@ def _measures_replace(complaint: Complaint, measures: Sequence[dict], actor) -> 
     """Replace the measures proposed for the current decision (a resubmission proposes anew).
 
     Each measure: ``kind`` (MeasureKind), ``description``, ``amount`` (refunds, yuan),
-    ``responsible_unit`` and ``due_on`` (rectifications: a unit under the handling unit
-    or the subject unit, due today or later). Errors name the measure by its position.
+    ``responsible_unit`` and ``due_on`` together (needed by a rectification, kept for any
+    measure: a unit under the handling unit or the subject unit, due today or later).
+    Errors name the measure by its position.
     """
     rows, errors = [], {}
     for index, data in enumerate(measures, start=1):
@@ -267,10 +278,15 @@ def _measure(complaint: Complaint, data: dict, actor) -> Measure:
             measure.amount = None
         if measure.amount is None or not measure.amount.is_finite() or not 0 < measure.amount < 10**10:
             raise ValidationError(_("Give the amount refunded, in yuan."))
+    unit, due_on = data.get("responsible_unit"), data.get("due_on")
     if kind == MeasureKind.RECTIFICATION:
-        unit, due_on = data.get("responsible_unit"), data.get("due_on")
         if not description:
             raise ValidationError(_("Say what is to be corrected."))
+        if unit is None:
+            raise ValidationError(_("A rectification needs the unit responsible for it."))
+    # Any measure may name the unit that carries it out and its due day (a refund, who pays
+    # back by when); the two go together.
+    if unit is not None:
         if isinstance(unit, Unit):
             in_scope_or_404(actor, unit)
         if not isinstance(unit, Unit) or not unit.is_active or not _may_rectify(complaint, unit):
@@ -278,6 +294,8 @@ def _measure(complaint: Complaint, data: dict, actor) -> Measure:
         if not isinstance(due_on, datetime.date) or due_on < timezone.localdate():
             raise ValidationError(_("Give a due date, today or later."))
         measure.responsible_unit, measure.due_on = unit, due_on
+    elif due_on is not None:
+        raise ValidationError(_("A due date needs the unit responsible for it."))
     return measure
 
 
@@ -443,17 +461,20 @@ def complaint_decide_review(
 
 
 @transaction.atomic
-def complaint_close(*, complaint_id: int, actor=None, version: int | None = None, satisfied: bool = False) -> Complaint:
+def complaint_close(
+    *, complaint_id: int, actor=None, version: int | None = None, rating: Rating | None = None
+) -> Complaint:
     """resolved → closed when the petitioner is satisfied, or once no review can come.
 
-    ``actor`` None: the system (the periodic sweep) or, with ``satisfied``, the petitioner's
-    rating (complaints.services.rating_add, which has matched the tracking code).
+    ``actor`` None: the system (the periodic sweep) or, with ``rating`` (满意 or 基本满意),
+    the petitioner's rating (complaints.services.rating_add, which has matched the tracking code).
     """
     complaint = complaint_lock(complaint_id, version)
     # The guard (no review can come any more: complaints.guards.close_refusal) yields to satisfaction.
-    transition_check("close", complaint, actor, guarded=not satisfied)
+    transition_check("close", complaint, actor, guarded=rating is None)
     complaint.close()
-    note = _("The petitioner is satisfied with the result.") if satisfied else ""
+    # The rating as given: 基本满意 is not 满意.
+    note = _("The petitioner rated the result: %(rating)s.") % {"rating": rating.get_rating_display()} if rating else ""
     _record(complaint, name="close", from_status=ComplaintStatus.RESOLVED, actor=actor, note=note, fields=[])
     return complaint
 

@@ -33,6 +33,21 @@ urlpatterns += [
     path("cases/<int:pk>/", case.case_detail, name="case-detail"),
     path("cases/<int:pk>/transitions/<slug:name>/", case.case_transition, name="case-transition"),
     path("cases/<int:pk>/activities/", case.case_activity_add, name="case-activity-add"),
+    path(
+        "cases/<int:pk>/activities/<int:activity_pk>/",
+        case.case_activity_edit,
+        name="case-activity-edit",
+    ),
+    path(
+        "cases/<int:pk>/activities/<int:activity_pk>/correct/",
+        case.case_activity_correct,
+        name="case-activity-correct",
+    ),
+    path(
+        "cases/<int:pk>/activities/<int:activity_pk>/void/",
+        case.case_activity_void,
+        name="case-activity-void",
+    ),
     path("cases/<int:pk>/messages/", case.case_message_add, name="case-message-add"),
     path("cases/<int:pk>/notes/", case.case_note_add, name="case-note-add"),
     path("cases/<int:pk>/extension/", case.case_extension_request, name="case-extension-request"),

@@ -64,22 +64,27 @@ def _rectify(unit: str, description: str, due_in: int) -> dict:
     return {"kind": "rectification", "description": description, "responsible_unit": unit, "due_in": due_in}
 
 
-def _refund(amount: str, description: str) -> dict:
-    return {"kind": "refund", "description": description, "amount": amount}
+def _refund(amount: str, description: str, unit: str | None = None, due_in: int = 0) -> dict:
+    # With a unit: who pays back, by when.
+    refund = {"kind": "refund", "description": description, "amount": amount}
+    if unit is not None:
+        refund.update({"responsible_unit": unit, "due_in": due_in})
+    return refund
 
 
 def _criticise(description: str) -> dict:
     return {"kind": "criticism", "description": description}
 
 
-# The common opening of a handled case: accepted, investigated, heard.
-def _investigated(*, note: str, activities: list[tuple[str, str, str]], wait: int = 3) -> list[tuple]:
+# The common opening of a handled case: accepted, investigated, heard. Each activity is
+# (kind, participants, summary), and a 查 may add what it checked.
+def _investigated(*, note: str, activities: list[tuple], wait: int = 3) -> list[tuple]:
     return [
         ("wait", 2),
         ("accept", note),
         ("wait", 1),
         ("start",),
-        *[("activity", kind, participants, summary) for kind, participants, summary in activities],
+        *[("activity", *activity) for activity in activities],
         ("wait", wait),
     ]
 
@@ -201,6 +206,7 @@ CASES = [
                         "check",
                         "县人民医院财务科科长、住院收费处负责人",
                         "调取该患者住院费用明细及医嘱记录，核对检查项目。",
+                        ["problem", "procedures"],
                     ),
                 ],
             ),
@@ -225,9 +231,11 @@ CASES = [
                 activities=[
                     ("look", "县教育局纪检组、学校总务主任", "午餐时段到食堂现场查看饭菜分量和价格公示。"),
                     ("visit", "学生家长12名、住校生8名", "走访家长和学生，了解就餐情况。"),
-                    ("check", "学校校长、会计", "调阅食堂承包合同、近一年收支账目。"),
+                    ("check", "学校校长、会计", "调阅食堂承包合同、近一年收支账目。", ["problem", "rules", "service"]),
+                    ("visit", "学生家长12名、住校生8名", "走访家长（误录：与前一条重复）。"),
                 ],
             ),
+            ("void", "走访家长（误录：与前一条重复）。", "与前一条走访记录重复，作废。"),
             ("extension", 20, "食堂承包合同涉及往年招标材料，需调取县招投标中心档案，申请延期20天。"),
         ],
     ),
@@ -386,8 +394,14 @@ CASES = [
                 "责令涉事教师退还补课费用，给予诫勉谈话，取消年度评优资格。",
                 "经调查，您反映的问题属实。涉事教师已退还全部补课费，并受到相应处理。",
                 [
-                    _refund("39000.00", "退还26名学生补课费，每人1500元"),
-                    {"kind": "admonishing_talk", "description": "对3名涉事教师诫勉谈话"},
+                    _refund("39000.00", "退还26名学生补课费，每人1500元", "石桥镇初级中学", 10),
+                    {
+                        "kind": "admonishing_talk",
+                        "description": "对3名涉事教师诫勉谈话",
+                        "responsible_unit": EDU,
+                        "due_in": 7,
+                    },
+                    _rectify("石桥镇初级中学", "开展师德师风专项整治，公开承诺不参与有偿补课", 30),
                 ],
             ),
         ],
@@ -938,7 +952,7 @@ def _step(step: tuple, complaint: Complaint, cast: Cast, case: DemoCase) -> None
     elif name == "start":
         transitions.complaint_start_investigation(complaint_id=pk, actor=cast.handler(complaint))
     elif name == "activity":
-        kind, participants, summary = args
+        kind, participants, summary, *checked = args
         services.activity_record(
             complaint_id=pk,
             actor=cast.handler(complaint),
@@ -946,7 +960,12 @@ def _step(step: tuple, complaint: Complaint, cast: Cast, case: DemoCase) -> None
             occurred_at=timezone.now() - datetime.timedelta(hours=2),
             participants=participants,
             summary=summary,
+            checked=checked[0] if checked else [],
         )
+    elif name == "void":
+        summary, reason = args
+        activity = complaint.activities.get(summary=summary)
+        services.activity_void(complaint_id=pk, activity_id=activity.pk, actor=cast.handler(complaint), reason=reason)
     elif name == "message":
         who, body = args
         services.message_add(complaint_id=pk, body=body, actor=cast.handler(complaint) if who == "staff" else None)

@@ -3,14 +3,23 @@
 Scope first (404), validate (400), then the one service; its refusals are 403, 409 or 400.
 """
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import Complaint
 from ..selectors import complaint_get_for_user
-from ..services import activity_record, extension_request, internal_note_add, message_add
+from ..services import (
+    activity_correct,
+    activity_record,
+    activity_void,
+    extension_request,
+    internal_note_add,
+    message_add,
+)
 from ..workflow import STAFF_TRANSITIONS, Situation, UnknownTransition, staff_transition
 from . import serializers as s
 from .adding import FORM_MEDIA, CaseAddView
@@ -78,6 +87,39 @@ class ComplaintActivityView(_RecordView):
     output_serializer = s.ComplaintActivitySerializer
     service = staticmethod(activity_record)
     request_media = FORM_MEDIA
+
+
+class _ActivityChangeView(APIView):
+    """A change to one activity of a case in scope (404 for another case's); answers the activity."""
+
+    input_serializer: type = None
+    service = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        extend_schema(request=cls.input_serializer, responses=s.ComplaintActivitySerializer)(cls)
+
+    def post(self, request, pk: int, activity_id: int):
+        complaint = complaint_get_for_user(user=request.user, pk=pk)
+        activity = get_object_or_404(complaint.activities.all(), pk=activity_id)
+        data = valid_input(self.input_serializer, request)
+        with service_errors():
+            activity = self.service(complaint_id=complaint.pk, activity_id=activity.pk, actor=request.user, **data)
+        return Response(s.ComplaintActivitySerializer(activity).data)
+
+
+class ComplaintActivityCorrectView(_ActivityChangeView):
+    """Correct a mistaken activity, with the reason; the version before stays in its history."""
+
+    input_serializer = s.ComplaintActivityCorrectInputSerializer
+    service = staticmethod(activity_correct)
+
+
+class ComplaintActivityVoidView(_ActivityChangeView):
+    """Void a mistaken activity, with the reason: it stays, marked void, and counts for nothing."""
+
+    input_serializer = s.ComplaintActivityVoidInputSerializer
+    service = staticmethod(activity_void)
 
 
 class ComplaintMessageView(_RecordView):

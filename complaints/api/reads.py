@@ -4,7 +4,7 @@ Each takes a fixed number of queries, whatever the number of activities, message
 history rows. Scope is checked by complaints.selectors (Http404 out of scope).
 """
 
-from ..models import Activity, Attachment, Complaint, ExtensionRequest, InternalNote, Measure, Message
+from ..models import Activity, Attachment, Complaint, ExtensionRequest, InternalNote, Measure, Message, Rating
 from ..permissions import can_work_on
 from ..selectors import (
     available_transitions,
@@ -34,8 +34,11 @@ def complaint_detail(*, user, pk: int) -> Complaint:
     complaint.measure_list = records(Measure, ("review_round",))
     complaint.extension_list = records(ExtensionRequest, ("requested_at",))
     complaint.attachment_list = records(Attachment, ("uploaded_at",))
+    # Only a reply is rated.
+    complaint.rating_list = records(Rating, ("review_round",)) if complaint.replied_at else []
     people_attach(
         (complaint.activity_list, "recorded_by"),
+        (complaint.activity_list, "voided_by"),
         (complaint.message_list, "author"),
         (complaint.note_list, "author"),
         (complaint.extension_list, "requested_by"),

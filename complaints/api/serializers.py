@@ -20,6 +20,7 @@ from ..models import (
     Attachment,
     Category,
     Channel,
+    CheckedItem,
     Complaint,
     ComplaintStatus,
     ExtensionRequest,
@@ -29,6 +30,8 @@ from ..models import (
     Measure,
     MeasureKind,
     Message,
+    Rating,
+    RatingValue,
 )
 from .enums import named_choice_field
 
@@ -40,6 +43,8 @@ IntakeChannelField = named_choice_field(
 )
 FindingField = named_choice_field("FindingEnum", Finding.choices)
 ActivityKindField = named_choice_field("ActivityKindEnum", ActivityKind.choices)
+CheckedItemField = named_choice_field("CheckedItemEnum", CheckedItem.choices)
+RatingValueField = named_choice_field("RatingValueEnum", RatingValue.choices)
 MeasureKindField = named_choice_field("MeasureKindEnum", MeasureKind.choices)
 ExtensionStateField = named_choice_field("ExtensionStateEnum", ExtensionState.choices)
 
@@ -102,11 +107,34 @@ class ComplaintDeadlineSerializer(serializers.ModelSerializer):
 class ComplaintActivitySerializer(serializers.ModelSerializer):
     kind = ActivityKindField(read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    # A 查 activity's items checked (empty for the other kinds), and their names.
+    checked = serializers.ListField(child=CheckedItemField(), read_only=True)
+    checked_display = serializers.ListField(child=serializers.CharField(), source="checked_labels", read_only=True)
     recorded_by = serializers.StringRelatedField()
+    # A void activity counts for nothing; it stays, with who voided it, when and why.
+    voided = serializers.BooleanField(read_only=True)
+    voided_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = Activity
-        fields = ["id", "kind", "kind_display", "occurred_at", "participants", "summary", "recorded_by", "recorded_at"]
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "occurred_at",
+            "participants",
+            "summary",
+            "checked",
+            "checked_display",
+            "recorded_by",
+            "recorded_at",
+            "corrected_at",
+            "correction_reason",
+            "voided",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+        ]
         read_only_fields = fields
 
 
@@ -137,7 +165,7 @@ class ComplaintMeasureSerializer(serializers.ModelSerializer):
     description = serializers.CharField(max_length=transitions.REASON_MAX, allow_blank=True, default="")
     # Refunds only, in yuan.
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True, default=None)
-    # Rectifications only: the unit that rectifies, and by when.
+    # The unit that carries it out, and by when: needed by a rectification, kept for any measure.
     responsible_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.all(), required=False, allow_null=True, default=None
     )
@@ -158,6 +186,18 @@ class ComplaintMeasureSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["review_round", "rectification_item", "created_at"]
+
+
+class ComplaintRatingSerializer(serializers.ModelSerializer):
+    """The petitioner's rating of one reply (review_round 0 the first, 1 the 复查's, 2 the 复核's)."""
+
+    rating = RatingValueField(read_only=True)
+    rating_display = serializers.CharField(source="get_rating_display", read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = ["id", "review_round", "rating", "rating_display", "comment", "at"]
+        read_only_fields = fields
 
 
 class ComplaintExtensionSerializer(serializers.ModelSerializer):
@@ -229,6 +269,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
     measures = ComplaintMeasureSerializer(source="measure_list", many=True, read_only=True)
     extension_requests = ComplaintExtensionSerializer(source="extension_list", many=True, read_only=True)
     attachments = ComplaintAttachmentSerializer(source="attachment_list", many=True, read_only=True)
+    ratings = ComplaintRatingSerializer(source="rating_list", many=True, read_only=True)
 
     class Meta(ComplaintListSerializer.Meta):
         fields = [
@@ -252,6 +293,7 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
             "measures",
             "extension_requests",
             "attachments",
+            "ratings",
         ]
         read_only_fields = fields
 
@@ -346,13 +388,26 @@ class ComplaintIntakeResultSerializer(ComplaintFiledSerializer):
     id = serializers.IntegerField()
 
 
-class ComplaintActivityInputSerializer(serializers.Serializer):
+class ComplaintActivityFieldsSerializer(serializers.Serializer):
     kind = ActivityKindField()
     occurred_at = serializers.DateTimeField()
     participants = serializers.CharField(max_length=services.PARTICIPANTS_MAX, allow_blank=True, default="")
     summary = serializers.CharField(max_length=services.CONTENT_MAX)
+    # Needed by a 查 activity, refused with another kind (the service says so).
+    checked = serializers.ListField(child=CheckedItemField(), default=list, max_length=len(CheckedItem.values))
+
+
+class ComplaintActivityInputSerializer(ComplaintActivityFieldsSerializer):
     # Multipart only: photos and documents gathered (complaints.attachments judges them).
     attachments = serializers.ListField(child=serializers.FileField(), default=list)
+
+
+class ComplaintActivityCorrectInputSerializer(ComplaintActivityFieldsSerializer):
+    reason = serializers.CharField(max_length=transitions.REASON_MAX)
+
+
+class ComplaintActivityVoidInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=transitions.REASON_MAX)
 
 
 class ComplaintMessageInputSerializer(serializers.Serializer):

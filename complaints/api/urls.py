@@ -13,6 +13,16 @@ urlpatterns = [
         name="complaint-transition",
     ),
     path("complaints/<int:pk>/activities/", actions.ComplaintActivityView.as_view(), name="complaint-activity-add"),
+    path(
+        "complaints/<int:pk>/activities/<int:activity_id>/correct/",
+        actions.ComplaintActivityCorrectView.as_view(),
+        name="complaint-activity-correct",
+    ),
+    path(
+        "complaints/<int:pk>/activities/<int:activity_id>/void/",
+        actions.ComplaintActivityVoidView.as_view(),
+        name="complaint-activity-void",
+    ),
     path("complaints/<int:pk>/messages/", actions.ComplaintMessageView.as_view(), name="complaint-message-add"),
     path("complaints/<int:pk>/notes/", actions.ComplaintNoteView.as_view(), name="complaint-note-add"),
     path("complaints/<int:pk>/extension/", actions.ComplaintExtensionView.as_view(), name="complaint-extension-add"),

@@ -9,7 +9,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils import timezone
@@ -26,12 +26,24 @@ from ..models import (
     ActivityKind,
     Category,
     Channel,
+    CheckedItem,
     ComplaintStatus,
     Finding,
     MeasureKind,
+    Rating,
+    RatingValue,
 )
 from ..routing import handling_unit_default
-from ..services import CONTENT_MAX, LOCATION_MAX, MESSAGE_MAX, NAME_MAX, PARTICIPANTS_MAX, TITLE_MAX
+from ..services import (
+    CONTENT_MAX,
+    LOCATION_MAX,
+    MESSAGE_MAX,
+    NAME_MAX,
+    PARTICIPANTS_MAX,
+    TITLE_MAX,
+    activity_checked_error,
+    activity_time_error,
+)
 from ..transitions import REASON_MAX, TEXT_MAX, TRANSFER_TO_MAX
 from .attachments import AttachmentsInput
 
@@ -136,6 +148,9 @@ class ComplaintFilter(django_filters.FilterSet):
         widget=LongSelect,
     )
     channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=_("All"))
+    rating = django_filters.ChoiceFilter(
+        label=_("Petitioner's rating"), choices=RatingValue.choices, method="filter_rating", empty_label=_("All")
+    )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue")
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=QUERY_MAX)
 
@@ -151,6 +166,12 @@ class ComplaintFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(handling_unit__path__startswith=unit.path) | Q(subject_unit__path__startswith=unit.path)
         )
+
+    def filter_rating(self, queryset, name, value):
+        # The latest rating given: a case rated 不满意 and then 满意 after its review is 满意.
+        later = Rating.objects.filter(complaint=OuterRef("complaint"), review_round__gt=OuterRef("review_round"))
+        latest = Rating.objects.filter(~Exists(later), rating=value)
+        return queryset.filter(pk__in=latest.values("complaint_id"))
 
     def filter_overdue(self, queryset, name, value):
         # Unticked means "all", not "only those on time".
@@ -326,17 +347,23 @@ class MeasureForm(BootstrapForm):
 
     def clean(self):
         data = super().clean()
-        kind = data.get("kind")
+        kind, unit, due_on = data.get("kind"), data.get("responsible_unit"), data.get("due_on")
         if kind == MeasureKind.REFUND and not data.get("amount"):
             self.add_error("amount", _("A refund needs its amount."))
+        # A unit and its due day go together, whatever the measure (a refund: who pays back by
+        # when); a rectification needs both.
+        due_missing = due_on is None and "due_on" not in self.errors
         if kind == MeasureKind.RECTIFICATION:
             if not data.get("description"):
                 self.add_error("description", _("Say what is to be corrected."))
-            if not data.get("responsible_unit"):
+            if not unit:
                 self.add_error("responsible_unit", _("A rectification needs the unit responsible for it."))
-            if not data.get("due_on"):
+            if due_missing:
                 self.add_error("due_on", _("A rectification needs a due day."))
-        due_on = data.get("due_on")
+        elif unit and due_missing:
+            self.add_error("due_on", _("Give the day by which the responsible unit must do it."))
+        elif due_on is not None and not unit:
+            self.add_error("responsible_unit", _("A due date needs the unit responsible for it."))
         if due_on is not None and due_on < timezone.localdate():
             self.add_error("due_on", _("The due day cannot be in the past."))
         return data
@@ -352,9 +379,18 @@ def _measure_units(complaint, user):
     return _active_units(user).filter(condition)
 
 
+# Three empty rows without JavaScript; static/js/measures.js adds more, up to the maximum.
+# A row proposed before (the case was sent back) may be removed: unticked, it is proposed again.
 MeasureFormSet = forms.formset_factory(
-    MeasureForm, extra=3, max_num=MEASURES_MAX, absolute_max=MEASURES_MAX, validate_max=True
+    MeasureForm,
+    extra=3,
+    max_num=MEASURES_MAX,
+    absolute_max=MEASURES_MAX,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=False,
 )
+_MEASURE_FIELDS = ("kind", "description", "amount", "responsible_unit", "due_on")
 
 
 class DecisionForm(CaseForm):
@@ -368,9 +404,21 @@ class DecisionForm(CaseForm):
         super().__init__(*args, **kwargs)
         units = _measure_units(self.complaint, self.user)
         unit_choices = list(UnitChoiceField(queryset=units).choices)
+        # Sent back: the measures proposed for this decision, which a new submission replaces
+        # (none before a first submission).
+        proposed = []
+        if not self.is_bound and self.complaint.approval_requested_by_id is not None:
+            proposed = (
+                self.complaint.measures.filter(
+                    review_round=self.complaint.review_round, rectification_item__isnull=True
+                )
+                .order_by("pk")
+                .values(*_MEASURE_FIELDS)
+            )
         self.measure_formset = MeasureFormSet(
             self.data if self.is_bound else None,
             prefix=f"{self.prefix}-measures",
+            initial=list(proposed),
             form_kwargs={"units": units, "unit_choices": unit_choices},
         )
         if not self.is_bound:
@@ -383,7 +431,8 @@ class DecisionForm(CaseForm):
         return all([super().is_valid(), self.measure_formset.is_valid()])
 
     def data_for_service(self) -> dict:
-        return {**super().data_for_service(), "measures": [form.cleaned_data for form in self._filled()]}
+        measures = [{name: form.cleaned_data[name] for name in _MEASURE_FIELDS} for form in self._filled()]
+        return {**super().data_for_service(), "measures": measures}
 
     def add_service_error(self, error: ValidationError) -> None:
         # The service names a measure by its position among those sent: "measures[2]".
@@ -399,7 +448,12 @@ class DecisionForm(CaseForm):
         super().add_service_error(error)
 
     def _filled(self) -> list:
-        return [form for form in self.measure_formset.forms if form.has_changed()]
+        # An untouched empty row cleans to nothing; a removed one is ticked DELETE.
+        return [
+            form
+            for form in self.measure_formset.forms
+            if form.cleaned_data.get("kind") and not form.cleaned_data.get("DELETE")
+        ]
 
 
 class SubmitForApprovalForm(DecisionForm):
@@ -419,17 +473,81 @@ class DecideReviewForm(DecisionForm):
 # --- Records on a case ------------------------------------------------------------------
 
 
-class ActivityForm(CaseForm):
+class _ActivityFields(forms.Form):
+    """An activity's fields, checked as the services check them, so the page answers at once."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices, widget=LongSelect)
+    occurred_at = forms.DateTimeField(label=_("When"), widget=_DATETIME)
+    checked = forms.MultipleChoiceField(
+        label=_("What was checked (查)"),
+        choices=CheckedItem.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("For a 查 (check) activity: tick each item checked."),
+    )
+    participants = forms.CharField(label=_("Participants"), max_length=PARTICIPANTS_MAX, required=False)
+    summary = forms.CharField(label=_("Summary"), max_length=CONTENT_MAX, widget=_textarea(4))
+
+    def clean(self):
+        data = super().clean()
+        if "occurred_at" in data and (error := activity_time_error(self.complaint, data["occurred_at"])):
+            self.add_error("occurred_at", error)
+        if "kind" in data and (error := activity_checked_error(data["kind"], data.get("checked"), required=True)):
+            self.add_error("checked", error)
+        return data
+
+
+class ActivityForm(_ActivityFields, CaseForm):
     prefix_name = "activity"
     url_name = "complaints:case-activity-add"
     title = _("Record an investigation activity")
     submit_label = _("Record the activity")
     done = _("The activity is recorded.")
-    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices, widget=LongSelect)
-    occurred_at = forms.DateTimeField(label=_("When"), widget=_DATETIME, validators=[_not_in_future])
-    participants = forms.CharField(label=_("Participants"), max_length=PARTICIPANTS_MAX, required=False)
-    summary = forms.CharField(label=_("Summary"), max_length=CONTENT_MAX, widget=_textarea(4))
     attachments = AttachmentsField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Now, in local time: a week of visits is recorded as they happen, without typing a date.
+        self.fields["occurred_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+
+
+class ActivityCorrectForm(_ActivityFields, CaseForm):
+    """Correct a recorded activity; it opens with the activity as it stands."""
+
+    prefix_name = "correct"
+    title = _("Correct the activity")
+    submit_label = _("Save the correction")
+    done = _("The activity is corrected; the earlier version stays in its history.")
+    reason = forms.CharField(label=_("Why it is corrected"), max_length=REASON_MAX, widget=_textarea(2))
+
+    def __init__(self, *args, activity, **kwargs):
+        for name in ("kind", "occurred_at", "checked", "participants", "summary"):
+            kwargs.setdefault("initial", {}).setdefault(name, getattr(activity, name))
+        kwargs["initial"]["occurred_at"] = timezone.localtime(activity.occurred_at)
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+
+    @property
+    def action_url(self) -> str:
+        return reverse("complaints:case-activity-correct", args=[self.complaint.pk, self.activity.pk])
+
+
+class ActivityVoidForm(CaseForm):
+    """Void a mistaken activity: it stays on the timeline, struck through, with the reason."""
+
+    prefix_name = "void"
+    title = _("Void the activity")
+    submit_label = _("Void the activity")
+    done = _("The activity is void; it stays on the timeline with your reason.")
+    reason = forms.CharField(label=_("Why it is void"), max_length=REASON_MAX, widget=_textarea(2))
+
+    def __init__(self, *args, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+
+    @property
+    def action_url(self) -> str:
+        return reverse("complaints:case-activity-void", args=[self.complaint.pk, self.activity.pk])
 
 
 class MessageForm(CaseForm):

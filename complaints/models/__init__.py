@@ -22,7 +22,7 @@ from .decisions import (
     Rating,
     RatingValue,
 )
-from .records import Activity, ActivityKind, Attachment, IdentityAccess, InternalNote, Message
+from .records import Activity, ActivityKind, Attachment, CheckedItem, IdentityAccess, InternalNote, Message
 
 __all__ = [
     "ENDED_STATUSES",
@@ -35,6 +35,7 @@ __all__ = [
     "Attachment",
     "Category",
     "Channel",
+    "CheckedItem",
     "Complaint",
     "ComplaintQuerySet",
     "ComplaintStatus",

@@ -344,6 +344,16 @@ class TransitionLog(models.Model):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+    # The unit the transition gave the case to (the handling unit on acceptance): the
+    # timeline names it as it was then, whatever the case's unit is now.
+    unit = models.ForeignKey(
+        "responsibility.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("transition log entry")

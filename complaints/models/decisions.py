@@ -115,7 +115,8 @@ class MeasureKind(models.TextChoices):
 class Measure(models.Model):
     """One measure of a disposition, proposed with the finding and in force once approved.
 
-    A rectification names the responsible unit and a due day; approval turns it into a
+    A rectification names the responsible unit and a due day (any other measure may: a
+    refund, who pays back by when); approval turns a rectification into a
     responsibility.RectificationItem, an obligation in the deadline ledger that outlives the case.
     """
 
@@ -126,7 +127,7 @@ class Measure(models.Model):
     description = models.TextField(_("description"), blank=True)
     # Refunds only, in yuan.
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True)
-    # Rectifications only.
+    # The unit that carries it out, and by when: needed by a rectification, kept for any measure.
     responsible_unit = models.ForeignKey(
         "responsibility.Unit",
         verbose_name=_("responsible unit"),
@@ -163,6 +164,12 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="rectification") | Q(responsible_unit__isnull=False, due_on__isnull=False),
                 name="measure_rectification_unit_due",
+            ),
+            # A unit and its due day go together, whatever the measure.
+            models.CheckConstraint(
+                condition=Q(responsible_unit__isnull=True, due_on__isnull=True)
+                | Q(responsible_unit__isnull=False, due_on__isnull=False),
+                name="measure_unit_with_due",
             ),
         ]
 

@@ -36,7 +36,23 @@ class ActivityKind(models.TextChoices):
     CHECK = "check", _("Check")  # 查
 
 
-class Activity(AppendOnly):
+class CheckedItem(models.TextChoices):
+    """What a 查 activity checked, as the practice's 查 lists them."""
+
+    PROBLEM = "problem", _("The problem reported")  # 举报问题
+    RULES = "rules", _("Management rules")  # 管理制度
+    PROCEDURES = "procedures", _("Management procedures")  # 管理程序
+    SERVICE = "service", _("Service")  # 服务情况
+
+
+class Activity(models.Model):
+    """One of 听 看 访 谈 查 on a case.
+
+    A mistaken activity is corrected in place or voided, each time with a reason; every
+    version stays in its history and the row is never deleted. A voided activity stays on
+    the timeline, struck through, and counts for nothing.
+    """
+
     complaint = models.ForeignKey(
         Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="activities"
     )
@@ -44,10 +60,25 @@ class Activity(AppendOnly):
     occurred_at = models.DateTimeField(_("when"))
     participants = models.CharField(_("participants"), max_length=500, blank=True)
     summary = models.TextField(_("summary"))
+    # A 查 activity's CheckedItem values, in their declared order; empty for the other kinds.
+    # A list in JSON: one code path for PostgreSQL and SQLite (an ArrayField is PostgreSQL's).
+    checked = models.JSONField(_("what was checked"), default=list, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
 
     history = HistoricalRecords()
 
@@ -55,9 +86,25 @@ class Activity(AppendOnly):
         verbose_name = _("investigation activity")
         verbose_name_plural = _("investigation activities")
         indexes = [models.Index(fields=["complaint", "occurred_at"], name="activity_complaint_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="activity_void_has_reason"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.complaint_id} {self.get_kind_display()}"
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Activities are voided with a reason, never deleted.")
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
+
+    def checked_labels(self) -> list[str]:
+        labels = dict(CheckedItem.choices)
+        return [str(labels[value]) for value in self.checked if value in labels]
 
 
 class Message(AppendOnly):

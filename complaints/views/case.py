@@ -21,8 +21,17 @@ from django_fsm import TransitionNotAllowed
 
 from .. import services
 from ..attachments import attachment_response
-from ..forms.staff import ActivityForm, CaseForm, ExtensionRequestForm, InternalNoteForm, MessageForm
+from ..forms.staff import (
+    ActivityCorrectForm,
+    ActivityForm,
+    ActivityVoidForm,
+    CaseForm,
+    ExtensionRequestForm,
+    InternalNoteForm,
+    MessageForm,
+)
 from ..models import Complaint
+from ..permissions import can_handle
 from ..selectors import complaint_get_for_user
 from ..workflow import Situation, UnknownTransition, staff_transition
 from .case_page import case_context
@@ -134,6 +143,71 @@ def _record(request, pk: int, form_class: type[CaseForm], service):
 @login_required
 def case_activity_add(request, pk: int):
     return _record(request, pk, ActivityForm, services.activity_record)
+
+
+def _activity_page(request, complaint: Complaint, activity, *, status: int = 200, form=None):
+    """The page correcting or voiding one activity: both forms, one of them as the user sent it."""
+    forms = {
+        "correct": ActivityCorrectForm(complaint=complaint, user=request.user, activity=activity),
+        "void": ActivityVoidForm(complaint=complaint, user=request.user, activity=activity),
+    }
+    if form is not None:
+        forms[form.prefix_name] = form
+    context = {
+        "complaint": complaint,
+        "activity": activity,
+        "forms": list(forms.values()) if services.activity_changeable(request.user, complaint, activity) else [],
+    }
+    return render(request, "complaints/staff/activity_edit.html", context, status=status)
+
+
+def _activity(request, pk: int, activity_pk: int):
+    """The case in scope and one of its activities, for who handles the case (404, 403).
+
+    Whether it may still change (the case under investigation, the activity not void) the
+    service says under the row lock (409).
+    """
+    complaint = _case(request, pk)
+    activity = get_object_or_404(complaint.activities.all(), pk=activity_pk)
+    if not can_handle(request.user, complaint):
+        raise PermissionDenied
+    return complaint, activity
+
+
+@require_GET
+@login_required
+def case_activity_edit(request, pk: int, activity_pk: int):
+    complaint, activity = _activity(request, pk, activity_pk)
+    return _activity_page(request, complaint, activity)
+
+
+def _activity_change(request, pk: int, activity_pk: int, form_class: type[CaseForm], service):
+    complaint, activity = _activity(request, pk, activity_pk)
+    form = form_class(request.POST, complaint=complaint, user=request.user, activity=activity)
+    if form.is_valid():
+        try:
+            service(complaint_id=complaint.pk, activity_id=activity.pk, actor=request.user, **form.data_for_service())
+        except ValidationError as error:
+            form.add_service_error(error)
+        except TransitionNotAllowed as error:
+            form.add_error(None, str(error))
+            return _activity_page(request, complaint, activity, status=409, form=form)
+        else:
+            messages.success(request, form.done)
+            return redirect(reverse("complaints:case-detail", args=[complaint.pk]) + "#timeline")
+    return _activity_page(request, complaint, activity, status=400, form=form)
+
+
+@require_POST
+@login_required
+def case_activity_correct(request, pk: int, activity_pk: int):
+    return _activity_change(request, pk, activity_pk, ActivityCorrectForm, services.activity_correct)
+
+
+@require_POST
+@login_required
+def case_activity_void(request, pk: int, activity_pk: int):
+    return _activity_change(request, pk, activity_pk, ActivityVoidForm, services.activity_void)
 
 
 @require_POST

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiufeng.pagination import CappedPaginator
 
 from ..forms.staff import ComplaintFilter, IntakeForm
-from ..models import ExtensionRequest, ExtensionState
+from ..models import ExtensionRequest, ExtensionState, Rating
 from ..selectors import complaint_approval_queue_for_user, complaint_inbox_for_user, complaint_list_for_user
 from ..services import complaint_file
 
@@ -26,8 +26,10 @@ def case_list(request):
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else TABS[0]
     select = complaint_inbox_for_user if tab == "waiting" else complaint_list_for_user
     filterset = ComplaintFilter(request.GET or None, queryset=select(user=request.user), request=request)
+    # The petitioner's ratings, oldest round first, for the page's cases: one query.
+    ratings = Prefetch("ratings", queryset=Rating.objects.order_by("review_round"), to_attr="rating_list")
     # A county-wide scope holds a million cases: counted up to a cap, not exactly.
-    page = CappedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs.prefetch_related(ratings), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": filterset, "page": page, "tab": tab, "query": query.urlencode()}

@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from complaints import services
 from complaints import transitions as t
@@ -42,13 +41,13 @@ def admin_client(english):
 
 def records_add(complaint: Complaint, actor, count: int) -> None:
     """Activities, messages both ways and internal notes, through the services."""
-    now = timezone.now()
     for i in range(count):
         services.activity_record(
             complaint_id=complaint.pk,
             actor=actor,
             kind=ActivityKind.TALK,
-            occurred_at=now - datetime.timedelta(hours=i),
+            # After the complaint was received: an activity never comes before it.
+            occurred_at=complaint.received_at + datetime.timedelta(microseconds=i),
             participants="校长、家长代表",
             summary=f"约谈第{i}次",
         )

@@ -232,7 +232,7 @@ def test_transfer_and_reject_end_the_intake(cast, submitted, sibling_case):
 
 def test_an_officer_records_an_activity(cast, submitted):
     investigate_case(cast, submitted)
-    at = timezone.now() - datetime.timedelta(hours=2)
+    at = timezone.now()
     response = api(cast.bureau_officer).post(
         url(submitted, "activities"),
         {"kind": "talk", "occurred_at": at.isoformat(), "participants": "校长、班主任", "summary": HOSTILE},

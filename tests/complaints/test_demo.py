@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,6 +93,17 @@ def test_the_demo_cases_carry_investigations_messages_decisions_and_reviews(offi
     for duplicate in merged:
         assert duplicate.merged_into.status not in (ComplaintStatus.MERGED, ComplaintStatus.CLOSED)
     assert IdentityAccess.objects.filter(user=officer).exists()
+
+
+def test_the_demo_shows_checked_items_a_void_activity_and_measures_with_units_and_days(officer):
+    checks = Activity.objects.filter(kind=ActivityKind.CHECK).exclude(checked=[])
+    assert {"problem", "rules", "procedures", "service"} <= {item for a in checks for item in a.checked}
+    void = Activity.objects.get(voided_at__isnull=False)
+    assert void.void_reason and void.voided_by is not None
+    # Several measures of one case, each with its unit and due day, a refund's among them.
+    with_units = Measure.objects.filter(responsible_unit__isnull=False, due_on__isnull=False)
+    assert with_units.filter(kind=MeasureKind.REFUND).exists()
+    assert with_units.values("complaint").annotate(n=Count("pk")).filter(n__gte=3).exists()
 
 
 def test_some_cases_are_overdue_and_every_timeline_runs_forward_to_the_status(officer):

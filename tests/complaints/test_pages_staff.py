@@ -225,7 +225,7 @@ def test_the_case_page_shows_header_deadlines_and_one_timeline(client, cast, inv
         complaint_id=investigating.pk,
         actor=cast.bureau_officer,
         kind=ActivityKind.VISIT,
-        occurred_at=timezone.now() - datetime.timedelta(hours=2),
+        occurred_at=timezone.now(),
         participants="校长、家长代表",
         summary="走访学校核实收费情况",
     )
@@ -303,7 +303,8 @@ def _grow(cast, complaint, *, activities: int, messages: int):
             complaint_id=complaint.pk,
             actor=cast.bureau_officer,
             kind=ActivityKind.values[n % 5],
-            occurred_at=timezone.now() - datetime.timedelta(minutes=n + 1),
+            # After the complaint was received, in the order recorded.
+            occurred_at=complaint.received_at + datetime.timedelta(microseconds=n),
             participants=f"参与人{n}",
             summary=f"调查记录{n}",
         )
