@@ -67,6 +67,8 @@
         image.setAttribute("data-testid", "letter-picture");
         picture.replaceChildren(image);
         picture.hidden = false;
+        // The picture stands for the letter on screen; its text stays for screen readers and copying.
+        letter.classList.add("visually-hidden");
       })
       .catch(function () {
         status.textContent = section.dataset.imageFailedText;

@@ -1,6 +1,8 @@
 """A petitioner on a phone keeps the answer: the time promised, the reply letter read, downloaded
 and (inside WeChat) saved as a picture, and the rating they gave with what follows."""
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -84,5 +86,8 @@ def test_a_petitioner_reads_downloads_and_rates_the_reply_letter(page: Page, bro
         expect(picture).to_be_visible(timeout=15_000)
         assert picture.get_attribute("src").startswith("data:image/png")
         assert phone.evaluate("document.querySelector('[data-testid=letter-picture]').naturalWidth") > 300
+        # The picture stands in for the letter on screen: not shown twice.
+        expect(phone.get_by_test_id("reply-letter")).to_have_class(re.compile(r"\bvisually-hidden\b"))
+        expect(phone.get_by_test_id("letter-print")).to_have_count(0)
     finally:
         wechat.close()
