@@ -286,8 +286,10 @@ def _after_rating(complaint: Complaint, rating: Rating | None, review_until) -> 
     """What happens next after the petitioner's latest rating, in plain words ("" before any)."""
     if rating is None:
         return ""
-    if rating.review_round < complaint.review_round or complaint.status == ComplaintStatus.UNDER_REVIEW:
+    if complaint.status == ComplaintStatus.UNDER_REVIEW:
         return _("You asked for the case to be looked at again; the decision will be shown on this page.")
+    if rating.review_round < complaint.review_round:
+        return _("That rating was of the earlier answer. The new decision is above: you may rate it too.")
     if rating.rating != RatingValue.DISSATISFIED:
         return _("Your rating closed the complaint. Thank you for telling us.")
     if review_until is not None:

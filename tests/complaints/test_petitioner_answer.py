@@ -343,3 +343,25 @@ def test_concurrent_filings_get_consecutive_numbers(cast, file_complaint):
     assert errors == []
     year = timezone.localtime(timezone.now()).year
     assert sorted(numbers) == [f"{year}-{n:06d}" for n in range(1, 5)]
+
+
+def test_after_a_review_is_asked_and_decided_the_page_says_what_the_rating_was_of(client, cast, file_complaint):
+    complaint = held(client, file_complaint(subject_unit=cast.units.school))
+    resolve(complaint, cast)
+    client.post(url("rating", complaint), {"rating": "dissatisfied", "comment": "只退了一半"})
+    client.post(url("review", complaint), {"reason": "学校只退还了一半费用。"})
+    chinese(client)
+    page = client.get(url("detail", complaint)).content.decode()
+    assert zh("You asked for the case to be looked at again; the decision will be shown on this page.") in page
+    # Decided as the review workflow of the day has it (the review ladder may move who decides).
+    transitions.complaint_decide_review(
+        complaint_id=complaint.pk,
+        actor=cast.bureau_officer,
+        finding=Finding.SUBSTANTIATED,
+        disposition="责令全额退费",
+        reply="复查认为属实，已责令全额退费。",
+    )
+    page = client.get(url("detail", complaint)).content.decode()
+    assert zh("That rating was of the earlier answer. The new decision is above: you may rate it too.") in page
+    assert "已责令全额退费" in page.split('data-testid="reply-letter"')[1]
+    assert 'data-testid="rating"' in page
