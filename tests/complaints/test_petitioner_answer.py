@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from rest_framework.test import APIClient
 
 from complaints import services, transitions
 from complaints.models import CaseNumberCounter, Category, Complaint, Finding
@@ -365,3 +366,14 @@ def test_after_a_review_is_asked_and_decided_the_page_says_what_the_rating_was_o
     assert zh("That rating was of the earlier answer. The new decision is above: you may rate it too.") in page
     assert "已责令全额退费" in page.split('data-testid="reply-letter"')[1]
     assert 'data-testid="rating"' in page
+
+
+def test_the_api_gives_the_case_number_to_staff_and_to_the_holder(cast, file_complaint):
+    complaint, code = file_complaint(subject_unit=cast.units.school)
+    staff = APIClient()
+    staff.force_authenticate(cast.county_officer)
+    detail = staff.get(reverse("api:complaint-detail", args=[complaint.pk])).json()
+    listed = staff.get(reverse("api:complaint-list")).json()["results"]
+    tracked = APIClient().get(reverse("api:track", args=[code])).json()
+    assert detail["case_number"] == complaint.case_number == listed[0]["case_number"] == tracked["case_number"]
+    assert detail["id"] == complaint.pk and "id" not in tracked
