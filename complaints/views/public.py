@@ -11,6 +11,7 @@ Everything works without JavaScript; static/js/filing.js and receipt.js only add
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -80,12 +81,12 @@ STATUS_HELP = {
 # After a 不满意 rating, while a review may still be asked: by round (0: the first answer, 1: the review's).
 AFTER_DISSATISFIED = {
     0: gettext_lazy(
-        "You are not satisfied: you may ask for a review (复查) until %(day)s, with the form below. "
-        "A unit above the one that answered decides it."
+        "You are not satisfied: you may ask for a review (复查) within %(days)d days of the answer, until %(day)s, "
+        "with the form below. A unit above the one that answered decides it."
     ),
     1: gettext_lazy(
-        "You are not satisfied: you may ask for a re-review (复核) until %(day)s, with the form below. "
-        "This is the last review possible."
+        "You are not satisfied: you may ask for a re-review (复核) within %(days)d days of the decision, until "
+        "%(day)s, with the form below. This is the last review possible."
     ),
 }
 
@@ -294,7 +295,8 @@ def _after_rating(complaint: Complaint, rating: Rating | None, review_until) -> 
         return _("Your rating closed the complaint. Thank you for telling us.")
     if review_until is not None:
         return AFTER_DISSATISFIED[complaint.review_round] % {
-            "day": date_format(timezone.localtime(review_until), "Y-m-d")
+            "days": settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS,
+            "day": date_format(timezone.localtime(review_until), "Y-m-d"),
         }
     if complaint.review_round >= MAX_REVIEW_ROUNDS:
         return _("This was the last review possible: the decision is final and the matter is closed.")

@@ -166,7 +166,7 @@ def test_after_dissatisfied_the_page_says_until_when_a_review_may_be_asked(clien
     page = client.get(url("detail", complaint)).content.decode()
     given = page.split('data-testid="rating-given"')[1]
     assert "不满意" in given and "只退了一半" in given
-    assert until.strftime("%Y-%m-%d") in given and "复查" in given
+    assert "30 日内" in given and until.strftime("%Y-%m-%d") in given and "复查" in given
     assert 'data-testid="review"' in page
 
     settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS = 0

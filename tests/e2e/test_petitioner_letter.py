@@ -59,6 +59,15 @@ def test_a_petitioner_reads_downloads_and_rates_the_reply_letter(page: Page, bro
     # Nothing on the phone's screen runs wider than it.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
+    # "Print the letter" prints the letter alone (static/js/letter.js sets the class, then prints).
+    page.evaluate("document.body.classList.add('printing-letter')")
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("timeline")).to_be_hidden()
+    expect(page.get_by_test_id("letter-download")).to_be_hidden()
+    expect(letter).to_be_visible()
+    page.emulate_media(media="screen")
+    page.evaluate("document.body.classList.remove('printing-letter')")
+
     with page.expect_download() as download:
         page.get_by_test_id("letter-download").click()
     assert download.value.suggested_filename == f"reply-letter-{complaint.case_number}.html"
