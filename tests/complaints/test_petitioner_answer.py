@@ -236,6 +236,9 @@ def test_the_letter_needs_the_code_in_this_session(client, cast, file_complaint)
     other = held(client, file_complaint(subject_unit=cast.units.school))
     assert client.get(url("letter", complaint)).url == TRACK_URL
     assert client.get(reverse("complaints:complaint-track-letter", args=[10**12])).url == TRACK_URL
+    # Oversized and hostile paths: the code form or not found, never an error.
+    assert client.get(reverse("complaints:complaint-track-letter", args=[10**30])).url == TRACK_URL
+    assert client.get("/track/1%3Cscript%3E/letter/").status_code == 404
     assert client.get(url("letter", other)).status_code == 404
     assert client.post(url("letter", other)).status_code == 405
 
