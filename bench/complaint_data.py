@@ -36,6 +36,7 @@ import django  # noqa: E402
 django.setup()
 
 from benchtree import tree_build  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -279,6 +280,7 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
         "accept_days": ACCEPT_DAYS,
         "resolve_days": RESOLVE_DAYS,
         "review_days": REVIEW_DAYS,
+        "time_zone": settings.TIME_ZONE,
     }
     # 1. Draw the cases: path, unit, channel, text and age. The first rows of a batch take
     # the last path (never merged), so every merged case has earlier cases to point to.
@@ -334,7 +336,7 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
             id, channel, title, content, occurred_on, location, anonymous, received_at, submitted_at, status,
             review_round, finding, disposition, reply, replied_at, transferred_to, tracking_code_hash, version,
             approval_requested_by_id, category_id, handling_unit_id, merged_into_id, subject_unit_id,
-            possible_duplicate_of_id, due_at, content_sketch)
+            possible_duplicate_of_id, due_at, content_sketch, case_number)
         SELECT b.id, b.channel, b.title, b.content, (b.received_at - (b.g %% 20) * interval '1 day')::date, '',
                b.anonymous, b.received_at,
                b.received_at + CASE WHEN b.channel = 'web' THEN interval '0' ELSE interval '3 hours' END,
@@ -355,8 +357,15 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
                     WHEN b.status IN ('accepted', 'investigating', 'pending_approval')
                         THEN t.accepted_at + %(resolve_days)s * interval '1 day'
                     WHEN b.status = 'under_review' THEN t.reviewed_at + %(review_days)s * interval '1 day' END,
-               b.content_sketch
+               b.content_sketch,
+               -- A public number per year numbered by id (unique: ids are); the counters are moved past them below.
+               extract(year FROM b.received_at AT TIME ZONE %(time_zone)s)::int || '-'
+                   || repeat('0', greatest(6 - length(b.id::text), 0)) || b.id
         FROM bench_batch b JOIN bench_times t ON t.id = b.id;
+
+        INSERT INTO complaints_casenumbercounter (year, last)
+        SELECT extract(year FROM received_at AT TIME ZONE %(time_zone)s)::int, max(id) FROM bench_batch GROUP BY 1
+        ON CONFLICT (year) DO UPDATE SET last = greatest(complaints_casenumbercounter.last, excluded.last);
 
         INSERT INTO complaints_transitionlog (complaint_id, name, from_status, to_status, at, note, actor_id)
         SELECT id, name, from_status, to_status, at,

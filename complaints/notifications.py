@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 
 from jiufeng.models import OutboxChannel
 from jiufeng.notifications import absolute_url, notify, notify_address
-from responsibility.models import PositionKind
+from responsibility.models import DeadlineKind, PositionKind
 from responsibility.selectors import positions_nearest
 
 from .duplicates import mobile_number
 from .models import MAX_REVIEW_ROUNDS, Complaint, ExtensionState, TransitionLog, triage_unit
+from .time_limits import due_sentence
 
 _TITLE_SHOWN = 60
 STAFF = {PositionKind.LIAISON, PositionKind.OFFICER}
@@ -48,6 +49,11 @@ def _last_note(complaint: Complaint, name: str) -> str:
 def _running_due(complaint: Complaint) -> str:
     # The stage the case has just entered (or whose deadline just moved) is the one running.
     return _day(complaint.due_at) if complaint.due_at else ""
+
+
+def _promise(complaint: Complaint, kind: DeadlineKind) -> str:
+    # The stage just entered: the same words as the receipt and the tracking page.
+    return due_sentence(kind=kind, category=complaint.category, due_at=complaint.due_at)
 
 
 def _title(complaint: Complaint) -> str:
@@ -74,17 +80,17 @@ def _petitioner_text(complaint: Complaint, event: str, code: str) -> tuple[str, 
             _("Your complaint has been received"),
             _(
                 "Your complaint of %(date)s has been received. Your tracking code is %(code)s: keep it, "
-                "it is the only way to follow the case at %(url)s."
+                "it is the only way to follow the case at %(url)s. %(promise)s"
             ),
-            values,
+            {**values, "promise": _promise(complaint, DeadlineKind.COMPLAINT_ACCEPT)},
         )
     if event == "accepted":
-        values.update(unit=complaint.handling_unit, due=_running_due(complaint))
+        values.update(unit=complaint.handling_unit, promise=_promise(complaint, DeadlineKind.COMPLAINT_RESOLVE))
         return (
             _("Your complaint has been accepted"),
             _(
-                "Your complaint of %(date)s has been accepted. %(unit)s will investigate it and answer by "
-                "%(due)s. Follow it with your tracking code at %(url)s."
+                "Your complaint of %(date)s has been accepted. %(unit)s will investigate it. %(promise)s "
+                "Follow it with your tracking code at %(url)s."
             ),
             values,
         )

@@ -30,6 +30,7 @@ from .models import (
     EXTENSION_MAX_DAYS,
     Activity,
     ActivityKind,
+    CaseNumberCounter,
     Category,
     Channel,
     CheckedItem,
@@ -44,6 +45,7 @@ from .models import (
     Rating,
     RatingValue,
     TransitionLog,
+    case_number_format,
     triage_unit,
 )
 from .notifications import petitioner_notify, staff_notify
@@ -85,6 +87,21 @@ def _attachments_into(errors: dict, attachments: Sequence[UploadedFile]) -> None
         attachments_check(attachments)
     except ValidationError as error:
         errors.update(error.message_dict)
+
+
+def case_number_next(*, received_at: datetime.datetime) -> str:
+    """The next public case number of the year of receipt; call inside the filing's transaction.
+
+    The year's counter row is locked (created by the year's first filing; two first filings
+    at once meet on its primary key and the second reads the first's row) and held until
+    the filing commits, so concurrent filings get consecutive numbers and a failed one gives
+    its number back. Called as late in the filing as possible: the lock is held from here on.
+    """
+    year = timezone.localtime(received_at).year
+    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return case_number_format(year=year, number=counter.last)
 
 
 @transaction.atomic
@@ -180,6 +197,7 @@ def complaint_file(
         submitted_at=now,
         due_at=due_at,
         tracking_code_hash=tracking_code_hash(code),
+        case_number=case_number_next(received_at=received_at),
         possible_duplicate_of_id=duplicate_of,
         content_sketch=content_sketch(content),
     )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("track/<int:pk>/message/", public.complaint_track_message, name="complaint-track-message"),
     path("track/<int:pk>/rating/", public.complaint_track_rating, name="complaint-track-rating"),
     path("track/<int:pk>/review/", public.complaint_track_review, name="complaint-track-review"),
+    path("track/<int:pk>/letter/", public.complaint_track_letter, name="complaint-track-letter"),
     path(
         "track/<int:pk>/attachments/<int:attachment_pk>/",
         public.complaint_track_attachment,

@@ -24,4 +24,7 @@ cp "$src"/dist/htmx.min.js "$src"/LICENSE "$dst"/
 
 read -r src dst < <(fetch swagger-ui-dist)
 cp "$src"/{swagger-ui-bundle.js,swagger-ui-standalone-preset.js,swagger-ui.css,swagger-ui.css.map,favicon-32x32.png,LICENSE} "$dst"/
+# The reply letter as an image, for WeChat's browser where nothing can be downloaded.
+read -r src dst < <(fetch html-to-image)
+cp "$src"/dist/html-to-image.js{,.map} "$src"/LICENSE "$dst"/
 echo "vendored: $(ls -d ./*-*/ | tr '\n' ' ')"

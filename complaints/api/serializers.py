@@ -74,6 +74,7 @@ class ComplaintListSerializer(serializers.ModelSerializer):
         model = Complaint
         fields = [
             "id",
+            "case_number",
             "title",
             "status",
             "status_display",
@@ -382,6 +383,7 @@ class ComplaintFiledSerializer(serializers.Serializer):
     status = ComplaintStatusField()
     submitted_at = serializers.DateTimeField()
     accept_due_at = serializers.DateTimeField(allow_null=True)
+    case_number = serializers.CharField(help_text="Extension: the public case number (2026-000040).")
 
 
 class ComplaintIntakeResultSerializer(ComplaintFiledSerializer):

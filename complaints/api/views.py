@@ -40,6 +40,7 @@ def _filed_response(serializer_class: type[s.ComplaintFiledSerializer], complain
     filed = {
         "id": complaint.pk,
         "tracking_code": code,
+        "case_number": complaint.case_number,
         "status": complaint.status,
         "submitted_at": complaint.submitted_at,
         # Just filed: the running deadline is the acceptance decision's.

@@ -51,6 +51,7 @@ class TrackMessageSerializer(serializers.Serializer):
 
 class TrackSerializer(serializers.Serializer):
     tracking_code = serializers.CharField()
+    case_number = serializers.CharField(help_text="Extension: the public case number, as on the reply letter.")
     status = ComplaintStatusField()
     status_display = serializers.CharField()
     timeline = TimelineEntrySerializer(many=True)
@@ -138,6 +139,8 @@ class TrackView(TrackedView):
         own = followed.pk == complaint.pk
         data = {
             "tracking_code": _canonical(code),
+            # The petitioner's own case's number, also when it follows a primary.
+            "case_number": complaint.case_number,
             "status": followed.status,
             "status_display": followed.get_status_display(),
             "timeline": [_event(entry) for entry in entries if entry.kind == "transition"],

@@ -3,6 +3,7 @@ from .cases import (
     EXTENDABLE_STATUSES,
     MAX_REVIEW_ROUNDS,
     WAITING_STATUSES,
+    CaseNumberCounter,
     Channel,
     Complaint,
     ComplaintQuerySet,
@@ -10,6 +11,7 @@ from .cases import (
     Finding,
     PetitionerIdentity,
     TransitionLog,
+    case_number_format,
     triage_unit,
 )
 from .categories import Category, RoutingRule
@@ -33,6 +35,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "Attachment",
+    "CaseNumberCounter",
     "Category",
     "Channel",
     "CheckedItem",
@@ -52,5 +55,6 @@ __all__ = [
     "RatingValue",
     "RoutingRule",
     "TransitionLog",
+    "case_number_format",
     "triage_unit",
 ]

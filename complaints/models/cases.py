@@ -172,6 +172,11 @@ class Complaint(FSMModelMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The public case number (案件编号), e.g. 2026-000040: the year of receipt and the case's place
+    # among that year's cases (CaseNumberCounter). Printed on the reply letter and shown to
+    # petitioners and staff instead of the internal id, which says how many cases the whole
+    # system holds and is no public reference. Set once at filing, never changed.
+    case_number = models.CharField(_("case number"), max_length=16, unique=True, editable=False)
     # HMAC of the tracking code (complaints.tracking): a leaked row reveals no working code.
     # Unique by complaint_tracking_code_hash (a constraint, not unique=True, which would add a
     # second index for LIKE lookups on PostgreSQL; the hash is only ever compared whole).
@@ -189,8 +194,9 @@ class Complaint(FSMModelMixin, models.Model):
     content_sketch = models.BinaryField(_("content sketch"), null=True, editable=False)
 
     objects = ComplaintQuerySet.as_manager()
-    # due_at is derived from the ledger, which keeps its own history; content_sketch from the text.
-    history = HistoricalRecords(excluded_fields=["due_at", "content_sketch"])
+    # due_at is derived from the ledger, which keeps its own history; content_sketch from the text;
+    # case_number never changes after filing.
+    history = HistoricalRecords(excluded_fields=["due_at", "content_sketch", "case_number"])
 
     class Meta:
         verbose_name = _("complaint")
@@ -294,6 +300,31 @@ class Complaint(FSMModelMixin, models.Model):
 
     @transition(field=status, source=EXTENDABLE_STATUSES, target=None)
     def refuse_extension(self) -> None: ...
+
+
+class CaseNumberCounter(models.Model):
+    """The last public case number given in a year: one row per year, locked by each filing.
+
+    A row lock rather than a database sequence: numbers have no gaps (a filing that fails
+    rolls its number back), the same code runs on PostgreSQL and SQLite, and a year starts
+    again at 1 without DDL. Filings of a year wait for each other only for the rest of the
+    filing's transaction (complaints.services.case_number_next).
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("case number counter")
+        verbose_name_plural = _("case number counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+def case_number_format(*, year: int, number: int) -> str:
+    """2026-000040: the year and the number within it, six digits (more once a year passes 999,999)."""
+    return f"{year}-{number:06d}"
 
 
 class PetitionerIdentity(models.Model):

@@ -7,7 +7,6 @@ version of the case it was made from; a case changed meanwhile refuses it (409) 
 nothing is written.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +29,7 @@ from ..forms.staff import (
     InternalNoteForm,
     MessageForm,
 )
+from ..letters import letter_context, letter_css
 from ..models import Complaint
 from ..permissions import can_handle
 from ..selectors import complaint_get_for_user
@@ -256,5 +256,5 @@ def case_reply_letter(request, pk: int):
     complaint = _case(request, pk)
     if not complaint.reply:
         raise Http404
-    context = {"complaint": complaint, "review_window_days": settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS}
+    context = {"complaint": complaint, "letter_css": letter_css(), **letter_context(case=complaint, decision=complaint)}
     return render(request, "complaints/staff/reply_letter.html", context)

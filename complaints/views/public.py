@@ -11,9 +11,10 @@ Everything works without JavaScript; static/js/filing.js and receipt.js only add
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,15 +26,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
-from responsibility.models import Deadline, DeadlineKind
+from responsibility.models import Deadline
 
 from .. import guards, services, transitions
 from ..attachments import attachment_limits_text, attachment_response
 from ..duplicates import complaint_duplicate_id
 from ..filing_limit import FILING_THROTTLED, FilingThrottled, filing_limited
 from ..forms.public import ComplaintFileForm, MessageForm, RatingForm, ReviewForm, TrackForm, category_label
-from ..models import ENDED_STATUSES, Attachment, Channel, Complaint, ComplaintStatus
+from ..letters import letter_context, letter_css, letter_filename, letter_is_final
+from ..models import (
+    ENDED_STATUSES,
+    MAX_REVIEW_ROUNDS,
+    Attachment,
+    Channel,
+    Complaint,
+    ComplaintStatus,
+    Rating,
+    RatingValue,
+)
 from ..selectors import complaint_deadlines, complaint_filed_attachments, complaint_followed, complaint_timeline
+from ..time_limits import due_sentence
 from ..tracking import TrackingThrottled, track_lookup
 
 # The cases proven in this session (ids, newest last) and the receipt waiting to be kept.
@@ -66,6 +78,19 @@ STATUS_HELP = {
 }
 
 
+# After a 不满意 rating, while a review may still be asked: by round (0: the first answer, 1: the review's).
+AFTER_DISSATISFIED = {
+    0: gettext_lazy(
+        "You are not satisfied: you may ask for a review (复查) within %(days)d days of the answer, until %(day)s, "
+        "with the form below. A unit above the one that answered decides it."
+    ),
+    1: gettext_lazy(
+        "You are not satisfied: you may ask for a re-review (复核) within %(days)d days of the decision, until "
+        "%(day)s, with the form below. This is the last review possible."
+    ),
+}
+
+
 # --- Session: what this visitor has proven --------------------------------------------
 
 
@@ -91,21 +116,12 @@ def _held(request, pk: int) -> Complaint | None:
     if pk not in request.session.get(TRACKED_KEY, []):
         return None
     # Unscoped by design: the session proved the tracking code (no staff scope applies).
-    return Complaint.objects.select_related("category", "subject_unit").filter(pk=pk).first()
+    return Complaint.objects.select_related("category", "subject_unit", "handling_unit").filter(pk=pk).first()
 
 
 def _ask_for_code(request):
     messages.info(request, _("Enter your tracking code to see your complaint."))
     return redirect("complaints:complaint-track")
-
-
-# What the running stage's deadline promises the petitioner.
-DUE_TEXT = {
-    DeadlineKind.COMPLAINT_ACCEPT: gettext_lazy("Decision on acceptance by %(day)s."),
-    DeadlineKind.COMPLAINT_RESOLVE: gettext_lazy("Answer due by %(day)s."),
-    DeadlineKind.COMPLAINT_EXTENSION: gettext_lazy("Answer due by %(day)s (the time was extended)."),
-    DeadlineKind.COMPLAINT_REVIEW: gettext_lazy("Review decision due by %(day)s."),
-}
 
 
 def _open_deadline(complaint: Complaint) -> Deadline | None:
@@ -114,10 +130,12 @@ def _open_deadline(complaint: Complaint) -> Deadline | None:
     return min(running, key=lambda deadline: deadline.due_at, default=None)
 
 
-def _due_text(deadline: Deadline | None) -> str:
-    if deadline is None or deadline.kind not in DUE_TEXT:
+def _due_text(complaint: Complaint) -> str:
+    """What the running stage promises, in the words of the receipt and the SMS (complaints.time_limits)."""
+    deadline = _open_deadline(complaint)
+    if deadline is None:
         return ""
-    return DUE_TEXT[deadline.kind] % {"day": date_format(timezone.localtime(deadline.due_at), "Y-m-d")}
+    return due_sentence(kind=deadline.kind, category=complaint.category, due_at=deadline.due_at)
 
 
 # --- Filing -----------------------------------------------------------------------------
@@ -203,7 +221,7 @@ def complaint_receipt(request):
         "complaint": complaint,
         "code": code,
         "code_groups": code.split("-"),
-        "due_text": _due_text(_open_deadline(complaint)),
+        "due_text": _due_text(complaint),
     }
     return render(request, "complaints/public/receipt.html", context)
 
@@ -219,7 +237,7 @@ def complaint_receipt_download(request):
     context = {
         "complaint": complaint,
         "code": code,
-        "due_text": _due_text(_open_deadline(complaint)),
+        "due_text": _due_text(complaint),
         "track_url": request.build_absolute_uri(reverse("complaints:complaint-track")),
     }
     text = render_to_string("complaints/public/receipt.txt", context, request=request)
@@ -251,12 +269,38 @@ def complaint_track(request):
     return render(request, "complaints/public/track.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _may_rate(complaint: Complaint) -> bool:
+def _ratings(complaint: Complaint) -> list[Rating]:
+    """The petitioner's ratings, one per decision rated, newest first (no query before any reply)."""
+    if complaint.replied_at is None:
+        return []
+    return list(complaint.ratings.order_by("-review_round"))
+
+
+def _may_rate(complaint: Complaint, ratings: list[Rating]) -> bool:
     """A reply is out and not yet rated (one rating per decision: the first, the review's, the re-review's)."""
-    return (
-        complaint.status == ComplaintStatus.RESOLVED
-        and not complaint.ratings.filter(review_round=complaint.review_round).exists()
+    return complaint.status == ComplaintStatus.RESOLVED and all(
+        r.review_round != complaint.review_round for r in ratings
     )
+
+
+def _after_rating(complaint: Complaint, rating: Rating | None, review_until) -> str:
+    """What happens next after the petitioner's latest rating, in plain words ("" before any)."""
+    if rating is None:
+        return ""
+    if complaint.status == ComplaintStatus.UNDER_REVIEW:
+        return _("You asked for the case to be looked at again; the decision will be shown on this page.")
+    if rating.review_round < complaint.review_round:
+        return _("That rating was of the earlier answer. The new decision is above: you may rate it too.")
+    if rating.rating != RatingValue.DISSATISFIED:
+        return _("Your rating closed the complaint. Thank you for telling us.")
+    if review_until is not None:
+        return AFTER_DISSATISFIED[complaint.review_round] % {
+            "days": settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS,
+            "day": date_format(timezone.localtime(review_until), "Y-m-d"),
+        }
+    if complaint.review_round >= MAX_REVIEW_ROUNDS:
+        return _("This was the last review possible: the decision is final and the matter is closed.")
+    return _("The time to ask for a review has passed: the answer stands and the case will be closed.")
 
 
 def _review_until(complaint: Complaint) -> datetime.datetime | None:
@@ -290,27 +334,62 @@ def _case_page(request, complaint: Complaint, *, status: int = 200, **forms):
     )
     open_case = followed.status not in ENDED_STATUSES
     review_until = None if merged else _review_until(complaint)
+    ratings = [] if merged else _ratings(complaint)
     context = {
         "complaint": complaint,
         "followed": followed,
         "merged": merged,
         "status_help": STATUS_HELP[followed.status],
-        # The reply is shown once approved (replied_at), never while a leader still checks it.
-        "show_reply": followed.replied_at is not None,
+        # The reply letter is shown once approved, never while a leader still checks it.
+        "show_reply": letter_is_final(followed),
+        # WeChat's browser downloads nothing: the letter is offered as a picture to save.
+        "in_wechat": _in_wechat(request),
+        **letter_context(case=complaint, decision=followed),
         "category_label": category_label(complaint.category),
         "review_until": review_until,
         "timeline": timeline,
         "progress": progress,
         # Read with the timeline's files.
         "filed_files": complaint_filed_attachments(complaint=complaint),
-        "due_text": _due_text(_open_deadline(followed)) if open_case else "",
+        "due_text": _due_text(followed) if open_case else "",
         "question": _open_question(timeline),
         "limits": attachment_limits_text(),
         "message_form": forms.get("message_form") or (MessageForm() if open_case else None),
-        "rating_form": forms.get("rating_form") or (RatingForm() if not merged and _may_rate(complaint) else None),
+        "rating_form": forms.get("rating_form")
+        or (RatingForm() if not merged and _may_rate(complaint, ratings) else None),
+        # What they gave (基本满意 as such) and what happens next.
+        "ratings": ratings,
+        "after_rating": _after_rating(complaint, ratings[0] if ratings else None, review_until),
         "review_form": forms.get("review_form") or (ReviewForm() if review_until else None),
     }
     return render(request, "complaints/public/case.html", context, status=status)
+
+
+def _in_wechat(request) -> bool:
+    return "MicroMessenger" in request.headers.get("User-Agent", "")
+
+
+@never_cache
+@require_GET
+def complaint_track_letter(request, pk: int):
+    """The reply letter as a file to keep (HTML, readable and printable offline), once approved.
+
+    A session that has not proven the code is sent to the code form, as on every case page;
+    no approved letter yet: 404.
+    """
+    complaint = _held(request, pk)
+    if complaint is None:
+        return _ask_for_code(request)
+    followed = complaint_followed(complaint)
+    if not letter_is_final(followed):
+        raise Http404
+    context = {"letter_css": letter_css(), **letter_context(case=complaint, decision=followed)}
+    response = HttpResponse(
+        render_to_string("complaints/public/reply_letter_file.html", context, request=request),
+        content_type="text/html; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{letter_filename(complaint)}"'
+    return response
 
 
 @never_cache

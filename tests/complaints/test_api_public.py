@@ -89,7 +89,7 @@ def test_an_anonymous_filing_answers_201_with_the_tracking_code_and_the_acceptan
     response = api.post(reverse("api:complaint-list"), filing, format="json")
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"tracking_code", "status", "submitted_at", "accept_due_at"}
+    assert set(body) == {"tracking_code", "case_number", "status", "submitted_at", "accept_due_at"}
     assert body["status"] == "submitted"
     complaint = complaint_by_tracking_code(body["tracking_code"])
     assert complaint.title == filing["title"]

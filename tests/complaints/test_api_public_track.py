@@ -66,6 +66,7 @@ def test_a_new_case_shows_its_status_and_timeline_and_nothing_to_do_yet(api, fil
     body = response.json()
     assert set(body) == {
         "tracking_code",
+        "case_number",
         "status",
         "status_display",
         "timeline",

@@ -258,7 +258,7 @@ def test_an_officer_records_a_hotline_complaint(cast, category):
     )
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert set(body) == {"id", "tracking_code", "status", "submitted_at", "accept_due_at"}
+    assert set(body) == {"id", "case_number", "tracking_code", "status", "submitted_at", "accept_due_at"}
     assert body["status"] == "submitted"
     complaint = Complaint.objects.get(pk=body["id"])
     assert complaint.channel == Channel.HOTLINE
@@ -427,7 +427,7 @@ def test_the_list_path_lists_for_staff_and_files_for_anyone(cast, category):
     filing = {"category": category.pk, "title": "乱收费", "content": "收取停车费", "anonymous": True}
     response = client.post("/api/v1/complaints/", filing, format="json")
     assert response.status_code == 201
-    assert set(response.json()) == {"tracking_code", "status", "submitted_at", "accept_due_at"}
+    assert set(response.json()) == {"tracking_code", "case_number", "status", "submitted_at", "accept_due_at"}
     complaint = Complaint.objects.get()
     assert complaint.channel == Channel.WEB
     assert complaint.history.get().history_user is None
