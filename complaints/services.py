@@ -25,7 +25,7 @@ from responsibility.models import DeadlineKind, Unit
 from . import permissions
 from .attachments import attachment_store, attachments_check
 from .duplicates import complaint_duplicate_id, content_sketch
-from .guards import STAGE_DEADLINE
+from .guards import stage_deadline
 from .models import (
     EXTENSION_MAX_DAYS,
     Activity,
@@ -283,7 +283,7 @@ def activity_record(
 ) -> Activity:
     """Record one of 听 看 访 谈 查 on a case under investigation or review, with its files."""
     complaint = complaint_lock(complaint_id, None)
-    if not permissions.can_handle(actor, complaint):
+    if not permissions.can_investigate(actor, complaint):
         raise PermissionDenied(_("You may not do this on this case."))
     if complaint.status not in _INVESTIGATING:
         raise TransitionNotAllowed(_("Activities are recorded while a case is investigated or reviewed."))
@@ -364,9 +364,9 @@ def identity_read(*, complaint_id: int, actor, via: str) -> PetitionerIdentity |
 def extension_request(*, complaint_id: int, actor, days: int, reason: str) -> ExtensionRequest:
     """An officer asks for up to 30 more days for the running stage, once per stage (DOMAIN.md)."""
     complaint = complaint_lock(complaint_id, None)
-    if not permissions.can_handle(actor, complaint):
+    if not permissions.can_investigate(actor, complaint):
         raise PermissionDenied(_("You may not do this on this case."))
-    stage = STAGE_DEADLINE.get(complaint.status)
+    stage = stage_deadline(complaint)
     if stage is None or not complaint_deadlines_open(complaint).filter(kind=stage).exists():
         raise TransitionNotAllowed(_("This stage has no running deadline to extend."))
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= EXTENSION_MAX_DAYS:

@@ -32,7 +32,7 @@ from ..attachments import attachment_limits_text, attachment_response
 from ..duplicates import complaint_duplicate_id
 from ..filing_limit import FILING_THROTTLED, FilingThrottled, filing_limited
 from ..forms.public import ComplaintFileForm, MessageForm, RatingForm, ReviewForm, TrackForm, category_label
-from ..models import ENDED_STATUSES, Attachment, Channel, Complaint, ComplaintStatus
+from ..models import ENDED_STATUSES, MAX_REVIEW_ROUNDS, Attachment, Channel, Complaint, ComplaintStatus
 from ..selectors import complaint_deadlines, complaint_filed_attachments, complaint_followed, complaint_timeline
 from ..tracking import TrackingThrottled, track_lookup
 
@@ -64,6 +64,19 @@ STATUS_HELP = {
     ),
     ComplaintStatus.MERGED: gettext_lazy("Your complaint was joined with another one about the same matter."),
 }
+
+
+def _status_help(complaint: Complaint) -> str:
+    # After the re-review (复核) nothing more can be asked: the decision is final.
+    if complaint.review_round >= MAX_REVIEW_ROUNDS and complaint.status in (
+        ComplaintStatus.RESOLVED,
+        ComplaintStatus.CLOSED,
+    ):
+        return _(
+            "The re-review (复核) has been decided and is final: the same matter will not be accepted again. "
+            "Read the decision below."
+        )
+    return str(STATUS_HELP[complaint.status])
 
 
 # --- Session: what this visitor has proven --------------------------------------------
@@ -114,10 +127,13 @@ def _open_deadline(complaint: Complaint) -> Deadline | None:
     return min(running, key=lambda deadline: deadline.due_at, default=None)
 
 
-def _due_text(deadline: Deadline | None) -> str:
+def _due_text(deadline: Deadline | None, complaint: Complaint) -> str:
     if deadline is None or deadline.kind not in DUE_TEXT:
         return ""
-    return DUE_TEXT[deadline.kind] % {"day": date_format(timezone.localtime(deadline.due_at), "Y-m-d")}
+    text = DUE_TEXT[deadline.kind]
+    if deadline.kind == DeadlineKind.COMPLAINT_REVIEW and complaint.review_round >= MAX_REVIEW_ROUNDS:
+        text = gettext_lazy("Re-review decision due by %(day)s.")
+    return text % {"day": date_format(timezone.localtime(deadline.due_at), "Y-m-d")}
 
 
 # --- Filing -----------------------------------------------------------------------------
@@ -203,7 +219,7 @@ def complaint_receipt(request):
         "complaint": complaint,
         "code": code,
         "code_groups": code.split("-"),
-        "due_text": _due_text(_open_deadline(complaint)),
+        "due_text": _due_text(_open_deadline(complaint), complaint),
     }
     return render(request, "complaints/public/receipt.html", context)
 
@@ -219,7 +235,7 @@ def complaint_receipt_download(request):
     context = {
         "complaint": complaint,
         "code": code,
-        "due_text": _due_text(_open_deadline(complaint)),
+        "due_text": _due_text(_open_deadline(complaint), complaint),
         "track_url": request.build_absolute_uri(reverse("complaints:complaint-track")),
     }
     text = render_to_string("complaints/public/receipt.txt", context, request=request)
@@ -294,16 +310,16 @@ def _case_page(request, complaint: Complaint, *, status: int = 200, **forms):
         "complaint": complaint,
         "followed": followed,
         "merged": merged,
-        "status_help": STATUS_HELP[followed.status],
-        # The reply is shown once approved (replied_at), never while a leader still checks it.
-        "show_reply": followed.replied_at is not None,
+        "status_help": _status_help(followed),
+        # The reply is shown once approved, never while a leader still checks it (a review's too).
+        "show_reply": followed.decision_released,
         "category_label": category_label(complaint.category),
         "review_until": review_until,
         "timeline": timeline,
         "progress": progress,
         # Read with the timeline's files.
         "filed_files": complaint_filed_attachments(complaint=complaint),
-        "due_text": _due_text(_open_deadline(followed)) if open_case else "",
+        "due_text": _due_text(_open_deadline(followed), followed) if open_case else "",
         "question": _open_question(timeline),
         "limits": attachment_limits_text(),
         "message_form": forms.get("message_form") or (MessageForm() if open_case else None),
