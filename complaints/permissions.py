@@ -71,7 +71,11 @@ def can_decide_review(user, complaint: Complaint) -> bool:
     """Record a review decision (复查, 复核): staff handling in the reviewing unit or above it.
 
     Never the original handling unit's staff; where no unit is above, the root's leaders.
+    With no review asked there is nothing to decide: a matter of state (409), as for the
+    handling unit's other steps.
     """
+    if complaint.reviewing_unit_id is None:
+        return can_handle(user, complaint)
     return _reviews(user, complaint, can_handle_in)
 
 
