@@ -57,7 +57,7 @@ def test_review_is_decided_one_level_up_and_approved_before_the_petitioner_sees_
     # The reviewing unit's staff have it waiting; the bureau's no longer.
     assert complaint in complaint_inbox_for_user(user=cast.county_officer)
     assert complaint not in complaint_inbox_for_user(user=cast.bureau_officer)
-    assert Notification.objects.filter(recipient=cast.county_officer, subject__contains="review (复查)").exists()
+    assert Notification.objects.filter(recipient=cast.county_officer, subject__contains="复查").exists()
 
     complaint = t.complaint_decide_review(complaint_id=resolved.pk, actor=cast.county_officer, **REVIEWED)
     assert complaint.status == ComplaintStatus.PENDING_APPROVAL
