@@ -5,33 +5,29 @@ The cast's bureau handles a case about its school: the 复查 goes to the county
 decides it (docs/domain-rules.md, "Reviews").
 """
 
+from html import unescape
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django_fsm import TransitionNotAllowed
 
 from complaints import transitions as t
-from complaints.models import Complaint, ComplaintStatus, Finding, TransitionLog
+from complaints.models import Complaint, ComplaintStatus, Finding, RatingValue, TransitionLog
 from complaints.permissions import can_decide_review
 from complaints.routing import reviewing_unit_for, unit_above
 from complaints.selectors import complaint_approval_queue_for_user, complaint_inbox_for_user
+from complaints.services import rating_add
 from jiufeng.models import Notification, OutboxMessage
 from responsibility.models import Deadline, DeadlineKind, PositionKind, UnitKind
 from tests.factories import PositionFactory, UserFactory, unit_add
 
 from .conftest import DECISION
+from .test_pages_staff_helpers import as_user, case_url, fire, measures
 
 pytestmark = pytest.mark.django_db
 
 REVIEWED = {"finding": Finding.PARTLY_SUBSTANTIATED, "disposition": "复查：退还部分费用", "reply": "复查认为部分属实。"}
-
-
-@pytest.fixture
-def second_county_leader(cast):
-    # The leadership decides where no unit is above; another of its leaders approves.
-    leader = UserFactory(username="county-principal")
-    PositionFactory(user=leader, unit=cast.units.county, kind=PositionKind.PRINCIPAL)
-    return leader
 
 
 def _open_review(complaint) -> Deadline:
@@ -80,7 +76,7 @@ def test_review_is_decided_one_level_up_and_approved_before_the_petitioner_sees_
     assert _names(complaint)[-3:] == ["review", "decide_review", "approve"]
 
 
-def test_re_review_goes_a_level_higher_and_at_the_root_its_leadership_decides(cast, resolved, second_county_leader):
+def test_re_review_goes_a_level_higher_and_at_the_root_its_leadership_decides(cast, resolved, county_principal):
     t.complaint_review(complaint_id=resolved.pk, reason="退费不全")
     t.complaint_decide_review(complaint_id=resolved.pk, actor=cast.county_officer, **REVIEWED)
     t.complaint_approve(complaint_id=resolved.pk, actor=cast.county_leader)
@@ -100,7 +96,7 @@ def test_re_review_goes_a_level_higher_and_at_the_root_its_leadership_decides(ca
     # Never approved by who decided it: another leader of the county.
     with pytest.raises(PermissionDenied):
         t.complaint_approve(complaint_id=resolved.pk, actor=cast.county_leader)
-    complaint = t.complaint_approve(complaint_id=resolved.pk, actor=second_county_leader)
+    complaint = t.complaint_approve(complaint_id=resolved.pk, actor=county_principal)
     assert complaint.status == ComplaintStatus.RESOLVED
     assert complaint.status_label() == "Re-review decided: final"
 
@@ -146,7 +142,7 @@ def test_a_sent_back_review_decision_returns_to_the_review(cast, resolved):
     assert complaint.status == ComplaintStatus.PENDING_APPROVAL
 
 
-def test_a_case_the_root_handled_is_reviewed_by_the_root_leadership(cast, file_complaint, second_county_leader):
+def test_a_case_the_root_handled_is_reviewed_by_the_root_leadership(cast, file_complaint, county_principal):
     complaint, _code = file_complaint(subject_unit=cast.units.bureau)
     t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer, handling_unit=cast.units.county)
     t.complaint_start_investigation(complaint_id=complaint.pk, actor=cast.county_officer)
@@ -157,7 +153,7 @@ def test_a_case_the_root_handled_is_reviewed_by_the_root_leadership(cast, file_c
     assert (reviewed.reviewing_unit, reviewed.review_by_leaders) == (cast.units.county, True)
     with pytest.raises(PermissionDenied):
         t.complaint_decide_review(complaint_id=complaint.pk, actor=cast.county_officer, **REVIEWED)
-    t.complaint_decide_review(complaint_id=complaint.pk, actor=second_county_leader, **REVIEWED)
+    t.complaint_decide_review(complaint_id=complaint.pk, actor=county_principal, **REVIEWED)
     done = t.complaint_approve(complaint_id=complaint.pk, actor=cast.county_leader)
     assert done.status == ComplaintStatus.RESOLVED
 
@@ -202,7 +198,7 @@ def test_a_supervising_reviewer_sees_and_decides_the_case_outside_its_subtree(ca
     assert t.complaint_approve(complaint_id=complaint.pk, actor=health_leader).status == ComplaintStatus.RESOLVED
 
 
-def test_sms_names_the_round(cast, file_complaint, second_county_leader):
+def test_sms_names_the_round(cast, file_complaint, county_principal):
     complaint, _code = file_complaint(subject_unit=cast.units.school, anonymous=False)
     t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
     t.complaint_start_investigation(complaint_id=complaint.pk, actor=cast.bureau_officer)
@@ -215,7 +211,7 @@ def test_sms_names_the_round(cast, file_complaint, second_county_leader):
     t.complaint_approve(complaint_id=complaint.pk, actor=cast.county_leader)
     t.complaint_review(complaint_id=complaint.pk, reason="仍不满意")
     t.complaint_decide_review(complaint_id=complaint.pk, actor=cast.county_leader, **REVIEWED)
-    t.complaint_approve(complaint_id=complaint.pk, actor=second_county_leader)
+    t.complaint_approve(complaint_id=complaint.pk, actor=county_principal)
 
     sms = list(
         OutboxMessage.objects.filter(channel="sms", notification__isnull=True)
@@ -229,3 +225,57 @@ def test_sms_names_the_round(cast, file_complaint, second_county_leader):
     assert "复查意见" in decided and "可在30日内申请复核" in decided
     assert "复核" in re_asked and "最终" in re_asked
     assert "复核意见" in final and "不再受理" in final and "申请" not in final
+
+
+# --- The pages ----------------------------------------------------------------------------
+
+
+def test_the_reviewing_unit_sees_what_it_decides_on_and_the_unit_reviewed_is_refused(client, cast, resolved):
+    rating_add(complaint_id=resolved.pk, rating=RatingValue.DISSATISFIED, comment="只退了一半")
+    t.complaint_review(complaint_id=resolved.pk, reason="退费不全，要求复查")
+    complaint = Complaint.objects.get(pk=resolved.pk)
+
+    page = as_user(client, cast.county_officer).get(case_url(complaint)).content.decode()
+    panel = page[page.index('data-testid="review-panel"') :]
+    assert "测试县" in panel[: panel.index("</section>")]
+    assert "退费不全，要求复查" in panel and "只退了一半" in panel and "Dissatisfied" in panel
+    # The original finding and reply, as decided, are shown as the decision under review.
+    assert "经查属实，已责令退还。" in page
+    assert 'data-testid="action-decide_review"' in page
+    assert "Decide the review (复查)" in page
+
+    # The bureau's officer is not offered the decision, and posting it anyway is refused, saying why.
+    as_user(client, cast.bureau_officer)
+    assert 'data-testid="action-decide_review"' not in client.get(case_url(complaint)).content.decode()
+    refused = fire(client, complaint, "decide_review", dict(REVIEWED), **measures("decide_review", []))
+    assert refused.status_code == 403
+    assert "Only the reviewing unit (测试县)" in unescape(refused.content.decode())
+    assert Complaint.objects.get(pk=resolved.pk).status == ComplaintStatus.UNDER_REVIEW
+
+    # The county decides; the letter of the 复查 offers a 复核 and is signed by the county.
+    as_user(client, cast.county_officer)
+    assert fire(client, complaint, "decide_review", dict(REVIEWED), **measures("decide_review", [])).status_code == 302
+    t.complaint_approve(complaint_id=resolved.pk, actor=cast.county_leader)
+    letter = client.get(case_url(complaint, "case-reply-letter")).content.decode()
+    assert "re-review (复核)" in letter
+    assert 'data-testid="letter-unit">测试县<' in letter
+    assert 'data-testid="draft"' not in letter
+
+
+@pytest.mark.parametrize(
+    "hostile", ["", "   ", "x" * 20_000, "<script>alert(1)</script>"], ids=["empty", "blank", "oversized", "hostile"]
+)
+def test_a_review_decision_with_bad_input_changes_nothing(client, cast, resolved, hostile):
+    t.complaint_review(complaint_id=resolved.pk, reason="退费不全")
+    complaint = Complaint.objects.get(pk=resolved.pk)
+    as_user(client, cast.county_officer)
+    fields = {"finding": "nonsense" if hostile.startswith("<") else Finding.SUBSTANTIATED, "disposition": hostile}
+    response = fire(client, complaint, "decide_review", {**fields, "reply": hostile}, **measures("decide_review", []))
+    assert response.status_code == 400
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    after = Complaint.objects.get(pk=resolved.pk)
+    assert (after.status, after.version, after.approval_requested_by) == (
+        ComplaintStatus.UNDER_REVIEW,
+        complaint.version,
+        None,
+    )
