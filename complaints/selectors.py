@@ -95,8 +95,10 @@ def complaint_inbox_for_user(*, user) -> QuerySet:
     waiting = (
         (Q(status=ComplaintStatus.SUBMITTED) & intake)
         | Q(status__in=[ComplaintStatus.ACCEPTED, ComplaintStatus.INVESTIGATING], handling_unit__in=handling)
-        # A review waits for the reviewing unit, not the unit reviewed (permissions.can_decide_review).
-        | Q(status=ComplaintStatus.UNDER_REVIEW, reviewing_unit__in=handling)
+        # A review waits for the reviewing unit, not the unit reviewed (permissions.can_decide_review):
+        # its staff, or its leaders where no unit is above the one reviewed.
+        | Q(status=ComplaintStatus.UNDER_REVIEW, review_by_leaders=False, reviewing_unit__in=handling)
+        | Q(status=ComplaintStatus.UNDER_REVIEW, review_by_leaders=True, reviewing_unit__in=leading)
         | _approvals(user, leading)
     )
     # The status bound first lets the partial index complaint_waiting_due carry the query in its order.
