@@ -5,6 +5,33 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# treebeard's step length for Unit paths (responsibility.models.Unit.steplen).
+STEPLEN = 4
+
+
+def _above(units, unit):
+    """complaints.routing.reviewing_unit_for, as of this migration: (unit above, by leaders)."""
+    if unit.supervising_unit_id is not None:
+        return units.get(pk=unit.supervising_unit_id), False
+    if unit.remit_unit_id is not None:
+        unit = units.get(pk=unit.remit_unit_id)
+    if unit.depth > 1:
+        return units.get(path=unit.path[:-STEPLEN]), False
+    return units.get(path=unit.path[:STEPLEN]), True
+
+
+def reviewing_units_backfill(apps, schema_editor):
+    """Cases already in a review round get the unit that decides it, so their review can be decided and approved."""
+    Complaint = apps.get_model("complaints", "Complaint")
+    Unit = apps.get_model("responsibility", "Unit")
+    reviewed = Complaint.objects.filter(review_round__gt=0, reviewing_unit__isnull=True, handling_unit__isnull=False)
+    for complaint in reviewed.iterator():
+        unit, by_leaders = Unit.objects.get(pk=complaint.handling_unit_id), False
+        for _round in range(complaint.review_round):
+            unit, by_leaders = _above(Unit.objects, unit)
+        Complaint.objects.filter(pk=complaint.pk).update(reviewing_unit=unit, review_by_leaders=by_leaders)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -38,4 +65,5 @@ class Migration(migrations.Migration):
             model_name='complaint',
             index=models.Index(condition=models.Q(('reviewing_unit__isnull', False)), fields=['reviewing_unit', '-submitted_at'], name='complaint_reviewing_recent'),
         ),
+        migrations.RunPython(reviewing_units_backfill, migrations.RunPython.noop),
     ]

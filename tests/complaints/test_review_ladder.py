@@ -5,6 +5,7 @@ The cast's bureau handles a case about its school: the 复查 goes to the county
 decides it (docs/domain-rules.md, "Reviews").
 """
 
+import importlib
 from html import unescape
 
 import pytest
@@ -279,3 +280,20 @@ def test_a_review_decision_with_bad_input_changes_nothing(client, cast, resolved
         complaint.version,
         None,
     )
+
+
+def test_cases_already_under_review_get_their_reviewing_unit_from_the_migration(cast, resolved, county_principal):
+    # A case asked for its 复核 before reviewing units existed: the county's leadership decides it.
+    from django.apps import apps
+
+    backfill = importlib.import_module("complaints.migrations.0011_complaint_reviewing_unit").reviewing_units_backfill
+    t.complaint_review(complaint_id=resolved.pk, reason="退费不全")
+    t.complaint_decide_review(complaint_id=resolved.pk, actor=cast.county_officer, **REVIEWED)
+    t.complaint_approve(complaint_id=resolved.pk, actor=cast.county_leader)
+    t.complaint_review(complaint_id=resolved.pk, reason="仍不满意")
+    Complaint.objects.filter(pk=resolved.pk).update(reviewing_unit=None, review_by_leaders=False)
+    backfill(apps, None)
+    complaint = Complaint.objects.get(pk=resolved.pk)
+    assert (complaint.reviewing_unit, complaint.review_by_leaders) == (cast.units.county, True)
+    t.complaint_decide_review(complaint_id=resolved.pk, actor=cast.county_leader, **REVIEWED)
+    assert t.complaint_approve(complaint_id=resolved.pk, actor=county_principal).status == ComplaintStatus.RESOLVED
