@@ -16,7 +16,8 @@ from responsibility.models import DeadlineKind
 
 from .models import MAX_REVIEW_ROUNDS, Complaint, ComplaintStatus, ExtensionRequest, ExtensionState
 
-# The deadline an extension moves, by the stage the case is in.
+# The deadline an extension moves, by the stage the case is in (stage_deadline: in a review round,
+# the review's deadline runs through its approval too).
 STAGE_DEADLINE = {
     ComplaintStatus.SUBMITTED: DeadlineKind.COMPLAINT_ACCEPT,
     ComplaintStatus.ACCEPTED: DeadlineKind.COMPLAINT_RESOLVE,
@@ -24,6 +25,13 @@ STAGE_DEADLINE = {
     ComplaintStatus.PENDING_APPROVAL: DeadlineKind.COMPLAINT_RESOLVE,
     ComplaintStatus.UNDER_REVIEW: DeadlineKind.COMPLAINT_REVIEW,
 }
+
+
+def stage_deadline(complaint: Complaint) -> DeadlineKind | None:
+    """The kind of deadline the stage the case is in runs on, or None when none runs."""
+    if complaint.review_round and complaint.status == ComplaintStatus.PENDING_APPROVAL:
+        return DeadlineKind.COMPLAINT_REVIEW
+    return STAGE_DEADLINE.get(complaint.status)
 
 
 def review_until(complaint: Complaint) -> datetime.datetime | None:
@@ -68,7 +76,7 @@ def extension_pending(complaint: Complaint, requests=None) -> ExtensionRequest |
 
     ``requests``: all of the case's, when the caller has read them already (no query then).
     """
-    stage = STAGE_DEADLINE.get(complaint.status)
+    stage = stage_deadline(complaint)
     if stage is None:
         return None
     wanted = {"stage": stage, "review_round": complaint.review_round, "state": ExtensionState.PENDING}

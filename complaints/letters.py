@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from .models import Complaint, ComplaintStatus
+from .models import Complaint
 
 # The letter's own stylesheet: linked by the tracking page, written into the staff page and
 # into the downloaded file (which must read well opened from a phone's files, offline).
@@ -20,11 +20,7 @@ LETTER_CSS = "css/letter.css"
 
 def letter_is_final(complaint: Complaint) -> bool:
     """The reply is approved and out: the petitioner may read it; staff print it without DRAFT."""
-    return (
-        bool(complaint.reply)
-        and complaint.replied_at is not None
-        and complaint.status != ComplaintStatus.PENDING_APPROVAL
-    )
+    return bool(complaint.reply) and complaint.decision_released
 
 
 @functools.cache

@@ -138,6 +138,26 @@ def _petitioner_text(complaint: Complaint, event: str, code: str) -> tuple[str, 
             ),
             values,
         )
+    if event == "review_requested":
+        values.update(unit=complaint.reviewing_unit, due=_running_due(complaint))
+        if complaint.review_round < MAX_REVIEW_ROUNDS:
+            return (
+                _("Your request for a review has been received"),
+                _(
+                    "Your request for a review (复查) of your complaint of %(date)s has been received. "
+                    "%(unit)s will decide it by %(due)s. Follow it with your tracking code at %(url)s."
+                ),
+                values,
+            )
+        return (
+            _("Your request for a re-review has been received"),
+            _(
+                "Your request for a re-review (复核) of your complaint of %(date)s has been received. "
+                "%(unit)s will decide it by %(due)s; its decision is final. Follow it with your tracking code "
+                "at %(url)s."
+            ),
+            values,
+        )
     if event == "review_decided" and complaint.review_round < MAX_REVIEW_ROUNDS:
         return (
             _("Your review has been decided"),
@@ -174,6 +194,7 @@ PETITIONER_EVENTS = (
     "merged",
     "question",
     "replied",
+    "review_requested",
     "review_decided",
     "extension_approved",
 )
@@ -225,18 +246,32 @@ def petitioner_notify(*, complaint: Complaint, event: str, code: str = "") -> in
 
 @dataclass(frozen=True)
 class _StaffEvent:
-    # Who: the nearest positions of ``kinds`` at the unit ``unit(complaint)`` names.
+    # Who: the nearest positions of ``kinds`` (or ``kinds(complaint)``) at the unit ``unit(complaint)`` names.
     unit: Callable[[Complaint], object]
-    kinds: set[str]
+    kinds: set[str] | Callable[[Complaint], set[str]]
     subject: Callable[[Complaint], str]
     body: Callable[[Complaint], str]
     # Why this reached them, from their position and its unit.
     why: Callable[[str, str], str]
 
 
-def _handling_unit(complaint: Complaint):
-    # Before acceptance the triaging unit (the county 纠风办) is the one at work on the case.
-    return complaint.handling_unit or triage_unit(complaint.subject_unit)
+def _deciding_unit(complaint: Complaint):
+    # Before acceptance the triaging unit (the county 纠风办) is at work on the case; in a
+    # review the reviewing unit (which owes the time).
+    return complaint.deciding_unit or triage_unit(complaint.subject_unit)
+
+
+def _reviewers(complaint: Complaint) -> set[str]:
+    # Where no unit is above the unit reviewed, the root's leadership reviews (docs/domain-rules.md).
+    return LEADERS if complaint.review_by_leaders else STAFF
+
+
+def _review_word(complaint: Complaint) -> str:
+    return _("re-review (复核)") if complaint.review_round >= MAX_REVIEW_ROUNDS else _("review (复查)")
+
+
+def _at_review(position: str, unit: str) -> str:
+    return _("You are %(position)s of %(unit)s, which decides the review.") % {"position": position, "unit": unit}
 
 
 def _at_intake(position: str, unit: str) -> str:
@@ -278,35 +313,40 @@ STAFF_EVENTS = {
         why=_at_handling,
     ),
     "submitted_for_approval": _StaffEvent(
-        unit=lambda c: c.handling_unit,
+        unit=lambda c: c.deciding_unit,
         kinds=LEADERS,
         subject=lambda c: _("Case #%(id)s awaits your approval: %(title)s") % {"id": c.pk, "title": _title(c)},
         body=lambda c: _("The finding and the reply to the petitioner await approval."),
         why=_leading,
     ),
     "extension_requested": _StaffEvent(
-        unit=_handling_unit,
+        unit=_deciding_unit,
         kinds=LEADERS,
         subject=lambda c: _("Case #%(id)s: an extension awaits your decision") % {"id": c.pk},
         body=_extension_body,
         why=_leading,
     ),
     "petitioner_message": _StaffEvent(
-        unit=_handling_unit,
+        unit=_deciding_unit,
         kinds=STAFF,
         subject=lambda c: _("Case #%(id)s: the petitioner has written") % {"id": c.pk},
         body=lambda c: _("Read the message on the case page."),
         why=_at_handling,
     ),
     "review_requested": _StaffEvent(
-        unit=_handling_unit,
-        kinds=STAFF,
-        subject=lambda c: _("Case #%(id)s: the petitioner asks for a review") % {"id": c.pk},
-        body=lambda c: (
-            _("Decide the review by %(due)s. The petitioner's reason: %(reason)s")
-            % {"due": _running_due(c), "reason": _last_note(c, "review")}
+        unit=lambda c: c.reviewing_unit,
+        kinds=_reviewers,
+        subject=lambda c: (
+            _("Case #%(id)s: the petitioner asks for a %(review)s") % {"id": c.pk, "review": _review_word(c)}
         ),
-        why=_at_handling,
+        body=lambda c: (
+            _(
+                "Your unit decides it, one level above %(unit)s; a leader approves the decision. "
+                "Decide by %(due)s. The petitioner's reason: %(reason)s"
+            )
+            % {"unit": c.handling_unit, "due": _running_due(c), "reason": _last_note(c, "review")}
+        ),
+        why=_at_review,
     ),
 }
 
@@ -327,7 +367,8 @@ def staff_notify(*, complaint: Complaint, event: str, actor=None, unit=None) -> 
     unit = unit or spec.unit(complaint)
     if unit is None:
         return 0
-    positions = [p for p in positions_nearest(unit=unit, kinds=spec.kinds) if actor is None or p.user_id != actor.pk]
+    kinds = spec.kinds(complaint) if callable(spec.kinds) else spec.kinds
+    positions = [p for p in positions_nearest(unit=unit, kinds=kinds) if actor is None or p.user_id != actor.pk]
     if not positions:
         return 0
     with translation.override(settings.LANGUAGE_CODE):

@@ -34,10 +34,49 @@ def can_handle(user, complaint: Complaint) -> bool:
 
 
 def can_approve(user, complaint: Complaint) -> bool:
-    """Approve or send back: a leader of the handling unit or above, never who submitted it."""
-    if complaint.handling_unit is None or complaint.approval_requested_by_id == user.pk:
+    """Approve or send back: a leader of the deciding unit or above, never who submitted it.
+
+    The deciding unit is the handling unit for the first finding, the reviewing unit for a
+    review decision (whose approver is also never of the unit reviewed: can_decide_review).
+    """
+    if complaint.approval_requested_by_id == user.pk:
         return False
-    return can_lead_in(user, complaint.handling_unit)
+    if complaint.review_round:
+        return _reviews(user, complaint, can_lead_in)
+    return complaint.handling_unit is not None and can_lead_in(user, complaint.handling_unit)
+
+
+def _posted_under(user, unit: Unit) -> bool:
+    return any(path.startswith(unit.path) for path in post_paths_today(user))
+
+
+def _reviews(user, complaint: Complaint, capacity) -> bool:
+    """``capacity`` (can_handle_in or can_lead_in) in the reviewing unit, and not of the unit reviewed.
+
+    Where no unit is above the unit reviewed, the root's leadership reviews: only leaders.
+    Otherwise nobody posted in the handling unit (or under it) decides its review, whatever
+    a wider scope gives them.
+    """
+    unit = complaint.reviewing_unit
+    if unit is None:
+        return False
+    if complaint.review_by_leaders:
+        return can_lead_in(user, unit)
+    if complaint.handling_unit is not None and _posted_under(user, complaint.handling_unit):
+        return False
+    return capacity(user, unit)
+
+
+def can_decide_review(user, complaint: Complaint) -> bool:
+    """Record a review decision (复查, 复核): staff handling in the reviewing unit or above it.
+
+    Never the original handling unit's staff; where no unit is above, the root's leaders.
+    With no review asked there is nothing to decide: a matter of state (409), as for the
+    handling unit's other steps.
+    """
+    if complaint.reviewing_unit_id is None:
+        return can_handle(user, complaint)
+    return _reviews(user, complaint, can_handle_in)
 
 
 def can_decide_extension(user, complaint: Complaint, request=None) -> bool:
@@ -48,12 +87,20 @@ def can_decide_extension(user, complaint: Complaint, request=None) -> bool:
     """
     if request is not None and request.requested_by_id == user.pk:
         return False
+    if complaint.review_round:
+        # A review's time is owed by the reviewing unit.
+        return _reviews(user, complaint, can_lead_in)
     return can_lead_in(user, complaint.handling_unit or _triage_at(complaint))
+
+
+def can_investigate(user, complaint: Complaint) -> bool:
+    """Record activities and ask for more time: who handles the case, or in a review who decides it."""
+    return can_handle(user, complaint) or can_decide_review(user, complaint)
 
 
 def can_work_on(user, complaint: Complaint) -> bool:
     """Read internal notes and record work: whoever handles the case or leads the handling unit."""
-    if can_handle(user, complaint):
+    if can_handle(user, complaint) or can_decide_review(user, complaint):
         return True
     return complaint.handling_unit is not None and can_lead_in(user, complaint.handling_unit)
 

@@ -40,3 +40,32 @@ def handling_unit_default(*, category: Category, subject_unit: Unit | None) -> U
         [*category_params, True, subject_path, supervising, parent_path],
     )
     return next(iter(units), None)
+
+
+def unit_above(unit: Unit) -> Unit | None:
+    """The unit one level above ``unit``, for a review of its decision; None where none exists.
+
+    谁主管谁负责: its supervising unit when one is set (a village clinic's is the township
+    health centre, not the village). A unit working on a wider remit acts for that unit
+    (the county 纠风办 for the county): the level above it is the one above its remit.
+    Else its parent in the tree.
+    """
+    if unit.supervising_unit_id is not None:
+        return unit.supervising_unit
+    if unit.remit_unit_id is not None:
+        unit = unit.remit_unit
+    if unit.depth == 1:
+        return None
+    return Unit.objects.get(path=unit.path[: -Unit.steplen])
+
+
+def reviewing_unit_for(unit: Unit) -> tuple[Unit, bool]:
+    """Who decides a review of ``unit``'s decision (复查 of the handling unit's, 复核 of the 复查's).
+
+    (the unit one level above, False); where none exists above it, (the root of its tree,
+    True): the root's leadership decides (docs/domain-rules.md, "Reviews").
+    """
+    above = unit_above(unit)
+    if above is not None:
+        return above, False
+    return Unit.objects.get(path=unit.path[: Unit.steplen]), True

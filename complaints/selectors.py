@@ -51,7 +51,7 @@ def complaint_list_for_user(*, user) -> QuerySet:
     """
     return (
         Complaint.objects.visible_to(user)
-        .select_related("category", "subject_unit", "handling_unit")
+        .select_related("category", "subject_unit", "handling_unit", "reviewing_unit")
         .annotate(is_overdue=_overdue())
         .order_by("-submitted_at", "-pk")
     )
@@ -95,12 +95,12 @@ def complaint_inbox_for_user(*, user) -> QuerySet:
         intake |= Q(subject_unit__path__startswith=path) | Q(subject_unit__isnull=True)
     waiting = (
         (Q(status=ComplaintStatus.SUBMITTED) & intake)
-        | Q(
-            status__in=[ComplaintStatus.ACCEPTED, ComplaintStatus.INVESTIGATING, ComplaintStatus.UNDER_REVIEW],
-            handling_unit__in=handling,
-        )
-        | (Q(status=ComplaintStatus.PENDING_APPROVAL, handling_unit__in=leading) & ~Q(approval_requested_by=user))
-        | Q(pk__in=_extensions_to_decide(user, leading))
+        | Q(status__in=[ComplaintStatus.ACCEPTED, ComplaintStatus.INVESTIGATING], handling_unit__in=handling)
+        # A review waits for the reviewing unit, not the unit reviewed (permissions.can_decide_review):
+        # its staff, or its leaders where no unit is above the one reviewed.
+        | Q(status=ComplaintStatus.UNDER_REVIEW, review_by_leaders=False, reviewing_unit__in=handling)
+        | Q(status=ComplaintStatus.UNDER_REVIEW, review_by_leaders=True, reviewing_unit__in=leading)
+        | _approvals(user, leading)
     )
     # The status bound first lets the partial index complaint_waiting_due carry the query in its order.
     return (
@@ -108,25 +108,29 @@ def complaint_inbox_for_user(*, user) -> QuerySet:
     )
 
 
-def _extensions_to_decide(user, leading) -> QuerySet:
-    return (
-        ExtensionRequest.objects.filter(state=ExtensionState.PENDING, complaint__handling_unit__in=leading)
+def _deciding_unit_in(units, prefix: str = "") -> Q:
+    """The case's deciding unit is in ``units``: the handling unit, or in a review round the reviewing unit."""
+    return Q(**{f"{prefix}review_round": 0, f"{prefix}handling_unit__in": units}) | Q(
+        **{f"{prefix}review_round__gt": 0, f"{prefix}reviewing_unit__in": units}
+    )
+
+
+def _approvals(user, leading) -> Q:
+    """Decisions awaiting a leader of the deciding unit (never their own submission), and extensions to decide."""
+    extensions = (
+        ExtensionRequest.objects.filter(_deciding_unit_in(leading, "complaint__"), state=ExtensionState.PENDING)
         .exclude(requested_by=user)
         .values("complaint_id")
     )
+    return (
+        Q(status=ComplaintStatus.PENDING_APPROVAL) & _deciding_unit_in(leading) & ~Q(approval_requested_by=user)
+    ) | Q(pk__in=extensions)
 
 
 def complaint_approval_queue_for_user(*, user) -> QuerySet:
     """What a leader decides: findings awaiting approval and extension requests, never their own."""
     leading = units_in_scope(user, capacities=LEADING).values("pk")
-    return (
-        complaint_list_for_user(user=user)
-        .filter(
-            (Q(status=ComplaintStatus.PENDING_APPROVAL, handling_unit__in=leading) & ~Q(approval_requested_by=user))
-            | Q(pk__in=_extensions_to_decide(user, leading))
-        )
-        .order_by("due_at", "pk")
-    )
+    return complaint_list_for_user(user=user).filter(_approvals(user, leading)).order_by("due_at", "pk")
 
 
 def available_transitions(*, user, complaint: Complaint, extension_requests=None) -> list[str]:
@@ -235,7 +239,9 @@ def complaint_timeline(
             (requests, "requested_by"),
             (notes, "author"),
         )
+    review_round = 0
     for log in logs:
+        review_round += log.name == "review"
         if public:
             event = EVENTS.get(log.name)
             # Internal steps of the handling unit (and names no one declared) stay inside.
@@ -244,7 +250,9 @@ def complaint_timeline(
             # Reasons owed to the petitioner (a refusal to accept, a transfer, an extension): the note.
             note = log.note if event.public_note else ""
             label = _("You") if log.name == "review" else _actor_label(log, "actor", True)
-            entries.append(TimelineEntry(log.at, "transition", log.name, label, note or str(event.public), log))
+            entries.append(
+                TimelineEntry(log.at, "transition", log.name, label, note or str(event.public_in(review_round)), log)
+            )
         else:
             entries.append(
                 TimelineEntry(log.at, "transition", log.name, _actor_label(log, "actor", False), log.note, log)

@@ -25,7 +25,7 @@ from responsibility.models import DeadlineKind, Unit
 from . import permissions
 from .attachments import attachment_store, attachments_check
 from .duplicates import complaint_duplicate_id, content_sketch
-from .guards import STAGE_DEADLINE
+from .guards import stage_deadline
 from .models import (
     EXTENSION_MAX_DAYS,
     Activity,
@@ -356,11 +356,11 @@ def activity_changeable(user, complaint: Complaint, activity: Activity | None = 
     """May ``user`` record (no ``activity``), correct or void (``activity``, not void) an activity now."""
     if activity is not None and activity.voided:
         return False
-    return complaint.status in _INVESTIGATING and permissions.can_handle(user, complaint)
+    return complaint.status in _INVESTIGATING and permissions.can_investigate(user, complaint)
 
 
 def _activity_open(complaint: Complaint, actor) -> None:
-    if not permissions.can_handle(actor, complaint):
+    if not permissions.can_investigate(actor, complaint):
         raise PermissionDenied(_("You may not do this on this case."))
     if complaint.status not in _INVESTIGATING:
         raise TransitionNotAllowed(_("Activities are recorded while a case is investigated or reviewed."))
@@ -516,9 +516,9 @@ def identity_read(*, complaint_id: int, actor, via: str) -> PetitionerIdentity |
 def extension_request(*, complaint_id: int, actor, days: int, reason: str) -> ExtensionRequest:
     """An officer asks for up to 30 more days for the running stage, once per stage (DOMAIN.md)."""
     complaint = complaint_lock(complaint_id, None)
-    if not permissions.can_handle(actor, complaint):
+    if not permissions.can_investigate(actor, complaint):
         raise PermissionDenied(_("You may not do this on this case."))
-    stage = STAGE_DEADLINE.get(complaint.status)
+    stage = stage_deadline(complaint)
     if stage is None or not complaint_deadlines_open(complaint).filter(kind=stage).exists():
         raise TransitionNotAllowed(_("This stage has no running deadline to extend."))
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= EXTENSION_MAX_DAYS:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from responsibility.models import DeadlineKind
 
-from .models import Category
+from .models import MAX_REVIEW_ROUNDS, Category
 
 _FIELD = {
     DeadlineKind.COMPLAINT_ACCEPT: "accept_days",
@@ -110,16 +110,21 @@ _DUE_SENTENCE = {
     DeadlineKind.COMPLAINT_REVIEW: gettext_lazy("Review decision within %(limit)s of your request, by %(day)s."),
 }
 _EXTENDED = gettext_lazy("Answer due by %(day)s (the time was extended).")
+_RE_REVIEW = gettext_lazy("Re-review decision within %(limit)s of your request, by %(day)s.")
 
 
-def due_sentence(*, kind: str, category: Category, due_at: datetime.datetime) -> str:
+def due_sentence(*, kind: str, category: Category, due_at: datetime.datetime, review_round: int = 0) -> str:
     """The promise of the stage running on a case, with the day it falls due ("" for other deadlines).
 
-    The receipt, the SMS and the tracking page all say it in these words.
+    The receipt, the SMS and the tracking page all say it in these words; a review stage in
+    its last round (``review_round``) is the re-review (复核).
     """
     day = date_format(timezone.localtime(due_at), "Y-m-d")
     if kind == DeadlineKind.COMPLAINT_EXTENSION:
         return _EXTENDED % {"day": day}
     if kind not in _DUE_SENTENCE:
         return ""
-    return _DUE_SENTENCE[kind] % {"limit": time_promise(kind=kind, category=category), "day": day}
+    sentence = _DUE_SENTENCE[kind]
+    if kind == DeadlineKind.COMPLAINT_REVIEW and review_round >= MAX_REVIEW_ROUNDS:
+        sentence = _RE_REVIEW
+    return sentence % {"limit": time_promise(kind=kind, category=category), "day": day}

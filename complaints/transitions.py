@@ -41,7 +41,7 @@ from .models import (
     TransitionLog,
 )
 from .notifications import petitioner_notify, staff_notify
-from .routing import handling_unit_default
+from .routing import handling_unit_default, reviewing_unit_for
 from .time_limits import time_limit_days
 from .workflow import transition_check
 
@@ -53,7 +53,7 @@ TRANSFER_TO_MAX = 128
 def complaint_lock(complaint_id: int, version: int | None) -> Complaint:
     complaint = (
         Complaint.objects.select_for_update(of=("self",))
-        .select_related("category", "subject_unit", "handling_unit")
+        .select_related("category", "subject_unit", "handling_unit", "reviewing_unit")
         .get(pk=complaint_id)
     )
     if version is not None and version != complaint.version:
@@ -362,13 +362,18 @@ def complaint_submit_for_approval(
 
 @transaction.atomic
 def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int | None = None) -> Complaint:
-    """pending_approval → resolved by a leader (not the submitter): the reply goes out, the review window opens."""
+    """pending_approval → resolved by a leader (not the submitter): the reply goes out, the review window opens.
+
+    A first finding meets the handling stage's deadline; a review decision (复查, 复核)
+    meets the review's, and the petitioner is told which round was decided.
+    """
     complaint = complaint_lock(complaint_id, version)
     transition_check("approve", complaint, actor)
     now = timezone.now()
     complaint.approve()
     complaint.replied_at = now
-    _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_RESOLVE, at=now)
+    stage = DeadlineKind.COMPLAINT_REVIEW if complaint.review_round else DeadlineKind.COMPLAINT_RESOLVE
+    _stage_meet(complaint, kind=stage, at=now)
     _record(
         complaint,
         name="approve",
@@ -378,7 +383,7 @@ def complaint_approve(*, complaint_id: int, actor, note: str = "", version: int 
         fields=["replied_at"],
     )
     _measures_enforce(complaint, actor)
-    petitioner_notify(complaint=complaint, event="replied")
+    petitioner_notify(complaint=complaint, event="review_decided" if complaint.review_round else "replied")
     return complaint
 
 
@@ -402,25 +407,33 @@ def complaint_send_back(*, complaint_id: int, actor, reason: str, version: int |
 def complaint_review(*, complaint_id: int, reason: str, actor=None, version: int | None = None) -> Complaint:
     """resolved → under_review at the petitioner's request: 复查, then 复核, never a third.
 
-    The petitioner acts by tracking code (``actor`` None); caller has matched the code.
+    Each round is decided one level up (信访工作条例 arts. 35–36): the 复查 by the unit above
+    the handling unit, the 复核 by the unit above the 复查's (complaints.routing.reviewing_unit_for),
+    which owes the review's deadline. The petitioner acts by tracking code (``actor`` None);
+    caller has matched the code.
     """
     complaint = complaint_lock(complaint_id, version)
     # The guard: a round left, within the window (complaints.guards.review_refusal).
     transition_check("review", complaint, actor)
     now = timezone.now()
     reason = _required("reason", reason, max_length=REASON_MAX)
+    reviewed = complaint.reviewing_unit if complaint.review_round else complaint.handling_unit
     complaint.review()
     complaint.review_round += 1
-    _stage_open(complaint, kind=DeadlineKind.COMPLAINT_REVIEW, unit=complaint.handling_unit, start=now)
+    complaint.reviewing_unit, complaint.review_by_leaders = reviewing_unit_for(reviewed)
+    # The reply under review stays the petitioner's until the reviewing unit proposes its own.
+    complaint.approval_requested_by = None
+    _stage_open(complaint, kind=DeadlineKind.COMPLAINT_REVIEW, unit=complaint.reviewing_unit, start=now)
     _record(
         complaint,
         name="review",
         from_status=ComplaintStatus.RESOLVED,
         actor=actor,
         note=reason,
-        fields=["review_round"],
+        fields=["review_round", "reviewing_unit", "review_by_leaders", "approval_requested_by"],
     )
     staff_notify(complaint=complaint, event="review_requested", actor=actor)
+    petitioner_notify(complaint=complaint, event="review_requested")
     return complaint
 
 
@@ -435,28 +448,27 @@ def complaint_decide_review(
     measures: Sequence[dict] = (),
     version: int | None = None,
 ) -> Complaint:
-    """under_review → resolved with the review's finding and a new reply; the next window opens.
+    """under_review → pending_approval with the reviewing unit's finding, measures and new reply.
 
-    The review's measures are in force at once: the decision is the handling unit's.
+    Recorded by the reviewing unit's staff (never the unit reviewed: permissions.can_decide_review);
+    a leader of the reviewing unit approves it (complaint_approve) before the petitioner sees
+    it, as a first finding. The review's deadline runs on until then.
     """
     complaint = complaint_lock(complaint_id, version)
     transition_check("decide_review", complaint, actor)
     complaint.finding, complaint.disposition, complaint.reply = _decision(finding, disposition, reply)
     _measures_replace(complaint, measures, actor)
-    now = timezone.now()
     complaint.decide_review()
-    complaint.replied_at = now
-    _stage_meet(complaint, kind=DeadlineKind.COMPLAINT_REVIEW, at=now)
+    complaint.approval_requested_by = actor
     _record(
         complaint,
         name="decide_review",
         from_status=ComplaintStatus.UNDER_REVIEW,
         actor=actor,
         note="",
-        fields=["finding", "disposition", "reply", "replied_at"],
+        fields=["finding", "disposition", "reply", "approval_requested_by"],
     )
-    _measures_enforce(complaint, actor)
-    petitioner_notify(complaint=complaint, event="review_decided")
+    staff_notify(complaint=complaint, event="submitted_for_approval", actor=actor)
     return complaint
 
 

@@ -65,6 +65,16 @@ def _may_handle(user, case: Situation) -> bool:
     return permissions.can_handle(user, case.complaint)
 
 
+def _may_decide_review(user, case: Situation) -> bool:
+    return permissions.can_decide_review(user, case.complaint)
+
+
+def _review_denied(complaint: Complaint) -> str:
+    return _("Only the reviewing unit (%(unit)s) decides this review, never the unit whose decision is reviewed.") % {
+        "unit": complaint.reviewing_unit or "—"
+    }
+
+
 def _may_approve(user, case: Situation) -> bool:
     return permissions.can_approve(user, case.complaint)
 
@@ -100,6 +110,14 @@ class Event:
     public: Promise | None
     # The log's note is a reason owed to the petitioner (a refusal, a transfer, an extension).
     public_note: bool = False
+    # The petitioner's words in review rounds 1 (复查) and 2 (复核), where they differ from ``public``.
+    public_rounds: tuple[Promise, Promise] | None = None
+
+    def public_in(self, review_round: int) -> Promise | None:
+        """The petitioner's words for this entry made in ``review_round``."""
+        if self.public_rounds is None or not review_round:
+            return self.public
+        return self.public_rounds[review_round - 1]
 
 
 def _denied(complaint: Complaint) -> str:
@@ -196,6 +214,10 @@ STAFF_TRANSITIONS: tuple[Transition, ...] = (
         permission=_may_approve,
         label=gettext_lazy("Approved; the reply went to the petitioner"),
         public=gettext_lazy("Reply issued"),
+        public_rounds=(
+            gettext_lazy("Review decision issued"),
+            gettext_lazy("Re-review decision issued; the matter is closed"),
+        ),
     ),
     _staff(
         "send_back",
@@ -228,9 +250,10 @@ STAFF_TRANSITIONS: tuple[Transition, ...] = (
         "decide_review",
         "DecideReviewForm",
         "ComplaintTransitionDecisionSerializer",
-        permission=_may_handle,
-        label=gettext_lazy("Review decided; a new reply went to the petitioner"),
-        public=gettext_lazy("Review decided; reply issued"),
+        permission=_may_decide_review,
+        denied=_review_denied,
+        label=gettext_lazy("Review decision submitted for approval"),
+        public=None,
     ),
     _staff(
         "close",
@@ -252,6 +275,7 @@ REVIEW = Transition(
     guard=_review_possible,
     label=gettext_lazy("The petitioner asked for a review"),
     public=gettext_lazy("Review requested"),
+    public_rounds=(gettext_lazy("Review requested"), gettext_lazy("Re-review requested")),
 )
 
 TRANSITIONS: dict[str, Transition] = {t.name: t for t in (*STAFF_TRANSITIONS, REVIEW)}

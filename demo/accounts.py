@@ -13,6 +13,7 @@ DEMO_ACCOUNTS = {
     "officer-edu": "liaison officer (纠风专干) of the county education bureau: its subtree only",
     "leader": "county leader in charge of 纠风 work: sees everything, approves",
     "leader-edu": "principal of the education bureau: sees and approves in its subtree",
+    "principal": "principal of the county (县长): approves what the county's leadership decides, e.g. a 复核",
     "auditor": "read-only access to all history",
 }
 
@@ -22,6 +23,7 @@ _PROFILES = {
     "officer-edu": ("李专干", Role.OFFICER),
     "leader": ("张县长", Role.LEADER),
     "leader-edu": ("陈局长", Role.LEADER),
+    "principal": ("刘县长", Role.LEADER),
     "auditor": ("赵审计", Role.AUDITOR),
 }
 

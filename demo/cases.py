@@ -20,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import DateTimeField, F
 from django.utils import timezone
 
-from complaints import services, transitions
+from complaints import guards, permissions, services, transitions
 from complaints.models import Category, Channel, Complaint
 from complaints.tracking import tracking_code_hash
 from responsibility.models import Deadline, Unit
@@ -494,6 +494,8 @@ CASES = [
                 "经复查，原处理意见正确。当事医生已受到党内警告处分，调离临床岗位。",
             ),
             ("wait", 1),
+            ("approve", "同意复查（复核）意见。"),
+            ("wait", 1),
         ],
     ),
     DemoCase(
@@ -521,6 +523,35 @@ CASES = [
         ],
     ),
     # --- Under review (复查) and re-review (复核) ----------------------------------------
+    # Handled by 县教育局: its 复查 waits at the county (青溪县), which decides it with a
+    # leader's approval; officer-edu cannot decide it.
+    DemoCase(
+        title="县实验小学课后服务费退费不到位",
+        category="fees-education",
+        subject="县实验小学",
+        channel=Channel.WEB,
+        content="县实验小学上学期课后服务只开了一半时间，学校说会退一半费用，但至今只退了100元，还差280元。",
+        petitioner=("吴敏", "13807469907"),
+        handling=EDU,
+        steps=[
+            *_investigated(
+                note="请县教育局调查课后服务收退费情况。",
+                activities=[("check", "县教育局计财股、学校财务室", "核对课后服务收费和退费台账。")],
+            ),
+            (
+                "submit",
+                UNSUBSTANTIATED,
+                "学校已按实际服务天数退费，无少退情况。",
+                "经核查，学校已按实际开展服务的天数足额退费，未发现少退情况。",
+                [],
+            ),
+            ("approve", "同意。"),
+            ("wait", 3),
+            ("rate", "dissatisfied", "我有缴费和退费记录，明明少退了。"),
+            ("review", "学校按“开课天数”算，但有一个月只上了一半课时，少退了280元，请上级复查。"),
+            ("wait", 2),
+        ],
+    ),
     DemoCase(
         title="危房改造补助被村干部截留",
         category="benefits-subsidy",
@@ -583,6 +614,8 @@ CASES = [
                 "超期属实；贷款违约损失不属于本办处理范围，告知其可通过民事途径主张。",
                 "经复查，办理超期属实，已通报批评；您的贷款损失可依法通过民事诉讼主张。",
             ),
+            ("wait", 1),
+            ("approve", "同意复查（复核）意见。"),
             ("wait", 2),
             ("review", "对复查结果不满意，申请复核。"),
             ("wait", 3),
@@ -746,6 +779,8 @@ CASES = [
                 "补充核查第三户，追回冒领资金。",
                 "经复查，第三户被冒领3600元属实，已追回并退还。",
             ),
+            ("wait", 1),
+            ("approve", "同意复查（复核）意见。"),
             ("wait", 3),
             ("review", "申请复核：要求公开处理结果。"),
             ("wait", 12),
@@ -755,6 +790,8 @@ CASES = [
                 "维持复查意见，处理结果在村务公开栏公示。",
                 "经复核，维持复查意见；处理结果已在柳河村村务公开栏公示。",
             ),
+            ("wait", 1),
+            ("approve", "同意复查（复核）意见。"),
             ("wait", 2),
             ("close",),
         ],
@@ -901,25 +938,40 @@ def _age(complaint_id: int, days: int) -> None:
 
 
 class Cast:
-    """Who does what on a case: the 纠风办 triages, the handling unit's staff handle, its leaders approve."""
+    """Who does what on a case: the 纠风办 triages, the handling unit's staff handle, its leaders approve.
+
+    A review is decided by the first demo user the rules let decide it (the reviewing unit's
+    staff, or the county's leaders where none is above), and approved by the first leader
+    who may (never who decided it).
+    """
 
     def __init__(self):
         self.officer = _user("officer")
         self.officer_edu = _user("officer-edu")
         self.leader = _user("leader")
         self.leader_edu = _user("leader-edu")
+        self.principal = _user("principal")
 
     def handler(self, complaint: Complaint):
         return self.officer_edu if self._education(complaint) else self.officer
 
-    def approver(self, complaint: Complaint):
-        return self.leader_edu if self._education(complaint) else self.leader
+    def reviewer(self, complaint: Complaint):
+        people = (self.officer_edu, self.officer, self.leader, self.principal)
+        return next(user for user in people if permissions.can_decide_review(user, complaint))
+
+    def approver(self, complaint: Complaint, may=permissions.can_approve):
+        people = (self.leader_edu, self.leader, self.principal)
+        return next(user for user in people if may(user, complaint))
 
     @staticmethod
     def _education(complaint: Complaint) -> bool:
         unit = complaint.handling_unit
         education = Unit.objects.get(name=EDU)
         return unit is not None and unit.path.startswith(education.path)
+
+
+def _may_decide_extension(user, complaint: Complaint) -> bool:
+    return permissions.can_decide_extension(user, complaint, guards.extension_pending(complaint))
 
 
 def _measures(measures: list[dict]) -> list[dict]:
@@ -976,7 +1028,8 @@ def _step(step: tuple, complaint: Complaint, cast: Cast, case: DemoCase) -> None
     elif name == "extension":
         services.extension_request(complaint_id=pk, actor=cast.handler(complaint), days=args[0], reason=args[1])
     elif name == "approve_extension":
-        transitions.complaint_approve_extension(complaint_id=pk, actor=cast.approver(complaint), note=args[0])
+        approver = cast.approver(complaint, may=_may_decide_extension)
+        transitions.complaint_approve_extension(complaint_id=pk, actor=approver, note=args[0])
     elif name == "submit":
         finding, disposition, reply, measures = args
         transitions.complaint_submit_for_approval(
@@ -998,7 +1051,7 @@ def _step(step: tuple, complaint: Complaint, cast: Cast, case: DemoCase) -> None
     elif name == "decide_review":
         finding, disposition, reply = args
         transitions.complaint_decide_review(
-            complaint_id=pk, actor=cast.handler(complaint), finding=finding, disposition=disposition, reply=reply
+            complaint_id=pk, actor=cast.reviewer(complaint), finding=finding, disposition=disposition, reply=reply
         )
     elif name == "close":
         transitions.complaint_close(complaint_id=pk, actor=cast.handler(complaint))

@@ -73,6 +73,7 @@ PLACEMENTS = {
     "officer-edu": ("县教育局", PositionKind.LIAISON),
     "leader": ("青溪县", PositionKind.LEADER_IN_CHARGE),
     "leader-edu": ("县教育局", PositionKind.PRINCIPAL),
+    "principal": ("青溪县", PositionKind.PRINCIPAL),
 }
 
 

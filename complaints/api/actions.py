@@ -62,7 +62,7 @@ class ComplaintTransitionView(APIView):
             raise exceptions.NotFound(_("No such transition.")) from error
         # Not theirs to do: refused before their input is read.
         if not transition.permits(request.user, Situation(complaint)):
-            raise exceptions.PermissionDenied(_("You may not do this on this case."))
+            raise exceptions.PermissionDenied(transition.denied(complaint))
         data = dict(valid_input(transition.input, request))
         version = data.pop("version")
         with service_errors():

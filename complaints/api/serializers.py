@@ -66,6 +66,8 @@ class ComplaintListSerializer(serializers.ModelSerializer):
     category = ComplaintCategorySerializer(read_only=True)
     subject_unit = UnitRefSerializer(read_only=True, allow_null=True)
     handling_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    # Who decides the review asked last (复查, 复核): an addition to API.md; null before any.
+    reviewing_unit = UnitRefSerializer(read_only=True, allow_null=True)
     # When the running stage is due (null when nothing runs), and whether that has passed.
     due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
@@ -87,6 +89,8 @@ class ComplaintListSerializer(serializers.ModelSerializer):
             "received_at",
             "submitted_at",
             "review_round",
+            "reviewing_unit",
+            "review_by_leaders",
             "version",
             "due_at",
             "overdue",

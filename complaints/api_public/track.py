@@ -142,10 +142,11 @@ class TrackView(TrackedView):
             # The petitioner's own case's number, also when it follows a primary.
             "case_number": complaint.case_number,
             "status": followed.status,
-            "status_display": followed.get_status_display(),
+            # Names the review round (复查, 复核), as the tracking page does.
+            "status_display": followed.status_label(),
             "timeline": [_event(entry) for entry in entries if entry.kind == "transition"],
-            # The reply is the petitioner's once approved (replied_at), never while it awaits approval.
-            "reply": followed.reply if followed.replied_at else None,
+            # The reply is the petitioner's once approved, never while it awaits approval (a review's too).
+            "reply": followed.reply if followed.decision_released else None,
             "can_rate": own and can_rate(followed),
             "can_request_review": own and can_request_review(followed),
             "messages": [entry.obj for entry in entries if entry.kind == "message"],

@@ -23,6 +23,7 @@ from responsibility.scoping import units_in_scope
 from ..attachments import attachment_limits_text
 from ..models import (
     EXTENSION_MAX_DAYS,
+    MAX_REVIEW_ROUNDS,
     ActivityKind,
     Category,
     Channel,
@@ -464,10 +465,18 @@ class SubmitForApprovalForm(DecisionForm):
 
 
 class DecideReviewForm(DecisionForm):
+    """The reviewing unit's decision; a leader approves it before the petitioner sees it."""
+
     prefix_name = "decide_review"
-    title = _("Decide the review")
-    submit_label = _("Decide the review")
-    done = _("The review is decided; the new reply goes to the petitioner.")
+    title = _("Decide the review (复查)")
+    submit_label = _("Submit the review decision for approval")
+    done = _("Submitted: a leader of the reviewing unit will approve it or send it back.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.complaint.review_round >= MAX_REVIEW_ROUNDS:
+            self.title = _("Decide the re-review (复核)")
+            self.submit_label = _("Submit the re-review decision for approval")
 
 
 # --- Records on a case ------------------------------------------------------------------

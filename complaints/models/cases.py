@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
@@ -76,6 +76,17 @@ def triage_unit(subject_unit: Unit | None) -> Unit:
     return Unit.objects.get(path=subject_unit.path[: Unit.steplen])
 
 
+# The petitioner's words for a status in a review round (Complaint.status_label); others as ComplaintStatus.
+_REVIEW_STATUS_LABELS = {
+    (ComplaintStatus.UNDER_REVIEW, 2): _("Under re-review"),
+    (ComplaintStatus.PENDING_APPROVAL, 1): _("Review decision awaiting approval"),
+    (ComplaintStatus.PENDING_APPROVAL, 2): _("Re-review decision awaiting approval"),
+    (ComplaintStatus.RESOLVED, 1): _("Review decided"),
+    (ComplaintStatus.RESOLVED, 2): _("Re-review decided: final"),
+    (ComplaintStatus.CLOSED, 2): _("Closed after re-review: not accepted again"),
+}
+
+
 class ComplaintQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ComplaintQuerySet":
         """Complaints whose handling unit or subject unit is in the user's scope.
@@ -86,7 +97,9 @@ class ComplaintQuerySet(models.QuerySet):
         never the petitioner: the identity lives in PetitionerIdentity, read elsewhere.
         """
         in_scope = unit_ids_in_scope(user)
-        visible = Q(handling_unit__in=in_scope) | Q(subject_unit__in=in_scope)
+        # The reviewing unit (复查/复核) reads the case it decides, even when it supervises the
+        # handling unit without being above it in the tree.
+        visible = Q(handling_unit__in=in_scope) | Q(subject_unit__in=in_scope) | Q(reviewing_unit__in=in_scope)
         if scope_holds_a_root(user):
             visible |= Q(handling_unit__isnull=True, subject_unit__isnull=True)
         return self.filter(visible)
@@ -138,6 +151,22 @@ class Complaint(FSMModelMixin, models.Model):
     )
     # 0: never reviewed; 1: 复查 asked; 2: 复核 asked.
     review_round = models.PositiveSmallIntegerField(_("review round"), default=0)
+    # Who decides the round asked last: the unit one level above the unit whose decision is
+    # reviewed (complaints.routing.reviewing_unit_for; docs/domain-rules.md). Set when the
+    # petitioner asks, kept after the decision; the handling unit stays as it was. Indexed by
+    # complaint_reviewing_recent, which leads with it.
+    reviewing_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("reviewing unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_reviewed",
+        db_index=False,
+    )
+    # No unit exists above the unit whose decision is reviewed: the reviewing unit (the root)
+    # decides through its leadership, not its staff.
+    review_by_leaders = models.BooleanField(_("reviewed by the leadership"), default=False)
     finding = models.CharField(_("finding"), max_length=24, choices=Finding.choices, blank=True)
     disposition = models.TextField(_("disposition"), blank=True)
     reply = models.TextField(_("reply to the petitioner"), blank=True)
@@ -213,6 +242,12 @@ class Complaint(FSMModelMixin, models.Model):
                 name="complaint_subject_recent",
                 include=["id", "status", "content_sketch"],
             ),
+            # Scoped lists (visible_to) and the inbox read the cases a unit reviews; few have one.
+            models.Index(
+                fields=["reviewing_unit", "-submitted_at"],
+                name="complaint_reviewing_recent",
+                condition=Q(reviewing_unit__isnull=False),
+            ),
             # A county-wide list (the 纠风办, leaders, auditors): walked in order, no sort of every row.
             models.Index(fields=["-submitted_at", "-id"], name="complaint_recent"),
             # Open311's requests.json: a date range of receipt, newest first.
@@ -259,6 +294,42 @@ class Complaint(FSMModelMixin, models.Model):
     def get_channel_display(self) -> str:
         return str(Channel(self.channel).label)
 
+    @property
+    def deciding_unit(self) -> Unit | None:
+        """The unit whose decision the case waits for or last had: the reviewing unit once a review is asked."""
+        return self.reviewing_unit if self.review_round else self.handling_unit
+
+    @property
+    def decision_released(self) -> bool:
+        """The finding and reply on the case are those the petitioner was sent, not a proposal.
+
+        A proposal awaiting approval, or one sent back, is never the petitioner's. Under review
+        the reply under review stays theirs until the reviewing unit proposes its own (asking
+        for a review clears approval_requested_by; proposing sets it).
+        """
+        if self.replied_at is None:
+            return False
+        if self.status in (ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED):
+            return True
+        return self.status == ComplaintStatus.UNDER_REVIEW and self.approval_requested_by_id is None
+
+    @property
+    def decision_round(self) -> int:
+        """The review round whose decision the finding and reply hold (0: the first finding).
+
+        Just after a review is asked they still hold the decision under review, a round before.
+        """
+        if self.status == ComplaintStatus.UNDER_REVIEW and self.approval_requested_by_id is None:
+            return self.review_round - 1
+        return self.review_round
+
+    def status_label(self) -> str:
+        """The status as the petitioner reads it, naming the review round (复查, then 复核).
+
+        The one place the tracking page, its API and the staff badge take the words from.
+        """
+        return str(_REVIEW_STATUS_LABELS.get((self.status, self.review_round)) or ComplaintStatus(self.status).label)
+
     # Fired only by complaints.transitions, one service per transition.
 
     @transition(field=status, source=ComplaintStatus.SUBMITTED, target=ComplaintStatus.ACCEPTED)
@@ -282,13 +353,20 @@ class Complaint(FSMModelMixin, models.Model):
     @transition(field=status, source=ComplaintStatus.PENDING_APPROVAL, target=ComplaintStatus.RESOLVED)
     def approve(self) -> None: ...
 
-    @transition(field=status, source=ComplaintStatus.PENDING_APPROVAL, target=ComplaintStatus.INVESTIGATING)
-    def send_back(self) -> None: ...
+    # A first finding goes back to investigation, a review decision back to the review.
+    @transition(
+        field=status,
+        source=ComplaintStatus.PENDING_APPROVAL,
+        target=RETURN_VALUE(ComplaintStatus.INVESTIGATING, ComplaintStatus.UNDER_REVIEW),
+    )
+    def send_back(self) -> str:
+        return ComplaintStatus.UNDER_REVIEW if self.review_round else ComplaintStatus.INVESTIGATING
 
     @transition(field=status, source=ComplaintStatus.RESOLVED, target=ComplaintStatus.UNDER_REVIEW)
     def review(self) -> None: ...
 
-    @transition(field=status, source=ComplaintStatus.UNDER_REVIEW, target=ComplaintStatus.RESOLVED)
+    # The review decision goes to a leader of the reviewing unit, as a first finding does.
+    @transition(field=status, source=ComplaintStatus.UNDER_REVIEW, target=ComplaintStatus.PENDING_APPROVAL)
     def decide_review(self) -> None: ...
 
     @transition(field=status, source=ComplaintStatus.RESOLVED, target=ComplaintStatus.CLOSED)

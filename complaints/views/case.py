@@ -79,7 +79,7 @@ def case_transition(request, pk: int, name: str):
     except UnknownTransition as error:
         raise Http404 from error
     if not transition.permits(request.user, Situation(complaint)):
-        raise PermissionDenied
+        raise PermissionDenied(transition.denied(complaint))
     form = transition.form(request.POST, complaint=complaint, user=request.user)
     if not form.is_valid():
         return case_page(request, complaint, status=400, forms={name: form})

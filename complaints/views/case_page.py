@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from ..forms.staff import ActivityForm, ExtensionRequestForm, InternalNoteForm, MessageForm
-from ..guards import STAGE_DEADLINE, extension_pending
+from ..guards import extension_pending, stage_deadline
 from ..models import (
     ENDED_STATUSES,
     ActivityKind,
@@ -25,7 +25,7 @@ from ..models import (
     ExtensionState,
     RatingValue,
 )
-from ..permissions import can_handle, can_view_identity, can_work_on
+from ..permissions import can_investigate, can_view_identity, can_work_on
 from ..selectors import (
     TimelineEntry,
     available_transitions,
@@ -44,13 +44,13 @@ def _form(forms: dict, form_class, *, complaint: Complaint, user):
 
 def _stage_extensions(requests: list[ExtensionRequest], complaint: Complaint) -> list[ExtensionRequest]:
     """The extension requests made for the stage the case is in now."""
-    stage = STAGE_DEADLINE.get(complaint.status)
+    stage = stage_deadline(complaint)
     return [r for r in requests if r.stage == stage and r.review_round == complaint.review_round]
 
 
 def _may_request_extension(complaint: Complaint, extensions: list[ExtensionRequest]) -> bool:
     # Once per stage: a pending or approved request blocks another; a refused one does not.
-    return complaint.status in STAGE_DEADLINE and all(r.state == ExtensionState.REFUSED for r in extensions)
+    return stage_deadline(complaint) is not None and all(r.state == ExtensionState.REFUSED for r in extensions)
 
 
 def _record_forms(*, user, complaint: Complaint, forms: dict, extensions) -> list:
@@ -61,7 +61,7 @@ def _record_forms(*, user, complaint: Complaint, forms: dict, extensions) -> lis
         if complaint.status not in ENDED_STATUSES:
             wanted.append(MessageForm)
         wanted.append(InternalNoteForm)
-    if can_handle(user, complaint) and _may_request_extension(complaint, extensions):
+    if can_investigate(user, complaint) and _may_request_extension(complaint, extensions):
         wanted.append(ExtensionRequestForm)
     return [_form(forms, form_class, complaint=complaint, user=user) for form_class in wanted]
 
@@ -248,4 +248,16 @@ def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
         # Linked only when the user may open it: the hint alone says nothing of another unit's case.
         "duplicate_visible": bool(duplicate) and Complaint.objects.visible_to(user).filter(pk=duplicate).exists(),
         "may_see_identity": not complaint.anonymous and can_view_identity(user, complaint),
+        "review": _review(complaint, timeline),
+    }
+
+
+def _review(complaint: Complaint, timeline: list[TimelineEntry]) -> dict | None:
+    """What the reviewing unit decides on: the petitioner's last reasons and their rating of the decision reviewed."""
+    if not complaint.review_round:
+        return None
+    asked = [entry for entry in timeline if entry.kind == "transition" and entry.name == "review"]
+    return {
+        "reason": asked[-1].text if asked else "",
+        "rating": complaint.ratings.filter(review_round=complaint.review_round - 1).first(),
     }

@@ -91,6 +91,19 @@ AFTER_DISSATISFIED = {
 }
 
 
+def _status_help(complaint: Complaint) -> str:
+    # After the re-review (复核) nothing more can be asked: the decision is final.
+    if complaint.review_round >= MAX_REVIEW_ROUNDS and complaint.status in (
+        ComplaintStatus.RESOLVED,
+        ComplaintStatus.CLOSED,
+    ):
+        return _(
+            "The re-review (复核) has been decided and is final: the same matter will not be accepted again. "
+            "Read the decision below."
+        )
+    return str(STATUS_HELP[complaint.status])
+
+
 # --- Session: what this visitor has proven --------------------------------------------
 
 
@@ -135,7 +148,9 @@ def _due_text(complaint: Complaint) -> str:
     deadline = _open_deadline(complaint)
     if deadline is None:
         return ""
-    return due_sentence(kind=deadline.kind, category=complaint.category, due_at=deadline.due_at)
+    return due_sentence(
+        kind=deadline.kind, category=complaint.category, due_at=deadline.due_at, review_round=complaint.review_round
+    )
 
 
 # --- Filing -----------------------------------------------------------------------------
@@ -339,7 +354,7 @@ def _case_page(request, complaint: Complaint, *, status: int = 200, **forms):
         "complaint": complaint,
         "followed": followed,
         "merged": merged,
-        "status_help": STATUS_HELP[followed.status],
+        "status_help": _status_help(followed),
         # The reply letter is shown once approved, never while a leader still checks it.
         "show_reply": letter_is_final(followed),
         # WeChat's browser downloads nothing: the letter is offered as a picture to save.

@@ -2,8 +2,10 @@ import pytest
 from django.utils import translation
 
 from complaints import transitions as t
-from complaints.models import Category, Channel, Finding
+from complaints.models import Category, Channel, Complaint, Finding
 from complaints.services import complaint_file
+from responsibility.models import PositionKind
+from tests.factories import PositionFactory, UserFactory
 
 
 @pytest.fixture
@@ -71,3 +73,29 @@ def pending(cast, investigating):
 @pytest.fixture
 def resolved(cast, pending):
     return t.complaint_approve(complaint_id=pending.pk, actor=cast.bureau_leader, note="同意")
+
+
+@pytest.fixture
+def county_principal(cast):
+    """A second leader of the county: where no unit is above, the county's leadership reviews,
+    and one of its leaders approves what another decided."""
+    leader = UserFactory(username="county-principal")
+    PositionFactory(user=leader, unit=cast.units.county, kind=PositionKind.PRINCIPAL)
+    return leader
+
+
+@pytest.fixture
+def review_decide(cast, county_principal):
+    """Decide the review the school's case is in, approved: the 复查 by the county's officer (the
+    county is above the bureau), the 复核 by the county's leadership (nothing is above the county)."""
+
+    def decide(complaint_id: int, **decision):
+        decision = decision or DECISION
+        complaint = Complaint.objects.get(pk=complaint_id)
+        if complaint.review_round == 1:
+            t.complaint_decide_review(complaint_id=complaint_id, actor=cast.county_officer, **decision)
+            return t.complaint_approve(complaint_id=complaint_id, actor=cast.county_leader)
+        t.complaint_decide_review(complaint_id=complaint_id, actor=cast.county_leader, **decision)
+        return t.complaint_approve(complaint_id=complaint_id, actor=county_principal)
+
+    return decide

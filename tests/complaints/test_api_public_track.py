@@ -268,12 +268,14 @@ def test_a_review_after_the_window_is_409(api, settings, resolved):
     assert complaint.status == ComplaintStatus.RESOLVED
 
 
-def test_no_review_after_the_re_review(api, cast, resolved):
+def test_no_review_after_the_re_review(api, cast, resolved, review_decide):
     complaint, code = resolved
     for _round in range(2):
         assert api.post(_track(api, code, "review"), {"reason": "不服"}, format="json").status_code == 201
-        t.complaint_decide_review(complaint_id=complaint.pk, actor=cast.bureau_officer, **DECISION)
-    assert api.get(_track(api, code)).json()["can_request_review"] is False
+        review_decide(complaint.pk)
+    answer = api.get(_track(api, code)).json()
+    assert answer["can_request_review"] is False
+    assert answer["status_display"] == "Re-review decided: final"
     assert api.post(_track(api, code, "review"), {"reason": "再次不服"}, format="json").status_code == 409
 
 

@@ -33,7 +33,7 @@ def status_of(complaint) -> str:
 # --- Transitions ------------------------------------------------------------------------
 
 
-def test_a_case_goes_the_whole_way_through_the_api(cast, submitted):
+def test_a_case_goes_the_whole_way_through_the_api(cast, submitted, county_principal):
     rectify = {
         "kind": "rectification",
         "description": "清退违规收取的资料费",
@@ -46,10 +46,13 @@ def test_a_case_goes_the_whole_way_through_the_api(cast, submitted):
         (cast.bureau_officer, "start_investigation", {}, "investigating"),
         (cast.bureau_officer, "submit_for_approval", {**DECISION, "measures": [rectify, refund]}, "pending_approval"),
         (cast.bureau_leader, "approve", {"note": "同意"}, "resolved"),
+        # The 复查 by the county above the bureau, the 复核 by the county's leadership; each approved.
         (None, "review", {"reason": "退款未到位"}, "under_review"),
-        (cast.bureau_officer, "decide_review", {**DECISION, "reply": "复查：已督促退款。"}, "resolved"),
+        (cast.county_officer, "decide_review", {**DECISION, "reply": "复查：已督促退款。"}, "pending_approval"),
+        (cast.county_leader, "approve", {"note": "同意"}, "resolved"),
         (None, "review", {"reason": "仍未退款"}, "under_review"),
-        (cast.bureau_officer, "decide_review", {**DECISION, "reply": "复核：维持复查意见。"}, "resolved"),
+        (cast.county_leader, "decide_review", {**DECISION, "reply": "复核：维持复查意见。"}, "pending_approval"),
+        (county_principal, "approve", {"note": "同意"}, "resolved"),
         (cast.bureau_officer, "close", {}, "closed"),
     ]
     for actor, name, data, expected in steps:
@@ -69,6 +72,17 @@ def test_a_case_goes_the_whole_way_through_the_api(cast, submitted):
         "file",
         *(name for _actor, name, _data, _expected in steps),
     ]
+
+
+def test_the_unit_reviewed_may_not_decide_its_review_through_the_api(cast, resolved):
+    t.complaint_review(complaint_id=resolved.pk, reason="退款未到位")
+    response = fire(cast.bureau_officer, resolved, "decide_review", **DECISION)
+    assert response.status_code == 403
+    # The message names who decides it.
+    assert "测试县" in response.json()["detail"]
+    assert Complaint.objects.get(pk=resolved.pk).status == ComplaintStatus.UNDER_REVIEW
+    # The county above decides it; its detail offers the decision to the county alone.
+    assert fire(cast.county_officer, resolved, "decide_review", **DECISION).json()["status"] == "pending_approval"
 
 
 def test_the_answer_carries_the_new_version_and_next_transitions(cast, submitted):

@@ -191,7 +191,11 @@ def test_a_dissatisfied_petitioner_may_ask_for_a_review_and_rate_the_review_agai
     with pytest.raises(TransitionNotAllowed):
         s.rating_add(complaint_id=resolved.pk, rating=RatingValue.SATISFIED, comment="")
     t.complaint_review(complaint_id=resolved.pk, reason="费用未退还")
-    t.complaint_decide_review(complaint_id=resolved.pk, actor=cast.bureau_officer, **DECISION)
+    t.complaint_decide_review(complaint_id=resolved.pk, actor=cast.county_officer, **DECISION)
+    # Not rated before a leader approves the review decision.
+    with pytest.raises(TransitionNotAllowed):
+        s.rating_add(complaint_id=resolved.pk, rating=RatingValue.SATISFIED, comment="")
+    t.complaint_approve(complaint_id=resolved.pk, actor=cast.county_leader)
     s.rating_add(complaint_id=resolved.pk, rating=RatingValue.BASICALLY_SATISFIED, comment="")
     assert resolved.ratings.count() == 2
 

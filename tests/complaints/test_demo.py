@@ -135,10 +135,13 @@ def test_the_officer_sees_every_case_and_can_take_each_open_one_further(officer)
     inbox = set(complaint_inbox_for_user(user=officer).values_list("pk", flat=True))
     open_cases = list(visible.filter(status__in=OPEN_FOR_THE_OFFICER))
     assert {complaint.status for complaint in open_cases} == set(OPEN_FOR_THE_OFFICER)
-    for complaint in open_cases:
-        assert available_transitions(user=officer, complaint=complaint), complaint.title
-        assert complaint.pk in inbox, complaint.title
     leader = User.objects.get(username="leader")
+    leader_inbox = set(complaint_inbox_for_user(user=leader).values_list("pk", flat=True))
+    for complaint in open_cases:
+        # Where no unit is above the one reviewed, the county's leadership decides the review.
+        who, waiting = (leader, leader_inbox) if complaint.review_by_leaders else (officer, inbox)
+        assert available_transitions(user=who, complaint=complaint), complaint.title
+        assert complaint.pk in waiting, complaint.title
     pending = list(visible.filter(status=ComplaintStatus.PENDING_APPROVAL))
     assert pending
     for complaint in pending:
@@ -163,9 +166,34 @@ def test_the_admin_shows_every_demo_case(demo, db, client):
         assert client.get(reverse("admin:complaints_complaint_change", args=[pk])).status_code == 200
 
 
+def test_a_review_of_the_education_bureau_is_decided_by_the_county_with_a_leaders_approval(officer):
+    # Issue 16's "done when": officer-edu cannot decide it; the county's officer does, its leader approves.
+    complaint = Complaint.objects.select_related("handling_unit", "reviewing_unit").get(
+        title="县实验小学课后服务费退费不到位"
+    )
+    assert (complaint.status, complaint.handling_unit.name, complaint.reviewing_unit.name) == (
+        ComplaintStatus.UNDER_REVIEW,
+        "县教育局",
+        "青溪县",
+    )
+    officer_edu = User.objects.get(username="officer-edu")
+    assert "decide_review" not in available_transitions(user=officer_edu, complaint=complaint)
+    assert complaint not in complaint_inbox_for_user(user=officer_edu)
+    assert "decide_review" in available_transitions(user=officer, complaint=complaint)
+    # The 复核 waits at the county's leadership.
+    re_review = Complaint.objects.get(title="不动产登记超时不办结")
+    assert (re_review.status, re_review.review_round, re_review.review_by_leaders) == (
+        ComplaintStatus.UNDER_REVIEW,
+        2,
+        True,
+    )
+    assert "decide_review" in available_transitions(user=User.objects.get(username="leader"), complaint=re_review)
+
+
 def test_the_officer_finds_an_action_on_the_case_page_of_every_open_case(officer, client):
     client.force_login(officer)
-    open_cases = list(Complaint.objects.filter(status__in=OPEN_FOR_THE_OFFICER))
+    # Reviews the county's leadership decides are the leader's to act on.
+    open_cases = list(Complaint.objects.filter(status__in=OPEN_FOR_THE_OFFICER, review_by_leaders=False))
     assert {complaint.status for complaint in open_cases} == set(OPEN_FOR_THE_OFFICER)
     for complaint in open_cases:
         page = client.get(reverse("complaints:case-detail", args=[complaint.pk]))

@@ -80,7 +80,11 @@ def test_the_path_to_resolution_and_its_reviews_keeps_the_running_deadline(cast,
 
     t.complaint_review(complaint_id=submitted.pk, reason="对处理结果不满意")
     assert _stored(submitted) == _running(submitted, DeadlineKind.COMPLAINT_REVIEW) == _ledger(submitted)
-    t.complaint_decide_review(complaint_id=submitted.pk, actor=cast.bureau_officer, **DECISION)
+    review = _stored(submitted)
+    # The review's time runs on while its decision awaits approval, and ends with the approval.
+    t.complaint_decide_review(complaint_id=submitted.pk, actor=cast.county_officer, **DECISION)
+    assert _stored(submitted) == review
+    t.complaint_approve(complaint_id=submitted.pk, actor=cast.county_leader)
     assert _stored(submitted) is None and _ledger(submitted) is None
 
     s.rating_add(complaint_id=submitted.pk, rating=RatingValue.SATISFIED, comment="")

@@ -154,20 +154,29 @@ def test_a_question_a_reply_and_the_review_decisions_reach_the_petitioner(cast, 
     services.message_add(complaint_id=complaint.pk, actor=cast.bureau_officer, body="请提供收费收据。")
     t.complaint_submit_for_approval(complaint_id=complaint.pk, actor=cast.bureau_officer, **DECISION)
     t.complaint_approve(complaint_id=complaint.pk, actor=cast.bureau_leader, note="")
+    # 复查 by the county above the bureau; 复核 by the county's leadership (nothing is above it).
+    second_leader = UserFactory()
+    PositionFactory(user=second_leader, unit=cast.units.county, kind=PositionKind.PRINCIPAL)
     t.complaint_review(complaint_id=complaint.pk, reason="处理不到位")
-    t.complaint_decide_review(complaint_id=complaint.pk, actor=cast.bureau_officer, **DECISION)
+    t.complaint_decide_review(complaint_id=complaint.pk, actor=cast.county_officer, **DECISION)
+    t.complaint_approve(complaint_id=complaint.pk, actor=cast.county_leader)
     t.complaint_review(complaint_id=complaint.pk, reason="仍不满意")
-    t.complaint_decide_review(complaint_id=complaint.pk, actor=cast.bureau_officer, **DECISION)
+    t.complaint_decide_review(complaint_id=complaint.pk, actor=cast.county_leader, **DECISION)
+    t.complaint_approve(complaint_id=complaint.pk, actor=second_leader)
     assert [m.subject for m in to_petitioner(channel="sms")] == [
         "A message about your complaint",
         "Your complaint has been answered",
+        "Your request for a review has been received",
         "Your review has been decided",
+        "Your request for a re-review has been received",
         "Your re-review has been decided",
     ]
-    question, replied, review, final = bodies()
+    question, replied, asked, review, re_asked, final = bodies()
     assert "sent you a message" in question
     assert "review within 30 days" in replied
+    assert "review (复查)" in asked and "测试县 will decide it" in asked
     assert "re-review within 30 days" in review
+    assert "re-review (复核)" in re_asked and "final" in re_asked
     assert "final" in final
     # The staff's own message text stays on the tracking page, not in an SMS.
     assert "收据" not in question
@@ -289,16 +298,18 @@ def test_the_petitioners_words_reach_whoever_works_on_the_case(cast, file_compla
     assert len(inbox(cast.county_officer)) == 2
 
 
-def test_a_review_request_reaches_the_handling_staff_with_its_reason(cast, file_complaint):
+def test_a_review_request_reaches_the_reviewing_staff_with_its_reason(cast, file_complaint):
     complaint, _code = file_complaint(subject_unit=cast.units.school)
     t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
     t.complaint_start_investigation(complaint_id=complaint.pk, actor=cast.bureau_officer)
     t.complaint_submit_for_approval(complaint_id=complaint.pk, actor=cast.bureau_officer, **DECISION)
     t.complaint_approve(complaint_id=complaint.pk, actor=cast.bureau_leader, note="")
     t.complaint_review(complaint_id=complaint.pk, reason="退款未到账")
-    note = inbox(cast.bureau_officer)[-1]
-    assert note.subject == f"Case #{complaint.pk}: the petitioner asks for a review"
+    # The county above the bureau decides the 复查: its staff are told, the bureau's are not.
+    note = inbox(cast.county_officer)[-1]
+    assert note.subject == f"Case #{complaint.pk}: the petitioner asks for a review (复查)"
     assert note.body.endswith("The petitioner's reason: 退款未到账")
+    assert not [n for n in inbox(cast.bureau_officer) if "asks for a review" in n.subject]
 
 
 def test_people_who_left_or_were_deactivated_are_not_told(cast, file_complaint):

@@ -312,6 +312,53 @@ def test_a_review_is_asked_with_reasons(client, cast, holder):
     assert 'data-status="under_review"' in html and 'data-testid="review"' not in html
 
 
+def _status_line(client, complaint) -> str:
+    html = client.get(url("detail", complaint)).content.decode()
+    return unescape(re.search(r'data-testid="status"[^>]*>([^<]*)<', html).group(1))
+
+
+def test_the_status_names_each_review_round(client, cast, holder, county_principal):
+    # 复查 in round 1, 复核 in round 2; the reply shown is only ever an approved one.
+    resolve(holder, cast)
+    first_reply = Complaint.objects.get(pk=holder.pk).reply
+    seen = []
+    for round_, (decider, approver) in enumerate(
+        [(cast.county_officer, cast.county_leader), (cast.county_leader, county_principal)], start=1
+    ):
+        assert client.post(url("review", holder), {"reason": f"第{round_}次不满意"}).status_code == 302
+        seen.append(_status_line(client, holder))
+        transitions.complaint_decide_review(
+            complaint_id=holder.pk,
+            actor=decider,
+            finding=Finding.SUBSTANTIATED,
+            disposition="复查处理",
+            reply=f"第{round_}轮答复",
+        )
+        seen.append(_status_line(client, holder))
+        html = client.get(url("detail", holder)).content.decode()
+        # The proposal awaiting approval is not shown; the earlier reply is not either.
+        assert f"第{round_}轮答复" not in html and 'data-testid="reply"' not in html
+        transitions.complaint_approve(complaint_id=holder.pk, actor=approver)
+        seen.append(_status_line(client, holder))
+        html = client.get(url("detail", holder)).content.decode()
+        assert f"第{round_}轮答复" in html
+    assert first_reply not in html
+    assert seen == [
+        zh("Under review"),
+        zh("Review decision awaiting approval"),
+        zh("Review decided"),
+        zh("Under re-review"),
+        zh("Re-review decision awaiting approval"),
+        zh("Re-review decided: final"),
+    ]
+    # After the 复核: closed to further review, and it says so.
+    assert 'data-testid="review"' not in html
+    assert "不再受理" in html
+    timeline = [unescape(t) for t in re.findall(r"<li[^>]*>.*?</li>", html, re.S)]
+    assert any(zh("Re-review requested") in entry for entry in timeline)
+    assert any(zh("Re-review decision issued; the matter is closed") in entry for entry in timeline)
+
+
 def test_no_review_after_the_window(client, cast, holder, settings):
     resolve(holder, cast)
     settings.JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS = 0

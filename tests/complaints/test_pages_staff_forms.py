@@ -419,17 +419,21 @@ def test_a_refused_extension_may_be_asked_again_an_approved_one_not(client, cast
     assert 'data-testid="record-extension"' not in shown and "理由不充分" in shown
 
 
-def test_the_handling_unit_decides_a_review_the_petitioner_asked_for(client, cast, resolved):
+def test_the_unit_above_decides_a_review_the_petitioner_asked_for(client, cast, resolved):
     t.complaint_review(complaint_id=resolved.pk, reason="退款未到账")
     complaint = refreshed(resolved)
-    as_user(client, cast.bureau_officer)
+    # The county, above the bureau that handled it, decides; a leader approves before it goes out.
+    as_user(client, cast.county_officer)
     shown = page(client.get(case_url(complaint)))
     assert 'data-testid="action-decide_review"' in shown and "The petitioner asked for a review" in shown
     data = decision("decide_review", version=complaint.version, reply="复查后确认已退款。")
     response = client.post(f"/cases/{complaint.pk}/transitions/decide_review/", data)
     assert response.status_code == 302
     complaint = refreshed(complaint)
-    assert complaint.status == ComplaintStatus.RESOLVED and complaint.reply == "复查后确认已退款。"
+    assert complaint.status == ComplaintStatus.PENDING_APPROVAL and complaint.reply == "复查后确认已退款。"
+    as_user(client, cast.county_leader)
+    assert fire(client, complaint, "approve", {"note": "同意"}).status_code == 302
+    assert refreshed(complaint).status == ComplaintStatus.RESOLVED
 
 
 def test_the_case_is_closed_once_no_review_can_come(client, cast, resolved, settings):

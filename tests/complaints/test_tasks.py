@@ -55,11 +55,11 @@ def test_cases_the_petitioner_may_still_act_on_are_left_alone(cast, file_complai
     assert _status(under_review) == ComplaintStatus.UNDER_REVIEW
 
 
-def test_after_the_re_review_the_case_waits_out_the_window_for_a_rating(cast, file_complaint):
+def test_after_the_re_review_the_case_waits_out_the_window_for_a_rating(cast, file_complaint, review_decide):
     complaint = _resolve(cast, file_complaint)
     for reason in ("复查", "复核"):
         t.complaint_review(complaint_id=complaint.pk, reason=reason)
-        t.complaint_decide_review(complaint_id=complaint.pk, actor=cast.bureau_officer, **DECISION)
+        review_decide(complaint.pk)
     assert close_expired_cases_task() == 0
     rating_add(complaint_id=complaint.pk, rating="dissatisfied", comment="")
     _age_reply(complaint, 31)

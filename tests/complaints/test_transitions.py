@@ -190,24 +190,6 @@ def test_a_stale_version_is_refused(cast, accepted):
     assert complaint.status == ComplaintStatus.INVESTIGATING
 
 
-def test_review_then_re_review_and_no_third(cast, resolved):
-    for round_ in (1, 2):
-        complaint = t.complaint_review(complaint_id=resolved.pk, reason="不满意")
-        assert (complaint.status, complaint.review_round) == (ComplaintStatus.UNDER_REVIEW, round_)
-        review = Deadline.objects.get(object_id=resolved.pk, kind=DeadlineKind.COMPLAINT_REVIEW, met_at=None)
-        assert review.unit == cast.units.bureau
-        complaint = t.complaint_decide_review(complaint_id=resolved.pk, actor=cast.bureau_officer, **DECISION)
-        assert complaint.status == ComplaintStatus.RESOLVED
-        review.refresh_from_db()
-        assert review.met_at is not None
-    with pytest.raises(TransitionNotAllowed, match="no further review"):
-        t.complaint_review(complaint_id=resolved.pk, reason="还是不满意")
-    assert len(_logs(resolved, "review")) == 2
-    assert len(_logs(resolved, "decide_review")) == 2
-    # Both rounds spent: nothing can come, the case may close at once.
-    assert t.complaint_close(complaint_id=resolved.pk, actor=cast.bureau_officer).status == ComplaintStatus.CLOSED
-
-
 def test_review_needs_a_reason_and_the_window(cast, resolved):
     with pytest.raises(ValidationError):
         t.complaint_review(complaint_id=resolved.pk, reason="")

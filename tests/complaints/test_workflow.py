@@ -50,9 +50,11 @@ def test_every_log_name_has_its_words_and_only_declared_names_are_staff_transiti
     assert set(EVENTS) == {"file", "review", *STAFF_NAMES}
     assert set(TRANSITIONS) - set(STAFF_NAMES) == {"review"}
     assert all(event.label for event in EVENTS.values())
-    # What the petitioner never sees: the handling unit's internal steps.
+    # What the petitioner never sees: the deciding unit's internal steps (a review decision
+    # reaches them when approved).
     assert {name for name, event in EVENTS.items() if event.public is None} == {
         "submit_for_approval",
+        "decide_review",
         "send_back",
         "refuse_extension",
     }
