@@ -155,12 +155,18 @@ def can_run_campaign(user, lead_unit: Unit) -> bool:
 
 
 def can_acknowledge_escalation(user, escalation) -> bool:
-    """Among the people the escalation reaches: the notified unit's liaison (level 0) or principal."""
-    from .models import Position
-    from .models.escalations import notified_kind
+    """Among the people the escalation reaches: the notified unit's liaison (level 0) or
+    principal; at the root also its leaders in charge and the leaders assigned to a unit at
+    or above the responsible one (models.escalations). ``escalation.unit`` is loaded."""
+    from .models.escalations import TOP_ALSO_KINDS, notified_kind, reaches_the_top
 
-    return (
-        Position.objects.current()
-        .filter(user=user, unit=escalation.unit, kind=notified_kind(escalation.level))
-        .exists()
+    kinds = [notified_kind(escalation.level)]
+    top = reaches_the_top(level=escalation.level, unit_depth=escalation.unit.depth)
+    if top:
+        kinds += TOP_ALSO_KINDS
+    if Position.objects.current().filter(user=user, unit=escalation.unit, kind__in=kinds).exists():
+        return True
+    responsible = escalation.deadline.unit.path
+    return top and any(
+        r.capacity == Capacity.ASSIGNED_LEADER and responsible.startswith(r.path) for r in scope_roots(user)
     )
