@@ -14,6 +14,9 @@ DEMO_ACCOUNTS = {
     "leader": "county leader in charge of 纠风 work: sees everything, approves",
     "leader-edu": "principal of the education bureau: sees and approves in its subtree",
     "auditor": "read-only access to all history",
+    "leader-county": "principal (主要负责人) of 青溪县: the top of the escalation ladder",
+    "leader-school": "principal of 县第一中学: approves and is told of the school's overdue work",
+    "officer-school": "liaison officer of 县第一中学: the first reminded of the school's overdue work",
 }
 
 _PROFILES = {
@@ -23,6 +26,9 @@ _PROFILES = {
     "leader": ("张县长", Role.LEADER),
     "leader-edu": ("陈局长", Role.LEADER),
     "auditor": ("赵审计", Role.AUDITOR),
+    "leader-county": ("刘书记", Role.LEADER),
+    "leader-school": ("孙校长", Role.LEADER),
+    "officer-school": ("吴老师", Role.OFFICER),
 }
 
 

@@ -127,8 +127,11 @@ def _top_recipients(
     """For each escalation that reaches the root, the others it reaches there as
     (user, digest group, unit named in the digest): the root's leaders in charge, then the
     leaders assigned (领导包片, on the sweep's day) to a unit at or above the responsible
-    one, that unit named; and the names of those assigned units. Two queries whatever the
-    numbers: the units' paths, and the assignments in force."""
+    one, that unit named; and the names of those assigned units. At most two queries
+    whatever the numbers: the units' paths, and the assignments in force."""
+    if not any(e.level >= 1 for e in escalations):
+        # Only liaisons reached (催办): nothing can have reached the top.
+        return {}, {}
     paths = dict(
         Unit.objects.filter(
             pk__in={e.unit_id for e in escalations} | {d.unit_id for d in deadlines.values()}

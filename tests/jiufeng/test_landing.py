@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from demo.accounts import DEMO_PASSWORD
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from jiufeng.roles import Role
 from tests.factories import PASSWORD, UserFactory
 
@@ -115,7 +115,11 @@ def test_every_demo_account_lands_where_its_work_is(client):
         "leader": APPROVALS,
         "leader-edu": APPROVALS,
         "auditor": EVERY_CASE,
+        "leader-county": APPROVALS,
+        "leader-school": APPROVALS,
+        "officer-school": INBOX,
     }
+    assert set(expected) == set(DEMO_ACCOUNTS)
     for username, url in expected.items():
         client.logout()
         response = log_in(client, username, password=DEMO_PASSWORD)
