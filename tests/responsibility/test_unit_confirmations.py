@@ -252,3 +252,18 @@ def test_reactivating_needs_no_confirmation(cast, as_user):
     response = client.post(reverse("responsibility:unit-reactivate", args=[school.pk]))
     assert response.status_code == 302
     assert is_active(school)
+
+
+def test_the_confirmations_speak_chinese_by_default(cast, client, school_principal):
+    client.force_login(cast.county_officer)
+    school = cast.units.school
+    unit_add(parent=school, name="初一年级")
+    deactivate = page(client.get(reverse("responsibility:unit-deactivate", args=[school.pk])))
+    assert "确定停用县第一中学吗？" in deactivate and "确认停用" in deactivate
+    move = page(client.post(reverse("responsibility:unit-move", args=[school.pk]), {"parent": cast.units.sibling.pk}))
+    assert "确定将县第一中学从县教育局调整到县卫生健康局之下吗？" in move
+    assert "县第一中学下属的1个单位随之调整。" in move
+    end = page(
+        client.post(reverse("responsibility:position-end", args=[school_principal.pk]), {"ends_on": "2026-06-30"})
+    )
+    assert "确定结束钱校长在县第一中学的主要负责人职务吗？最后任职日为2026-06-30。" in end
