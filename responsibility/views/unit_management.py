@@ -247,9 +247,9 @@ def position_end(request, pk: int):
     names = {"person": position.user, "kind": position.get_kind_display(), "unit": unit}
 
     def confirm(data) -> Confirmation:
-        names["day"] = data["ends_on"].isoformat()
+        day = {**names, "day": data["ends_on"].isoformat()}
         return Confirmation(
-            question=_("End the post of %(person)s as %(kind)s of %(unit)s, %(day)s being the last day?") % names,
+            question=_("End the post of %(person)s as %(kind)s of %(unit)s, %(day)s being the last day?") % day,
             consequences=[
                 _(
                     "From the day after, the post no longer gives %(person)s access to the work of %(unit)s, "
