@@ -13,8 +13,10 @@ DEMO_ACCOUNTS = {
     "officer-edu": "liaison officer (纠风专干) of the county education bureau: its subtree only",
     "leader": "county leader in charge of 纠风 work: sees everything, approves",
     "leader-edu": "principal of the education bureau: sees and approves in its subtree",
-    "principal": "principal of the county (县长): approves what the county's leadership decides, e.g. a 复核",
     "auditor": "read-only access to all history",
+    "leader-county": "principal (主要负责人) of 青溪县: the top of the escalation ladder; approves what the county's leadership decides, e.g. a 复核",
+    "leader-school": "principal of 县第一中学: approves and is told of the school's overdue work",
+    "officer-school": "liaison officer of 县第一中学: the first reminded of the school's overdue work",
 }
 
 _PROFILES = {
@@ -23,8 +25,10 @@ _PROFILES = {
     "officer-edu": ("李专干", Role.OFFICER),
     "leader": ("张县长", Role.LEADER),
     "leader-edu": ("陈局长", Role.LEADER),
-    "principal": ("刘县长", Role.LEADER),
     "auditor": ("赵审计", Role.AUDITOR),
+    "leader-county": ("刘县长", Role.LEADER),
+    "leader-school": ("孙校长", Role.LEADER),
+    "officer-school": ("吴老师", Role.OFFICER),
 }
 
 

@@ -950,7 +950,7 @@ class Cast:
         self.officer_edu = _user("officer-edu")
         self.leader = _user("leader")
         self.leader_edu = _user("leader-edu")
-        self.principal = _user("principal")
+        self.principal = _user("leader-county")
 
     def handler(self, complaint: Complaint):
         return self.officer_edu if self._education(complaint) else self.officer

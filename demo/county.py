@@ -67,13 +67,18 @@ COUNTY = """
 
 _LINK_MARKS = {"^": "supervising_unit", "@": "remit_unit"}
 
-# username -> (unit name, position)
+# username -> (unit name, position). Every step of the demo's escalations (demo.escalation)
+# reaches one of these accounts: 县第一中学's liaison and principal (levels 0 and 1), then
+# 县教育局's principal, and at the county its principal, its leader in charge and, for
+# 县卫生健康局's overdue work, leader-edu through its 包片 (demo.visits).
 PLACEMENTS = {
     "officer": ("县纠风办", PositionKind.OFFICER),
     "officer-edu": ("县教育局", PositionKind.LIAISON),
     "leader": ("青溪县", PositionKind.LEADER_IN_CHARGE),
     "leader-edu": ("县教育局", PositionKind.PRINCIPAL),
-    "principal": ("青溪县", PositionKind.PRINCIPAL),
+    "leader-county": ("青溪县", PositionKind.PRINCIPAL),
+    "leader-school": ("县第一中学", PositionKind.PRINCIPAL),
+    "officer-school": ("县第一中学", PositionKind.LIAISON),
 }
 
 

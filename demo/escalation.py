@@ -17,6 +17,9 @@ from responsibility.services.escalations import deadlines_sweep
 DEMO_DEADLINES = [
     ("县教育局", DeadlineKind.RECTIFICATION_ITEM, -9),
     ("县第一中学", DeadlineKind.RECTIFICATION_ITEM, -5),
+    # Reaches the county on the replay's last step: its principal, its leader in charge and
+    # leader-edu, whose 包片 covers 县卫生健康局, are told.
+    ("县卫生健康局", DeadlineKind.RECTIFICATION_ITEM, -5),
     ("城关镇第一小学", DeadlineKind.PLEDGE_ITEM, -1),
     ("县实验小学", DeadlineKind.VISIT, 2),
     ("县人民医院", DeadlineKind.PLEDGE_ITEM, 20),

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .roles import Role, user_roles
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -73,3 +75,40 @@ def nav_items_for(user) -> list[dict]:
             entries.append(groups[item.group])
         groups[item.group]["children"].append(link)
     return entries
+
+
+@dataclass(frozen=True)
+class Landing:
+    role: Role
+    url_name: str
+    query: str = ""
+
+
+# Where each role starts after logging in: where its work is. A user holding several roles
+# starts at the first of theirs in this order: administration before everything (an
+# administrator is there to run the system), then a leader's approvals (decisions others
+# wait for), an officer's cases waiting for them, an auditor's view of every case. A leader's
+# dashboard will take the place of the approvals once it exists.
+LANDINGS = [
+    Landing(Role.ADMINISTRATOR, "admin:index"),
+    Landing(Role.LEADER, "complaints:case-approvals"),
+    Landing(Role.OFFICER, "complaints:case-list"),
+    # Nothing waits for an auditor: every case in reach, not the "waiting for me" tab.
+    Landing(Role.AUDITOR, "complaints:case-list", "?tab=all"),
+]
+_NAV_BY_URL_NAME = {item.url_name: item for item in NAV_ITEMS}
+
+
+def landing_url(user) -> str:
+    """Where the user starts: the first landing in LANDINGS of a role they hold and a page
+    the navigation offers them (a role's group without the page's permission, say an
+    administrator without staff status, falls through); the home page for anyone else.
+    Superusers count as administrators.
+    """
+    held = set(user_roles(user))
+    if user.is_superuser:
+        held.add(Role.ADMINISTRATOR)
+    for landing in LANDINGS:
+        if landing.role in held and _NAV_BY_URL_NAME[landing.url_name].visible_to(user):
+            return reverse(landing.url_name) + landing.query
+    return reverse("home")

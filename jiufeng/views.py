@@ -1,14 +1,22 @@
-"""The inbox: a user's notifications, and marking them read."""
+"""Where a user starts after logging in; the inbox: a user's notifications, and marking them read."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from .navigation import landing_url
 from .notifications import notification_mark_read
 from .notifications_selectors import notification_list_for_user
 
 PAGE_SIZE = 50
+
+
+@require_GET
+@login_required
+def landing(request):
+    """Send the user where their work is (LOGIN_REDIRECT_URL: after a login without a ``next``)."""
+    return redirect(landing_url(request.user))
 
 
 @require_GET

@@ -1,7 +1,7 @@
 """Pure predicates: may this user do this to this object? Scope comes from selectors."""
 
 from .models import Position, PositionKind, Unit
-from .scoping import HANDLING, LEADING, capacities_on, scope_roots
+from .scoping import HANDLING, LEADING, Capacity, capacities_on, scope_roots
 
 
 def can_view_unit(user, unit: Unit) -> bool:
@@ -77,6 +77,11 @@ def can_confirm_rectification_item(user, item, *, parent: Unit | None) -> bool:
     return can_handle_in(user, parent)
 
 
+# Who changes the organisation: the handling capacities less a leader's area assignment,
+# which gives oversight of the units (see, visit, inspect), not their running.
+ORGANISING = HANDLING - {Capacity.ASSIGNED_LEADER}
+
+
 def can_manage_unit(user, unit: Unit) -> bool:
     """Rename, move, (de)activate a unit and change who holds its positions.
 
@@ -84,7 +89,7 @@ def can_manage_unit(user, unit: Unit) -> bool:
     managed by whoever handles the whole tree below it.
     """
     path = unit.path[: -Unit.steplen] or unit.path
-    return any(path.startswith(r.path) and r.capacity in HANDLING for r in scope_roots(user))
+    return any(path.startswith(r.path) and r.capacity in ORGANISING for r in scope_roots(user))
 
 
 def can_import_units(user) -> bool:
@@ -150,12 +155,18 @@ def can_run_campaign(user, lead_unit: Unit) -> bool:
 
 
 def can_acknowledge_escalation(user, escalation) -> bool:
-    """Among the people the escalation reaches: the notified unit's liaison (level 0) or principal."""
-    from .models import Position
-    from .models.escalations import notified_kind
+    """Among the people the escalation reaches: the notified unit's liaison (level 0) or
+    principal; at the root also its leaders in charge and the leaders assigned to a unit at
+    or above the responsible one (models.escalations). ``escalation.unit`` is loaded."""
+    from .models.escalations import TOP_ALSO_KINDS, notified_kind, reaches_the_top
 
-    return (
-        Position.objects.current()
-        .filter(user=user, unit=escalation.unit, kind=notified_kind(escalation.level))
-        .exists()
+    kinds = [notified_kind(escalation.level)]
+    top = reaches_the_top(level=escalation.level, unit_depth=escalation.unit.depth)
+    if top:
+        kinds += TOP_ALSO_KINDS
+    if Position.objects.current().filter(user=user, unit=escalation.unit, kind__in=kinds).exists():
+        return True
+    responsible = escalation.deadline.unit.path
+    return top and any(
+        r.capacity == Capacity.ASSIGNED_LEADER and responsible.startswith(r.path) for r in scope_roots(user)
     )

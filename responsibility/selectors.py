@@ -79,6 +79,13 @@ def unit_children(*, unit: Unit) -> QuerySet:
     return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).with_parent_id()
 
 
+def unit_move_preview(*, unit: Unit) -> tuple[Unit | None, int]:
+    """The unit's parent (None at the root) and how many units lie below it: what a move
+    carries away, for its confirmation. Caller has checked scope."""
+    parent = Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() if unit.depth > 1 else None
+    return parent, Unit.objects.all().subtree_of(unit).exclude(pk=unit.pk).count()
+
+
 def unit_page(*, unit: Unit) -> Unit:
     """Attach what a unit's page shows, in a fixed number of queries; caller has checked scope."""
 

@@ -8,7 +8,7 @@ from jiufeng.forms import BootstrapForm
 
 from ..models import PositionKind, Unit, UnitKind
 from ..services.imports import MAX_BYTES
-from ..services.units import phone_clean
+from ..services.units import ends_on_clean, phone_clean
 
 
 class DateInput(forms.DateInput):
@@ -89,3 +89,11 @@ class PositionAssignForm(BootstrapForm):
 
 class PositionEndForm(BootstrapForm):
     ends_on = forms.DateField(label=_("Ends on"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, starts_on, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.starts_on = starts_on
+
+    def clean_ends_on(self):
+        # Refused before the confirmation asks about it; the service checks again.
+        return ends_on_clean(starts_on=self.starts_on, ends_on=self.cleaned_data["ends_on"])

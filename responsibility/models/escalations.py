@@ -1,7 +1,12 @@
 """Escalation steps (层层抓落实): one row per (deadline, level), written by the sweep.
 
 Level 0 notifies the responsible unit's liaison officers (催办), level 1 its principal,
-level k ≥ 2 the principal of the ancestor k - 1 steps up (督办), up to the root.
+level k ≥ 2 the principal of the ancestor k - 1 steps up (督办), up to the root. The
+step that reaches the root (the county) also reaches the people there who can act on
+the whole area: the root's leaders in charge of 纠风 work (分管领导) and the leaders
+assigned (领导包片) to a unit at or above the responsible one. The sweep
+(services.escalations), "my escalations" (escalations_selectors) and who may
+acknowledge (permissions) each read these rules in their own shape.
 """
 
 from django.conf import settings
@@ -18,6 +23,18 @@ from .units import PositionKind, Unit
 def notified_kind(level: int) -> str:
     """The position notified at a level: the liaison first, principals above."""
     return PositionKind.LIAISON if level == 0 else PositionKind.PRINCIPAL
+
+
+# The depth of the tree's root units, where the ladder ends.
+TOP_DEPTH = 1
+# The positions reached at the top besides its principals.
+TOP_ALSO_KINDS = [PositionKind.LEADER_IN_CHARGE]
+
+
+def reaches_the_top(*, level: int, unit_depth: int) -> bool:
+    """Whether a step (its level, its notified unit's depth) is the one that reaches the root:
+    a principal level notifying a root unit."""
+    return level >= 1 and unit_depth == TOP_DEPTH
 
 
 class EscalationQuerySet(models.QuerySet):

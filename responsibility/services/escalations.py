@@ -24,7 +24,8 @@ from jiufeng.history import history_record
 from jiufeng.models import Notification, User
 from jiufeng.notifications import notifications_add
 
-from ..models import Deadline, Escalation, Position, PositionKind, Unit
+from ..models import Deadline, Escalation, LeaderAssignment, Position, PositionKind, Unit
+from ..models.escalations import TOP_ALSO_KINDS, reaches_the_top
 from ..permissions import can_acknowledge_escalation
 from .accountability_proposals import accountability_sweep_propose
 
@@ -115,30 +116,90 @@ def _unit_names(unit_ids) -> dict[int, str]:
     return dict(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "name"))
 
 
+# Digest groups beyond the levels (0, 1, 2 and above): the root's leaders in charge and the
+# leaders assigned to an area, reached when a step reaches the root.
+IN_CHARGE, ASSIGNED = 3, 4
+
+
+def _top_recipients(
+    escalations: list[Escalation], deadlines: dict[int, Deadline], holders, at: datetime.datetime
+) -> tuple[dict[int, list[tuple[int, int, int]]], dict[int, str]]:
+    """For each escalation that reaches the root, the others it reaches there as
+    (user, digest group, unit named in the digest): the root's leaders in charge, then the
+    leaders assigned (领导包片, on the sweep's day) to a unit at or above the responsible
+    one, that unit named; and the names of those assigned units. At most two queries
+    whatever the numbers: the units' paths, and the assignments in force."""
+    if not any(e.level >= 1 for e in escalations):
+        # Only liaisons reached (催办): nothing can have reached the top.
+        return {}, {}
+    paths = dict(
+        Unit.objects.filter(
+            pk__in={e.unit_id for e in escalations} | {d.unit_id for d in deadlines.values()}
+        ).values_list("pk", "path")
+    )
+    step = Unit.steplen
+    top = [e for e in escalations if reaches_the_top(level=e.level, unit_depth=len(paths[e.unit_id]) // step)]
+    if not top:
+        return {}, {}
+    assigned, area_names = defaultdict(list), {}
+    assignments = (
+        LeaderAssignment.objects.current(timezone.localdate(at))
+        .filter(leader__is_active=True)
+        .values_list("units__path", "units__pk", "units__name", "leader_id")
+        .order_by("leader_id")
+        .distinct()
+    )
+    for path, unit_id, name, leader_id in assignments:
+        assigned[path].append((leader_id, unit_id))
+        area_names[unit_id] = name
+    reached = defaultdict(list)
+    for escalation in top:
+        for kind in TOP_ALSO_KINDS:
+            reached[escalation.pk] += [(u, IN_CHARGE, escalation.unit_id) for u in holders[escalation.unit_id, kind]]
+        responsible = paths[deadlines[escalation.deadline_id].unit_id]
+        for end in range(step, len(responsible) + 1, step):
+            reached[escalation.pk] += [(u, ASSIGNED, area) for u, area in assigned.get(responsible[:end], ())]
+    return reached, area_names
+
+
 def _escalation_notices(
     escalations: list[Escalation], deadlines: dict[int, Deadline], *, at: datetime.datetime
 ) -> list[Notification]:
     """One digest per person reached and notified unit: level 0 reaches the unit's liaison
-    officers (催办), level 1 its principals, higher levels the principals above (督办), as
-    held on the sweep's day in an active unit. ``deadlines``: the escalated ones, by id."""
+    officers (催办), level 1 its principals, higher levels the principals above (督办), and
+    the step that reaches the root also the root's leaders in charge and the leaders assigned
+    to the area (_top_recipients), as held on the sweep's day in an active unit; a person
+    reached twice by one escalation hears of it once, for the first reason.
+    ``deadlines``: the escalated ones, by id."""
     notified = {e.unit_id for e in escalations}
-    holders = _holders(notified, [PositionKind.LIAISON, PositionKind.PRINCIPAL], at)
+    holders = _holders(notified, [PositionKind.LIAISON, PositionKind.PRINCIPAL, *TOP_ALSO_KINDS], at)
     names = _unit_names([*notified, *(d.unit_id for d in deadlines.values())])
     lines = _lines(list(deadlines.values()), names)
+    at_top, area_names = _top_recipients(escalations, deadlines, holders, at)
+    names.update(area_names)
     items = defaultdict(list)
     for escalation in escalations:
         kind = PositionKind.LIAISON if escalation.level == 0 else PositionKind.PRINCIPAL
-        for user_id in holders[escalation.unit_id, kind]:
-            items[user_id, min(escalation.level, 2), escalation.unit_id].append(lines[escalation.deadline_id])
+        level_group = min(escalation.level, 2)
+        reached = [(user_id, level_group, escalation.unit_id) for user_id in holders[escalation.unit_id, kind]]
+        told = set()
+        for user_id, group, unit_id in [*reached, *at_top.get(escalation.pk, ())]:
+            if user_id not in told:
+                told.add(user_id)
+                items[user_id, group, unit_id].append(lines[escalation.deadline_id])
     link = reverse("responsibility:escalation-list")
     why = {
         0: _("You are the liaison officer of %(notified)s, the unit responsible."),
         1: _("You are the principal of %(notified)s, the unit responsible."),
         2: _("You are the principal of %(notified)s, above the units responsible."),
+        IN_CHARGE: _("You are a leader in charge at %(notified)s, where these overdue deadlines have now arrived."),
+        ASSIGNED: _("You are the leader assigned to %(notified)s, where these deadlines are overdue."),
     }
 
     def render(group, unit_id, count):
-        if group == 2:
+        if group == ASSIGNED:
+            subject = _("Supervision: overdue deadlines (%(count)s) in your assigned area")
+        elif group >= 2:
             subject = _("Supervision order: overdue deadlines (%(count)s) below your unit")
         else:
             subject = _("Reminder: overdue deadlines (%(count)s) need your action")
@@ -278,7 +339,11 @@ def deadlines_sweep(*, at: datetime.datetime, among: list[int] | None = None) ->
 @transaction.atomic
 def escalation_acknowledge(*, escalation_id: int, actor: User) -> Escalation:
     """The notified person says they have seen the escalation; the clock keeps running."""
-    escalation = Escalation.objects.select_for_update(of=("self",)).select_related("unit").get(pk=escalation_id)
+    escalation = (
+        Escalation.objects.select_for_update(of=("self",))
+        .select_related("unit", "deadline__unit")
+        .get(pk=escalation_id)
+    )
     if not can_acknowledge_escalation(actor, escalation):
         raise PermissionDenied
     if escalation.acknowledged_at is not None:

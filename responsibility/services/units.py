@@ -274,17 +274,20 @@ def position_assign(*, actor, unit_id: int, user, kind: str, starts_on: datetime
     return position
 
 
+def ends_on_clean(*, starts_on: datetime.date, ends_on: datetime.date) -> datetime.date:
+    """The last day of a post, or a ValidationError: a post cannot end before it starts."""
+    if ends_on < starts_on:
+        raise ValidationError(_("A post cannot end before it starts (%(day)s).") % {"day": starts_on.isoformat()})
+    return ends_on
+
+
 @transaction.atomic
 def position_end(*, actor, position_id: int, ends_on: datetime.date) -> Position:
     position = Position.objects.select_for_update().select_related("unit", "user").get(pk=position_id)
     _require(actor is None or can_manage_unit(actor, position.unit))
     if position.ends_on is not None:
         raise ValidationError(_("This post already ended on %(day)s.") % {"day": position.ends_on.isoformat()})
-    if ends_on < position.starts_on:
-        raise ValidationError(
-            {"ends_on": _("A post cannot end before it starts (%(day)s).") % {"day": position.starts_on.isoformat()}}
-        )
-    position.ends_on = ends_on
+    position.ends_on = ends_on_clean(starts_on=position.starts_on, ends_on=ends_on)
     position._history_user = actor
     position.save(update_fields=["ends_on"])
     return position

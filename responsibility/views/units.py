@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ..models import Unit
-from ..permissions import can_handle_in, can_manage_unit, can_propose_accountability
+from ..permissions import can_handle_in, can_import_units, can_manage_unit, can_propose_accountability
 from ..selectors import unit_children, unit_page, unit_search, unit_tree_roots, with_principal
 
 SEARCH_LIMIT = 100
@@ -16,7 +16,7 @@ SEARCH_LIMIT = 100
 @login_required
 def unit_tree(request):
     query = request.GET.get("q", "").strip()[:64]
-    context = {"query": query}
+    context = {"query": query, "may_import": can_import_units(request.user)}
     if query:
         context["results"], context["truncated"] = unit_search(user=request.user, query=query, limit=SEARCH_LIMIT)
     else:

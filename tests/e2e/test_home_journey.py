@@ -33,7 +33,10 @@ def test_a_visitor_reads_chinese_switches_to_english_and_logs_in_as_officer(page
     page.get_by_label("Password").fill("jiufeng-demo")
     page.get_by_role("button", name="Log in").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Report unhealthy practices in public services")
+    # An officer lands where their work is: the cases waiting for them.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases")
+    expect(page).to_have_url(f"{live_server.url}/cases/")
+    expect(page.get_by_role("link", name="Waiting for me")).to_have_attribute("aria-current", "page")
     menu_open(page)
     expect(page.get_by_test_id("current-user")).to_contain_text("王纠风")
     expect(page.get_by_test_id("current-user")).to_contain_text("Discipline officer")

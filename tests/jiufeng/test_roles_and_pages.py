@@ -101,7 +101,7 @@ def test_login_refuses_to_redirect_to_another_host(client):
         {"username": user.username, "password": PASSWORD, "next": "https://evil.example/"},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("landing")
 
 
 def test_a_non_staff_user_cannot_open_the_admin(client):

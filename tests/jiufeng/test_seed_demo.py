@@ -8,8 +8,9 @@ from django.db.models import Max
 
 from complaints.models import Category
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from jiufeng.models import User
-from responsibility.models import Position, Unit
+from jiufeng.models import Notification, User
+from responsibility.models import Escalation, Position, Unit
+from responsibility.services.escalations_selectors import escalation_list_notified
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,30 @@ def test_seed_demo_places_the_accounts_in_the_county():
     assert ("officer-edu", "县教育局", "liaison") in placed
     assert ("leader", "青溪县", "leader_in_charge") in placed
     assert ("leader-edu", "县教育局", "principal") in placed
+    assert ("leader-county", "青溪县", "principal") in placed
+    assert ("leader-school", "县第一中学", "principal") in placed
+    assert ("officer-school", "县第一中学", "liaison") in placed
+
+
+def test_every_level_the_demo_escalations_reach_has_a_demo_account():
+    seed()
+    reached = set()
+    for username in DEMO_ACCOUNTS:
+        user = User.objects.get(username=username)
+        reached |= set(escalation_list_notified(user=user).values_list("pk", flat=True))
+    steps = Escalation.objects.select_related("deadline__unit")
+    levels = {step.level for step in steps}
+    assert levels == {0, 1, 2}
+    assert levels == {step.level for step in steps if step.pk in reached}
+    # The two chains through the education bureau reach a demo account at every step.
+    education = [step for step in steps if step.deadline.unit.name in {"县教育局", "县第一中学"}]
+    assert len(education) == 6
+    assert all(step.pk in reached for step in education)
+    # At the county: its principal, its leader in charge, and leader-edu for its 包片 over 县卫生健康局.
+    county_steps = [step for step in steps if step.unit.name == "青溪县"]
+    assert {step.deadline.unit.name for step in county_steps} == {"县教育局", "县卫生健康局"}
+    assert all(step.pk in reached for step in county_steps)
+    told = Notification.objects.filter(recipient__username="leader-edu", why__contains="县卫生健康局")
+    assert told.filter(why__contains="包片").count() == 1
+    for username in ["leader-county", "leader"]:
+        assert Notification.objects.filter(recipient__username=username, why__contains="青溪县").exists(), username

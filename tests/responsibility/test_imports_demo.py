@@ -22,7 +22,7 @@ def test_every_unit_of_the_demo_county_has_a_principal_and_a_liaison():
     for kind in [PositionKind.PRINCIPAL, PositionKind.LIAISON]:
         missing = units.exclude(positions__in=Position.objects.current().filter(kind=kind))
         assert list(missing.values_list("name", flat=True)) == [], kind
-    principal = Position.objects.get(unit__name="县第一中学", kind=PositionKind.PRINCIPAL).user
+    principal = Position.objects.get(unit__name="城关镇第一小学", kind=PositionKind.PRINCIPAL).user
     assert principal.display_name and principal.phone.startswith("139")
 
 
@@ -32,7 +32,9 @@ def test_the_demo_accounts_keep_their_posts():
     assert holders("县教育局", PositionKind.LIAISON) == ["officer-edu"]
     assert holders("青溪县", PositionKind.LEADER_IN_CHARGE) == ["leader"]
     assert holders("县纠风办", PositionKind.OFFICER) == ["officer"]
-    assert len(holders("青溪县", PositionKind.PRINCIPAL)) == 1
+    assert holders("青溪县", PositionKind.PRINCIPAL) == ["leader-county"]
+    assert holders("县第一中学", PositionKind.PRINCIPAL) == ["leader-school"]
+    assert holders("县第一中学", PositionKind.LIAISON) == ["officer-school"]
     assert set(
         Position.objects.filter(user__username__in=["officer", "officer-edu", "leader", "leader-edu"]).values_list(
             "user__username", "unit__name", "kind"

@@ -151,7 +151,9 @@ def test_moving_under_a_descendant_from_the_page_says_why_and_changes_nothing(ca
     response = client.post(url, {"parent": school.pk})
     assert response.status_code == 400
     assert Unit.objects.get_parent(Unit.objects.get(pk=bureau.pk)) == cast.units.county
-    response = client.post(reverse("responsibility:unit-move", args=[school.pk]), {"parent": cast.units.sibling.pk})
+    response = client.post(
+        reverse("responsibility:unit-move", args=[school.pk]), {"parent": cast.units.sibling.pk, "confirm": "yes"}
+    )
     assert response.status_code == 302
     assert Unit.objects.get_parent(Unit.objects.get(pk=school.pk)) == cast.units.sibling
 
@@ -168,7 +170,7 @@ def test_adding_and_ending_a_position_from_the_unit_page(cast, as_user):
     assert position.user.display_name == "钱校长"
     page = client.get(reverse("responsibility:unit-detail", args=[school.pk])).content.decode()
     assert reverse("responsibility:position-end", args=[position.pk]) in page
-    client.post(reverse("responsibility:position-end", args=[position.pk]), {"ends_on": "2026-06-30"})
+    client.post(reverse("responsibility:position-end", args=[position.pk]), {"ends_on": "2026-06-30", "confirm": "yes"})
     position.refresh_from_db()
     assert position.ends_on.isoformat() == "2026-06-30"
     bad = client.post(

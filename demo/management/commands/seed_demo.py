@@ -26,4 +26,4 @@ class Command(BaseCommand):
                 part.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password {DEMO_PASSWORD}):"))
         for username, description in DEMO_ACCOUNTS.items():
-            self.stdout.write(f"  {username:<12} {description}")
+            self.stdout.write(f"  {username:<14} {description}")
