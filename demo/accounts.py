@@ -14,7 +14,10 @@ DEMO_ACCOUNTS = {
     "leader": "county leader in charge of 纠风 work: sees everything, approves",
     "leader-edu": "principal of the education bureau: sees and approves in its subtree",
     "auditor": "read-only access to all history",
-    "leader-county": "principal (主要负责人) of 青溪县: the top of the escalation ladder; approves what the county's leadership decides, e.g. a 复核",
+    "leader-county": (
+        "principal (主要负责人) of 青溪县: the top of the escalation ladder; "
+        "approves what the county's leadership decides, e.g. a 复核"
+    ),
     "leader-school": "principal of 县第一中学: approves and is told of the school's overdue work",
     "officer-school": "liaison officer of 县第一中学: the first reminded of the school's overdue work",
 }
