@@ -1,7 +1,7 @@
 """Pure predicates: may this user do this to this object? Scope comes from selectors."""
 
 from .models import Position, PositionKind, Unit
-from .scoping import HANDLING, LEADING, capacities_on, scope_roots
+from .scoping import HANDLING, LEADING, SUPERVISING, capacities_on, scope_roots
 
 
 def can_view_unit(user, unit: Unit) -> bool:
@@ -16,9 +16,15 @@ def can_handle_in(user, unit: Unit | str) -> bool:
 def can_lead_in(user, unit: Unit | str) -> bool:
     """Approve, issue, decide for this unit (or the unit at this path).
 
-    Its principal, leader in charge, assigned leader.
+    Its principal or leader in charge, or one above it; never a leader assigned the area
+    (领导包片 is oversight, not leadership of the unit's work).
     """
     return bool(capacities_on(user, unit) & LEADING)
+
+
+def can_supervise_in(user, unit: Unit | str) -> bool:
+    """Visit or inspect this unit and record what was found: who handles there, or a leader assigned the area."""
+    return bool(capacities_on(user, unit) & SUPERVISING)
 
 
 # --- Leader assignments, visits and rectification items --------------------------------
@@ -49,9 +55,9 @@ def leader_assignment_manager(user):
 
 
 def can_visit_units(user, units) -> bool:
-    """Schedule or record a visit to these units: who may handle in every one of them."""
+    """Schedule or record a visit to these units: who may supervise in every one of them."""
     units = list(units)
-    return bool(units) and all(can_handle_in(user, unit) for unit in units)
+    return bool(units) and all(can_supervise_in(user, unit) for unit in units)
 
 
 def can_record_visit(user, visit) -> bool:

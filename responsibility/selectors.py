@@ -44,7 +44,9 @@ class NearestPosition:
         return str(PositionKind(self.kind).label)
 
 
-def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None = None) -> list[NearestPosition]:
+def positions_nearest(
+    *, unit: Unit, kinds: set[str], on: datetime.date | None = None, outside: Unit | None = None
+) -> list[NearestPosition]:
     """Today's positions of these kinds nearest to the unit: held in the unit itself, else in
     the closest unit above it that has any (一级抓一级: the level above answers for a unit
     without such a post). Who should hear of work owed by the unit.
@@ -52,14 +54,20 @@ def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None =
     A post in a unit with a wider remit (the county 纠风办) counts at its remit, as in
     scoping; holders have the capacity the post gives on the unit. Active users only, one
     position per user. One query.
+    ``outside``: posts in this unit (Unit.objects.inside) are passed over, as if not held: the
+    unit a complaint is about never hears of it, and the level above answers instead.
     """
     step = Unit.steplen
     paths = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
-    rows = (
+    held = (
         Position.objects.current(on)
         .filter(kind__in=kinds, user__is_active=True)
         .filter(Q(unit__remit_unit__isnull=True, unit__path__in=paths) | Q(unit__remit_unit__path__in=paths))
-        .annotate(at_path=Coalesce("unit__remit_unit__path", "unit__path"))
+    )
+    if outside is not None:
+        held = held.exclude(unit__in=Unit.objects.inside(outside).values("pk"))
+    rows = (
+        held.annotate(at_path=Coalesce("unit__remit_unit__path", "unit__path"))
         .order_by(Length("at_path").desc(), "user_id", "kind")
         .values_list("user_id", "kind", "unit__name", "at_path", "user__email", "user__phone")
     )

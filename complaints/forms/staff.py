@@ -221,8 +221,8 @@ class AcceptForm(CaseForm):
         units = _active_units(self.user)
         subject = self.complaint.subject_unit
         if subject is not None:
-            # A unit never investigates itself (谁主管谁负责).
-            units = units.exclude(path__startswith=subject.path)
+            # A unit never investigates itself (谁主管谁负责), nor does a unit in it.
+            units = units.exclude(pk__in=Unit.objects.inside(subject).values("pk"))
         self.fields["handling_unit"].queryset = units
         if not self.is_bound:
             routed = handling_unit_default(category=self.complaint.category, subject_unit=subject)
