@@ -87,7 +87,15 @@ def _stage_open(complaint: Complaint, *, kind: DeadlineKind, unit: Unit, start: 
     """
     days = time_limit_days(category=complaint.category, kind=kind)
     due_at, provisional = deadline_due_at(kind=kind, start=start, days=days)
-    deadline_open(target=complaint, kind=kind, unit=unit, due_at=due_at, provisional=provisional, none_open=True)
+    deadline_open(
+        target=complaint,
+        kind=kind,
+        unit=unit,
+        due_at=due_at,
+        provisional=provisional,
+        none_open=True,
+        withheld_from=complaint.subject_unit,
+    )
     complaint.due_at = due_at
 
 

@@ -21,6 +21,7 @@ from .models import (
     PositionKind,
     Unit,
 )
+from .models.deadlines import withheld_from_user
 from .scoping import outermost_paths, scope_roots
 from .services.pledges_selectors import pledges_of_unit
 from .services.visits_selectors import unit_visits_and_items
@@ -87,15 +88,16 @@ def unit_children(*, unit: Unit) -> QuerySet:
     return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).with_parent_id()
 
 
-def unit_page(*, unit: Unit) -> Unit:
-    """Attach what a unit's page shows, in a fixed number of queries; caller has checked scope."""
+def unit_page(*, unit: Unit, user) -> Unit:
+    """Attach what a unit's page shows ``user``, in a fixed number of queries; caller has checked scope."""
 
     unit.ancestors = list(Unit.objects.all().ancestors_of(unit))
     unit.current_positions = list(
         Position.objects.current().filter(unit=unit).select_related("user").order_by("kind", "starts_on")
     )
     unit.children = list(unit_children(unit=unit))
-    unit.open_obligations = list(Deadline.objects.open().filter(unit=unit).order_by("due_at"))
+    obligations = Deadline.objects.open().filter(unit=unit).exclude(withheld_from_user(user))
+    unit.open_obligations = list(obligations.order_by("due_at"))
     unit.recent_visits, unit.open_rectification_items = unit_visits_and_items(unit=unit)
     # This year's pledges: the unit's own with its parent, and those it issued below.
     unit.year_pledges = pledges_of_unit(unit=unit, year=timezone.localdate().year)

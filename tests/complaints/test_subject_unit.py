@@ -25,8 +25,10 @@ from complaints.models import ActivityKind, Complaint, Finding, MeasureKind
 from complaints.workflow import STAFF_TRANSITIONS
 from jiufeng.models import Notification
 from jiufeng.roles import Role
-from responsibility.models import PositionKind, RectificationItem
+from responsibility.models import Deadline, DeadlineKind, Escalation, PositionKind, RectificationItem
 from responsibility.services import visits as item_services
+from responsibility.services.escalations import deadlines_sweep
+from responsibility.services.escalations_selectors import escalation_list_notified, overdue_board
 
 from .attachment_files import photo, upload
 from .county_tree import county_tree, person
@@ -264,3 +266,43 @@ def test_the_case_list_costs_the_same_however_many_cases_are_kept_from_the_user(
         _about(file_complaint, tree.bureau, f"教育局{n}")
         _about(file_complaint, tree.school, f"学校{n}")
     assert count() == before
+
+
+# --- The deadline ledger: a case's deadlines are withheld from the unit complained about -------
+
+
+def test_the_deadlines_of_a_case_are_withheld_from_the_unit_complained_about(client, tree, file_complaint):
+    principal = person("county-principal", Role.LEADER, tree.county, PositionKind.PRINCIPAL)
+    about_county = _about(file_complaint, tree.county, "县政府乱收费")
+    about_bureau = _about(file_complaint, tree.bureau, "教育局乱收费")
+    intake = {
+        complaint.pk: Deadline.objects.get(object_id=complaint.pk, kind=DeadlineKind.COMPLAINT_ACCEPT)
+        for complaint in (about_county, about_bureau)
+    }
+    assert intake[about_county.pk].withheld_from == tree.county
+
+    def targets(user) -> set[int]:
+        rows = api(user).get("/api/v1/deadlines/").json()
+        rows = rows["results"] if isinstance(rows, dict) else rows
+        return {row["target_id"] for row in rows if row["target_type"] == "complaint"}
+
+    # The root's people see the bureau's case's deadline, not the one of the case about the root.
+    assert targets(principal) == targets(tree.cast.county_leader) == {about_bureau.pk}
+    assert targets(tree.jfb_officer) == {about_county.pk, about_bureau.pk}
+    as_user(client, principal)
+    page = client.get(reverse("responsibility:unit-detail", args=[tree.county.pk])).content.decode()
+    assert page.count("Decide whether to accept a complaint") == 1
+
+    # Overdue: the ladder climbs for both, but tells the root's principal only of the bureau's case.
+    later = max(d.due_at for d in intake.values()) + datetime.timedelta(days=1)
+    for step in range(3):
+        deadlines_sweep(at=later + datetime.timedelta(days=3 * step))
+    for deadline in intake.values():
+        assert Escalation.objects.filter(deadline=deadline, unit=tree.county, level=1).exists()
+    # One digest line in all: the bureau's case (both intake deadlines are owed by the county).
+    told = Notification.objects.filter(recipient=principal).values_list("body", flat=True)
+    assert sum(len(body.splitlines()) for body in told) == 1
+    notified = escalation_list_notified(user=principal)
+    assert {e.deadline_id for e in notified} == {intake[about_bureau.pk].pk}
+    overdue = overdue_board(unit=tree.county, user=principal, at=later)
+    assert {d.pk for d in overdue} == {intake[about_bureau.pk].pk}
