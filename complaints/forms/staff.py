@@ -31,6 +31,7 @@ from ..models import (
     MeasureKind,
 )
 from ..routing import handling_unit_default
+from ..selectors import complaint_duplicate_visible
 from ..services import CONTENT_MAX, LOCATION_MAX, MESSAGE_MAX, NAME_MAX, PARTICIPANTS_MAX, TITLE_MAX
 from ..transitions import REASON_MAX, TEXT_MAX, TRANSFER_TO_MAX
 from .attachments import AttachmentsInput
@@ -255,7 +256,9 @@ class MergeForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["primary"].initial = self.complaint.possible_duplicate_of_id
+        # The hinted duplicate, only when the user may open it: its number alone tells of it.
+        if complaint_duplicate_visible(user=self.user, complaint=self.complaint):
+            self.fields["primary"].initial = self.complaint.possible_duplicate_of_id
 
     def data_for_service(self) -> dict:
         return {"primary_id": self.cleaned_data["primary"]}

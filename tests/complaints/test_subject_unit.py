@@ -306,3 +306,15 @@ def test_the_deadlines_of_a_case_are_withheld_from_the_unit_complained_about(cli
     assert {e.deadline_id for e in notified} == {intake[about_bureau.pk].pk}
     overdue = overdue_board(unit=tree.county, user=principal, at=later)
     assert {d.pk for d in overdue} == {intake[about_bureau.pk].pk}
+
+
+def test_the_merge_form_names_no_duplicate_kept_from_the_triaging_officer(client, tree, file_complaint):
+    # The same phone filed about the county (kept from its own officer) and then about the school.
+    about_county = _about(file_complaint, tree.county, "县政府乱收费")
+    about_school = _about(file_complaint, tree.school, "学校乱收费")
+    assert about_school.possible_duplicate_of_id == about_county.pk
+    page = as_user(client, tree.cast.county_officer).get(case_url(about_school)).content.decode()
+    merge = page.split('name="merge-primary"')[1].split(">")[0]
+    assert "value=" not in merge
+    page = as_user(client, tree.jfb_officer).get(case_url(about_school)).content.decode()
+    assert f'value="{about_county.pk}"' in page.split('name="merge-primary"')[1].split(">")[0]
