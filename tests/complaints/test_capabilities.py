@@ -98,13 +98,9 @@ def _merge_fields(tree, file_complaint, complaint) -> dict:
     return {"primary": primary.pk}
 
 
-def _decision_page(name: str) -> dict:
-    return {**{f"{name}-{key}": value for key, value in DECISION.items()}, **measures(name, [])}
-
-
 # --- The actions: (stage, who may, page request, API request) --------------------------------
-# A page request is (url name, data) posted to the case; an API request (path, data) under
-# /api/v1/complaints/<id>/. Data may be a function of (tree, file_complaint, complaint).
+# Each gives a function answering the page's (url, posted form) and one answering the API's
+# (path under /api/v1/complaints/<id>/, JSON body) for a case at the stage.
 
 
 def _transition(name: str, stage, allowed: set[str], fields: dict | None = None, page_extra=None):
