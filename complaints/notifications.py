@@ -359,8 +359,8 @@ def staff_notify(*, complaint: Complaint, event: str, actor=None, unit=None) -> 
     """Tell the staff who act next on the case; returns how many were told.
 
     ``event``: one of STAFF_EVENTS. The recipients are the holders of the event's
-    positions nearest to its unit (responsibility.selectors.positions_nearest), less
-    ``actor``, who caused it (so a leader who submits a finding is not asked to approve it).
+    positions nearest to its unit (responsibility.selectors.positions_nearest) outside the
+    unit complained about, less ``actor``, who caused it (so a leader who submits a finding is not asked to approve it).
     ``unit``: the event's unit when the caller has it at hand already (saves reading it again).
     """
     spec = STAFF_EVENTS[event]
@@ -368,7 +368,9 @@ def staff_notify(*, complaint: Complaint, event: str, actor=None, unit=None) -> 
     if unit is None:
         return 0
     kinds = spec.kinds(complaint) if callable(spec.kinds) else spec.kinds
-    positions = [p for p in positions_nearest(unit=unit, kinds=kinds) if actor is None or p.user_id != actor.pk]
+    # Never anyone in the unit complained about (被投诉单位不得自查): the level above hears instead.
+    nearest = positions_nearest(unit=unit, kinds=kinds, outside=complaint.subject_unit)
+    positions = [p for p in nearest if actor is None or p.user_id != actor.pk]
     if not positions:
         return 0
     with translation.override(settings.LANGUAGE_CODE):

@@ -1,8 +1,14 @@
-"""Pure predicates: may this user do this to this complaint? Scope comes from responsibility."""
+"""Pure predicates: may this user do this to this complaint? Scope comes from responsibility.
+
+Staff in the unit complained about may do nothing on the case (in_subject_unit): the case
+is not even visible to them (Complaint.objects.visible_to), and every predicate here says
+no as well, so a service called without the scoped read refuses them too. A leader
+assignment (领导包片) gives no capacity these predicates accept: it is oversight only.
+"""
 
 from responsibility.models import Unit
 from responsibility.permissions import can_handle_in, can_lead_in
-from responsibility.scoping import post_paths_today
+from responsibility.scoping import own_unit_paths
 
 from .models import Complaint, triage_unit
 
@@ -21,15 +27,21 @@ def _triage_at(complaint: Complaint) -> Unit | str:
     return complaint._triage_unit
 
 
+def in_subject_unit(user, complaint: Complaint) -> bool:
+    """Is the user in the unit complained about (a post in it or below it; scoping.units_containing)?"""
+    subject = complaint.subject_unit
+    return subject is not None and subject.path in own_unit_paths(user)
+
+
 def can_triage(user, complaint: Complaint) -> bool:
     """Accept, reject, transfer or merge: staff handling in the triaging unit (the county 纠风办)."""
-    return can_handle_in(user, _triage_at(complaint))
+    return can_handle_in(user, _triage_at(complaint)) and not in_subject_unit(user, complaint)
 
 
 def can_handle(user, complaint: Complaint) -> bool:
     """Investigate, submit, close, decide a review: staff of the handling unit (or above), or triage."""
     if complaint.handling_unit is not None and can_handle_in(user, complaint.handling_unit):
-        return True
+        return not in_subject_unit(user, complaint)
     return can_triage(user, complaint)
 
 
@@ -41,28 +53,26 @@ def can_approve(user, complaint: Complaint) -> bool:
     """
     if complaint.approval_requested_by_id == user.pk:
         return False
+    if in_subject_unit(user, complaint):
+        return False
     if complaint.review_round:
         return _reviews(user, complaint, can_lead_in)
     return complaint.handling_unit is not None and can_lead_in(user, complaint.handling_unit)
-
-
-def _posted_under(user, unit: Unit) -> bool:
-    return any(path.startswith(unit.path) for path in post_paths_today(user))
 
 
 def _reviews(user, complaint: Complaint, capacity) -> bool:
     """``capacity`` (can_handle_in or can_lead_in) in the reviewing unit, and not of the unit reviewed.
 
     Where no unit is above the unit reviewed, the root's leadership reviews: only leaders.
-    Otherwise nobody posted in the handling unit (or under it) decides its review, whatever
-    a wider scope gives them.
+    Otherwise nobody in the handling unit (a post in it or under it: scoping.own_unit_paths)
+    decides its review, whatever a wider scope gives them; nor anyone in the unit complained about.
     """
     unit = complaint.reviewing_unit
-    if unit is None:
+    if unit is None or in_subject_unit(user, complaint):
         return False
     if complaint.review_by_leaders:
         return can_lead_in(user, unit)
-    if complaint.handling_unit is not None and _posted_under(user, complaint.handling_unit):
+    if complaint.handling_unit is not None and complaint.handling_unit.path in own_unit_paths(user):
         return False
     return capacity(user, unit)
 
@@ -87,6 +97,8 @@ def can_decide_extension(user, complaint: Complaint, request=None) -> bool:
     """
     if request is not None and request.requested_by_id == user.pk:
         return False
+    if in_subject_unit(user, complaint):
+        return False
     if complaint.review_round:
         # A review's time is owed by the reviewing unit.
         return _reviews(user, complaint, can_lead_in)
@@ -99,22 +111,17 @@ def can_investigate(user, complaint: Complaint) -> bool:
 
 
 def can_work_on(user, complaint: Complaint) -> bool:
-    """Read internal notes and record work: whoever handles the case or leads the handling unit."""
+    """Read internal notes, write to the petitioner: whoever handles the case or decides its review,
+    or leads the handling unit."""
     if can_handle(user, complaint) or can_decide_review(user, complaint):
         return True
-    return complaint.handling_unit is not None and can_lead_in(user, complaint.handling_unit)
-
-
-def in_subject_unit(user, complaint: Complaint) -> bool:
-    """Holds a position today in the unit complained about or a unit under it."""
-    subject = complaint.subject_unit
-    if subject is None:
-        return False
-    return any(path.startswith(subject.path) for path in post_paths_today(user))
+    return (
+        complaint.handling_unit is not None
+        and can_lead_in(user, complaint.handling_unit)
+        and not in_subject_unit(user, complaint)
+    )
 
 
 def can_view_identity(user, complaint: Complaint) -> bool:
-    """See who filed: the permission, working on the case, and never anyone in the unit complained about."""
-    return (
-        user.has_perm("jiufeng.view_identity") and can_work_on(user, complaint) and not in_subject_unit(user, complaint)
-    )
+    """See who filed: the permission and working on the case (never in the unit complained about)."""
+    return user.has_perm("jiufeng.view_identity") and can_work_on(user, complaint)

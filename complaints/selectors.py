@@ -67,6 +67,18 @@ def complaint_get_for_user(*, user, pk: int) -> Complaint:
     return get_object_or_404(complaint_list_for_user(user=user).order_by(), pk=pk)
 
 
+def complaint_duplicate_visible(*, user, complaint: Complaint) -> bool:
+    """May the user open the case this one possibly duplicates? Read once per case object (the
+    case page asks, and so does its merge form): the hint alone says nothing of a case kept
+    from the user (another unit's, or one about a unit they are in)."""
+    if getattr(complaint, "_duplicate_visible", None) is None:
+        duplicate = complaint.possible_duplicate_of_id
+        complaint._duplicate_visible = bool(duplicate) and (
+            Complaint.objects.visible_to(user).filter(pk=duplicate).exists()
+        )
+    return complaint._duplicate_visible
+
+
 def complaint_by_code(*, code: str) -> Complaint | None:
     """The case a code tracks. Caller throttles guessing (complaints.tracking.track_lookup does both)."""
     # Unscoped by design: the code is the petitioner's proof, whoever holds it.

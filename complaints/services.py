@@ -219,6 +219,7 @@ def complaint_file(
         provisional=provisional,
         none_open=True,
         actor=actor,
+        withheld_from=subject_unit,
     )
     TransitionLog.objects.create(
         complaint=complaint, name="file", from_status="", to_status=ComplaintStatus.SUBMITTED, actor=actor, at=now

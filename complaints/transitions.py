@@ -26,7 +26,7 @@ from django_fsm import TransitionNotAllowed
 
 from responsibility.deadlines import deadline_due_at, deadline_meet, deadline_move, deadline_open, deadlines_of
 from responsibility.models import DeadlineKind, Unit
-from responsibility.scoping import in_scope_or_404
+from responsibility.scoping import in_scope_or_404, units_containing
 from responsibility.services.visits import rectification_item_add
 
 from .models import (
@@ -96,7 +96,15 @@ def _stage_open(complaint: Complaint, *, kind: DeadlineKind, unit: Unit, start: 
     """
     days = time_limit_days(category=complaint.category, kind=kind)
     due_at, provisional = deadline_due_at(kind=kind, start=start, days=days)
-    deadline_open(target=complaint, kind=kind, unit=unit, due_at=due_at, provisional=provisional, none_open=True)
+    deadline_open(
+        target=complaint,
+        kind=kind,
+        unit=unit,
+        due_at=due_at,
+        provisional=provisional,
+        none_open=True,
+        withheld_from=complaint.subject_unit,
+    )
     complaint.due_at = due_at
 
 
@@ -109,13 +117,20 @@ def _stage_meet(complaint: Complaint, *, kind: DeadlineKind, at: datetime.dateti
 # --- Intake: the triaging unit decides ------------------------------------------------
 
 
+def _remit_path(unit: Unit) -> str | None:
+    # A query only for a unit with a remit (the county 纠风办): most have none.
+    return unit.remit_unit.path if unit.remit_unit_id is not None else None
+
+
 @transaction.atomic
 def complaint_accept(
     *, complaint_id: int, actor, handling_unit: Unit | None = None, note: str = "", version: int | None = None
 ) -> Complaint:
     """submitted → accepted; the handling unit defaults to the one responsible for the subject unit.
 
-    Never the subject unit or a unit under it: a unit does not investigate itself.
+    Never a unit in the unit complained about (the subject or a unit under it, less a unit
+    whose remit covers the subject: the county 纠风办 handles complaints about the county):
+    a unit does not investigate itself.
     """
     complaint = complaint_lock(complaint_id, version)
     # A unit out of the actor's scope is not found, whatever they may do on the case.
@@ -129,7 +144,9 @@ def complaint_accept(
     if not handling_unit.is_active:
         raise ValidationError({"handling_unit": _("This unit is no longer active.")})
     subject = complaint.subject_unit
-    if subject is not None and handling_unit.path.startswith(subject.path):
+    # Only a unit filed under the subject can be in it: the others need not read a remit.
+    below_subject = subject is not None and handling_unit.path.startswith(subject.path)
+    if below_subject and subject.path in units_containing(handling_unit.path, _remit_path(handling_unit)):
         raise ValidationError(
             {"handling_unit": _("The unit complained about cannot handle the case itself; choose the unit above it.")}
         )

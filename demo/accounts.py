@@ -10,9 +10,9 @@ DEMO_PASSWORD = "jiufeng-demo"
 DEMO_ACCOUNTS = {
     "admin": "system administrator",
     "officer": "officer of the county 纠风办: every case in the county",
-    "officer-edu": "liaison officer (纠风专干) of the county education bureau: its subtree only",
-    "leader": "county leader in charge of 纠风 work: sees everything, approves",
-    "leader-edu": "principal of the education bureau: sees and approves in its subtree",
+    "officer-edu": "liaison officer (纠风专干) of the education bureau: its subtree, never complaints about it",
+    "leader": "county leader in charge of 纠风 work: sees everything but complaints about the county, approves",
+    "leader-edu": "principal of the education bureau: its subtree, never complaints about it; 包片 县卫生健康局",
     "auditor": "read-only access to all history",
     "leader-county": (
         "principal (主要负责人) of 青溪县: the top of the escalation ladder; "

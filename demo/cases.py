@@ -216,6 +216,27 @@ CASES = [
             ("identity",),
         ],
     ),
+    # About the education bureau itself: the 纠风办 investigates it, never the bureau's own
+    # people (officer-edu and leader-edu do not see it; docs/domain-rules.md).
+    DemoCase(
+        title="县教育局办理民办学校年检乱收费",
+        category="fees-enterprise",
+        subject=EDU,
+        channel=Channel.WEB,
+        content="我们是一所民办培训学校，到县教育局办理年检，工作人员要求交3000元“评估费”，"
+        "不交就不给盖章，也不开发票。",
+        petitioner=("孙志强", "13807468813"),
+        handling="县纠风办",
+        steps=[
+            *_investigated(
+                note="反映县教育局本身的问题，由县纠风办直接调查。",
+                activities=[
+                    ("listen", "承办人、投诉人孙志强", "听取投诉人陈述，核实年检时间、经办人员及收费金额。"),
+                    ("check", "县教育局财务股", "调取民办学校年检收费记录及收费依据。"),
+                ],
+            ),
+        ],
+    ),
     DemoCase(
         title="初中食堂饭菜分量少价格高",
         category="fees-education",

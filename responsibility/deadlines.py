@@ -35,6 +35,7 @@ def deadline_open(
     provisional: bool = False,
     none_open: bool = False,
     actor=None,
+    withheld_from: Unit | None = None,
 ) -> Deadline:
     """Open the deadline of ``kind`` for ``target``; if one is already open, return it unchanged.
 
@@ -42,9 +43,16 @@ def deadline_open(
     (see deadline_due_at). ``none_open``: the caller knows that no deadline of ``kind`` is
     open for the target (it was created in the caller's transaction, or its locked state
     rules one out): insert without looking. ``actor``: who opens it, for the history (None:
-    the request's user, else the system).
+    the request's user, else the system). ``withheld_from``: a unit whose people must neither
+    see the deadline nor be told of it (a complaint's subject unit).
     """
-    values = {"unit": unit, "due_at": due_at, "next_escalation_at": due_at, "provisional": provisional}
+    values = {
+        "unit": unit,
+        "due_at": due_at,
+        "next_escalation_at": due_at,
+        "provisional": provisional,
+        "withheld_from": withheld_from,
+    }
     registered = {**_registered(target), "kind": kind}
     if none_open:
         # Every stage change opens one.

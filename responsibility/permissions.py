@@ -1,7 +1,7 @@
 """Pure predicates: may this user do this to this object? Scope comes from selectors."""
 
 from .models import Position, PositionKind, Unit
-from .scoping import HANDLING, LEADING, Capacity, capacities_on, scope_roots
+from .scoping import HANDLING, LEADING, SUPERVISING, Capacity, capacities_on, scope_roots
 
 
 def can_view_unit(user, unit: Unit) -> bool:
@@ -16,9 +16,15 @@ def can_handle_in(user, unit: Unit | str) -> bool:
 def can_lead_in(user, unit: Unit | str) -> bool:
     """Approve, issue, decide for this unit (or the unit at this path).
 
-    Its principal, leader in charge, assigned leader.
+    Its principal or leader in charge, or one above it; never a leader assigned the area
+    (领导包片 is oversight, not leadership of the unit's work).
     """
     return bool(capacities_on(user, unit) & LEADING)
+
+
+def can_supervise_in(user, unit: Unit | str) -> bool:
+    """Visit or inspect this unit and record what was found: who handles there, or a leader assigned the area."""
+    return bool(capacities_on(user, unit) & SUPERVISING)
 
 
 # --- Leader assignments, visits and rectification items --------------------------------
@@ -49,9 +55,9 @@ def leader_assignment_manager(user):
 
 
 def can_visit_units(user, units) -> bool:
-    """Schedule or record a visit to these units: who may handle in every one of them."""
+    """Schedule or record a visit to these units: who may supervise in every one of them."""
     units = list(units)
-    return bool(units) and all(can_handle_in(user, unit) for unit in units)
+    return bool(units) and all(can_supervise_in(user, unit) for unit in units)
 
 
 def can_record_visit(user, visit) -> bool:
@@ -77,11 +83,6 @@ def can_confirm_rectification_item(user, item, *, parent: Unit | None) -> bool:
     return can_handle_in(user, parent)
 
 
-# Who changes the organisation: the handling capacities less a leader's area assignment,
-# which gives oversight of the units (see, visit, inspect), not their running.
-ORGANISING = HANDLING - {Capacity.ASSIGNED_LEADER}
-
-
 def can_manage_unit(user, unit: Unit) -> bool:
     """Rename, move, (de)activate a unit and change who holds its positions.
 
@@ -89,7 +90,7 @@ def can_manage_unit(user, unit: Unit) -> bool:
     managed by whoever handles the whole tree below it.
     """
     path = unit.path[: -Unit.steplen] or unit.path
-    return any(path.startswith(r.path) and r.capacity in ORGANISING for r in scope_roots(user))
+    return any(path.startswith(r.path) and r.capacity in HANDLING for r in scope_roots(user))
 
 
 def can_import_units(user) -> bool:

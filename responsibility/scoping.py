@@ -10,9 +10,13 @@ builds on, imports it in the method).
 A user's scope is the union of subtrees rooted at:
   - the unit of each position they hold today in an active unit, or that unit's
     remit (the county 纠风办 works on the whole county);
-  - each unit of a leader assignment (领导包片) in force today.
+  - each unit of a leader assignment (领导包片) in force today: oversight only (see, visit,
+    inspect, be told), never handling or leading that area's work.
 Auditors and superusers see every unit, read-only for auditors. Subtree membership
 is a prefix match on the materialised path: one indexed query, no recursion.
+
+The units a user is *in* (``own_unit_paths``) are read with the scope too: a complaint
+about one of them is kept from the user whatever the scope gives (docs/domain-rules.md).
 """
 
 import datetime
@@ -35,10 +39,13 @@ class Capacity:
     ADMINISTRATOR = "administrator"
 
 
-# Capacities that may lead (approve, sign, issue) rather than only handle.
-LEADING = {PositionKind.PRINCIPAL, PositionKind.LEADER_IN_CHARGE, Capacity.ASSIGNED_LEADER, Capacity.ADMINISTRATOR}
+# Capacities that may lead a unit's work (approve, sign, issue, decide) rather than only handle it.
+LEADING = {PositionKind.PRINCIPAL, PositionKind.LEADER_IN_CHARGE, Capacity.ADMINISTRATOR}
 # Capacities that may handle cases and records day to day.
 HANDLING = {PositionKind.LIAISON, PositionKind.OFFICER, *LEADING}
+# Capacities that may supervise on the spot (visit, inspect, record what they found): whoever
+# handles, and a leader in an assigned area (领导包片 is oversight: it is in neither set above).
+SUPERVISING = {*HANDLING, Capacity.ASSIGNED_LEADER}
 
 
 @dataclass(frozen=True)
@@ -59,20 +66,34 @@ def scope_roots(user, *, on: datetime.date | None = None) -> list[ScopeRoot]:
         cached = getattr(user, "_scope_roots_today", None)
         if cached is not None:
             return cached
-    roots, posts = _scope_roots(user, on=on)
+    roots, own = _scope_roots(user, on=on)
     if on is None and user.is_authenticated:
         user._scope_roots_today = roots
-        if posts is not None:
-            user._post_paths_today = posts
+        if own is not None:
+            user._own_unit_paths_today = own
     return roots
 
 
+def units_containing(path: str, remit_path: str | None) -> set[str]:
+    """Paths of the units a unit (and a post in it) is in: itself and every unit above it,
+    except its remit (``remit_path``) and the units above that.
+
+    A unit with a remit (the county 纠风办, remit: the county) works on that subtree from
+    outside it: it is not in the remit unit, nor above it, though the tree files it under
+    it. One definition for scoping and for the complaints' subject-unit rule.
+    """
+    step = Unit.steplen
+    above = {path[:end] for end in range(step, len(path) + 1, step)}
+    return {p for p in above if remit_path is None or not remit_path.startswith(p)}
+
+
 def _scope_roots(user, *, on: datetime.date | None) -> tuple[list[ScopeRoot], list[str] | None]:
-    """The roots, and the paths of the units the user holds a post in (None when not read)."""
+    """The roots, and the paths of the units the user is in (units_containing; None when not read)."""
     if not user.is_authenticated or not user.is_active:
         return [], None
     if user.is_superuser:
-        return [ScopeRoot(path="", capacity=Capacity.ADMINISTRATOR)], None
+        # The system administrator holds no post to be kept out by.
+        return [ScopeRoot(path="", capacity=Capacity.ADMINISTRATOR)], []
     # Posts and leader assignments in one statement, as (capacity, the post's unit, the wider
     # root): a post's root is its unit's remit if any, an assignment has no post. The posts
     # are held in an active unit (PositionQuerySet.current()); their holder, this user, is
@@ -97,30 +118,26 @@ def _scope_roots(user, *, on: datetime.date | None) -> tuple[list[ScopeRoot], li
         .values_list("capacity", "post_path", "wider_path")
     )
     rows = posts.union(assigned, all=True)
-    roots, post_paths = [], []
+    roots, own = [], set()
     for capacity, post_path, wider_path in rows:
         roots.append(ScopeRoot(path=wider_path or post_path, capacity=capacity))
         if post_path is not None:
-            post_paths.append(post_path)
+            own |= units_containing(post_path, wider_path)
     # A permission, not a group name: has_perm's cache is shared with the navigation.
     if user.has_perm("jiufeng.audit_history"):
         roots.append(ScopeRoot(path="", capacity=Capacity.AUDITOR))
-    return roots, post_paths
+    return roots, sorted(own)
 
 
-def post_paths_today(user) -> list[str]:
-    """Paths of the units where the user holds a post today (the post's own unit, not its remit).
+def own_unit_paths(user) -> list[str]:
+    """Paths of the units the user is in today through a post (units_containing), sorted.
 
-    Read with the scope when the scope needs the posts (one query for both), else now;
-    kept on the user object for the request, as scope_roots is.
+    Read with the scope (one query for both) and kept on the user object for the request,
+    as scope_roots is. A complaint about one of these units is kept from the user
+    (被投诉单位不得自查): complaints.models.ComplaintQuerySet.visible_to.
     """
     scope_roots(user)
-    cached = getattr(user, "_post_paths_today", None)
-    if cached is None:
-        cached = list(Position.objects.current().filter(user=user).values_list("unit__path", flat=True))
-        if user.is_authenticated:
-            user._post_paths_today = cached
-    return cached
+    return getattr(user, "_own_unit_paths_today", [])
 
 
 def outermost_paths(paths: set[str]) -> list[str]:

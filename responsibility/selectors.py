@@ -21,6 +21,7 @@ from .models import (
     PositionKind,
     Unit,
 )
+from .models.deadlines import withheld_from_user
 from .scoping import outermost_paths, scope_roots
 from .services.pledges_selectors import pledges_of_unit
 from .services.visits_selectors import unit_visits_and_items
@@ -44,7 +45,9 @@ class NearestPosition:
         return str(PositionKind(self.kind).label)
 
 
-def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None = None) -> list[NearestPosition]:
+def positions_nearest(
+    *, unit: Unit, kinds: set[str], on: datetime.date | None = None, outside: Unit | None = None
+) -> list[NearestPosition]:
     """Today's positions of these kinds nearest to the unit: held in the unit itself, else in
     the closest unit above it that has any (一级抓一级: the level above answers for a unit
     without such a post). Who should hear of work owed by the unit.
@@ -52,14 +55,20 @@ def positions_nearest(*, unit: Unit, kinds: set[str], on: datetime.date | None =
     A post in a unit with a wider remit (the county 纠风办) counts at its remit, as in
     scoping; holders have the capacity the post gives on the unit. Active users only, one
     position per user. One query.
+    ``outside``: posts in this unit (Unit.objects.inside) are passed over, as if not held: the
+    unit a complaint is about never hears of it, and the level above answers instead.
     """
     step = Unit.steplen
     paths = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
-    rows = (
+    held = (
         Position.objects.current(on)
         .filter(kind__in=kinds, user__is_active=True)
         .filter(Q(unit__remit_unit__isnull=True, unit__path__in=paths) | Q(unit__remit_unit__path__in=paths))
-        .annotate(at_path=Coalesce("unit__remit_unit__path", "unit__path"))
+    )
+    if outside is not None:
+        held = held.exclude(unit__in=Unit.objects.inside(outside).values("pk"))
+    rows = (
+        held.annotate(at_path=Coalesce("unit__remit_unit__path", "unit__path"))
         .order_by(Length("at_path").desc(), "user_id", "kind")
         .values_list("user_id", "kind", "unit__name", "at_path", "user__email", "user__phone")
     )
@@ -86,15 +95,16 @@ def unit_move_preview(*, unit: Unit) -> tuple[Unit | None, int]:
     return parent, Unit.objects.all().subtree_of(unit).exclude(pk=unit.pk).count()
 
 
-def unit_page(*, unit: Unit) -> Unit:
-    """Attach what a unit's page shows, in a fixed number of queries; caller has checked scope."""
+def unit_page(*, unit: Unit, user) -> Unit:
+    """Attach what a unit's page shows ``user``, in a fixed number of queries; caller has checked scope."""
 
     unit.ancestors = list(Unit.objects.all().ancestors_of(unit))
     unit.current_positions = list(
         Position.objects.current().filter(unit=unit).select_related("user").order_by("kind", "starts_on")
     )
     unit.children = list(unit_children(unit=unit))
-    unit.open_obligations = list(Deadline.objects.open().filter(unit=unit).order_by("due_at"))
+    obligations = Deadline.objects.open().filter(unit=unit).exclude(withheld_from_user(user))
+    unit.open_obligations = list(obligations.order_by("due_at"))
     unit.recent_visits, unit.open_rectification_items = unit_visits_and_items(unit=unit)
     # This year's pledges: the unit's own with its parent, and those it issued below.
     unit.year_pledges = pledges_of_unit(unit=unit, year=timezone.localdate().year)

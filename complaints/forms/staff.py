@@ -35,6 +35,7 @@ from ..models import (
     RatingValue,
 )
 from ..routing import handling_unit_default
+from ..selectors import complaint_duplicate_visible
 from ..services import (
     CONTENT_MAX,
     LOCATION_MAX,
@@ -243,8 +244,8 @@ class AcceptForm(CaseForm):
         units = _active_units(self.user)
         subject = self.complaint.subject_unit
         if subject is not None:
-            # A unit never investigates itself (谁主管谁负责).
-            units = units.exclude(path__startswith=subject.path)
+            # A unit never investigates itself (谁主管谁负责), nor does a unit in it.
+            units = units.exclude(pk__in=Unit.objects.inside(subject).values("pk"))
         self.fields["handling_unit"].queryset = units
         if not self.is_bound:
             routed = handling_unit_default(category=self.complaint.category, subject_unit=subject)
@@ -277,7 +278,9 @@ class MergeForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["primary"].initial = self.complaint.possible_duplicate_of_id
+        # The hinted duplicate, only when the user may open it: its number alone tells of it.
+        if complaint_duplicate_visible(user=self.user, complaint=self.complaint):
+            self.fields["primary"].initial = self.complaint.possible_duplicate_of_id
 
     def data_for_service(self) -> dict:
         return {"primary_id": self.cleaned_data["primary"]}

@@ -7,7 +7,7 @@ from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
-from responsibility.scoping import scope_holds_a_root, unit_ids_in_scope
+from responsibility.scoping import own_unit_paths, scope_holds_a_root, unit_ids_in_scope
 
 from .categories import Category
 
@@ -89,12 +89,14 @@ _REVIEW_STATUS_LABELS = {
 
 class ComplaintQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ComplaintQuerySet":
-        """Complaints whose handling unit or subject unit is in the user's scope.
+        """Complaints whose handling unit or subject unit is in the user's scope, less those about a unit they are in.
 
         A complaint naming no unit and not yet assigned a handling unit has no unit to
         scope it by: it is seen by whoever may act on a root unit (the county 纠风办
-        triages it, auditors read it). The subject unit's staff see the case text but
-        never the petitioner: the identity lives in PetitionerIdentity, read elsewhere.
+        triages it, auditors read it). Staff in the unit complained about (a post in it or
+        below it: responsibility.scoping.own_unit_paths) never see the complaint, whatever
+        else their scope gives (被投诉单位不得自查, docs/domain-rules.md). Both conditions are
+        subqueries of this one query: the units are read with the scope.
         """
         in_scope = unit_ids_in_scope(user)
         # The reviewing unit (复查/复核) reads the case it decides, even when it supervises the
@@ -102,6 +104,9 @@ class ComplaintQuerySet(models.QuerySet):
         visible = Q(handling_unit__in=in_scope) | Q(subject_unit__in=in_scope) | Q(reviewing_unit__in=in_scope)
         if scope_holds_a_root(user):
             visible |= Q(handling_unit__isnull=True, subject_unit__isnull=True)
+        own = own_unit_paths(user)
+        if own:
+            visible &= ~Q(subject_unit__in=Unit.objects.filter(path__in=own).values("pk"))
         return self.filter(visible)
 
 

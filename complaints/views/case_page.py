@@ -30,6 +30,7 @@ from ..selectors import (
     TimelineEntry,
     available_transitions,
     complaint_deadlines,
+    complaint_duplicate_visible,
     complaint_filed_attachments,
     complaint_timeline,
 )
@@ -223,7 +224,6 @@ def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
     extension_requests = [entry.obj for entry in timeline if entry.kind == "extension"]
     activities = [entry.obj for entry in timeline if entry.kind == "activity"]
     extensions = _stage_extensions(extension_requests, complaint)
-    duplicate = complaint.possible_duplicate_of_id
     return {
         "complaint": complaint,
         "timeline": timeline,
@@ -245,8 +245,8 @@ def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
         "measures": list(
             complaint.measures.filter(review_round=complaint.review_round).select_related("responsible_unit")
         ),
-        # Linked only when the user may open it: the hint alone says nothing of another unit's case.
-        "duplicate_visible": bool(duplicate) and Complaint.objects.visible_to(user).filter(pk=duplicate).exists(),
+        # Linked only when the user may open it.
+        "duplicate_visible": complaint_duplicate_visible(user=user, complaint=complaint),
         "may_see_identity": not complaint.anonymous and can_view_identity(user, complaint),
         "review": _review(complaint, timeline),
     }

@@ -110,4 +110,4 @@ class UnitDetailView(generics.RetrieveAPIView):
         except Http404:
             # The same words for a unit out of scope as for one that does not exist.
             raise exceptions.NotFound(_("No unit in your scope has this id.")) from None
-        return unit_page(unit=unit)
+        return unit_page(unit=unit, user=self.request.user)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiufeng.history import HistoricalRecords
 
-from ..scoping import unit_ids_in_scope
+from ..scoping import own_unit_paths, unit_ids_in_scope
 from .units import Unit
 
 
@@ -28,6 +28,14 @@ class DeadlineKind(models.TextChoices):
     VISIT = "visit", _("Make a scheduled visit")
 
 
+def withheld_from_user(user, prefix: str = "") -> Q:
+    """Deadlines (at ``prefix``, e.g. "deadline__") withheld from a unit the user is in; no query of its own."""
+    own = own_unit_paths(user)
+    if not own:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}withheld_from__in": Unit.objects.filter(path__in=own).values("pk")})
+
+
 class DeadlineQuerySet(models.QuerySet):
     def open(self) -> "DeadlineQuerySet":
         return self.filter(met_at__isnull=True)
@@ -36,7 +44,7 @@ class DeadlineQuerySet(models.QuerySet):
         return self.filter(met_at__isnull=True, due_at__lt=at)
 
     def visible_to(self, user) -> "DeadlineQuerySet":
-        return self.filter(unit__in=unit_ids_in_scope(user))
+        return self.filter(unit__in=unit_ids_in_scope(user)).exclude(withheld_from_user(user))
 
 
 class Deadline(models.Model):
@@ -48,6 +56,18 @@ class Deadline(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     unit = models.ForeignKey(
         Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="deadlines"
+    )
+    # The unit whose people (posts in it: Unit.objects.inside) neither see this deadline nor are
+    # told of it: a complaint's subject unit (被投诉单位不得自查, docs/domain-rules.md). Never
+    # filtered on by itself: no index.
+    withheld_from = models.ForeignKey(
+        Unit,
+        verbose_name=_("withheld from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     due_at = models.DateTimeField(_("due at"))

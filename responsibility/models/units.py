@@ -33,6 +33,14 @@ class UnitQuerySet(MP_NodeQuerySet):
         """The unit and everything below it: one prefix match on the path index."""
         return self.filter(path__startswith=unit.path)
 
+    def inside(self, unit: "Unit") -> "UnitQuerySet":
+        """The units in ``unit``: its subtree, less those whose remit is ``unit`` or above it.
+
+        responsibility.scoping.units_containing's rule as a filter: the county 纠风办 (remit:
+        the county) is filed under the county but works on it from outside.
+        """
+        return self.filter(path__startswith=unit.path).exclude(remit_unit__path__startswith=unit.path)
+
     def with_parent_id(self) -> "UnitQuerySet":
         """Annotate ``parent_id``: the unit whose path is this path less its last step."""
         parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen)

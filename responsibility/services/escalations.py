@@ -27,6 +27,7 @@ from jiufeng.notifications import notifications_add
 from ..models import Deadline, Escalation, LeaderAssignment, Position, PositionKind, Unit
 from ..models.escalations import TOP_ALSO_KINDS, reaches_the_top
 from ..permissions import can_acknowledge_escalation
+from ..scoping import units_containing
 from .accountability_proposals import accountability_sweep_propose
 
 HISTORY_REASON = "sweep_deadlines"
@@ -162,6 +163,18 @@ def _top_recipients(
     return reached, area_names
 
 
+def _withheld(pairs: set[tuple[int, int | None]]) -> set[tuple[int, int]]:
+    """The (notified unit, withheld-from unit) pairs whose first is in the second
+    (scoping.units_containing): the posts notified there are not told. One query, when any
+    deadline is withheld from a unit."""
+    pairs = {(unit_id, withheld_id) for unit_id, withheld_id in pairs if withheld_id is not None}
+    if not pairs:
+        return set()
+    units = Unit.objects.filter(pk__in={pk for pair in pairs for pk in pair})
+    places = {pk: (path, remit) for pk, path, remit in units.values_list("pk", "path", "remit_unit__path")}
+    return {pair for pair in pairs if places[pair[1]][0] in units_containing(*places[pair[0]])}
+
+
 def _escalation_notices(
     escalations: list[Escalation], deadlines: dict[int, Deadline], *, at: datetime.datetime
 ) -> list[Notification]:
@@ -177,8 +190,12 @@ def _escalation_notices(
     lines = _lines(list(deadlines.values()), names)
     at_top, area_names = _top_recipients(escalations, deadlines, holders, at)
     names.update(area_names)
+    # Never anyone in the unit the deadline is withheld from (a complaint's subject unit).
+    withheld = _withheld({(e.unit_id, deadlines[e.deadline_id].withheld_from_id) for e in escalations})
     items = defaultdict(list)
     for escalation in escalations:
+        if (escalation.unit_id, deadlines[escalation.deadline_id].withheld_from_id) in withheld:
+            continue
         kind = PositionKind.LIAISON if escalation.level == 0 else PositionKind.PRINCIPAL
         level_group = min(escalation.level, 2)
         reached = [(user_id, level_group, escalation.unit_id) for user_id in holders[escalation.unit_id, kind]]
@@ -213,8 +230,11 @@ def _warning_notices(deadlines: list[Deadline], *, at: datetime.datetime) -> lis
     holders = _holders({d.unit_id for d in deadlines}, [PositionKind.LIAISON], at)
     names = _unit_names(d.unit_id for d in deadlines)
     lines = _lines(deadlines, names)
+    withheld = _withheld({(d.unit_id, d.withheld_from_id) for d in deadlines})
     items = defaultdict(list)
     for deadline in deadlines:
+        if (deadline.unit_id, deadline.withheld_from_id) in withheld:
+            continue
         for user_id in holders[deadline.unit_id, PositionKind.LIAISON]:
             items[user_id, 0, deadline.unit_id].append(lines[deadline.pk])
 

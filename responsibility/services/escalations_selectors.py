@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models import Deadline, Escalation, Position, PositionKind, Unit
+from ..models.deadlines import withheld_from_user
 from ..models.escalations import TOP_ALSO_KINDS, TOP_DEPTH
 from ..scoping import Capacity, scope_roots
 
@@ -37,16 +38,18 @@ def escalation_list_notified(*, user) -> QuerySet:
         Escalation.objects.filter(
             Q(level=0, unit__in=liaison_units) | Q(level__gte=1, unit__in=principal_units) | at_top
         )
+        .exclude(withheld_from_user(user, "deadline__"))
         .select_related("deadline__unit", "deadline__content_type", "unit", "acknowledged_by")
         .order_by("acknowledged_at", "-created_at", "-pk")
     )
 
 
-def overdue_board(*, unit: Unit, at: datetime.datetime | None = None) -> QuerySet:
-    """Open overdue deadlines in the unit's subtree, highest level first; caller has checked scope."""
+def overdue_board(*, unit: Unit, user, at: datetime.datetime | None = None) -> QuerySet:
+    """Open overdue deadlines in the unit's subtree the user may see, highest level first; caller has checked scope."""
     at = at or timezone.now()
     return (
         Deadline.objects.overdue(at)
+        .exclude(withheld_from_user(user))
         .filter(unit__in=Unit.objects.subtree_of(unit).values("pk"))
         .select_related("unit", "content_type")
         .order_by("-level", "due_at", "pk")

@@ -272,7 +272,10 @@ def rectification_item_add(
 ) -> RectificationItem:
     """Give a unit something to correct by ``due_on`` (a RECTIFICATION_ITEM deadline), optionally for a campaign."""
     in_scope_or_404(actor, responsible_unit)
-    if not permissions.can_handle_in(actor, responsible_unit):
+    # What a visit found is given to a unit by who made it, a leader in an assigned area
+    # included; other items by who handles the unit's work.
+    may_give = permissions.can_supervise_in if visit is not None else permissions.can_handle_in
+    if not may_give(actor, responsible_unit):
         raise PermissionDenied
     if visit is not None:
         if not permissions.can_record_visit(actor, visit):

@@ -51,5 +51,5 @@ def escalation_acknowledge_view(request, pk: int):
 @login_required
 def unit_overdue(request, pk: int):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
-    page = Paginator(overdue_board(unit=unit), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(overdue_board(unit=unit, user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "responsibility/escalations/unit_overdue.html", {"unit": unit, "page": page})

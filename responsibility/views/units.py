@@ -36,7 +36,7 @@ def unit_children_partial(request, pk: int):
 def unit_detail(request, pk: int):
     unit = get_object_or_404(Unit.objects.visible_to(request.user).with_parent_id(), pk=pk)
     context = {
-        "unit": unit_page(unit=unit),
+        "unit": unit_page(unit=unit, user=request.user),
         "may_manage": can_manage_unit(request.user, unit),
         "may_add_units": can_handle_in(request.user, unit),
         "may_propose_accountability": can_propose_accountability(request.user, unit),

@@ -213,9 +213,15 @@ def test_the_auditor_reads_the_case_without_any_action(client, cast, investigati
     assert 'method="post"' not in page.split('id="main"')[1].split("</main>")[0]
 
 
-def test_the_subject_units_staff_see_the_case_but_no_identity_button(client, cast, file_complaint):
+def test_the_subject_units_staff_do_not_find_the_case(client, cast, file_complaint):
     complaint, _code = file_complaint(subject_unit=cast.units.school, anonymous=False)
-    page = body(as_user(client, school_officer(cast)).get(case_url(complaint)))
+    response = as_user(client, school_officer(cast)).get(case_url(complaint))
+    assert response.status_code == 404 and complaint.title not in body(response)
+
+
+def test_the_auditor_sees_the_case_but_no_identity_button(client, cast, file_complaint):
+    complaint, _code = file_complaint(subject_unit=cast.units.school, anonymous=False)
+    page = body(as_user(client, cast.auditor).get(case_url(complaint)))
     assert complaint.title in page
     assert "Show petitioner identity" not in page and "you may not see who filed" in page
 
@@ -348,12 +354,12 @@ def test_the_case_page_reads_scope_once_and_no_triage_unit_whoever_looks(client,
     # default handling unit (one statement), the duplicate check and the accept form's unit
     # list (3; the triage unit is checked by its path, never read), and no staff member has
     # written on it yet (no people to read, 1 fewer); the decision form lists
-    # its measures' units (2, a cursor); the school's staff only read: the internal notes out (1).
+    # its measures' units (2, a cursor); the auditor only reads: the internal notes out (1).
     for user, complaint, expected in [
         (cast.county_officer, new, 18),
         (cast.county_officer, investigating, 18),
         (cast.bureau_leader, investigating, 18),
-        (school_officer(cast), investigating, 15),
+        (cast.auditor, investigating, 15),
     ]:
         as_user(client, user)
         assert queries(client, case_url(complaint)) == expected, (user, complaint.status)

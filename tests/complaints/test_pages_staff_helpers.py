@@ -18,7 +18,7 @@ def as_user(client, user):
 
 
 def school_officer(cast):
-    """Staff of the unit complained about (the school): sees the case, never the petitioner."""
+    """Staff of the unit complained about (the school): the case is kept from them."""
     user = UserFactory(username="school-officer", roles=[Role.OFFICER])
     PositionFactory(user=user, unit=cast.units.school, kind=PositionKind.LIAISON)
     return user

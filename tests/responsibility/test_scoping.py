@@ -6,7 +6,8 @@ import pytest
 
 from jiufeng.roles import Role
 from responsibility.models import LeaderAssignment, PositionKind, Unit
-from responsibility.scoping import Capacity, capacities_on, units_in_scope
+from responsibility.permissions import can_handle_in, can_lead_in, can_supervise_in
+from responsibility.scoping import Capacity, capacities_on, own_unit_paths, units_containing, units_in_scope
 from tests.factories import PositionFactory, UserFactory, unit_add
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +108,41 @@ def test_scoping_takes_a_constant_number_of_queries_however_many_positions(cast,
     # positions with assignments, the user's own and group permissions (ModelBackend), then the units
     with django_assert_num_queries(4):
         assert len(list(units_in_scope(cast.bureau_officer))) == 3
+
+
+def test_a_post_is_in_its_unit_and_those_above_but_a_remit_unit_is_not_in_its_remit(units):
+    commission = unit_add(parent=units.county, name="县纪委监委")
+    office = unit_add(parent=commission, name="县纠风办")
+    Unit.objects.filter(pk=office.pk).update(remit_unit=units.county)
+    officer = UserFactory(roles=[Role.OFFICER])
+    PositionFactory(user=officer, unit=office, kind=PositionKind.OFFICER)
+    teacher = UserFactory(roles=[Role.OFFICER])
+    PositionFactory(user=teacher, unit=units.school, kind=PositionKind.OFFICER)
+    assert own_unit_paths(teacher) == sorted([units.county.path, units.bureau.path, units.school.path])
+    # The 纠风办 works on the county from outside it, but is part of its commission.
+    assert own_unit_paths(officer) == sorted([commission.path, office.path])
+    assert units_containing(office.path, units.county.path) == {commission.path, office.path}
+    assert units_containing(office.path, None) == {units.county.path, commission.path, office.path}
+    assert set(Unit.objects.inside(units.county).values_list("name", flat=True)) == {
+        "测试县",
+        "县教育局",
+        "县第一中学",
+        "县卫生健康局",
+        "县纪委监委",
+    }
+
+
+def test_the_units_one_is_in_come_with_the_scope_at_no_query(cast, django_assert_num_queries):
+    units_in_scope(cast.bureau_officer)
+    with django_assert_num_queries(0):
+        assert own_unit_paths(cast.bureau_officer) == sorted([cast.units.county.path, cast.units.bureau.path])
+
+
+def test_an_assigned_area_is_overseen_not_handled_nor_led(cast):
+    assignment = LeaderAssignment.objects.create(leader=cast.bureau_leader, starts_on=datetime.date(2020, 1, 1))
+    assignment.units.add(cast.units.sibling)
+    assert can_supervise_in(cast.bureau_leader, cast.units.sibling)
+    assert not can_handle_in(cast.bureau_leader, cast.units.sibling)
+    assert not can_lead_in(cast.bureau_leader, cast.units.sibling)
+    # Their own bureau they still lead.
+    assert can_lead_in(cast.bureau_leader, cast.units.school)
