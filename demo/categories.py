@@ -50,7 +50,7 @@ HINTS_EN = {
     "favours-obstruct": "Your papers are complete but it is not done, and you are sent back again and again",
     "inaction": "What should be done is not done, is dragged out, or is passed around",
     "inaction-delay": "Not done within the promised time",
-    "inaction-shirk": "Departments pushing it onto each other, nobody taking charge",
+    "inaction-shirk": "Departments passing it back and forth, nobody taking charge",
     "inaction-ignore": "No answer for a long time to a problem you raised",
     "benefits": "Money and benefits owed to you withheld, docked or diverted",
     "benefits-subsidy": "Subsistence allowances, subsidies or relief withheld, docked, or given to relatives first",
