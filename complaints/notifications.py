@@ -8,9 +8,10 @@ cases merged into this one follow it, so they are told too.
 ``staff_notify`` tells the staff who act next, in their inbox with email/SMS copies
 (jiufeng.notifications.notify); whoever caused the event is not told of it.
 
-Both write in the caller's transaction; delivery starts when it commits. The words are
-in the office's language (settings.LANGUAGE_CODE): they are stored and sent later, when
-no request says which language the reader prefers.
+Both write in the caller's transaction; delivery starts when it commits. The petitioner's
+words are in the office's language (settings.LANGUAGE_CODE): they are sent later, when no
+request says which language the reader prefers. Staff's are stored as texts
+(jiufeng.texts), read in each reader's language in the inbox.
 """
 
 import datetime
@@ -22,9 +23,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from jiufeng.models import OutboxChannel
 from jiufeng.notifications import absolute_url, notify, notify_address
+from jiufeng.texts import message
 from responsibility.models import DeadlineKind, PositionKind
 from responsibility.selectors import positions_nearest
 
@@ -249,10 +252,11 @@ class _StaffEvent:
     # Who: the nearest positions of ``kinds`` (or ``kinds(complaint)``) at the unit ``unit(complaint)`` names.
     unit: Callable[[Complaint], object]
     kinds: set[str] | Callable[[Complaint], set[str]]
-    subject: Callable[[Complaint], str]
-    body: Callable[[Complaint], str]
-    # Why this reached them, from their position and its unit.
-    why: Callable[[str, str], str]
+    # What they read: texts (jiufeng.texts), rendered in each reader's language.
+    subject: Callable[[Complaint], dict]
+    body: Callable[[Complaint], dict]
+    # Why this reached them, from their position's kind and its unit's name.
+    why: Callable[[str, str], dict]
 
 
 def _deciding_unit(complaint: Complaint):
@@ -266,85 +270,111 @@ def _reviewers(complaint: Complaint) -> set[str]:
     return LEADERS if complaint.review_by_leaders else STAFF
 
 
-def _review_word(complaint: Complaint) -> str:
-    return _("re-review (复核)") if complaint.review_round >= MAX_REVIEW_ROUNDS else _("review (复查)")
+def _review_word(complaint: Complaint):
+    # Lazy: a label the reader's language renders (jiufeng.texts).
+    if complaint.review_round >= MAX_REVIEW_ROUNDS:
+        return gettext_lazy("re-review (复核)")
+    return gettext_lazy("review (复查)")
 
 
-def _at_review(position: str, unit: str) -> str:
-    return _("You are %(position)s of %(unit)s, which decides the review.") % {"position": position, "unit": unit}
+def _at_review(kind: str, unit: str) -> dict:
+    return message(
+        gettext_noop("You are %(position)s of %(unit)s, which decides the review."),
+        position=PositionKind(kind).label,
+        unit=unit,
+    )
 
 
-def _at_intake(position: str, unit: str) -> str:
-    return _("You are %(position)s of %(unit)s, which decides on intake.") % {"position": position, "unit": unit}
+def _at_intake(kind: str, unit: str) -> dict:
+    return message(
+        gettext_noop("You are %(position)s of %(unit)s, which decides on intake."),
+        position=PositionKind(kind).label,
+        unit=unit,
+    )
 
 
-def _at_handling(position: str, unit: str) -> str:
-    return _("You are %(position)s of %(unit)s, which handles the case.") % {"position": position, "unit": unit}
+def _at_handling(kind: str, unit: str) -> dict:
+    return message(
+        gettext_noop("You are %(position)s of %(unit)s, which handles the case."),
+        position=PositionKind(kind).label,
+        unit=unit,
+    )
 
 
-def _leading(position: str, unit: str) -> str:
-    return _("You are %(position)s of %(unit)s, which decides for the handling unit.") % {
-        "position": position,
-        "unit": unit,
-    }
+def _leading(kind: str, unit: str) -> dict:
+    return message(
+        gettext_noop("You are %(position)s of %(unit)s, which decides for the handling unit."),
+        position=PositionKind(kind).label,
+        unit=unit,
+    )
 
 
-def _extension_body(complaint: Complaint) -> str:
+def _extension_body(complaint: Complaint) -> dict:
     request = complaint.extension_requests.filter(state=ExtensionState.PENDING).order_by("-requested_at").first()
-    return _("%(days)d more days are asked for: %(reason)s") % {"days": request.days, "reason": request.reason}
+    return message(
+        gettext_noop("%(days)d more days are asked for: %(reason)s"), days=request.days, reason=request.reason
+    )
+
+
+def _case_subject(msgid: str) -> Callable[[Complaint], dict]:
+    """A subject naming the case by its number (``%(id)s``) and, where the msgid has it, its title."""
+    return lambda c: message(msgid, id=c.pk, title=_title(c))
 
 
 STAFF_EVENTS = {
     "submitted": _StaffEvent(
         unit=lambda c: triage_unit(c.subject_unit),
         kinds=STAFF,
-        subject=lambda c: _("New complaint #%(id)s: %(title)s") % {"id": c.pk, "title": _title(c)},
-        body=lambda c: (
-            _("About %(unit)s. Decide by %(due)s whether to accept it.")
-            % {"unit": c.subject_unit or _("an unnamed unit"), "due": _running_due(c)}
+        subject=_case_subject(gettext_noop("New complaint #%(id)s: %(title)s")),
+        body=lambda c: message(
+            gettext_noop("About %(unit)s. Decide by %(due)s whether to accept it."),
+            unit=c.subject_unit.name if c.subject_unit else message(gettext_noop("an unnamed unit")),
+            due=_running_due(c),
         ),
         why=_at_intake,
     ),
     "accepted": _StaffEvent(
         unit=lambda c: c.handling_unit,
         kinds=STAFF,
-        subject=lambda c: _("Case #%(id)s is yours to handle: %(title)s") % {"id": c.pk, "title": _title(c)},
-        body=lambda c: _("Investigate it and submit a finding by %(due)s.") % {"due": _running_due(c)},
+        subject=_case_subject(gettext_noop("Case #%(id)s is yours to handle: %(title)s")),
+        body=lambda c: message(gettext_noop("Investigate it and submit a finding by %(due)s."), due=_running_due(c)),
         why=_at_handling,
     ),
     "submitted_for_approval": _StaffEvent(
         unit=lambda c: c.deciding_unit,
         kinds=LEADERS,
-        subject=lambda c: _("Case #%(id)s awaits your approval: %(title)s") % {"id": c.pk, "title": _title(c)},
-        body=lambda c: _("The finding and the reply to the petitioner await approval."),
+        subject=_case_subject(gettext_noop("Case #%(id)s awaits your approval: %(title)s")),
+        body=lambda c: message(gettext_noop("The finding and the reply to the petitioner await approval.")),
         why=_leading,
     ),
     "extension_requested": _StaffEvent(
         unit=_deciding_unit,
         kinds=LEADERS,
-        subject=lambda c: _("Case #%(id)s: an extension awaits your decision") % {"id": c.pk},
+        subject=_case_subject(gettext_noop("Case #%(id)s: an extension awaits your decision")),
         body=_extension_body,
         why=_leading,
     ),
     "petitioner_message": _StaffEvent(
         unit=_deciding_unit,
         kinds=STAFF,
-        subject=lambda c: _("Case #%(id)s: the petitioner has written") % {"id": c.pk},
-        body=lambda c: _("Read the message on the case page."),
+        subject=_case_subject(gettext_noop("Case #%(id)s: the petitioner has written")),
+        body=lambda c: message(gettext_noop("Read the message on the case page.")),
         why=_at_handling,
     ),
     "review_requested": _StaffEvent(
         unit=lambda c: c.reviewing_unit,
         kinds=_reviewers,
-        subject=lambda c: (
-            _("Case #%(id)s: the petitioner asks for a %(review)s") % {"id": c.pk, "review": _review_word(c)}
+        subject=lambda c: message(
+            gettext_noop("Case #%(id)s: the petitioner asks for a %(review)s"), id=c.pk, review=_review_word(c)
         ),
-        body=lambda c: (
-            _(
+        body=lambda c: message(
+            gettext_noop(
                 "Your unit decides it, one level above %(unit)s; a leader approves the decision. "
                 "Decide by %(due)s. The petitioner's reason: %(reason)s"
-            )
-            % {"unit": c.handling_unit, "due": _running_due(c), "reason": _last_note(c, "review")}
+            ),
+            unit=c.handling_unit.name,
+            due=_running_due(c),
+            reason=_last_note(c, "review"),
         ),
         why=_at_review,
     ),
@@ -373,9 +403,15 @@ def staff_notify(*, complaint: Complaint, event: str, actor=None, unit=None) -> 
     positions = [p for p in nearest if actor is None or p.user_id != actor.pk]
     if not positions:
         return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, body, link = spec.subject(complaint)[:200], spec.body(complaint), _case_link(complaint)
-        why = {p.user_id: spec.why(p.kind_label, p.unit_name)[:500] for p in positions}
-        addresses = {p.user_id: {"email": p.email, "phone": p.phone} for p in positions}
-        notify(users=list(why), subject=subject, body=body, link=link, why=why, actor=actor, addresses=addresses)
+    why = {p.user_id: spec.why(p.kind, p.unit_name) for p in positions}
+    addresses = {p.user_id: {"email": p.email, "phone": p.phone} for p in positions}
+    notify(
+        users=list(why),
+        subject=spec.subject(complaint),
+        body=spec.body(complaint),
+        link=_case_link(complaint),
+        why=why,
+        actor=actor,
+        addresses=addresses,
+    )
     return len(positions)

@@ -35,6 +35,34 @@ formalism | 形式主义官僚主义 | Formalism and bureaucratism | 只留痕�
 other | 其他 | Other | 以上都不是，或不确定属于哪一类
 """
 
+# The hints in English, for readers who chose English.
+HINTS_EN = {
+    "fees": "Being made to pay money you do not owe, or being fined at will",
+    "fees-education": "A school or teacher charging fees beyond the rules, or forcing you to buy materials",
+    "fees-medical": "A hospital charging twice, splitting charges, or forcing tests on you",
+    "fees-enterprise": "Levies or non-compliant fees imposed on businesses and the self-employed",
+    "fees-fines": "Officers fining at will, or fining without a receipt",
+    "attitude": "Curt, cold staff: hard to get in, hard faces, harsh words",
+    "attitude-rude": "Staff scolding, mocking or showing impatience",
+    "attitude-window": "Nobody at the window, staff not on time, not telling you everything needed at once",
+    "favours": "Being expected to treat or give gifts, and obstructed if you do not",
+    "favours-gifts": "Asking for or taking money, goods, shopping cards or meals",
+    "favours-obstruct": "Your papers are complete but it is not done, and you are sent back again and again",
+    "inaction": "What should be done is not done, is dragged out, or is passed around",
+    "inaction-delay": "Not done within the promised time",
+    "inaction-shirk": "Departments passing it back and forth, nobody taking charge",
+    "inaction-ignore": "No answer for a long time to a problem you raised",
+    "benefits": "Money and benefits owed to you withheld, docked or diverted",
+    "benefits-subsidy": "Subsistence allowances, subsidies or relief withheld, docked, or given to relatives first",
+    "benefits-wages": "Wages, social insurance or payment for building work not paid",
+    "benefits-housing": "Subsidised housing allocated unfairly or in secret",
+    "procurement": "Kickbacks, bid rigging, suppliers named in advance",
+    "procurement-kickback": "Kickbacks taken in purchasing or building work",
+    "procurement-rigging": "Bids decided in advance, rigged or colluded on",
+    "enforcement": "Rough or selective enforcement, fines instead of management",
+    "formalism": "Paperwork instead of action, targets piled on level by level, endless documents and meetings",
+    "other": "None of the above, or not sure which",
+}
 
 # Time limits of their own (days), where the defaults do not fit: unpaid wages cannot wait 60 days.
 TIME_LIMITS = {"benefits-wages": {"resolve_days": 30}, "fees-education": {"accept_days": 7}}
@@ -60,12 +88,24 @@ def _seed_categories(out) -> None:
         code, name, name_en, hint = (field.strip() for field in line.split("|"))
         category = Category.objects.filter(code=code).first()
         if category is None:
-            fields = {"code": code, "name": name, "name_en": name_en, "hint": hint, **TIME_LIMITS.get(code, {})}
+            fields = {
+                "code": code,
+                "name": name,
+                "name_en": name_en,
+                "hint": hint,
+                "hint_en": HINTS_EN[code],
+                **TIME_LIMITS.get(code, {}),
+            }
             parent = ancestors[depth - 1] if depth else None
             category = (
                 Category.objects.add_root(fields) if parent is None else Category.objects.add_child(parent, fields)
             )
             created += 1
+        elif not category.hint_en and category.hint == hint:
+            # Seeded before hints had their English.
+            category.hint_en = HINTS_EN[code]
+            category._change_reason = "seed_demo"
+            category.save(update_fields=["hint_en"])
         ancestors[depth:] = [category]
     out.write(f"categories: {created} created, {Category.objects.count()} in all")
 

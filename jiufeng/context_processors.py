@@ -4,6 +4,7 @@ from django.utils.functional import SimpleLazyObject
 from .navigation import nav_items_for
 from .notifications_selectors import UNREAD_SHOWN, unread_count
 from .roles import user_roles
+from .text_size import LARGE, text_size_of
 
 
 def navigation(request) -> dict:
@@ -16,3 +17,8 @@ def navigation(request) -> dict:
         "unread_notifications": SimpleLazyObject(lambda: unread_count(user)),
         "unread_shown": UNREAD_SHOWN,
     }
+
+
+def text_size(request) -> dict:
+    # The large-text switch: base.html sizes the page from it and shows the switch's state.
+    return {"large_text": text_size_of(request) == LARGE}

@@ -2,9 +2,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .history import HistoricalRecords
+from .texts import text_render
 
 
 class User(AbstractUser):
@@ -31,6 +33,10 @@ class User(AbstractUser):
         return self.display_name or self.get_username()
 
 
+# The fields a notification's texts may give, with their columns' lengths.
+TEXT_FIELDS = {"subject": 200, "body": None, "why": 500}
+
+
 class Notification(models.Model):
     """One message in a user's in-app inbox; email and SMS copies go through the outbox."""
 
@@ -43,6 +49,12 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=500, blank=True)
     # Shown to the recipient: why this reached them (their position, the unit, the level).
     why = models.CharField(_("why you were notified"), max_length=500, blank=True)
+    # Subject, body and why as texts to render in the reader's language (jiufeng.texts):
+    # {"subject": text, "body": text, "why": text}. The columns above hold the same in the
+    # office's language, as the email and SMS copies carry them. Empty on rows written
+    # before texts were kept: those show their columns. The database default lets code that
+    # predates the column (a deploy in progress) still write rows.
+    texts = models.JSONField(_("texts"), default=dict, db_default={}, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
@@ -60,6 +72,14 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @cached_property
+    def shown(self) -> dict[str, str]:
+        """Subject, body and why in the active language: the reader's, in the inbox."""
+        return {
+            field: text_render(self.texts[field]) if field in self.texts else getattr(self, field)
+            for field in TEXT_FIELDS
+        }
 
 
 class OutboxChannel(models.TextChoices):

@@ -5,6 +5,9 @@ their own, e.g. a sweep's digests) inside their own transaction, or ``notify_add
 someone without an account (a petitioner); the rows commit with the work that caused them,
 and delivery is enqueued on commit. A broker outage only delays delivery: beat also drains
 the outbox.
+
+What a notification says is stored as texts (jiufeng.texts) and rendered in the reader's
+language in the inbox; its email and SMS copies carry it in the office's language.
 """
 
 import datetime
@@ -15,11 +18,13 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history
 
 from .history import history_record
-from .models import Notification, OutboxChannel, OutboxMessage, OutboxState, User
+from .models import TEXT_FIELDS, Notification, OutboxChannel, OutboxMessage, OutboxState, User
 from .sms import sms_backend
+from .texts import Text, text_render
 
 logger = logging.getLogger(__name__)
 
@@ -93,15 +98,27 @@ def _outbox_add(notifications: list[Notification], *, now: datetime.datetime, us
     return len(copies)
 
 
+def _columns_fill(rows: list[Notification]) -> None:
+    """Render each row's texts into its subject, body and why columns in the office's language
+    (settings.LANGUAGE_CODE): what the email and SMS copies carry, sent when no reader's
+    language is known. The inbox renders the texts again in its reader's."""
+    with override(settings.LANGUAGE_CODE):
+        for row in rows:
+            for field, text in row.texts.items():
+                rendered, length = text_render(text), TEXT_FIELDS[field]
+                setattr(row, field, rendered[:length] if length else rendered)
+
+
 def notifications_add(rows: list[Notification], *, actor=None, addresses=None) -> list[Notification]:
-    """Write ``rows`` (new notifications, their texts rendered) with their history, and queue
-    their email/SMS copies. Runs in the caller's transaction; delivery starts only after it
-    commits. ``actor``: who caused them, for the history (None: the request's user or the system).
-    ``addresses``: as _outbox_add takes them.
+    """Write ``rows`` (new notifications, with their texts, jiufeng.texts) with their history,
+    and queue their email/SMS copies. Runs in the caller's transaction; delivery starts only
+    after it commits. ``actor``: who caused them, for the history (None: the request's user or
+    the system). ``addresses``: as _outbox_add takes them.
     """
     if not rows:
         return rows
     now = timezone.now()
+    _columns_fill(rows)
     for row in rows:
         row.created_at = now
     bulk_create_with_history(
@@ -112,21 +129,22 @@ def notifications_add(rows: list[Notification], *, actor=None, addresses=None) -
 
 
 def notify(
-    *, users, subject: str, body: str, link: str, why: str | dict[int, str], actor=None, addresses=None
+    *, users, subject: Text, body: Text, link: str, why: Text | dict[int, Text], actor=None, addresses=None
 ) -> list[Notification]:
     """Put a notification in each user's inbox and queue its email/SMS copies.
 
-    ``users``: users or their ids. ``why``: the reason shown to every recipient, or each
+    ``users``: users or their ids. ``subject``, ``body``, ``why``: texts (jiufeng.texts), shown
+    in each reader's language; ``why`` is the reason shown to every recipient, or each
     recipient's by user id. ``actor``: who caused it, for the history (None: the system).
     ``addresses``: each recipient's {"email", "phone"} by user id, when the caller has read them.
     """
+    # A message is a dict too: a dict of reasons is told apart by having no msgid.
+    by_user = isinstance(why, dict) and "msgid" not in why
     rows = [
         Notification(
             recipient_id=user_id,
-            subject=subject,
-            body=body,
             link=link,
-            why=why[user_id] if isinstance(why, dict) else why,
+            texts={"subject": subject, "body": body, "why": why[user_id] if by_user else why},
         )
         for user_id in (getattr(user, "pk", user) for user in users)
     ]

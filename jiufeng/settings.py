@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jiufeng.context_processors.navigation",
+                "jiufeng.context_processors.text_size",
             ],
         },
     },
@@ -252,6 +253,9 @@ SPECTACULAR_SETTINGS = {
     # Served from static/vendor/, never from a CDN.
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui-dist-5.35.0",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui-dist-5.35.0/favicon-32x32.png",
+    # Deep links put a link inside each operation's toggle button: a control inside a control,
+    # which screen readers cannot reach (WCAG 4.1.2). The page's address stays plain.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     # Several models have a "kind" field: name each enum after its own choices.
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "responsibility.models.units.UnitKind",

@@ -16,6 +16,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the pages link to.
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("text-size/", views.text_size_set, name="text-size"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("start/", views.landing, name="landing"),
@@ -26,7 +27,11 @@ urlpatterns = [
     path("open311/v2/", include("complaints.open311.urls")),
     path("org/", include("responsibility.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema", template_name="jiufeng/api_docs.html"),
+        name="api-docs",
+    ),
     path("", include("complaints.urls")),
 ]
 

@@ -1,13 +1,19 @@
-"""Where a user starts after logging in; the inbox: a user's notifications, and marking them read."""
+"""Where a user starts after logging in; the inbox: a user's notifications, and marking them read;
+the large-text switch."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .navigation import landing_url
 from .notifications import notification_mark_read
 from .notifications_selectors import notification_list_for_user
+from .text_size import SIZES, text_size_remember
 
 PAGE_SIZE = 50
 
@@ -37,3 +43,29 @@ def inbox_mark_read(request):
         return redirect("inbox")
     notification_mark_read(user=request.user, notification_ids=ids)
     return redirect("inbox")
+
+
+def _safe_next(request) -> str:
+    """Where to go back to: the form's ``next`` or the referring page, if on this site; else home."""
+    for target in (request.POST.get("next"), request.headers.get("referer")):
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target
+    return "/"
+
+
+@require_POST
+def text_size_set(request):
+    """The large-text switch: keep the size chosen in a cookie and go back to the page.
+
+    A plain form post, so it works without JavaScript; like Django's set_language, it needs
+    no login. An unknown size changes nothing and says so.
+    """
+    response = HttpResponseRedirect(_safe_next(request))
+    size = request.POST.get("size", "")
+    if size not in SIZES:
+        messages.error(request, _("That text size does not exist; the text size is unchanged."))
+        return response
+    text_size_remember(response, size=size)
+    return response

@@ -24,11 +24,11 @@ def category_list_public() -> QuerySet[Category]:
     )
 
 
-def localised_name(name: str, name_en: str | None) -> str:
-    """The English name for a request in English when there is one; else the Chinese name."""
-    if name_en and (translation.get_language() or "").startswith("en"):
-        return name_en
-    return name
+def localised(text: str, text_en: str | None) -> str:
+    """A category's English text (name, hint) for a request in English when there is one; else its Chinese."""
+    if text_en and (translation.get_language() or "").startswith("en"):
+        return text_en
+    return text
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -40,7 +40,7 @@ class CategorySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "parent"]
 
     def get_name(self, category) -> str:
-        return localised_name(category.name, category.name_en)
+        return localised(category.name, category.name_en)
 
 
 class CategoryListView(generics.ListAPIView):

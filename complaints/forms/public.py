@@ -24,6 +24,7 @@ from jiufeng.forms import BootstrapForm
 from responsibility.api.units import PublicUnitListView
 from responsibility.models import Unit
 
+from ..api_public.categories import localised
 from ..attachments import attachments_check
 from ..models import Category, PetitionerIdentity, RatingValue
 from ..services import COMMENT_MAX, CONTENT_MAX, LOCATION_MAX, MESSAGE_MAX, NAME_MAX, TITLE_MAX
@@ -181,9 +182,7 @@ def _unit_choices_build(units: tuple) -> UnitChoices:
 
 
 def category_label(category: Category) -> str:
-    if get_language() == "en" and category.name_en:
-        return category.name_en
-    return category.name
+    return localised(category.name, category.name_en)
 
 
 def category_tree() -> list[dict]:
@@ -194,6 +193,7 @@ def category_tree() -> list[dict]:
     tree: list[dict] = []
     for category in Category.objects.filter(is_active=True).order_by("path"):
         category.label = category_label(category)
+        category.hint_shown = localised(category.hint, category.hint_en)
         if category.depth == 1:
             tree.append({"category": category, "children": []})
         elif tree and category.path.startswith(tree[-1]["category"].path):

@@ -11,8 +11,11 @@ class Category(MP_Node):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=64)
     name_en = models.CharField(_("English name"), max_length=96, blank=True)
-    # Plain-language help shown to petitioners next to the choice.
+    # Plain-language help shown to petitioners next to the choice, and its English (shown to
+    # readers who chose English; blank: the Chinese hint). Both are data administrators keep,
+    # like the names, so both languages are stored rather than translated through gettext.
     hint = models.CharField(_("hint"), max_length=200, blank=True)
+    hint_en = models.CharField(_("English hint"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     # Time limits for this kind of problem, in days; blank: the parent's, else the settings' default

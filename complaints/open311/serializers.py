@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..api_public.categories import localised_name
+from ..api_public.categories import localised
 from ..models import ComplaintStatus
 
 # GeoReport v2 knows two statuses. A resolved case counts as closed ("it has been resolved")
@@ -46,14 +46,17 @@ class ServiceSerializer(serializers.Serializer):
 
     service_code = serializers.CharField(source="code")
     service_name = serializers.SerializerMethodField()
-    description = serializers.CharField(source="hint")
+    description = serializers.SerializerMethodField()
     metadata = serializers.SerializerMethodField()
     type = serializers.SerializerMethodField()
     keywords = serializers.SerializerMethodField()
     group = serializers.SerializerMethodField()
 
     def get_service_name(self, category) -> str:
-        return localised_name(category.name, category.name_en)
+        return localised(category.name, category.name_en)
+
+    def get_description(self, category) -> str:
+        return localised(category.hint, category.hint_en)
 
     def get_metadata(self, category) -> bool:
         return False
@@ -68,8 +71,8 @@ class ServiceSerializer(serializers.Serializer):
     def get_group(self, category) -> str:
         # The parent category; a top-level category is a group of its own.
         if category.parent_id is None:
-            return localised_name(category.name, category.name_en)
-        return localised_name(category.parent_name, category.parent_name_en)
+            return localised(category.name, category.name_en)
+        return localised(category.parent_name, category.parent_name_en)
 
 
 class ServiceDefinitionSerializer(serializers.Serializer):
@@ -106,7 +109,7 @@ class ServiceRequestSerializer(serializers.Serializer):
         return "open" if complaint.status in OPEN_STATUSES else "closed"
 
     def get_service_name(self, complaint) -> str:
-        return localised_name(complaint.category.name, complaint.category.name_en)
+        return localised(complaint.category.name, complaint.category.name_en)
 
 
 class TokenSerializer(serializers.Serializer):

@@ -8,6 +8,7 @@ deadlines), not the size of history. Its digests are rendered in Python.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,14 +18,15 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop, override
 
 from jiufeng.bulk import db_datetime, in_ids
 from jiufeng.history import history_record
 from jiufeng.models import Notification, User
 from jiufeng.notifications import notifications_add
+from jiufeng.texts import message
 
-from ..models import Deadline, Escalation, LeaderAssignment, Position, PositionKind, Unit
+from ..models import Deadline, DeadlineKind, Escalation, LeaderAssignment, Position, PositionKind, Unit
 from ..models.escalations import TOP_ALSO_KINDS, reaches_the_top
 from ..permissions import can_acknowledge_escalation
 from ..scoping import units_containing
@@ -70,13 +72,20 @@ def _claim(where: str, params: list, among: list[int] | None) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _line(deadline: Deadline, unit_names: dict[int, str]) -> str:
-    """One line of a digest: the deadline's kind, its responsible unit and due time."""
-    return _("%(what)s, %(unit)s, due %(due)s") % {
-        "what": deadline.get_kind_display(),
-        "unit": unit_names[deadline.unit_id],
-        "due": timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
-    }
+@functools.cache
+def _kind_text(kind: str) -> dict:
+    # A few kinds for thousands of lines: each kind's text built once.
+    return message(DeadlineKind(kind).label)
+
+
+def _line(deadline: Deadline, unit_names: dict[int, str]) -> dict:
+    """One line of a digest (a text, jiufeng.texts): the deadline's kind, its responsible unit and due time."""
+    return message(
+        gettext_noop("%(what)s, %(unit)s, due %(due)s"),
+        what=_kind_text(deadline.kind),
+        unit=unit_names[deadline.unit_id],
+        due=timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M"),
+    )
 
 
 def _holders(unit_ids: set[int], kinds: list[str], at: datetime.datetime) -> dict[tuple[int, str], list[int]]:
@@ -96,20 +105,22 @@ def _holders(unit_ids: set[int], kinds: list[str], at: datetime.datetime) -> dic
 
 def _digests(items: dict[tuple[int, int, int], list[tuple]], render) -> list[Notification]:
     """One notification per (recipient, group, notified unit) with one line per deadline,
-    soonest due first; ``items`` holds each digest's (due time, line) pairs and
-    ``render(group, unit_id, count)`` gives its (subject, why, link)."""
+    soonest due first; ``items`` holds each digest's (due time, id, line) triples and
+    ``render(group, unit_id, count)`` gives its (subject, why, link), texts to render in the
+    reader's language (jiufeng.texts)."""
     rows = []
     for (user_id, group, unit_id), lines in sorted(items.items()):
         lines.sort()
         subject, why, link = render(group, unit_id, len(lines))
-        body = "\n".join(line for _due, line in lines)
-        rows.append(Notification(recipient_id=user_id, subject=subject, body=body, link=link, why=why))
+        body = [line for _due, _id, line in lines]
+        rows.append(Notification(recipient_id=user_id, link=link, texts={"subject": subject, "body": body, "why": why}))
     return rows
 
 
 def _lines(deadlines: list[Deadline], unit_names: dict[int, str]) -> dict[int, tuple]:
-    """Each deadline's (due time, digest line), by id: a deadline may reach several people."""
-    return {deadline.pk: (deadline.due_at, _line(deadline, unit_names)) for deadline in deadlines}
+    """Each deadline's (due time, id, digest line), by id: a deadline may reach several people.
+    The id orders deadlines due at the same time."""
+    return {deadline.pk: (deadline.due_at, deadline.pk, _line(deadline, unit_names)) for deadline in deadlines}
 
 
 def _unit_names(unit_ids) -> dict[int, str]:
@@ -206,21 +217,23 @@ def _escalation_notices(
                 items[user_id, group, unit_id].append(lines[escalation.deadline_id])
     link = reverse("responsibility:escalation-list")
     why = {
-        0: _("You are the liaison officer of %(notified)s, the unit responsible."),
-        1: _("You are the principal of %(notified)s, the unit responsible."),
-        2: _("You are the principal of %(notified)s, above the units responsible."),
-        IN_CHARGE: _("You are a leader in charge at %(notified)s, where these overdue deadlines have now arrived."),
-        ASSIGNED: _("You are the leader assigned to %(notified)s, where these deadlines are overdue."),
+        0: gettext_noop("You are the liaison officer of %(notified)s, the unit responsible."),
+        1: gettext_noop("You are the principal of %(notified)s, the unit responsible."),
+        2: gettext_noop("You are the principal of %(notified)s, above the units responsible."),
+        IN_CHARGE: gettext_noop(
+            "You are a leader in charge at %(notified)s, where these overdue deadlines have now arrived."
+        ),
+        ASSIGNED: gettext_noop("You are the leader assigned to %(notified)s, where these deadlines are overdue."),
     }
 
     def render(group, unit_id, count):
         if group == ASSIGNED:
-            subject = _("Supervision: overdue deadlines (%(count)s) in your assigned area")
+            subject = gettext_noop("Supervision: overdue deadlines (%(count)s) in your assigned area")
         elif group >= 2:
-            subject = _("Supervision order: overdue deadlines (%(count)s) below your unit")
+            subject = gettext_noop("Supervision order: overdue deadlines (%(count)s) below your unit")
         else:
-            subject = _("Reminder: overdue deadlines (%(count)s) need your action")
-        return subject % {"count": count}, why[group] % {"notified": names[unit_id]}, link
+            subject = gettext_noop("Reminder: overdue deadlines (%(count)s) need your action")
+        return message(subject, count=count), message(why[group], notified=names[unit_id]), link
 
     return _digests(items, render)
 
@@ -240,8 +253,11 @@ def _warning_notices(deadlines: list[Deadline], *, at: datetime.datetime) -> lis
 
     def render(group, unit_id, count):
         return (
-            _("Early warning: deadlines due soon (%(count)s)") % {"count": count},
-            _("You are the liaison officer of %(notified)s, the unit responsible.") % {"notified": names[unit_id]},
+            message(gettext_noop("Early warning: deadlines due soon (%(count)s)"), count=count),
+            message(
+                gettext_noop("You are the liaison officer of %(notified)s, the unit responsible."),
+                notified=names[unit_id],
+            ),
             reverse("responsibility:unit-detail", args=[unit_id]),
         )
 
