@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils.functional import SimpleLazyObject
 
 from .navigation import nav_items_for
@@ -8,7 +9,8 @@ from .text_size import LARGE, text_size_of
 
 
 def navigation(request) -> dict:
-    user = request.user
+    # An error page (403, 404) may be rendered for a request the authentication middleware never saw.
+    user = getattr(request, "user", None) or AnonymousUser()
     return {
         "nav_items": nav_items_for(user),
         "user_roles": user_roles(user),

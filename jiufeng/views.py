@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -69,3 +70,10 @@ def text_size_set(request):
         return response
     text_size_remember(response, size=size)
     return response
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the pages link to. The static address is looked up
+    per request: in production it comes from collectstatic's manifest."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -134,7 +134,7 @@ def _record(url_name: str, prefix: str, api_path: str, stage, allowed: set[str],
 def activity() -> dict:
     # Just now: after the case was filed, not in the future.
     now = timezone.localtime().isoformat(timespec="seconds")
-    return {"kind": "check", "occurred_at": now, "participants": "", "summary": "核查收费票据"}
+    return {"kind": "check", "occurred_at": now, "participants": "", "summary": "核查收费票据", "checked": ["problem"]}
 
 
 ACTIONS = {
@@ -150,8 +150,10 @@ ACTIONS = {
     "send_back": _transition("send_back", _pending, {HANDLING_LEADER}, {"reason": "补充调查"}),
     "approve_extension": _transition("approve_extension", _extension_asked, {HANDLING_LEADER}, {"note": "同意"}),
     "refuse_extension": _transition("refuse_extension", _extension_asked, {HANDLING_LEADER}, {"note": "不必"}),
+    # A 复查 is decided one level above the handling unit (the county: its 纠风办), never by the
+    # handling unit itself (docs/domain-rules.md).
     "decide_review": _transition(
-        "decide_review", _under_review, HANDLERS, DECISION, page_extra=lambda n: measures(n, [])
+        "decide_review", _under_review, {COUNTY_OFFICER}, DECISION, page_extra=lambda n: measures(n, [])
     ),
     "close": _transition("close", _window_passed, HANDLERS),
     "message": _record("case-message-add", "message", "messages/", _investigating, HANDLERS, {"body": "请补充凭证"}),

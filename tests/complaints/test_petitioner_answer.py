@@ -357,14 +357,17 @@ def test_after_a_review_is_asked_and_decided_the_page_says_what_the_rating_was_o
     chinese(client)
     page = client.get(url("detail", complaint)).content.decode()
     assert zh("You asked for the case to be looked at again; the decision will be shown on this page.") in page
-    # Decided as the review workflow of the day has it (the review ladder may move who decides).
+    # The county, one level above the bureau that answered, decides; a county leader approves.
     transitions.complaint_decide_review(
         complaint_id=complaint.pk,
-        actor=cast.bureau_officer,
+        actor=cast.county_officer,
         finding=Finding.SUBSTANTIATED,
         disposition="责令全额退费",
         reply="复查认为属实，已责令全额退费。",
     )
+    page = client.get(url("detail", complaint)).content.decode()
+    assert "已责令全额退费" not in page
+    transitions.complaint_approve(complaint_id=complaint.pk, actor=cast.county_leader)
     page = client.get(url("detail", complaint)).content.decode()
     assert zh("That rating was of the earlier answer. The new decision is above: you may rate it too.") in page
     assert "已责令全额退费" in page.split('data-testid="reply-letter"')[1]

@@ -95,7 +95,7 @@ def about_bureau(tree, cases):
         complaint_id=complaint.pk,
         actor=officer,
         kind=ActivityKind.CHECK,
-        occurred_at=timezone.now() - datetime.timedelta(hours=1),
+        occurred_at=timezone.now(),
         participants="",
         summary="核查收费台账",
         attachments=[upload("ledger.jpg", photo())],

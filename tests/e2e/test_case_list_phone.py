@@ -83,7 +83,7 @@ def test_an_officer_reads_the_case_list_on_a_phone(page: Page, live_server, cast
     # At a desk the same list is a table with every column, none squeezed.
     page.set_viewport_size({"width": 1280, "height": 900})
     headers = page.get_by_test_id("case-list").locator("thead th")
-    expect(headers).to_have_count(9)
+    expect(headers).to_have_count(10)
     for header in headers.all():
         expect(header).to_be_visible()
         assert header.bounding_box()["width"] >= READABLE_PX / 2
