@@ -277,36 +277,16 @@ def _review_word(complaint: Complaint):
     return gettext_lazy("review (复查)")
 
 
-def _at_review(kind: str, unit: str) -> dict:
-    return message(
-        gettext_noop("You are %(position)s of %(unit)s, which decides the review."),
-        position=PositionKind(kind).label,
-        unit=unit,
-    )
+def _because(msgid: str) -> Callable[[str, str], dict]:
+    """Why a notice reached someone, from their position's kind and its unit's name (``msgid``
+    names both as %(position)s and %(unit)s)."""
+    return lambda kind, unit: message(msgid, position=PositionKind(kind).label, unit=unit)
 
 
-def _at_intake(kind: str, unit: str) -> dict:
-    return message(
-        gettext_noop("You are %(position)s of %(unit)s, which decides on intake."),
-        position=PositionKind(kind).label,
-        unit=unit,
-    )
-
-
-def _at_handling(kind: str, unit: str) -> dict:
-    return message(
-        gettext_noop("You are %(position)s of %(unit)s, which handles the case."),
-        position=PositionKind(kind).label,
-        unit=unit,
-    )
-
-
-def _leading(kind: str, unit: str) -> dict:
-    return message(
-        gettext_noop("You are %(position)s of %(unit)s, which decides for the handling unit."),
-        position=PositionKind(kind).label,
-        unit=unit,
-    )
+_at_review = _because(gettext_noop("You are %(position)s of %(unit)s, which decides the review."))
+_at_intake = _because(gettext_noop("You are %(position)s of %(unit)s, which decides on intake."))
+_at_handling = _because(gettext_noop("You are %(position)s of %(unit)s, which handles the case."))
+_leading = _because(gettext_noop("You are %(position)s of %(unit)s, which decides for the handling unit."))
 
 
 def _extension_body(complaint: Complaint) -> dict:

@@ -319,9 +319,11 @@ def activity_checked_error(kind: str, checked, *, required: bool = False) -> str
     return ""
 
 
-def _activity_fields(complaint: Complaint, *, kind, occurred_at, participants, summary, checked) -> dict:
-    """The activity's fields, cleaned; ValidationError naming every wrong one."""
-    errors: dict[str, str] = {}
+def _activity_fields(
+    complaint: Complaint, errors: dict[str, str], *, kind, occurred_at, participants, summary, checked
+) -> dict:
+    """The activity's fields, cleaned; what is wrong with them goes into ``errors`` (the caller
+    raises once, with its own fields' errors too)."""
     if kind not in ActivityKind.values:
         errors["kind"] = _("Choose one of the listed activities.")
     if error := activity_time_error(complaint, occurred_at):
@@ -341,7 +343,7 @@ def _activity_fields(complaint: Complaint, *, kind, occurred_at, participants, s
         errors, "summary", summary if isinstance(summary, str) else "", max_length=CONTENT_MAX, required=True
     )
     if errors:
-        raise ValidationError(errors)
+        return {}
     # In the declared order, once each, whatever order they came in.
     checked = [value for value in CheckedItem.values if value in checked]
     return {
@@ -387,17 +389,15 @@ def activity_record(
     complaint = complaint_lock(complaint_id, None)
     _activity_open(complaint, actor)
     errors: dict[str, str] = {}
-    try:
-        fields = _activity_fields(
-            complaint,
-            kind=kind,
-            occurred_at=occurred_at,
-            participants=participants,
-            summary=summary,
-            checked=checked,
-        )
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    fields = _activity_fields(
+        complaint,
+        errors,
+        kind=kind,
+        occurred_at=occurred_at,
+        participants=participants,
+        summary=summary,
+        checked=checked,
+    )
     _attachments_into(errors, attachments)
     if errors:
         raise ValidationError(errors)
@@ -439,17 +439,15 @@ def activity_correct(
     """
     complaint, activity = _activity_lock(complaint_id, activity_id, actor)
     errors: dict[str, str] = {}
-    try:
-        fields = _activity_fields(
-            complaint,
-            kind=kind,
-            occurred_at=occurred_at,
-            participants=participants,
-            summary=summary,
-            checked=checked,
-        )
-    except ValidationError as error:
-        errors.update(error.message_dict)
+    fields = _activity_fields(
+        complaint,
+        errors,
+        kind=kind,
+        occurred_at=occurred_at,
+        participants=participants,
+        summary=summary,
+        checked=checked,
+    )
     reason = _text(errors, "reason", reason if isinstance(reason, str) else "", max_length=REASON_MAX, required=True)
     if errors:
         raise ValidationError(errors)

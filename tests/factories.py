@@ -38,3 +38,28 @@ def unit_add(*, parent: Unit | None, name: str, kind: str = UnitKind.DEPARTMENT)
     if parent is None:
         return Unit.objects.add_root({"name": name, "kind": kind})
     return Unit.objects.add_child(parent, {"name": name, "kind": kind})
+
+
+def complaint_filed(*, category, subject_unit, anonymous: bool = True, **overrides):
+    """File through the service, as a petitioner would (anonymous unless told); returns (complaint, code).
+
+    ``overrides``: any other field of complaints.services.complaint_file (channel, title, ...).
+    """
+    from complaints.models import Channel
+    from complaints.services import complaint_file
+
+    fields = {
+        "channel": Channel.WEB,
+        "category": category,
+        "subject_unit": subject_unit,
+        "title": "学校强制订购教辅资料",
+        "content": "班主任要求每人交200元购买指定资料。",
+        "occurred_on": None,
+        "location": "",
+        "anonymous": anonymous,
+        "name": "" if anonymous else "张三",
+        "phone": "" if anonymous else "13800138000",
+        "id_number": "",
+        "email": "",
+    }
+    return complaint_file(**(fields | overrides))

@@ -2,10 +2,9 @@ import pytest
 from django.utils import translation
 
 from complaints import transitions as t
-from complaints.models import Category, Channel, Complaint, Finding
-from complaints.services import complaint_file
+from complaints.models import Category, Complaint, Finding
 from responsibility.models import PositionKind
-from tests.factories import PositionFactory, UserFactory
+from tests.factories import PositionFactory, UserFactory, complaint_filed
 
 
 @pytest.fixture
@@ -18,22 +17,7 @@ def file_complaint(category):
     """File through the service, as a petitioner would; returns (complaint, code)."""
 
     def file(*, subject_unit, anonymous=True, **overrides):
-        fields = {
-            "channel": Channel.WEB,
-            "category": category,
-            "subject_unit": subject_unit,
-            "title": "学校强制订购教辅资料",
-            "content": "班主任要求每人交200元购买指定资料。",
-            "occurred_on": None,
-            "location": "",
-            "anonymous": anonymous,
-            "name": "" if anonymous else "张三",
-            "phone": "" if anonymous else "13800138000",
-            "id_number": "",
-            "email": "",
-        }
-        fields.update(overrides)
-        return complaint_file(**fields)
+        return complaint_filed(category=category, subject_unit=subject_unit, anonymous=anonymous, **overrides)
 
     return file
 

@@ -15,6 +15,7 @@ from complaints.models import Channel, Complaint, ComplaintStatus, RatingValue
 from complaints.selectors import complaint_inbox_for_user, complaint_list_for_user
 from responsibility.deadlines import deadlines_of
 from responsibility.models import DeadlineKind
+from tests.factories import complaint_filed
 
 from .conftest import DECISION
 from .test_api_staff import api
@@ -38,19 +39,12 @@ def _running(complaint, kind) -> datetime.datetime:
 
 def _letter(cast, category, *, days_ago: int, title: str) -> Complaint:
     """A letter entered by the county officer, received ``days_ago`` days ago (15 days to accept it)."""
-    complaint, _code = s.complaint_file(
+    complaint, _code = complaint_filed(
         channel=Channel.LETTER,
         category=category,
         subject_unit=cast.units.school,
         title=title,
         content="来信反映问题。",
-        occurred_on=None,
-        location="",
-        anonymous=True,
-        name="",
-        phone="",
-        id_number="",
-        email="",
         received_at=timezone.now() - datetime.timedelta(days=days_ago),
         actor=cast.county_officer,
     )

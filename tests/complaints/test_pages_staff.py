@@ -11,7 +11,7 @@ from complaints import services
 from complaints import transitions as t
 from complaints.attachments import attachment_store
 from complaints.models import ActivityKind, Channel, Complaint
-from tests.factories import unit_add
+from tests.factories import complaint_filed, unit_add
 
 from .conftest import DECISION
 from .test_pages_staff_helpers import HOSTILE, as_user, case_url, outsider, queries, school_officer
@@ -54,19 +54,12 @@ def test_the_inbox_row_shows_status_category_units_received_and_the_running_dead
 
 def test_an_overdue_case_carries_the_overdue_badge(client, cast, submitted):
     past = timezone.now() - datetime.timedelta(days=40)
-    late, _code = services.complaint_file(
+    late, _code = complaint_filed(
         channel=Channel.LETTER,
         category=submitted.category,
         subject_unit=cast.units.school,
         title="逾期未受理的来信",
         content="来信反映问题。",
-        occurred_on=None,
-        location="",
-        anonymous=True,
-        name="",
-        phone="",
-        id_number="",
-        email="",
         received_at=past,
         actor=cast.county_officer,
     )

@@ -5,9 +5,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from complaints.models import Activity, Category, Channel, Complaint, ComplaintStatus, Measure
-from complaints.services import complaint_file
-from tests.factories import PASSWORD
+from complaints.models import Activity, Category, Complaint, ComplaintStatus, Measure
+from tests.factories import PASSWORD, complaint_filed
 
 from .navigation import menu_open
 
@@ -23,20 +22,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def complaint(cast):
     category = Category.objects.add_root({"code": "fees", "name": "乱收费"})
-    filed, _code = complaint_file(
-        channel=Channel.WEB,
-        category=category,
-        subject_unit=cast.units.school,
-        title="学校强制订购教辅资料",
-        content="班主任要求每人交200元购买指定资料。",
-        occurred_on=None,
-        location="",
-        anonymous=True,
-        name="",
-        phone="",
-        id_number="",
-        email="",
-    )
+    filed, _code = complaint_filed(category=category, subject_unit=cast.units.school)
     return filed
 
 

@@ -5,9 +5,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from complaints.models import Category, Channel
-from complaints.services import complaint_file
 from complaints.transitions import complaint_accept
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, complaint_filed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,19 +27,8 @@ def cases(cast):
         ("县第一中学以资料费名义强制收取每名学生两百元且不开具任何票据", cast.units.school),
         ("窗口工作人员态度生硬", cast.units.sibling),
     ]:
-        complaint, _code = complaint_file(
-            channel=Channel.HOTLINE,
-            category=category,
-            subject_unit=unit,
-            title=title,
-            content="内容",
-            occurred_on=None,
-            location="",
-            anonymous=True,
-            name="",
-            phone="",
-            id_number="",
-            email="",
+        complaint, _code = complaint_filed(
+            channel=Channel.HOTLINE, category=category, subject_unit=unit, title=title, content="内容"
         )
         filed.append(complaint)
     complaint_accept(complaint_id=filed[0].pk, actor=cast.county_officer)

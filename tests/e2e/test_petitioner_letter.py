@@ -6,8 +6,9 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from complaints import services, transitions
-from complaints.models import Category, Channel
+from complaints import transitions
+from complaints.models import Category
+from tests.factories import complaint_filed
 
 from .test_petitioner_journey import PHONE, browser_context_args, categories, english, resolve  # noqa: F401
 
@@ -28,19 +29,8 @@ def track(page: Page, live_server, code: str) -> None:
 
 @pytest.mark.usefixtures("categories")
 def test_a_petitioner_reads_downloads_and_rates_the_reply_letter(page: Page, browser: Browser, live_server, cast):
-    complaint, code = services.complaint_file(
-        channel=Channel.WEB,
-        category=Category.objects.get(code="fees-education"),
-        subject_unit=cast.units.school,
-        title="学校强制订购教辅资料",
-        content="班主任要求每人交200元购买指定资料。",
-        occurred_on=None,
-        location="",
-        anonymous=True,
-        name="",
-        phone="",
-        id_number="",
-        email="",
+    complaint, code = complaint_filed(
+        category=Category.objects.get(code="fees-education"), subject_unit=cast.units.school
     )
     track(page, live_server, code)
     # The category decides on acceptance within 7 days: the page says so.

@@ -7,11 +7,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from complaints import transitions
-from complaints.models import Category, Channel, Complaint, ComplaintStatus, Finding
-from complaints.services import complaint_file
+from complaints.models import Category, Complaint, ComplaintStatus, Finding
 from jiufeng.roles import Role
 from responsibility.models import PositionKind
-from tests.factories import PositionFactory, UserFactory
+from tests.factories import PositionFactory, UserFactory, complaint_filed
 
 from .test_case_journey import log_in
 
@@ -29,20 +28,7 @@ def browser_context_args(browser_context_args):
 def answered(cast):
     """A complaint about the school, handled by its bureau and answered; with its tracking code."""
     category = Category.objects.add_root({"code": "fees", "name": "乱收费"})
-    complaint, code = complaint_file(
-        channel=Channel.WEB,
-        category=category,
-        subject_unit=cast.units.school,
-        title="学校强制订购教辅资料",
-        content="班主任要求每人交200元购买指定资料。",
-        occurred_on=None,
-        location="",
-        anonymous=True,
-        name="",
-        phone="",
-        id_number="",
-        email="",
-    )
+    complaint, code = complaint_filed(category=category, subject_unit=cast.units.school)
     transitions.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
     transitions.complaint_start_investigation(complaint_id=complaint.pk, actor=cast.bureau_officer)
     transitions.complaint_submit_for_approval(
