@@ -17,7 +17,7 @@ def file_complaint(category):
     """File through the service, as a petitioner would; returns (complaint, code)."""
 
     def file(*, subject_unit, anonymous=True, **overrides):
-        return complaint_filed(category=category, subject_unit=subject_unit, anonymous=anonymous, **overrides)
+        return complaint_filed(**({"category": category} | overrides), subject_unit=subject_unit, anonymous=anonymous)
 
     return file
 
