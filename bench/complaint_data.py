@@ -336,7 +336,7 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
             id, channel, title, content, occurred_on, location, anonymous, received_at, submitted_at, status,
             review_round, finding, disposition, reply, replied_at, transferred_to, tracking_code_hash, version,
             approval_requested_by_id, category_id, handling_unit_id, merged_into_id, subject_unit_id,
-            possible_duplicate_of_id, due_at, content_sketch, case_number)
+            possible_duplicate_of_id, due_at, content_sketch, case_number, review_by_leaders)
         SELECT b.id, b.channel, b.title, b.content, (b.received_at - (b.g %% 20) * interval '1 day')::date, '',
                b.anonymous, b.received_at,
                b.received_at + CASE WHEN b.channel = 'web' THEN interval '0' ELSE interval '3 hours' END,
@@ -360,7 +360,8 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
                b.content_sketch,
                -- A public number per year numbered by id (unique: ids are); the counters are moved past them below.
                extract(year FROM b.received_at AT TIME ZONE %(time_zone)s)::int || '-'
-                   || repeat('0', greatest(6 - length(b.id::text), 0)) || b.id
+                   || repeat('0', greatest(6 - length(b.id::text), 0)) || b.id,
+               false
         FROM bench_batch b JOIN bench_times t ON t.id = b.id;
 
         INSERT INTO complaints_casenumbercounter (year, last)
@@ -406,10 +407,10 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
     cursor.execute(
         """
         INSERT INTO complaints_activity (kind, occurred_at, participants, summary, recorded_at, complaint_id,
-                                         recorded_by_id)
+                                         recorded_by_id, checked, correction_reason, void_reason)
         SELECT (%(kinds)s::text[])[1 + (b.g + j) %% 5], s.at + (now() - s.at) * 0.1 * j / 6,
                (%(participants)s::text[])[1 + (b.g + j) %% 5], (%(summaries)s::text[])[1 + (b.g + j) %% 5],
-               s.at + (now() - s.at) * 0.1 * j / 6 + interval '2 hours', b.id, %(officer)s
+               s.at + (now() - s.at) * 0.1 * j / 6 + interval '2 hours', b.id, %(officer)s, '[]'::jsonb, '', ''
         FROM bench_batch b JOIN bench_steps s ON s.id = b.id AND s.name = 'start_investigation'
         CROSS JOIN LATERAL generate_series(1, 1 + b.g %% 5) j;
 

@@ -89,13 +89,17 @@ def _attachments_into(errors: dict, attachments: Sequence[UploadedFile]) -> None
         errors.update(error.message_dict)
 
 
+@transaction.atomic
 def case_number_next(*, received_at: datetime.datetime) -> str:
-    """The next public case number of the year of receipt; call inside the filing's transaction.
+    """The next public case number of the year of receipt, in a transaction of its own.
 
     The year's counter row is locked (created by the year's first filing; two first filings
-    at once meet on its primary key and the second reads the first's row) and held until
-    the filing commits, so concurrent filings get consecutive numbers and a failed one gives
-    its number back. Called as late in the filing as possible: the lock is held from here on.
+    at once meet on its primary key and the second reads the first's row) until this commits,
+    so concurrent filings get consecutive numbers. Only for this: held for the whole filing
+    (its writes, its files, its notices), it would queue every filing of the year behind the
+    one before, more so the more web processes file at once. The price: a filing that fails
+    after its input was checked leaves a gap in the year's numbers (inside a caller's own
+    transaction the number goes back with it).
     """
     year = timezone.localtime(received_at).year
     counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(year=year)
@@ -104,7 +108,6 @@ def case_number_next(*, received_at: datetime.datetime) -> str:
     return case_number_format(year=year, number=counter.last)
 
 
-@transaction.atomic
 def complaint_file(
     *,
     channel: str,
@@ -184,23 +187,37 @@ def complaint_file(
         duplicate_of = complaint_duplicate_id(
             subject_unit=subject_unit, content=content, phone=phone if identity is not None else "", now=now
         )
-    complaint = Complaint(
-        category=category,
-        subject_unit=subject_unit,
-        channel=channel,
-        title=title,
-        content=content,
-        occurred_on=occurred_on,
-        location=location,
-        anonymous=anonymous,
-        received_at=received_at,
-        submitted_at=now,
-        due_at=due_at,
-        tracking_code_hash=tracking_code_hash(code),
-        case_number=case_number_next(received_at=received_at),
-        possible_duplicate_of_id=duplicate_of,
-        content_sketch=content_sketch(content),
-    )
+    case_number = case_number_next(received_at=received_at)
+    with transaction.atomic():
+        return _complaint_write(
+            Complaint(
+                category=category,
+                subject_unit=subject_unit,
+                channel=channel,
+                title=title,
+                content=content,
+                occurred_on=occurred_on,
+                location=location,
+                anonymous=anonymous,
+                received_at=received_at,
+                submitted_at=now,
+                due_at=due_at,
+                tracking_code_hash=tracking_code_hash(code),
+                case_number=case_number,
+                possible_duplicate_of_id=duplicate_of,
+                content_sketch=content_sketch(content),
+            ),
+            code=code,
+            identity=identity,
+            provisional=provisional,
+            attachments=attachments,
+            actor=actor,
+        )
+
+
+def _complaint_write(complaint: Complaint, *, code, identity, provisional, attachments, actor):
+    """complaint_file's writes, in one transaction: the case, its identity, deadline, log, files, notices."""
+    subject_unit, now = complaint.subject_unit, complaint.submitted_at
     # Two equal 80-bit codes are practically impossible; the unique hash makes one a failed
     # filing rather than two cases behind one code.
     complaint._history_user, complaint._change_reason = actor, "file"
@@ -215,7 +232,7 @@ def complaint_file(
         target=complaint,
         kind=DeadlineKind.COMPLAINT_ACCEPT,
         unit=triaging,
-        due_at=due_at,
+        due_at=complaint.due_at,
         provisional=provisional,
         none_open=True,
         actor=actor,
