@@ -20,6 +20,9 @@ DEMO_ACCOUNTS = {
     ),
     "leader-school": "principal of 县第一中学: approves and is told of the school's overdue work",
     "officer-school": "liaison officer of 县第一中学: the first reminded of the school's overdue work",
+    "officer-health": "liaison officer of 县卫生健康局: the first reminded of the bureau's overdue work",
+    "leader-health": "principal of 县卫生健康局: approves and is told of the bureau's overdue work",
+    "officer-town-school": "liaison officer of 城关镇第一小学: the first reminded of the school's overdue work",
 }
 
 _PROFILES = {
@@ -32,6 +35,9 @@ _PROFILES = {
     "leader-county": ("刘县长", Role.LEADER),
     "leader-school": ("孙校长", Role.LEADER),
     "officer-school": ("吴老师", Role.OFFICER),
+    "officer-health": ("郑专干", Role.OFFICER),
+    "leader-health": ("周局长", Role.LEADER),
+    "officer-town-school": ("钱老师", Role.OFFICER),
 }
 
 

@@ -79,6 +79,9 @@ PLACEMENTS = {
     "leader-county": ("青溪县", PositionKind.PRINCIPAL),
     "leader-school": ("县第一中学", PositionKind.PRINCIPAL),
     "officer-school": ("县第一中学", PositionKind.LIAISON),
+    "officer-health": ("县卫生健康局", PositionKind.LIAISON),
+    "leader-health": ("县卫生健康局", PositionKind.PRINCIPAL),
+    "officer-town-school": ("城关镇第一小学", PositionKind.LIAISON),
 }
 
 

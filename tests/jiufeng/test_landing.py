@@ -118,6 +118,9 @@ def test_every_demo_account_lands_where_its_work_is(client):
         "leader-county": APPROVALS,
         "leader-school": APPROVALS,
         "officer-school": INBOX,
+        "officer-health": INBOX,
+        "leader-health": APPROVALS,
+        "officer-town-school": INBOX,
     }
     assert set(expected) == set(DEMO_ACCOUNTS)
     for username, url in expected.items():
