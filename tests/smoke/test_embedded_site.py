@@ -21,7 +21,7 @@ pytestmark = pytest.mark.smoke
 DEMO_PASSWORD = "jiufeng-demo"
 DEMO_ACCOUNTS = [
     *("admin", "officer", "officer-edu", "leader", "leader-edu", "auditor"),
-    *("leader-county", "leader-school", "officer-school"),
+    *("leader-county", "leader-school", "officer-school", "officer-health", "leader-health", "officer-town-school"),
 ]
 DEMO_CODES = ["JF-DEM0-2222-0001-ACDE", "JF-DEM0-2222-0002-ACDE", "JF-DEM0-2222-0003-ACDE"]
 CODE = re.compile(r"JF(-[0-9A-Z]{4}){4}")
