@@ -8,7 +8,11 @@ the search reads every row, as before. Words of fewer than three characters give
 trigram: such a search still reads the table, bounded by the list's capped count.
 
 Migrations run these (0006 and the squashed 0001 that replaces it), so they live in a
-module of their own that both import.
+module of their own that both import. The DDL is written out because Django's own
+``GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"))`` renders the operator class inside
+the expression's parentheses, ``((UPPER("title") gin_trgm_ops))``, which PostgreSQL 15
+refuses (tried with Django 5.2 through ``schema_editor.add_index``); it is schema, not a
+write, and runs once per database.
 """
 
 INDEXES = {"complaint_title_trgm": "title", "complaint_content_trgm": "content"}
