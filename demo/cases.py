@@ -1101,10 +1101,11 @@ def _file(case: DemoCase, cast: Cast) -> Complaint:
         actor=None if case.channel == Channel.WEB else cast.officer,
     )
     if case.title in DEMO_CODES:
-        # Only the hash is stored: a fixed code's hash replaces the random one's.
-        digest = tracking_code_hash(DEMO_CODES[case.title])
-        Complaint.objects.filter(pk=complaint.pk).update(tracking_code_hash=digest)
-        Complaint.history.model.objects.filter(id=complaint.pk).update(tracking_code_hash=digest)
+        # Only the hash is stored: a fixed code's hash replaces the random one's, as a change
+        # of its own in the case's history (history is never rewritten).
+        complaint.tracking_code_hash = tracking_code_hash(DEMO_CODES[case.title])
+        complaint._change_reason = "seed_demo: fixed tracking code"
+        complaint.save(update_fields=["tracking_code_hash"])
     return complaint
 
 

@@ -17,8 +17,15 @@ keeps its index here, with history_date and history_user that simple-history add
 import functools
 
 from django.db.models import Max
+from simple_history.manager import HistoricalQuerySet
 from simple_history.manager import HistoryManager as _HistoryManager
 from simple_history.models import HistoricalRecords as _HistoricalRecords
+
+from audit.models.chain import AppendOnlyQuerySet, Chained
+
+
+class AppendOnlyHistoricalQuerySet(AppendOnlyQuerySet, HistoricalQuerySet):
+    """simple-history's queryset, refusing update() and delete(): history is never rewritten."""
 
 
 class HistoryManager(_HistoryManager):
@@ -29,7 +36,12 @@ class HistoryManager(_HistoryManager):
 
 
 class HistoricalRecords(_HistoricalRecords):
+    """Every history table is hash-chained and append-only (audit.models.chain), links too."""
+
     def __init__(self, *args, history_manager=HistoryManager, **kwargs):
+        kwargs.setdefault("historical_queryset", AppendOnlyHistoricalQuerySet)
+        kwargs.setdefault("bases", (Chained,))
+        kwargs.setdefault("m2m_bases", (Chained,))
         super().__init__(*args, history_manager=history_manager, **kwargs)
 
     def copy_fields(self, model):

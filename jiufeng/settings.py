@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "responsibility",
     "complaints",
     "evaluations",
+    # Hash chains over history and logs, the history search index, the auditors' pages.
+    "audit",
     # seed_demo and the demo data it builds on every app above; no app imports it.
     "demo",
     "django.contrib.admin",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("jiufeng.api_urls")),
     path("open311/v2/", include("complaints.open311.urls")),
     path("org/", include("responsibility.urls")),
+    path("audit/", include("audit.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

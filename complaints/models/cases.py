@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
+from audit.models.chain import Chained
 from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
 from responsibility.scoping import own_unit_paths, scope_holds_a_root, unit_ids_in_scope
@@ -433,8 +434,8 @@ class PetitionerIdentity(models.Model):
         return f"#{self.complaint_id}"
 
 
-class TransitionLog(models.Model):
-    """Who moved a case, when, from where to where and why: append-only, never updated."""
+class TransitionLog(Chained):
+    """Who moved a case, when, from where to where and why: append-only and hash-chained."""
 
     # Indexed by transitionlog_complaint_at, which leads with it.
     complaint = models.ForeignKey(
@@ -476,8 +477,3 @@ class TransitionLog(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.complaint_id} {self.name}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("TransitionLog rows are append-only.")
-        super().save(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models.chain import Chained
 from jiufeng.history import HistoricalRecords
 
 from .cases import Complaint
@@ -225,8 +226,9 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class IdentityAccess(AppendOnly):
-    """Who was shown a petitioner's identity, when, on which case and how: every read is a row."""
+class IdentityAccess(Chained):
+    """Who was shown a petitioner's identity, when, from where, on which case and how: every read
+    is a row, append-only and hash-chained."""
 
     class Via(models.TextChoices):
         PAGE = "page", _("Case page")
@@ -240,6 +242,8 @@ class IdentityAccess(AppendOnly):
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
     via = models.CharField(_("via"), max_length=8, choices=Via.choices)
+    # The client address the read came from (jiufeng.client_address); null on rows before it was kept.
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("identity access")

@@ -1,0 +1,8 @@
+"""What auditors read beside the history tables: the chain heads, a search index over every
+history row, and the event log (logins, refused writes, exports)."""
+
+from .chain import Chained, ChainHead
+from .events import AuditEvent, AuditEventKind
+from .index import HistoryEntry, HistoryFieldChange
+
+__all__ = ["AuditEvent", "AuditEventKind", "ChainHead", "Chained", "HistoryEntry", "HistoryFieldChange"]

@@ -1,0 +1,48 @@
+"""The event log auditors read beside history: logins, refused writes, exports."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .chain import Chained
+
+
+class AuditEventKind(models.TextChoices):
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Sign-in failed")
+    LOCKOUT = "lockout", _("Locked out")
+    LOGOUT = "logout", _("Signed out")
+    WRITE_REFUSED = "write_refused", _("Write refused")
+    EXPORT = "export", _("Export")
+
+
+class AuditEvent(Chained):
+    kind = models.CharField(_("kind"), max_length=16, choices=AuditEventKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    # Null: no account matched (a failed sign-in names the username tried).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=8, blank=True)
+    path = models.CharField(_("path"), max_length=500, blank=True)
+    # What else the kind needs: an export's filters and row count, a lockout's reason.
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["kind", "-at"], name="auditevent_kind_at"),
+            models.Index(fields=["user", "-at"], name="auditevent_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username} {self.at:%Y-%m-%d %H:%M}"
