@@ -20,6 +20,9 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 COUNT_CAP = 1_000
+# Past any list's end: the counting window (page + 1 pages of rows) must stay a number the
+# database takes as a LIMIT (64 bits), whatever page number a request names.
+PAGE_NUMBER_MAX = 1_000_000_000
 
 
 class CappedPaginator(Paginator):
@@ -35,7 +38,7 @@ class CappedPaginator(Paginator):
     def validate_number(self, number):
         # Before the count, which reaches one page past the one asked for.
         with suppress(TypeError, ValueError):
-            self._number = max(int(number), 1)
+            self._number = min(max(int(number), 1), PAGE_NUMBER_MAX)
         return super().validate_number(number)
 
     @cached_property

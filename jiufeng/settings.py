@@ -244,6 +244,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # REST framework's own, answering 400 to JSON nested too deeply and to bytes that are not UTF-8.
+    "DEFAULT_PARSER_CLASSES": [
+        "jiufeng.parsers.JSONParser",
+        "jiufeng.parsers.FormParser",
+        "jiufeng.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jiufeng.errors.api_exception_handler",
 }

@@ -11,9 +11,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from jiufeng.parsers import FormParser, MultiPartParser
 
 from ..api.errors import message_dict, request_data, service_errors
 from ..api_public.categories import category_list_public
