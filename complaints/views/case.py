@@ -29,7 +29,7 @@ from ..forms.staff import (
     InternalNoteForm,
     MessageForm,
 )
-from ..letters import letter_context, letter_css
+from ..letters import letter_context
 from ..models import Complaint
 from ..permissions import can_handle
 from ..selectors import complaint_get_for_user
@@ -256,5 +256,5 @@ def case_reply_letter(request, pk: int):
     complaint = _case(request, pk)
     if not complaint.reply:
         raise Http404
-    context = {"complaint": complaint, "letter_css": letter_css(), **letter_context(case=complaint, decision=complaint)}
+    context = {"complaint": complaint, **letter_context(case=complaint, decision=complaint)}
     return render(request, "complaints/staff/reply_letter.html", context)

@@ -28,7 +28,7 @@ def officer(cast, file_complaint):
     "path",
     [
         f"/cases/{PAST_64_BITS}/",
-        f"/cases/{PAST_64_BITS}/letter/",
+        f"/cases/{PAST_64_BITS}/reply-letter/",
         f"/api/v1/complaints/{PAST_64_BITS}/",
         f"/api/v1/complaints/{PAST_64_BITS}/history/",
         f"/api/v1/complaints/{PAST_64_BITS}/identity/",
