@@ -1,0 +1,213 @@
+"""Readable differences between history rows, as auditors read them.
+
+A history row is compared with the previous row of the same object (simple-history's
+``diff_against``); a created row with nothing (the values it was created with). Values are
+rendered for people: names of units, users and categories instead of ids (read in one query
+per related model for a whole page), choice labels instead of codes, times in local time,
+是/否 for booleans. Personal data (PERSONAL_FIELDS) is never shown: its change is named,
+without values.
+
+Many-to-many links (a visit's units) are not compared here: each would cost a query per row.
+"""
+
+import datetime
+import decimal
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import formats, timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+from simple_history.exceptions import NotHistoricalModelError
+from simple_history.utils import get_history_model_for_model
+
+# Personal data and secrets, by model label and field name: never shown to auditors, only that
+# they changed. A petitioner's identity; the addresses messages were sent to (a petitioner's
+# phone or email); the phone and email of accounts, which petitioners may open too; the hash
+# standing in for a tracking code. The one list: the pages, the API and exports read it here.
+PERSONAL_FIELDS: dict[str, frozenset[str]] = {
+    "complaints.petitioneridentity": frozenset({"name", "phone", "id_number", "email"}),
+    "complaints.complaint": frozenset({"tracking_code_hash"}),
+    "jiufeng.outboxmessage": frozenset({"address"}),
+    "jiufeng.user": frozenset({"email", "phone"}),
+}
+
+# JSON lists of choice codes, by "model label.field": each code shown by its label.
+_LIST_CHOICES = {"complaints.activity.checked": "complaints.models.CheckedItem"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of a history row: its name, verbose name, old and new values as text, and as
+    JSON holds them (ids, codes, ISO times) for the API.
+
+    Empty values are "". ``masked``: personal data that changed, values withheld (None as JSON).
+    """
+
+    field: str
+    label: str
+    old: str
+    new: str
+    old_value: object = None
+    new_value: object = None
+    masked: bool = False
+
+
+def tracked_models() -> list[type[models.Model]]:
+    """Every model with django-simple-history rows, in the order of their verbose names."""
+    tracked = []
+    for model in apps.get_models():
+        try:
+            get_history_model_for_model(model)
+        except NotHistoricalModelError:
+            continue
+        tracked.append(model)
+    return sorted(tracked, key=lambda model: str(model._meta.verbose_name))
+
+
+def tracked_model(label: str) -> type[models.Model] | None:
+    """The tracked model of this lower-case label ("complaints.complaint"), or None."""
+    return next((model for model in tracked_models() if model._meta.label_lower == label), None)
+
+
+def compared_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields of ``model``'s history rows that a difference shows, in the model's order.
+
+    What simple-history's diff_against compares (tracked, editable), less the id and the
+    many-to-many links.
+    """
+    history = get_history_model_for_model(model)
+    return [
+        field for field in history.tracked_fields if field.editable and not field.primary_key and not field.many_to_many
+    ]
+
+
+def rows_with_previous(model: type[models.Model], history_ids: Iterable[int]) -> dict[int, models.Model]:
+    """The history rows of ``model`` with these ids and, on each as ``previous``, the object's
+    row before it (None for its first): one query, both kinds read together.
+
+    "Before" is by time, then by history id (rows written in one bulk share their time).
+    """
+    history = get_history_model_for_model(model)
+    ids = list(history_ids)
+    if not ids:
+        return {}
+    pk = model._meta.pk.attname
+    before = (
+        history.objects.filter(**{pk: OuterRef(pk)})
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    previous_ids = history.objects.filter(history_id__in=ids).annotate(previous=Subquery(before)).values("previous")
+    wanted = history.objects.filter(Q(history_id__in=ids) | Q(history_id__in=previous_ids))
+    found = {row.history_id: row for row in wanted}
+    by_object = defaultdict(list)
+    for row in found.values():
+        by_object[getattr(row, pk)].append(row)
+    for rows in by_object.values():
+        rows.sort(key=lambda row: (row.history_date, row.history_id))
+        for earlier, later in zip([None, *rows], rows, strict=False):
+            later.previous = earlier
+    return {history_id: found[history_id] for history_id in ids if history_id in found}
+
+
+def _raw_changes(row) -> list[tuple[models.Field, object, object]]:
+    """(field, old, new) of the fields ``row`` changed: all set ones for a created row."""
+    fields = compared_fields(row.instance_type)
+    if row.history_type == "-":
+        return []
+    previous = getattr(row, "previous", None)
+    if row.history_type == "+" or previous is None:
+        return [
+            (field, None, getattr(row, field.attname))
+            for field in fields
+            if getattr(row, field.attname) not in (None, "", [], {})
+        ]
+    m2m = [field.name for field in row._history_m2m_fields]
+    delta = row.diff_against(previous, excluded_fields=m2m, included_fields=[field.name for field in fields])
+    changed = {change.field: change for change in delta.changes}
+    return [(field, changed[field.name].old, changed[field.name].new) for field in fields if field.name in changed]
+
+
+def _related_labels(wanted: dict[type[models.Model], set]) -> dict[tuple[type[models.Model], object], str]:
+    """Names of the related rows: one query per related model, its own foreign keys joined
+    (what the rows' names read)."""
+    labels = {}
+    for model, ids in wanted.items():
+        found = model._default_manager.select_related().in_bulk(ids - {None})
+        for pk, obj in found.items():
+            labels[(model, pk)] = str(obj)
+    return labels
+
+
+def _format(field: models.Field, model_label: str, value, labels: dict) -> str:
+    if value is None or value == "":
+        return ""
+    if field.is_relation:
+        return labels.get((field.related_model, value)) or _("#%(id)s (removed)") % {"id": value}
+    if field.flatchoices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "Y-m-d")
+    if isinstance(value, list):
+        choices = _LIST_CHOICES.get(f"{model_label}.{field.name}")
+        shown = dict(import_string(choices).choices) if choices else {}
+        return "、".join(str(shown.get(item, item)) for item in value)
+    if isinstance(value, decimal.Decimal):
+        return f"{value:f}"
+    return str(value)
+
+
+def row_changes(rows: Iterable) -> dict[tuple[str, int], list[Change]]:
+    """The readable changes of each history row (of any models), keyed by (model label, history id).
+
+    Each row needs ``previous`` (rows_with_previous gives it). Related rows are named in one
+    query per related model, whatever the number of rows.
+    """
+    raw = {}
+    wanted = defaultdict(set)
+    for row in rows:
+        label = row.instance_type._meta.label_lower
+        hidden = PERSONAL_FIELDS.get(label, frozenset())
+        changes = _raw_changes(row)
+        raw[(label, row.history_id)] = (hidden, changes)
+        for field, old, new in changes:
+            if field.is_relation and field.name not in hidden:
+                wanted[field.related_model] |= {old, new}
+    labels = _related_labels(wanted)
+    readable = {}
+    for (label, history_id), (hidden, changes) in raw.items():
+        readable[(label, history_id)] = [
+            Change(field.name, str(field.verbose_name), "", "", masked=True)
+            if field.name in hidden
+            else Change(
+                field.name,
+                str(field.verbose_name),
+                _format(field, label, old, labels),
+                _format(field, label, new, labels),
+                _json(old),
+                _json(new),
+            )
+            for field, old, new in changes
+        ]
+    return readable
+
+
+def _json(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
