@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -86,16 +86,14 @@ def compared_fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
-def rows_with_previous(model: type[models.Model], history_ids: Iterable[int]) -> dict[int, models.Model]:
-    """The history rows of ``model`` with these ids and, on each as ``previous``, the object's
-    row before it (None for its first): one query, both kinds read together.
+def rows_with_previous(model: type[models.Model], history_ids) -> list[models.Model]:
+    """The history rows of ``model`` with these ids, each with the object's row before it as
+    ``previous`` (None for its first), in one query that reads both kinds together.
 
+    ``history_ids``: a list, or a queryset of ids (a sliced one too), read as a subquery.
     "Before" is by time, then by history id (rows written in one bulk share their time).
     """
     history = get_history_model_for_model(model)
-    ids = list(history_ids)
-    if not ids:
-        return {}
     pk = model._meta.pk.attname
     before = (
         history.objects.filter(**{pk: OuterRef(pk)})
@@ -106,17 +104,21 @@ def rows_with_previous(model: type[models.Model], history_ids: Iterable[int]) ->
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    previous_ids = history.objects.filter(history_id__in=ids).annotate(previous=Subquery(before)).values("previous")
-    wanted = history.objects.filter(Q(history_id__in=ids) | Q(history_id__in=previous_ids))
-    found = {row.history_id: row for row in wanted}
+    wanted = Q(history_id__in=history_ids)
+    previous_ids = history.objects.filter(wanted).annotate(previous=Subquery(before)).values("previous")
+    found = history.objects.filter(wanted | Q(history_id__in=previous_ids)).annotate(
+        wanted=ExpressionWrapper(wanted, output_field=models.BooleanField())
+    )
     by_object = defaultdict(list)
-    for row in found.values():
+    for row in found:
         by_object[getattr(row, pk)].append(row)
-    for rows in by_object.values():
-        rows.sort(key=lambda row: (row.history_date, row.history_id))
-        for earlier, later in zip([None, *rows], rows, strict=False):
+    rows = []
+    for versions in by_object.values():
+        versions.sort(key=lambda row: (row.history_date, row.history_id))
+        for earlier, later in zip([None, *versions], versions, strict=False):
             later.previous = earlier
-    return {history_id: found[history_id] for history_id in ids if history_id in found}
+        rows += [row for row in versions if row.wanted]
+    return rows
 
 
 def _raw_changes(row) -> list[tuple[models.Field, object, object]]:

@@ -59,6 +59,10 @@ class TimelineRow:
     reason: str
     changes: list[Change] = field(default_factory=list)
     note: str = ""
+    # As recorded, for the API: the account's name (None: no account), the change reason or
+    # transition name.
+    user: str | None = None
+    reason_code: str = ""
     # Orders rows of several sources that share a time: (at, source, id).
     key: tuple = ()
 
@@ -121,6 +125,10 @@ def reason_label(label: str, reason: str) -> str:
     return reason
 
 
+def _name(user) -> str | None:
+    return None if user is None else str(user)
+
+
 def _people(ids) -> dict:
     ids = set(ids) - {None}
     return get_user_model().objects.only("id", "username", "display_name").in_bulk(ids) if ids else {}
@@ -148,6 +156,8 @@ def history_timeline_rows(rows: list) -> list[TimelineRow]:
                 action_label=str(ACTIONS.get(row.history_type, row.history_type)),
                 reason=reason_label(label, reason),
                 changes=changes[(label, row.history_id)],
+                user=_name(people.get(row.history_user_id)),
+                reason_code=reason,
                 key=(row.history_date, getattr(row, "rank", 0), row.history_id),
             )
         )
@@ -170,15 +180,15 @@ def _before(cursor: tuple | None, rank: int, at: str, pk: str) -> Q:
 
 
 def _history_rows(model, objects: Q, rank: int, cursor, limit: int | None) -> list:
-    """The history rows of ``model`` matching ``objects``, newest first, each with its previous
-    row and its source's ``rank``: their ids, then the rows (two queries)."""
+    """The history rows of ``model`` matching ``objects`` (the ``limit`` newest past the cursor),
+    each with its previous row and its source's ``rank``: one query."""
     history = get_history_model_for_model(model)
     ids = (
         history.objects.filter(objects, _before(cursor, rank, "history_date", "history_id"))
         .order_by("-history_date", "-history_id")
         .values_list("history_id", flat=True)
     )
-    rows = list(rows_with_previous(model, ids if limit is None else ids[:limit]).values())
+    rows = rows_with_previous(model, ids if limit is None else ids[:limit])
     for row in rows:
         row.rank = rank
     return rows
@@ -220,6 +230,8 @@ def _transition_rows(complaint_id: int, rank: int, cursor, limit: int | None) ->
                 reason=reason_label("complaints.complaint", log.name),
                 changes=changes,
                 note=log.note,
+                user=_name(log.actor),
+                reason_code=log.name,
                 key=(log.at, rank, log.pk),
             )
         )
@@ -246,13 +258,15 @@ def _identity_read_rows(complaint_id: int, rank: int, cursor, limit: int | None)
             action_label=str(_("Identity shown")),
             reason=read.get_via_display(),
             note=read.address or "",
+            user=str(read.user),
+            reason_code=read.via,
             key=(read.at, rank, read.pk),
         )
         for read in (reads if limit is None else reads[:limit])
     ]
 
 
-def _complaint_sources(complaint_id: int, *, internal_notes: bool) -> list:
+def _complaint_sources(complaint_id: int, *, internal_notes: bool, identity_reads: bool) -> list:
     """What a case's timeline reads besides the case's own history: each record attached to it
     (by the live table's complaint index: these records are never deleted), its deadlines in the
     ledger, its transition log and the reads of its petitioner's identity."""
@@ -279,7 +293,7 @@ def _complaint_sources(complaint_id: int, *, internal_notes: bool) -> list:
         *[(model, attached(model)) for model in records],
         (Deadline, Q(id__in=deadlines)),
         _transition_rows,
-        _identity_read_rows,
+        *([_identity_read_rows] if identity_reads else []),
     ]
 
 
@@ -290,20 +304,22 @@ def object_timeline(
     before: tuple | None = None,
     limit: int | None = TIMELINE_PAGE_SIZE,
     internal_notes: bool = True,
+    identity_reads: bool = True,
 ) -> tuple[list[TimelineRow], tuple | None]:
     """An object's history, newest first: ``limit`` rows older than the cursor ``before``, and the
     cursor of the next page (None at the end). ``limit`` None: every row.
 
     A complaint's also holds everything attached to it (_complaint_sources); ``internal_notes``
-    False leaves its internal notes out. Caller has checked who may read it. A fixed number of
-    queries: two per history source, one per log, one per related model named, one for users.
+    and ``identity_reads`` False leave its internal notes and the reads of its identity out.
+    Caller has checked who may read it. A fixed number of queries: one per source (history
+    or log), one per related model named, one for users.
     """
     model = tracked_model(label)
     if model is None:
         raise LookupError(label)
     sources = [(model, Q(**{model._meta.pk.attname: object_id}))]
     if label == "complaints.complaint":
-        sources += _complaint_sources(object_id, internal_notes=internal_notes)
+        sources += _complaint_sources(object_id, internal_notes=internal_notes, identity_reads=identity_reads)
     take = None if limit is None else limit + 1
     rows = []
     history_rows = []
@@ -340,7 +356,7 @@ def search_page(*, filters: dict, after: Cursor | None = None, limit: int = PAGE
     for label, history_ids in wanted.items():
         model = tracked_model(label)
         if model is not None:
-            rows += rows_with_previous(model, history_ids).values()
+            rows += rows_with_previous(model, history_ids)
     built = {(row.record, row.key[2]): row for row in history_timeline_rows(rows)}
     page = [built.get((entry.model, entry.history_id)) or _entry_row(entry) for entry in entries]
     return page, (Cursor(entries[-1].at, entries[-1].id) if more else None)

@@ -13,8 +13,9 @@ def history_index() -> int:
         indexed = HistoryEntry.objects.filter(model=label).values("history_id")
         ids = model.history.exclude(history_id__in=indexed).values_list("history_id", flat=True)
         rows = rows_with_previous(model, list(ids))
-        changes = row_changes(rows.values())
-        for history_id, row in sorted(rows.items()):
+        changes = row_changes(rows)
+        for row in sorted(rows, key=lambda row: row.history_id):
+            history_id = row.history_id
             fields = [change.field for change in changes[(label, history_id)]]
             entry = HistoryEntry.objects.create(
                 model=label,
