@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from jiufeng.filters import INT64_MAX
 
+from .. import timeline
 from ..diffs import tracked_model
 from ..forms import HistorySearchForm, TimelinePageForm, field_choices
 from ..timeline import cursor_encode, object_timeline, search_page
@@ -25,7 +26,7 @@ def history_search(request):
     form = HistorySearchForm(request.GET)
     rows, older = [], None
     if form.is_valid():
-        rows, after = search_page(filters=form.filters(), after=form.cleaned_data["before"])
+        rows, after = search_page(filters=form.filters(), after=form.cleaned_data["before"], limit=timeline.PAGE_SIZE)
         older = cursor_encode((after.at, after.id)) if after else None
     context = {"form": form, "rows": rows, "older": older}
     return render(request, "audit/history_search.html", context, status=400 if form.errors else 200)
@@ -53,7 +54,7 @@ def object_timeline_page(request, label: str, object_id: str):
     if not form.is_valid():
         return render(request, "audit/timeline.html", heading, status=400)
     before = form.cleaned_data["before"]
-    rows, older = object_timeline(label=label, object_id=object_id, before=before)
+    rows, older = object_timeline(label=label, object_id=object_id, before=before, limit=timeline.TIMELINE_PAGE_SIZE)
     current = model._default_manager.filter(pk=object_id).first()
     if current is None and not rows and before is None:
         raise Http404
