@@ -8,6 +8,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.audit.history_cases import case_worked
 from tests.factories import PASSWORD
 
+from .test_accessibility import serious_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -39,6 +41,7 @@ def test_an_auditor_finds_who_changed_a_cases_finding(page: Page, browser: Brows
 
     rows = page.get_by_test_id("history-row")
     expect(rows).to_have_count(2)
+    assert serious_violations(page) == []
     latest = rows.first
     expect(latest.get_by_test_id("history-actor")).to_have_text(officer)
     change = latest.get_by_test_id("change-finding")
@@ -54,6 +57,7 @@ def test_an_auditor_finds_who_changed_a_cases_finding(page: Page, browser: Brows
     expect(page.get_by_test_id("history-rows")).to_contain_text("满意度评价")
     expect(page.get_by_test_id("history-rows")).to_contain_text("已更改（不显示）")
     expect(page.get_by_test_id("history-rows")).not_to_contain_text("13800138000")
+    assert serious_violations(page) == []
 
     # The same search on a phone: readable without sideways scrolling.
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
