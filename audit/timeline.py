@@ -78,6 +78,23 @@ class TimelineRow:
             "note": self.note,
         }
 
+    def as_api(self) -> dict:
+        """The row as the API gives it (audit.serializers.HistoryEntrySerializer): API.md's ``at``,
+        ``user`` (the account, None without one), ``action`` (change reason or transition name,
+        else + ~ -) and ``changes`` (``{"field": [old, new]}`` as stored, personal data null),
+        and the additions: ``record``, ``actor`` and ``reason`` in words, readable ``fields``, ``note``."""
+        return {
+            "at": self.at,
+            "user": self.user,
+            "action": self.reason_code or self.action,
+            "changes": {change.field: [change.old_value, change.new_value] for change in self.changes},
+            "record": {"type": self.record, "name": self.record_name, "id": self.object_id},
+            "actor": self.actor,
+            "reason": self.reason,
+            "fields": self.changes,
+            "note": self.note,
+        }
+
 
 def change_text(change: Change) -> str:
     if change.masked:

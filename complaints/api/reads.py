@@ -58,14 +58,9 @@ def complaint_history(*, user, complaint: Complaint) -> list[dict]:
     """The case's change history, oldest first: every change of the case and of every record
     attached to it (activities, messages, notes, files, measures, extensions, ratings,
     deadlines, the identity), and its transition log; auditors also read who was shown the
-    identity.
-
-    API.md's ``at``, ``user`` (the account, None without one), ``action`` (the change reason
-    or transition name, else + or ~) and ``changes`` (``{"field": [old, new]}`` as stored:
-    ids, codes) stay as they were; each entry adds the ``record`` it concerns, the ``actor``
-    and ``reason`` in words, the ``fields`` with readable values, and a ``note``. Personal
-    data (audit.diffs.PERSONAL_FIELDS) is named as changed, its values null. Internal notes
-    only for who works on the case, as on the case page. A fixed number of queries.
+    identity. Each entry as audit.timeline.TimelineRow.as_api gives it (API.md's shape and
+    its additions); personal data named as changed, its values null. Internal notes only for
+    who works on the case, as on the case page. A fixed number of queries.
     Caller has checked scope.
     """
     auditor = user.has_perm("jiufeng.audit_history")
@@ -76,17 +71,4 @@ def complaint_history(*, user, complaint: Complaint) -> list[dict]:
         internal_notes=auditor or can_work_on(user, complaint),
         identity_reads=auditor,
     )
-    return [
-        {
-            "at": row.at,
-            "user": row.user,
-            "action": row.reason_code or row.action,
-            "changes": {change.field: [change.old_value, change.new_value] for change in row.changes},
-            "record": {"type": row.record, "name": row.record_name, "id": row.object_id},
-            "actor": row.actor,
-            "reason": row.reason,
-            "fields": row.changes,
-            "note": row.note,
-        }
-        for row in reversed(rows)
-    ]
+    return [row.as_api() for row in reversed(rows)]

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from audit.serializers import HistoryEntrySerializer
 from responsibility.api.units import UnitRefSerializer
 from responsibility.models import Deadline, Unit
 
@@ -307,39 +308,8 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         return complaint.finding or None
 
 
-class HistoryRecordSerializer(serializers.Serializer):
-    # The model's label ("complaints.activity"), or "transition" / "identity_read" for the logs.
-    type = serializers.CharField()
-    name = serializers.CharField()
-    id = serializers.IntegerField()
-
-
-class HistoryFieldSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    label = serializers.CharField()
-    # Readable: names instead of ids, labels instead of codes, local times; "" when empty.
-    old = serializers.CharField(allow_blank=True)
-    new = serializers.CharField(allow_blank=True)
-    # Personal data that changed: its values are not given.
-    masked = serializers.BooleanField()
-
-
-class ComplaintHistoryEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    # The account that made the change; null for the petitioner and the system.
-    user = serializers.CharField(allow_null=True)
-    # The transition's name, "file", another change reason, or +/~ for a change without one.
-    action = serializers.CharField()
-    # As stored: ids and codes; personal data null.
-    changes = serializers.DictField(
-        child=serializers.ListField(child=serializers.JSONField(allow_null=True), min_length=2, max_length=2)
-    )
-    # Additions: which record, who and why in words, the readable fields, a note (a transition's).
-    record = HistoryRecordSerializer()
-    actor = serializers.CharField()
-    reason = serializers.CharField(allow_blank=True)
-    fields = HistoryFieldSerializer(many=True)
-    note = serializers.CharField(allow_blank=True)
+class ComplaintHistoryEntrySerializer(HistoryEntrySerializer):
+    """One change of the case or of a record attached to it (audit.serializers)."""
 
 
 class ComplaintIdentitySerializer(serializers.Serializer):

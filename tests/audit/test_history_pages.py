@@ -310,3 +310,41 @@ def test_the_api_history_keeps_notes_and_identity_reads_to_whom_they_belong(cast
     client.force_authenticate(stranger)
     assert client.get(f"/api/v1/complaints/{complaint.pk}/history/").status_code == 404
     assert Complaint.objects.filter(pk=complaint.pk).exists()
+
+
+# --- The API's search -----------------------------------------------------------------------
+
+
+def api_client(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def test_the_api_search_pages_back_by_its_next_link(cast, complaint, monkeypatch):
+    monkeypatch.setattr(timeline, "PAGE_SIZE", 2)
+    client = api_client(cast.auditor)
+    body = client.get("/api/v1/history/", FINDING).json()
+    assert [entry["actor"] for entry in body["results"]] == [str(cast.bureau_officer)] * 2
+    assert body["results"][0]["changes"]["finding"] == ["substantiated", "partly_substantiated"]
+    assert body["next"] is None
+    page_one = client.get("/api/v1/history/", {"type": "complaints.complaint", "object": complaint.pk}).json()
+    assert len(page_one["results"]) == 2 and page_one["next"]
+    page_two = client.get(page_one["next"]).json()
+    assert page_two["results"] and page_two["results"][0]["at"] <= page_one["results"][-1]["at"]
+    assert "count" not in page_one
+
+
+def test_the_api_search_is_for_auditors_and_names_bad_filters(cast, complaint):
+    assert api_client().get("/api/v1/history/").status_code in (401, 403)
+    assert api_client(cast.county_officer).get("/api/v1/history/").status_code == 403
+    response = api_client(cast.auditor).get("/api/v1/history/", {"field": "finding", "object": str(2**64)})
+    assert response.status_code == 400
+    assert set(response.json()) == {"field", "object"}
+
+
+def test_the_schema_describes_the_history_search(cast):
+    schema = api_client(cast.auditor).get("/api/schema/", {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/history/"]["get"]
+    assert {parameter["name"] for parameter in operation["parameters"]} >= {"type", "field", "user", "before"}
