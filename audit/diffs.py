@@ -12,13 +12,14 @@ Many-to-many links (a visit's units) are not compared here: each would cost a qu
 
 import datetime
 import decimal
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
-from django.db.models import ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -57,41 +58,49 @@ class Change:
     masked: bool = False
 
 
-def tracked_models() -> list[type[models.Model]]:
-    """Every model with django-simple-history rows, in the order of their verbose names."""
-    tracked = []
+@functools.cache
+def _tracked() -> dict[str, type[models.Model]]:
+    # Read once the app registry is ready: models do not come and go while a process runs.
+    tracked = {}
     for model in apps.get_models():
         try:
             get_history_model_for_model(model)
         except NotHistoricalModelError:
             continue
-        tracked.append(model)
-    return sorted(tracked, key=lambda model: str(model._meta.verbose_name))
+        tracked[model._meta.label_lower] = model
+    return tracked
+
+
+def tracked_models() -> list[type[models.Model]]:
+    """Every model with django-simple-history rows, in the order of their verbose names."""
+    return sorted(_tracked().values(), key=lambda model: str(model._meta.verbose_name))
 
 
 def tracked_model(label: str) -> type[models.Model] | None:
     """The tracked model of this lower-case label ("complaints.complaint"), or None."""
-    return next((model for model in tracked_models() if model._meta.label_lower == label), None)
+    return _tracked().get(label)
 
 
-def compared_fields(model: type[models.Model]) -> list[models.Field]:
+@functools.cache
+def compared_fields(model: type[models.Model]) -> tuple[models.Field, ...]:
     """The fields of ``model``'s history rows that a difference shows, in the model's order.
 
     What simple-history's diff_against compares (tracked, editable), less the id and the
     many-to-many links.
     """
     history = get_history_model_for_model(model)
-    return [
+    return tuple(
         field for field in history.tracked_fields if field.editable and not field.primary_key and not field.many_to_many
-    ]
+    )
 
 
-def rows_with_previous(model: type[models.Model], history_ids) -> list[models.Model]:
-    """The history rows of ``model`` with these ids, each with the object's row before it as
-    ``previous`` (None for its first), in one query that reads both kinds together.
+def rows_with_previous(model: type[models.Model], rows: models.QuerySet, limit: int | None = None) -> list:
+    """The history rows of ``model`` that ``rows`` selects (the first ``limit``), each with the
+    object's row before it as ``previous`` (None for its first).
 
-    ``history_ids``: a list, or a queryset of ids (a sliced one too), read as a subquery.
-    "Before" is by time, then by history id (rows written in one bulk share their time).
+    One query, which also reads each row's previous id; a second only for previous rows not
+    among them (the oldest row of a page, a row found by the search). "Before" is by time,
+    then by history id (rows written in one bulk share their time).
     """
     history = get_history_model_for_model(model)
     pk = model._meta.pk.attname
@@ -104,21 +113,15 @@ def rows_with_previous(model: type[models.Model], history_ids) -> list[models.Mo
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    wanted = Q(history_id__in=history_ids)
-    previous_ids = history.objects.filter(wanted).annotate(previous=Subquery(before)).values("previous")
-    found = history.objects.filter(wanted | Q(history_id__in=previous_ids)).annotate(
-        wanted=ExpressionWrapper(wanted, output_field=models.BooleanField())
-    )
-    by_object = defaultdict(list)
+    found = rows.annotate(previous_history_id=Subquery(before))
+    found = list(found if limit is None else found[:limit])
+    known = {row.history_id: row for row in found}
+    missing = {row.previous_history_id for row in found} - known.keys() - {None}
+    if missing:
+        known |= {row.history_id: row for row in history.objects.filter(history_id__in=missing)}
     for row in found:
-        by_object[getattr(row, pk)].append(row)
-    rows = []
-    for versions in by_object.values():
-        versions.sort(key=lambda row: (row.history_date, row.history_id))
-        for earlier, later in zip([None, *versions], versions, strict=False):
-            later.previous = earlier
-        rows += [row for row in versions if row.wanted]
-    return rows
+        row.previous = known.get(row.previous_history_id)
+    return found
 
 
 def _raw_changes(row) -> list[tuple[models.Field, object, object]]:

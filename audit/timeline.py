@@ -198,14 +198,10 @@ def _before(cursor: tuple | None, rank: int, at: str, pk: str) -> Q:
 
 def _history_rows(model, objects: Q, rank: int, cursor, limit: int | None) -> list:
     """The history rows of ``model`` matching ``objects`` (the ``limit`` newest past the cursor),
-    each with its previous row and its source's ``rank``: one query."""
+    each with its previous row and its source's ``rank``."""
     history = get_history_model_for_model(model)
-    ids = (
-        history.objects.filter(objects, _before(cursor, rank, "history_date", "history_id"))
-        .order_by("-history_date", "-history_id")
-        .values_list("history_id", flat=True)
-    )
-    rows = rows_with_previous(model, ids if limit is None else ids[:limit])
+    matching = history.objects.filter(objects, _before(cursor, rank, "history_date", "history_id"))
+    rows = rows_with_previous(model, matching.order_by("-history_date", "-history_id"), limit)
     for row in rows:
         row.rank = rank
     return rows
@@ -329,7 +325,8 @@ def object_timeline(
     A complaint's also holds everything attached to it (_complaint_sources); ``internal_notes``
     and ``identity_reads`` False leave its internal notes and the reads of its identity out.
     Caller has checked who may read it. A fixed number of queries: one per source (history
-    or log), one per related model named, one for users.
+    or log; two where a row's previous row is on no page yet), one per related model named,
+    one for users.
     """
     model = tracked_model(label)
     if model is None:
@@ -373,7 +370,8 @@ def search_page(*, filters: dict, after: Cursor | None = None, limit: int = PAGE
     for label, history_ids in wanted.items():
         model = tracked_model(label)
         if model is not None:
-            rows += rows_with_previous(model, history_ids)
+            history = get_history_model_for_model(model)
+            rows += rows_with_previous(model, history.objects.filter(history_id__in=history_ids))
     built = {(row.record, row.key[2]): row for row in history_timeline_rows(rows)}
     page = [built.get((entry.model, entry.history_id)) or _entry_row(entry) for entry in entries]
     return page, (Cursor(entries[-1].at, entries[-1].id) if more else None)

@@ -12,7 +12,7 @@ def history_index() -> int:
         label = model._meta.label_lower
         indexed = HistoryEntry.objects.filter(model=label).values("history_id")
         ids = model.history.exclude(history_id__in=indexed).values_list("history_id", flat=True)
-        rows = rows_with_previous(model, list(ids))
+        rows = rows_with_previous(model, model.history.filter(history_id__in=list(ids)))
         changes = row_changes(rows)
         for row in sorted(rows, key=lambda row: row.history_id):
             history_id = row.history_id
