@@ -7,7 +7,8 @@ per related model for a whole page), choice labels instead of codes, times in lo
 是/否 for booleans. Personal data (PERSONAL_FIELDS) is never shown: its change is named,
 without values.
 
-Many-to-many links (a visit's units) are not compared here: each would cost a query per row.
+Many-to-many links (a visit's units) are compared from their link history, read in one query
+per linked field for a whole page.
 """
 
 import datetime
@@ -24,7 +25,7 @@ from django.utils import formats, timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from simple_history.exceptions import NotHistoricalModelError
-from simple_history.utils import get_history_model_for_model
+from simple_history.utils import get_history_model_for_model, get_m2m_reverse_field_name
 
 # Personal data and secrets, by model label and field name: never shown to auditors, only that
 # they changed. A petitioner's identity; the addresses messages were sent to (a petitioner's
@@ -156,6 +157,8 @@ def _related_labels(wanted: dict[type[models.Model], set]) -> dict[tuple[type[mo
 def _format(field: models.Field, model_label: str, value, labels: dict) -> str:
     if value is None or value == "":
         return ""
+    if field.many_to_many:
+        return "、".join(labels.get((field.related_model, pk)) or _("#%(id)s (removed)") % {"id": pk} for pk in value)
     if field.is_relation:
         return labels.get((field.related_model, value)) or _("#%(id)s (removed)") % {"id": value}
     if field.flatchoices:
@@ -175,21 +178,71 @@ def _format(field: models.Field, model_label: str, value, labels: dict) -> str:
     return str(value)
 
 
+@functools.cache
+def _link_histories(model: type[models.Model]) -> tuple[tuple[models.Field, type[models.Model]], ...]:
+    """(many-to-many field, its link history model) for each tracked link of ``model``.
+
+    simple-history keeps each tracked link table's history in a model of its own, pointing at
+    the history row it belongs to (``history``) and holding the through table's columns.
+    """
+    history = get_history_model_for_model(model)
+    links = {
+        related.related_model.instance_type: related.related_model
+        for related in history._meta.related_objects
+        if hasattr(related.related_model, "instance_type")
+    }
+    return tuple(
+        (field, links[field.remote_field.through])
+        for field in model._meta.many_to_many
+        if field.remote_field.through in links
+    )
+
+
+def _link_changes(rows: list) -> dict[tuple[str, int], list[tuple[models.Field, list, list]]]:
+    """The links each row changed against its previous row, by (model label, history id):
+    (field, old ids, new ids). One query per linked field of the models on the page."""
+    by_model = defaultdict(list)
+    for row in rows:
+        if row.history_type != "-" and _link_histories(row.instance_type):
+            by_model[row.instance_type].append(row)
+    changed = defaultdict(list)
+    for model, model_rows in by_model.items():
+        previous = {row.history_id: getattr(row, "previous", None) for row in model_rows}
+        ids = set(previous) | {row.history_id for row in previous.values() if row is not None}
+        for field, link_history in _link_histories(model):
+            target = get_m2m_reverse_field_name(field)
+            held = defaultdict(set)
+            for history_id, target_id in link_history.objects.filter(history_id__in=ids).values_list(
+                "history_id", target
+            ):
+                held[history_id].add(target_id)
+            for row in model_rows:
+                before = held[previous[row.history_id].history_id] if previous[row.history_id] else set()
+                after = held[row.history_id]
+                if before != after:
+                    changed[(model._meta.label_lower, row.history_id)].append((field, sorted(before), sorted(after)))
+    return changed
+
+
 def row_changes(rows: Iterable) -> dict[tuple[str, int], list[Change]]:
     """The readable changes of each history row (of any models), keyed by (model label, history id).
 
     Each row needs ``previous`` (rows_with_previous gives it). Related rows are named in one
-    query per related model, whatever the number of rows.
+    query per related model, links read in one per linked field, whatever the number of rows.
     """
+    rows = list(rows)
+    links = _link_changes(rows)
     raw = {}
     wanted = defaultdict(set)
     for row in rows:
         label = row.instance_type._meta.label_lower
         hidden = PERSONAL_FIELDS.get(label, frozenset())
-        changes = _raw_changes(row)
+        changes = _raw_changes(row) + links.get((label, row.history_id), [])
         raw[(label, row.history_id)] = (hidden, changes)
         for field, old, new in changes:
-            if field.is_relation and field.name not in hidden:
+            if field.many_to_many:
+                wanted[field.related_model] |= {*old, *new}
+            elif field.is_relation and field.name not in hidden:
                 wanted[field.related_model] |= {old, new}
     labels = _related_labels(wanted)
     readable = {}

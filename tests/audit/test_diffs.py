@@ -1,6 +1,8 @@
 """Readable differences (audit.diffs): names instead of ids, labels instead of codes, local times,
 是/否, and personal data named as changed, never shown."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,6 +11,9 @@ from django.utils import timezone, translation
 from audit.diffs import PERSONAL_FIELDS, row_changes, rows_with_previous, tracked_model, tracked_models
 from complaints.models import Activity, Complaint, PetitionerIdentity
 from jiufeng.models import User
+from responsibility.models import LeaderAssignment, PositionKind
+from responsibility.services.visits import leader_assignment_create
+from tests.factories import PositionFactory, UserFactory
 
 from .history_cases import case_worked
 
@@ -130,3 +135,17 @@ def test_every_tracked_model_is_listed_once_with_a_verbose_name():
     assert {"complaints.complaint", "complaints.rating", "responsibility.unit", "jiufeng.user"} <= set(labels)
     assert tracked_model("complaints.transitionlog") is None
     assert tracked_model("no.such") is None
+
+
+def test_links_name_the_units_they_added(cast):
+    principal = UserFactory(username="county-principal")
+    PositionFactory(user=principal, unit=cast.units.county, kind=PositionKind.PRINCIPAL)
+    assignment = leader_assignment_create(
+        actor=principal,
+        leader=cast.county_leader,
+        units=[cast.units.bureau, cast.units.sibling],
+        starts_on=datetime.date(2026, 1, 1),
+    )
+    changes = changes_of(LeaderAssignment, assignment.history.all())
+    units = [c["units"] for c in changes if "units" in c]
+    assert units == [("", "县教育局、县卫生健康局")]
