@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import formats, timezone
@@ -224,6 +225,22 @@ def _link_changes(rows: list) -> dict[tuple[str, int], list[tuple[models.Field, 
     return changed
 
 
+@functools.cache
+def _generic_parts(label: str) -> dict[str, str]:
+    """The columns of a generic link (a deadline's target: content type and id), by name, with
+    the words they are shown under: Django gives them no verbose names of their own."""
+    parts = {}
+    for field in tracked_model(label)._meta.private_fields:
+        if isinstance(field, GenericForeignKey):
+            parts[field.ct_field] = _("object type")
+            parts[field.fk_field] = _("object")
+    return parts
+
+
+def _label(label: str, field: models.Field) -> str:
+    return str(_generic_parts(label).get(field.name, field.verbose_name))
+
+
 def row_changes(rows: Iterable) -> dict[tuple[str, int], list[Change]]:
     """The readable changes of each history row (of any models), keyed by (model label, history id).
 
@@ -248,11 +265,11 @@ def row_changes(rows: Iterable) -> dict[tuple[str, int], list[Change]]:
     readable = {}
     for (label, history_id), (hidden, changes) in raw.items():
         readable[(label, history_id)] = [
-            Change(field.name, str(field.verbose_name), "", "", masked=True)
+            Change(field.name, _label(label, field), "", "", masked=True)
             if field.name in hidden
             else Change(
                 field.name,
-                str(field.verbose_name),
+                _label(label, field),
                 _format(field, label, old, labels),
                 _format(field, label, new, labels),
                 _json(old),

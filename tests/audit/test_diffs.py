@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from audit.diffs import PERSONAL_FIELDS, row_changes, rows_with_previous, tracked_model, tracked_models
 from complaints.models import Activity, Complaint, PetitionerIdentity
 from jiufeng.models import User
-from responsibility.models import LeaderAssignment, PositionKind
+from responsibility.models import Deadline, LeaderAssignment, PositionKind
 from responsibility.services.visits import leader_assignment_create
 from tests.factories import PositionFactory, UserFactory
 
@@ -149,3 +149,14 @@ def test_links_name_the_units_they_added(cast):
     changes = changes_of(LeaderAssignment, assignment.history.all())
     units = [c["units"] for c in changes if "units" in c]
     assert units == [("", "县教育局、县卫生健康局")]
+
+
+def test_a_deadlines_target_is_shown_under_words_of_its_own(cast):
+    complaint = case_worked(cast, rated=False)
+    deadline = Deadline.objects.filter(object_id=complaint.pk).order_by("id").first()
+    history = deadline.history.all()
+    labels = [
+        change.label for changes in row_changes(rows_with_previous(Deadline, history)).values() for change in changes
+    ]
+    assert {"对象类型", "对象"} <= set(labels)
+    assert "object id" not in labels and "content type" not in labels
