@@ -282,9 +282,9 @@ def _identity_read_rows(complaint_id: int, rank: int, cursor, limit: int | None)
 def _complaint_sources(complaint_id: int, *, internal_notes: bool, identity_reads: bool) -> list:
     """What a case's timeline reads besides the case's own history: each record attached to it
     (by the live table's complaint index: these records are never deleted), its deadlines in the
-    ledger, its transition log and the reads of its petitioner's identity."""
+    ledger and their escalations, its transition log and the reads of its petitioner's identity."""
     from complaints import models as c
-    from responsibility.models import Deadline
+    from responsibility.models import Deadline, Escalation
 
     def attached(model) -> Q:
         return Q(id__in=model.objects.filter(complaint_id=complaint_id).values("id"))
@@ -302,9 +302,11 @@ def _complaint_sources(complaint_id: int, *, internal_notes: bool, identity_read
     deadlines = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(c.Complaint), object_id=complaint_id
     ).values("id")
+    escalations = Escalation.objects.filter(deadline__in=deadlines).values("id")
     return [
         *[(model, attached(model)) for model in records],
         (Deadline, Q(id__in=deadlines)),
+        (Escalation, Q(id__in=escalations)),
         _transition_rows,
         *([_identity_read_rows] if identity_reads else []),
     ]

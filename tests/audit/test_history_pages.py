@@ -3,21 +3,24 @@ timeline), and the complaint history API's additions. Auditors only; read-only."
 
 import datetime
 import html
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit import timeline
 from audit.models import HistoryEntry
-from complaints.models import Complaint, Rating
+from complaints import transitions as t
+from complaints.models import Category, Complaint, Rating
 from jiufeng.roles import Role
-from responsibility.models import PositionKind
+from responsibility.models import Escalation, PositionKind
 from responsibility.services.visits import leader_assignment_create
-from tests.factories import PositionFactory, UserFactory
+from tests.factories import PositionFactory, UserFactory, complaint_filed
 
 from .history_cases import case_worked
 
@@ -348,3 +351,14 @@ def test_the_schema_describes_the_history_search(cast):
     schema = api_client(cast.auditor).get("/api/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/v1/history/"]["get"]
     assert {parameter["name"] for parameter in operation["parameters"]} >= {"type", "field", "user", "before"}
+
+
+def test_a_cases_timeline_holds_the_escalations_of_its_deadlines(client, cast):
+    category = Category.objects.add_root({"code": "fees", "name": "乱收费"})
+    complaint, _code = complaint_filed(category=category, subject_unit=cast.units.school)
+    t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
+    call_command("sweep_deadlines", at=(timezone.now() + datetime.timedelta(days=90)).isoformat(), stdout=io.StringIO())
+    assert Escalation.objects.filter(deadline__object_id=complaint.pk).exists()
+    rows = page(client, cast.auditor, timeline_url(complaint)).context["rows"]
+    escalations = [row for row in rows if row.record == "responsibility.escalation"]
+    assert escalations and all(row.actor.startswith("系统") for row in escalations)
