@@ -111,7 +111,7 @@ def cursor_encode(key: tuple) -> str:
 def cursor_decode(text: str, parts: int) -> tuple | None:
     """The key cursor_encode wrote, or None when ``text`` is not one of ``parts`` whole numbers."""
     pieces = text.split(".")
-    if len(pieces) != parts or not all(piece.isdigit() and len(piece) <= 19 for piece in pieces):
+    if len(pieces) != parts or not all(piece.isascii() and piece.isdigit() and len(piece) <= 19 for piece in pieces):
         return None
     micros, *rest = (int(piece) for piece in pieces)
     try:

@@ -153,6 +153,7 @@ BAD_FILTERS = [
     ({"user": "x" * 151}, "user", "150"),
     ({"before": "not-a-page"}, "before", "页面链接无效"),
     ({"before": f"{10**19}.1"}, "before", "页面链接无效"),
+    ({"before": "²³.1"}, "before", "页面链接无效"),
 ]
 
 
