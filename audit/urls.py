@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401 (the auditors' pages add their routes here)
+from django.urls import path, re_path
+
+from .views import history
 
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("history/", history.history_search, name="history-search"),
+    path("history/fields/", history.history_fields, name="history-fields"),
+    # An object by its model's label ("complaints.complaint") and id; the dot keeps it apart from other pages.
+    re_path(
+        r"^(?P<label>[a-z_]+\.[a-z_]+)/(?P<object_id>[0-9]{1,19})/$",
+        history.object_timeline_page,
+        name="object-timeline",
+    ),
+]

@@ -4,6 +4,8 @@ Each takes a fixed number of queries, whatever the number of activities, message
 history rows. Scope is checked by complaints.selectors (Http404 out of scope).
 """
 
+from audit.timeline import object_timeline
+
 from ..models import Activity, Attachment, Complaint, ExtensionRequest, InternalNote, Measure, Message, Rating
 from ..permissions import can_work_on
 from ..selectors import (
@@ -52,42 +54,21 @@ def complaint_detail(*, user, pk: int) -> Complaint:
     return complaint
 
 
-# Never shown: the tracking code's hash stands in for a secret. The identity has its own
-# table and history, never read here.
-_HISTORY_HIDDEN = {"id", "tracking_code_hash"}
-# Only what the history keeps: not due_at, a copy of the deadline ledger's (which has its own history).
-_HISTORY_KEPT = {field.name for field in Complaint.history.model._meta.concrete_fields}
-_HISTORY_FIELDS = [
-    field
-    for field in Complaint._meta.concrete_fields
-    if field.name in _HISTORY_KEPT and field.name not in _HISTORY_HIDDEN
-]
-
-
-def complaint_history(*, complaint: Complaint) -> list[dict]:
-    """The case's change history, oldest first: who changed which fields from what to what.
-
-    Built from its django-simple-history rows: each row is compared with the one before
-    (the first with nothing: the values it was filed with). The action is the change
-    reason the services record (the transition's name, "file"), else + or ~.
+def complaint_history(*, user, complaint: Complaint) -> list[dict]:
+    """The case's change history, oldest first: every change of the case and of every record
+    attached to it (activities, messages, notes, files, measures, extensions, ratings,
+    deadlines, the identity), and its transition log; auditors also read who was shown the
+    identity. Each entry as audit.timeline.TimelineRow.as_api gives it (API.md's shape and
+    its additions); personal data named as changed, its values null. Internal notes only for
+    who works on the case, as on the case page. A fixed number of queries.
     Caller has checked scope.
     """
-    entries = []
-    previous = None
-    for record in complaint.history.select_related("history_user").order_by("history_date", "history_id"):
-        changes = {}
-        for field in _HISTORY_FIELDS:
-            new = getattr(record, field.attname)
-            old = None if previous is None else getattr(previous, field.attname)
-            if (previous is None and new not in (None, "")) or (previous is not None and old != new):
-                changes[field.name] = [old, new]
-        entries.append(
-            {
-                "at": record.history_date,
-                "user": str(record.history_user) if record.history_user else None,
-                "action": record.history_change_reason or record.history_type,
-                "changes": changes,
-            }
-        )
-        previous = record
-    return entries
+    auditor = user.has_perm("jiufeng.audit_history")
+    rows, _more = object_timeline(
+        label="complaints.complaint",
+        object_id=complaint.pk,
+        limit=None,
+        internal_notes=auditor or can_work_on(user, complaint),
+        identity_reads=auditor,
+    )
+    return [row.as_api() for row in reversed(rows)]

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from audit.serializers import HistoryEntrySerializer
 from responsibility.api.units import UnitRefSerializer
 from responsibility.models import Deadline, Unit
 
@@ -307,14 +308,8 @@ class ComplaintDetailSerializer(ComplaintListSerializer):
         return complaint.finding or None
 
 
-class ComplaintHistoryEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    user = serializers.CharField(allow_null=True)
-    # The transition's name, "file", or +/~ for a change without one.
-    action = serializers.CharField()
-    changes = serializers.DictField(
-        child=serializers.ListField(child=serializers.JSONField(allow_null=True), min_length=2, max_length=2)
-    )
+class ComplaintHistoryEntrySerializer(HistoryEntrySerializer):
+    """One change of the case or of a record attached to it (audit.serializers)."""
 
 
 class ComplaintIdentitySerializer(serializers.Serializer):

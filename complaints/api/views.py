@@ -154,9 +154,10 @@ class ComplaintIdentityView(APIView):
 
 
 class ComplaintHistoryView(APIView):
-    """Who changed what on the case and when, oldest first: staff in scope and auditors."""
+    """Who changed what on the case and on what is attached to it, and when, oldest first: staff in scope, auditors."""
 
     @extend_schema(responses=s.ComplaintHistoryEntrySerializer(many=True))
     def get(self, request, pk: int):
         complaint = complaint_get_for_user(user=request.user, pk=pk)
-        return Response(s.ComplaintHistoryEntrySerializer(complaint_history(complaint=complaint), many=True).data)
+        history = complaint_history(user=request.user, complaint=complaint)
+        return Response(s.ComplaintHistoryEntrySerializer(history, many=True).data)

@@ -344,15 +344,23 @@ def test_the_identity_is_refused_without_the_permission_and_hidden_out_of_scope(
     assert not IdentityAccess.objects.exists()
 
 
+def _case_rows(history: list[dict]) -> list[dict]:
+    return [entry for entry in history if entry["record"]["type"] == "complaints.complaint"]
+
+
 def test_the_history_lists_each_change_with_who_made_it(cast, school_case):
     accept_case(cast, school_case)
     response = api(cast.auditor).get(url(school_case, "history"))
     assert response.status_code == 200
-    filed, accept = response.json()
+    filed, accept = _case_rows(response.json())
     assert filed["action"] == "file"
     assert filed["user"] is None
+    assert filed["actor"] == "Petitioner"
     assert filed["changes"]["status"] == [None, "submitted"]
     assert filed["changes"]["title"] == [None, school_case.title]
+    # The stand-in for the tracking code is named as changed, never given.
+    assert filed["changes"]["tracking_code_hash"] == [None, None]
+    assert school_case.tracking_code_hash not in response.content.decode()
     assert accept["action"] == "accept"
     assert accept["user"] == str(cast.county_officer)
     assert accept["changes"] == {
@@ -360,17 +368,38 @@ def test_the_history_lists_each_change_with_who_made_it(cast, school_case):
         "handling_unit": [None, cast.units.bureau.pk],
         "version": [0, 1],
     }
-    assert "tracking_code_hash" not in response.content.decode()
+    # Readable too: the unit's name, the status's label, the transition in words.
+    assert {"field": "handling_unit", "label": "handling unit", "old": "", "new": "县教育局", "masked": False} in (
+        accept["fields"]
+    )
+    assert {"field": "status", "label": "status", "old": "Submitted", "new": "Accepted", "masked": False} in (
+        accept["fields"]
+    )
+    assert accept["reason"] == "Accepted"
+    # The petitioner's identity: changed, never its values.
+    identity = next(e for e in response.json() if e["record"]["type"] == "complaints.petitioneridentity")
+    assert identity["changes"]["name"] == [None, None]
+    assert all(field["masked"] for field in identity["fields"] if field["field"] in ("name", "phone"))
+    assert PETITIONER["name"] not in response.content.decode()
+    assert PETITIONER["phone"] not in response.content.decode()
 
 
 def test_the_history_is_scoped_and_takes_the_same_queries_however_long(cast, school_case, sibling_case):
     assert api(cast.bureau_officer).get(url(sibling_case, "history")).status_code == 404
     client = api(cast.bureau_officer)
-    before = count_queries(client, url(school_case, "history"))
     investigate_case(cast, school_case)
-    t.complaint_submit_for_approval(complaint_id=school_case.pk, actor=cast.bureau_officer, **DECISION)
+
+    def round_trip():
+        t.complaint_submit_for_approval(complaint_id=school_case.pk, actor=cast.bureau_officer, **DECISION)
+        t.complaint_send_back(complaint_id=school_case.pk, actor=cast.bureau_leader, reason="补充")
+
+    round_trip()
+    before = count_queries(client, url(school_case, "history"))
+    length = len(client.get(url(school_case, "history")).json())
+    # More rows of the same kinds: the same queries.
+    round_trip()
     assert count_queries(client, url(school_case, "history")) == before
-    assert len(client.get(url(school_case, "history")).json()) == 4
+    assert len(client.get(url(school_case, "history")).json()) > length
 
 
 @pytest.fixture

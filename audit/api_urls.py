@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .api import HistorySearchView
+
+urlpatterns = [path("history/", HistorySearchView.as_view(), name="history-search")]
