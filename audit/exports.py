@@ -8,12 +8,12 @@ filtered), the columns, and the filters it applied (shown above the header and l
                            columns=COLUMNS, rows=queryset, filters=[(_("User"), "张三")])
 
 How the rows are read: the primary keys first, in the file's order (one query, at most
-MAX_ROWS + 1 of them: that is also the size check, before any byte is sent), then the rows by
+the format's limit + 1 of them: that is also the size check, before any byte is sent), then the rows by
 CHUNK_SIZE keys at a time. A server-side cursor (``QuerySet.iterator()``) would stream too,
 but behind PgBouncer in transaction mode they are disabled (settings.DATABASE_POOLER) and
 ``iterator()`` then loads the whole result at once; keys-then-chunks works the same on every
 database, pooler or not, keeps any order and any ``select_related`` the caller chose, and holds
-at most the keys (8 bytes each, 800 KB at the limit) and one chunk of rows in memory.
+at most the keys (8 bytes each, 800 KB at 100,000) and one chunk of rows in memory.
 
 Each export is one AuditEvent (kind "export") written when the stream ends, with the rows
 written and whether the file went out whole: a client that disconnects mid-way closes the
@@ -45,11 +45,16 @@ from jiufeng.client_address import client_address
 
 from .models import AuditEvent, AuditEventKind
 
-# The most rows one file holds. An XLSX of 100,000 rows of eight columns is about 5 MB and
-# takes openpyxl some 20 s of one core to write (docs/progress/audit-logs.md): longer keeps a
-# web worker busy past what a person waits for, and a bigger extract is a database job, not a
-# page's. A list this long is narrowed by its filters (a date range) and exported in parts.
-MAX_ROWS = 100_000
+XLSX = "xlsx"
+CSV = "csv"
+FORMATS = (XLSX, CSV)
+# The most rows one file holds, by format. A request must end well inside gunicorn's worker
+# timeout (60 s, Dockerfile) on a busy machine, and a bigger extract is a database job, not a
+# page's. Measured (docs/progress/audit-logs.md): 100,000 rows of five columns take about 6 s
+# of one core as CSV, which streams from its first row, and 19 s as XLSX, which openpyxl
+# assembles before the first byte (pure-Python XML: lxml is not installed); an eight-column
+# log at 50,000 rows is some 15 s. Past these the user narrows the filters or takes the CSV.
+LIMITS = {XLSX: 50_000, CSV: 100_000}
 # Rows read per query: large enough that the queries cost little beside writing the rows.
 CHUNK_SIZE = 1_000
 # Bytes handed to the server per write of an XLSX file.
@@ -57,9 +62,6 @@ _FILE_CHUNK = 64 * 1024
 # An XLSX is assembled in memory up to this size, then on disk.
 _SPOOL_MAX = 8 * 1024 * 1024
 
-XLSX = "xlsx"
-CSV = "csv"
-FORMATS = (XLSX, CSV)
 _CONTENT_TYPES = {
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     CSV: "text/csv; charset=utf-8",
@@ -80,7 +82,7 @@ class Column:
 
 
 class ExportRefused(Exception):
-    """No file: an unknown format, or more rows than MAX_ROWS. The message is for the user."""
+    """No file: an unknown format, or more rows than the format's limit. The message is for the user."""
 
 
 def export_requested(request) -> bool:
@@ -102,17 +104,15 @@ def export_response(
     ``name`` names the list in the log (stable, not translated); ``title`` heads the sheet and
     names the file; ``rows`` is an ordered QuerySet the caller has scoped (this checks nothing);
     ``filters`` are (label, value) pairs of what the caller applied. Raises ExportRefused
-    before anything is read when the format is unknown or the rows are more than MAX_ROWS.
+    before anything is read when the format is unknown or the rows are more than the format's limit.
     """
     file_format = request.GET.get("format")
     if file_format not in FORMATS:
         raise ExportRefused(_("Choose a file format: Excel (xlsx) or CSV."))
-    keys = array("q", rows.values_list("pk", flat=True)[: MAX_ROWS + 1])
-    if len(keys) > MAX_ROWS:
-        raise ExportRefused(
-            _("More than %(limit)s rows match: narrow the filters (a shorter date range) and export in parts.")
-            % {"limit": f"{MAX_ROWS:,}"}
-        )
+    limit = LIMITS[file_format]
+    keys = array("q", rows.values_list("pk", flat=True)[: limit + 1])
+    if len(keys) > limit:
+        raise ExportRefused(_too_many(file_format))
     filters = [(str(label), value) for label, value in filters]
     event = {
         "user": request.user,
@@ -138,6 +138,17 @@ def export_response(
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def _too_many(file_format: str) -> str:
+    if file_format == XLSX:
+        return _(
+            "More than %(limit)s rows match, the most an Excel file holds here: narrow the filters "
+            "(a shorter date range), or export CSV (up to %(csv_limit)s rows)."
+        ) % {"limit": f"{LIMITS[XLSX]:,}", "csv_limit": f"{LIMITS[CSV]:,}"}
+    return _("More than %(limit)s rows match: narrow the filters (a shorter date range) and export in parts.") % {
+        "limit": f"{LIMITS[file_format]:,}"
+    }
 
 
 def _rows_by_keys(rows: QuerySet, keys: array) -> Iterator:

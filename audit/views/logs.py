@@ -128,8 +128,8 @@ LOGS: tuple[Log, ...] = (
             _AT,
             _CASE,
             LogColumn(_("Transition"), lambda row: _event(row.name), width=24),
-            LogColumn(_("From"), lambda row: _status(row.from_status), width=12),
-            LogColumn(_("To"), lambda row: _status(row.to_status), width=12),
+            LogColumn(_("Status before"), lambda row: _status(row.from_status), width=12),
+            LogColumn(_("Status after"), lambda row: _status(row.to_status), width=12),
             # No actor: the system (a task) or the petitioner by tracking code.
             LogColumn(_("By"), lambda row: person(row.actor) or _("System or petitioner"), width=20),
             LogColumn(_("Unit"), lambda row: row.unit.name if row.unit_id else "", width=20),
