@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET
 
 from complaints.models import IdentityAccess
 
-from ..models import AuditEvent
-from .logs import LOGS, person
+from .logs import LOGS, audit_events, person
 
 # The latest of each kind the home page lists.
 RECENT = 8
@@ -36,7 +35,7 @@ SECTIONS: list[Section] = [Section(f"audit:{log.url_name}", log.title, log.descr
 @permission_required("jiufeng.audit_history", raise_exception=True)
 def audit_home(request):
     sections = [{"url": reverse(s.url_name), "title": s.title, "description": s.description} for s in SECTIONS]
-    events = AuditEvent.objects.select_related("user").order_by("-pk")[:RECENT]
+    events = audit_events().order_by("-pk")[:RECENT]
     reads = IdentityAccess.objects.select_related("complaint", "user").only(
         "at", "via", "complaint__case_number", "user__username", "user__display_name"
     )

@@ -103,8 +103,15 @@ def _detail_text(row: AuditEvent) -> str:
     return "; ".join(f"{key}: {value}" for key, value in row.detail.items())
 
 
+def audit_events() -> QuerySet:
+    """Events with the names of their users (not the rest of the account: its password hash)."""
+    return AuditEvent.objects.select_related("user").only(
+        "at", "kind", "username", "address", "method", "path", "detail", "user__username", "user__display_name"
+    )
+
+
 def _audit_events(*kinds: str) -> Callable[[], QuerySet]:
-    return lambda: AuditEvent.objects.filter(kind__in=kinds).select_related("user")
+    return lambda: audit_events().filter(kind__in=kinds)
 
 
 LOGS: tuple[Log, ...] = (
