@@ -1,10 +1,11 @@
 from django.urls import path, re_path
 
-from .views import history
+from .views import history, home, logs
 
 app_name = "audit"
 
 urlpatterns = [
+    path("", home.audit_home, name="home"),
     path("history/", history.history_search, name="history-search"),
     path("history/fields/", history.history_fields, name="history-fields"),
     # An object by its model's label ("complaints.complaint") and id; the dot keeps it apart from other pages.
@@ -13,4 +14,6 @@ urlpatterns = [
         history.object_timeline_page,
         name="object-timeline",
     ),
+    # One view for every log, told which by its declaration (audit.views.logs.LOGS).
+    *(path(f"logs/{log.slug}/", logs.log_page, {"log": log}, name=log.url_name) for log in logs.LOGS),
 ]

@@ -54,6 +54,7 @@ NAV_ITEMS = [
     ),
     NavItem(_("Accountability"), "responsibility:accountability-list", permission=_SEE_UNITS, group=_RESPONSIBILITY),
     NavItem(_("Rectification campaigns"), "responsibility:campaign-list", permission=_SEE_UNITS, group=_RESPONSIBILITY),
+    NavItem(_("Audit"), "audit:home", permission="jiufeng.audit_history"),
     NavItem(_("API documentation"), "api-docs", permission="jiufeng.handle_cases"),
     NavItem(_("Administration"), "admin:index", staff_only=True),
 ]
@@ -81,20 +82,18 @@ def nav_items_for(user) -> list[dict]:
 class Landing:
     role: Role
     url_name: str
-    query: str = ""
 
 
 # Where each role starts after logging in: where its work is. A user holding several roles
 # starts at the first of theirs in this order: administration before everything (an
 # administrator is there to run the system), then a leader's approvals (decisions others
-# wait for), an officer's cases waiting for them, an auditor's view of every case. A leader's
-# dashboard will take the place of the approvals once it exists.
+# wait for), an officer's cases waiting for them, an auditor's home (the history, the logs). A
+# leader's dashboard will take the place of the approvals once it exists.
 LANDINGS = [
     Landing(Role.ADMINISTRATOR, "admin:index"),
     Landing(Role.LEADER, "complaints:case-approvals"),
     Landing(Role.OFFICER, "complaints:case-list"),
-    # Nothing waits for an auditor: every case in reach, not the "waiting for me" tab.
-    Landing(Role.AUDITOR, "complaints:case-list", "?tab=all"),
+    Landing(Role.AUDITOR, "audit:home"),
 ]
 _NAV_BY_URL_NAME = {item.url_name: item for item in NAV_ITEMS}
 
@@ -110,5 +109,5 @@ def landing_url(user) -> str:
         held.add(Role.ADMINISTRATOR)
     for landing in LANDINGS:
         if landing.role in held and _NAV_BY_URL_NAME[landing.url_name].visible_to(user):
-            return reverse(landing.url_name) + landing.query
+            return reverse(landing.url_name)
     return reverse("home")

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 APPROVALS = "/cases/approvals/"
 INBOX = "/cases/"
-EVERY_CASE = "/cases/?tab=all"
+AUDIT = "/audit/"
 
 
 def log_in(client, username: str, password: str = PASSWORD, next_url: str | None = None):
@@ -38,7 +38,7 @@ def test_each_role_of_the_cast_lands_where_its_work_is(client, cast):
         cast.bureau_officer: INBOX,
         cast.county_leader: APPROVALS,
         cast.bureau_leader: APPROVALS,
-        cast.auditor: EVERY_CASE,
+        cast.auditor: AUDIT,
     }
     for user, url in expected.items():
         client.logout()
@@ -114,7 +114,7 @@ def test_every_demo_account_lands_where_its_work_is(client):
         "officer-edu": INBOX,
         "leader": APPROVALS,
         "leader-edu": APPROVALS,
-        "auditor": EVERY_CASE,
+        "auditor": AUDIT,
         "leader-county": APPROVALS,
         "leader-school": APPROVALS,
         "officer-school": INBOX,
