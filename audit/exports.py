@@ -7,6 +7,9 @@ filtered), the columns, and the filters it applied (shown above the header and l
     return export_response(request, name="transitions", title=_("Transition log"),
                            columns=COLUMNS, rows=queryset, filters=[(_("User"), "张三")])
 
+Rows gathered from several tables (an object's history timeline) come as a lazy iterable
+with their ``size`` counted by the caller up to ``export_limit(request) + 1``.
+
 How the rows are read: the primary keys first, in the file's order (one query, at most
 the format's limit + 1 of them: that is also the size check, before any byte is sent), then the rows by
 CHUNK_SIZE keys at a time. A server-side cursor (``QuerySet.iterator()``) would stream too,
@@ -29,6 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
@@ -90,28 +94,59 @@ def export_requested(request) -> bool:
     return "format" in request.GET
 
 
+def filters_used(form, *, skip: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """The filters a valid ``form`` applied, as (label, value) for people: the file's heading and
+    the export log. ``skip``: fields that are no filter (a page's cursor)."""
+    used = []
+    for name, value in form.cleaned_data.items():
+        if value in (None, "") or name in skip:
+            continue
+        field = form.fields[name]
+        if isinstance(value, datetime.date):
+            shown = value.isoformat()
+        elif isinstance(field, forms.ChoiceField):
+            shown = str(dict(field.choices).get(value, value))
+        else:
+            shown = form.data.get(name, "").strip()
+        used.append((str(field.label), shown))
+    return used
+
+
+def export_limit(request) -> int:
+    """The most rows the file ``request.GET["format"]`` asks for may hold; ExportRefused for an unknown format."""
+    file_format = request.GET.get("format")
+    if file_format not in FORMATS:
+        raise ExportRefused(_("Choose a file format: Excel (xlsx) or CSV."))
+    return LIMITS[file_format]
+
+
 def export_response(
     request,
     *,
     name: str,
     title: str | Promise,
     columns: Sequence[Column],
-    rows: QuerySet,
+    rows: QuerySet | Iterable,
     filters: Sequence[tuple[str | Promise, str]],
+    size: int | None = None,
 ) -> StreamingHttpResponse:
     """The file ``request.GET["format"]`` asks for, streamed; its export logged when the stream ends.
 
     ``name`` names the list in the log (stable, not translated); ``title`` heads the sheet and
-    names the file; ``rows`` is an ordered QuerySet the caller has scoped (this checks nothing);
-    ``filters`` are (label, value) pairs of what the caller applied. Raises ExportRefused
-    before anything is read when the format is unknown or the rows are more than the format's limit.
+    names the file; ``rows`` is an ordered QuerySet the caller has scoped (this checks nothing),
+    or rows built from several tables as a lazy iterable, whose ``size`` the caller has counted
+    up to ``export_limit(request) + 1``; ``filters`` are (label, value) pairs of what the caller
+    applied. Raises ExportRefused before anything is read when the format is unknown or the
+    rows are more than the format's limit.
     """
-    file_format = request.GET.get("format")
-    if file_format not in FORMATS:
-        raise ExportRefused(_("Choose a file format: Excel (xlsx) or CSV."))
-    limit = LIMITS[file_format]
-    keys = array("q", rows.values_list("pk", flat=True)[: limit + 1])
-    if len(keys) > limit:
+    limit = export_limit(request)
+    file_format = request.GET["format"]
+    if isinstance(rows, QuerySet):
+        keys = array("q", rows.values_list("pk", flat=True)[: limit + 1])
+        size, rows = len(keys), _rows_by_keys(rows, keys)
+    if size is None:
+        raise TypeError("Rows that are not a QuerySet need their size counted by the caller.")
+    if size > limit:
         raise ExportRefused(_too_many(file_format))
     filters = [(str(label), value) for label, value in filters]
     event = {
@@ -124,7 +159,7 @@ def export_response(
     }
     stream = _logged(
         _xlsx if file_format == XLSX else _csv,
-        rows=_rows_by_keys(rows, keys),
+        rows=rows,
         event=event,
         # The stream runs after the view returned: in the request's language and time zone.
         language=translation.get_language(),

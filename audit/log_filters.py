@@ -21,6 +21,8 @@ from complaints.workflow import EVENTS
 from jiufeng.filters import INT64_MAX
 from jiufeng.forms import BootstrapForm
 
+from .exports import filters_used
+
 TEXT_MAX = 150
 
 # The earliest and latest days a date filter takes: far enough for any record, near enough
@@ -139,19 +141,7 @@ class LogFilter(django_filters.FilterSet):
 
     def used(self) -> list[tuple[str, str]]:
         """The filters applied, as (label, value) for people: the file's heading and the export log."""
-        used = []
-        for name, value in self.form.cleaned_data.items():
-            if value in (None, ""):
-                continue
-            field = self.form.fields[name]
-            if isinstance(value, datetime.date):
-                shown = value.isoformat()
-            elif isinstance(field, forms.ChoiceField):
-                shown = str(dict(field.choices).get(value, value))
-            else:
-                shown = self.form.data.get(name, "").strip()
-            used.append((str(field.label), shown))
-        return used
+        return filters_used(self.form)
 
 
 class TransitionLogFilter(LogFilter):

@@ -1,18 +1,44 @@
 """The auditors' history pages: the search over all history and an object's timeline. Read-only."""
 
+import itertools
+from operator import itemgetter
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from jiufeng.filters import INT64_MAX
 
 from .. import timeline
 from ..diffs import tracked_model
+from ..exports import Column, ExportRefused, export_limit, export_requested, export_response, filters_used
 from ..forms import HistorySearchForm, TimelinePageForm, field_choices
+from ..search import history_search as history_entries
 from ..timeline import cursor_encode, object_timeline, search_page
 
 AUDIT = "jiufeng.audit_history"
+TITLE = _("History of changes")
+# The columns of a history file: TimelineRow.as_export's keys.
+COLUMNS = [
+    Column(_("Time"), itemgetter("at"), 18),
+    Column(_("User"), itemgetter("user"), 18),
+    Column(pgettext_lazy("history column", "Record"), itemgetter("record"), 28),
+    Column(_("Action"), itemgetter("action"), 12),
+    Column(pgettext_lazy("history column", "Reason"), itemgetter("reason"), 18),
+    Column(pgettext_lazy("history column", "Changes"), itemgetter("changes"), 60),
+    Column(_("Note"), itemgetter("note"), 30),
+]
+
+
+def _unpaged_query(request) -> str:
+    """The page's query string without its cursor or file format: what the export links carry."""
+    query = request.GET.copy()
+    for name in ("before", "format"):
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @require_GET
@@ -24,12 +50,26 @@ def history_search(request):
     Filters that do not validate are named on the form and nothing is searched (400).
     """
     form = HistorySearchForm(request.GET)
-    rows, older = [], None
-    if form.is_valid():
-        rows, after = search_page(filters=form.filters(), after=form.cleaned_data["before"], limit=timeline.PAGE_SIZE)
-        older = cursor_encode((after.at, after.id)) if after else None
-    context = {"form": form, "rows": rows, "older": older}
-    return render(request, "audit/history_search.html", context, status=400 if form.errors else 200)
+    context = {"form": form, "rows": [], "older": None, "query": _unpaged_query(request), "export_error": None}
+    if not form.is_valid():
+        return render(request, "audit/history_search.html", context, status=400)
+    if export_requested(request):
+        try:
+            filters = form.filters()
+            return export_response(
+                request,
+                name="history",
+                title=TITLE,
+                columns=COLUMNS,
+                rows=timeline.search_export_rows(filters=filters),
+                size=history_entries(**filters)[: export_limit(request) + 1].count(),
+                filters=filters_used(form, skip=["before"]),
+            )
+        except ExportRefused as refusal:
+            context["export_error"] = str(refusal)
+    rows, after = search_page(filters=form.filters(), after=form.cleaned_data["before"], limit=timeline.PAGE_SIZE)
+    context |= {"rows": rows, "older": cursor_encode((after.at, after.id)) if after else None}
+    return render(request, "audit/history_search.html", context, status=400 if context["export_error"] else 200)
 
 
 @require_GET
@@ -63,5 +103,26 @@ def object_timeline_page(request, label: str, object_id: str):
         "current": current,
         "rows": rows,
         "older": cursor_encode(older) if older else None,
+        "query": _unpaged_query(request),
+        "export_error": None,
     }
-    return render(request, "audit/timeline.html", context)
+    if export_requested(request):
+        try:
+            # One object's rows, from several tables: held to count them, never more than the limit.
+            rows = list(
+                itertools.islice(
+                    timeline.timeline_export_rows(label=label, object_id=object_id), export_limit(request) + 1
+                )
+            )
+            return export_response(
+                request,
+                name="timeline",
+                title=TITLE,
+                columns=COLUMNS,
+                rows=rows,
+                size=len(rows),
+                filters=[(_("Object type"), str(model._meta.verbose_name)), (_("Object number"), str(object_id))],
+            )
+        except ExportRefused as refusal:
+            context["export_error"] = str(refusal)
+    return render(request, "audit/timeline.html", context, status=400 if context["export_error"] else 200)
