@@ -1,0 +1,191 @@
+"""A history row exists with the right user for each kind of change: a page, the API, the
+admin, a Celery task, a management command, and a petitioner filing without an account."""
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from audit.actors import SYSTEM_USERNAME, change_reason, reason_split, system_run
+from complaints.models import Complaint, ComplaintStatus
+from complaints.tasks import close_expired_cases_task
+from jiufeng.celery import app
+from jiufeng.history import history_record
+from jiufeng.models import Notification, User
+from jiufeng.roles import Role
+from responsibility.models import Escalation, Unit
+from tests.responsibility.escalation_helpers import ladder_tree, open_deadline
+
+from .conftest import token_client
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def newest(model, pk):
+    return model.history.filter(id=pk).order_by("-history_id").first()
+
+
+def system() -> User:
+    return User.objects.get(username=SYSTEM_USERNAME)
+
+
+@pytest.mark.django_db
+def test_a_transition_on_the_case_page_is_recorded_as_the_signed_in_officer(client, cast, accepted):
+    client.force_login(cast.bureau_officer)
+    data = {"start_investigation-version": accepted.version}
+    response = client.post(reverse("complaints:case-transition", args=[accepted.pk, "start_investigation"]), data)
+    assert response.status_code == 302
+    row = newest(Complaint, accepted.pk)
+    assert (row.status, row.history_user, row.history_change_reason) == (
+        ComplaintStatus.INVESTIGATING,
+        cast.bureau_officer,
+        "start_investigation",
+    )
+
+
+@pytest.mark.django_db
+def test_a_transition_through_the_api_is_recorded_as_the_tokens_user(cast, accepted):
+    api = token_client(cast.bureau_officer)
+    response = api.post(f"/api/v1/complaints/{accepted.pk}/transitions/start_investigation/", {}, format="json")
+    assert response.status_code == 200, response.content
+    row = newest(Complaint, accepted.pk)
+    assert (row.status, row.history_user) == (ComplaintStatus.INVESTIGATING, cast.bureau_officer)
+
+
+@pytest.mark.django_db
+def test_an_edit_in_the_admin_is_recorded_as_the_administrator(client, cast, administrator):
+    client.force_login(administrator)
+    url = reverse("admin:responsibility_unit_change", args=[cast.units.bureau.pk])
+    form = client.get(url).context["adminform"].form
+    # As the form stands (where the unit sits in the tree among it), with a new name.
+    data = {name: getattr(value, "pk", value) for name, value in form.initial.items() if value is not None}
+    data["name"] = "县教育体育局"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    row = newest(Unit, cast.units.bureau.pk)
+    assert (row.name, row.history_user) == ("县教育体育局", administrator)
+
+
+@pytest.mark.django_db
+def test_a_role_given_in_the_admin_is_in_the_users_history(client, cast, administrator):
+    client.force_login(administrator)
+    person = cast.bureau_officer
+    url = reverse("admin:jiufeng_user_change", args=[person.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data |= {"groups": [g.pk for g in person.groups.all()] + [_group(Role.LEADER).pk], "user_permissions": []}
+    data |= {"date_joined_0": person.date_joined.date().isoformat(), "date_joined_1": "00:00:00"}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    row = newest(User, person.pk)
+    assert row.history_user == administrator
+    assert set(row.groups.values_list("group__name", flat=True)) == {Role.OFFICER, Role.LEADER}
+
+
+def _group(role):
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get(name=role)
+
+
+@pytest.mark.django_db
+def test_a_petitioners_filing_has_no_user_and_is_not_the_systems(cast, category):
+    response = APIClient().post(
+        reverse("api:complaint-list"),
+        {"category": category.pk, "subject_unit": cast.units.school.pk, "title": "乱收费", "content": "收资料费", "anonymous": True},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    row = Complaint.history.get(history_type="+")
+    assert (row.history_user, row.history_change_reason) == (None, "file")
+    assert system().pk != row.history_user_id
+
+
+@pytest.mark.django_db
+def test_a_task_called_as_beat_would_is_recorded_as_the_system_with_its_name(cast, accepted, settings):
+    from complaints import transitions as t
+    from tests.complaints.conftest import DECISION
+
+    t.complaint_start_investigation(complaint_id=accepted.pk, actor=cast.bureau_officer)
+    t.complaint_submit_for_approval(complaint_id=accepted.pk, actor=cast.bureau_officer, **DECISION)
+    t.complaint_approve(complaint_id=accepted.pk, actor=cast.bureau_leader, note="同意")
+    Complaint.objects.filter(pk=accepted.pk).update(replied_at=timezone.now() - datetime.timedelta(days=60))
+
+    assert close_expired_cases_task() == 1
+    row = newest(Complaint, accepted.pk)
+    assert row.status == ComplaintStatus.CLOSED and row.history_user == system()
+    assert reason_split(row.history_change_reason) == ("close", "task:complaints.tasks.close_expired_cases_task")
+
+
+@pytest.mark.django_db
+def test_bulk_history_in_a_system_run_takes_the_system_and_the_runs_name(cast):
+    notification = Notification.objects.create(recipient=cast.auditor, subject="提醒")
+    with system_run("task", "jiufeng.tasks.example_task"):
+        history_record([notification], update=True, reason="read")
+    row = newest(Notification, notification.pk)
+    assert (row.history_user, row.history_change_reason) == (system(), "read [task:jiufeng.tasks.example_task]")
+
+
+def test_a_long_reason_is_cut_but_keeps_the_runs_name():
+    with system_run("command", "seed_demo"):
+        reason = change_reason("x" * 200)
+    assert len(reason) == 100 and reason.endswith(" [command:seed_demo]")
+    assert reason_split(reason) == ("x" * 80, "command:seed_demo")
+    assert change_reason("close") == "close" and reason_split("close") == ("close", "")
+
+
+@pytest.mark.django_db
+def test_the_system_user_cannot_sign_in(client):
+    user = system()
+    assert not user.is_active and not user.has_usable_password()
+    assert str(user) == "the system"
+
+
+def _wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_run_by_a_worker_is_recorded_as_the_system_with_the_tasks_name(units):
+    tree = ladder_tree(units)
+    open_deadline(tree.grade, due_at=timezone.now() - datetime.timedelta(hours=1))
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        app.send_task(app.conf.beat_schedule["sweep-deadlines"]["task"])
+        assert _wait_until(lambda: Escalation.objects.exists(), 15)
+    row = Escalation.history.get()
+    assert row.history_user == system()
+    assert reason_split(row.history_change_reason)[1] == "task:responsibility.tasks.sweep_deadlines_task"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_management_command_is_recorded_as_the_system_with_the_commands_name(units):
+    """manage.py in a subprocess, against this test's database: the way an operator runs it."""
+    tree = ladder_tree(units)
+    open_deadline(tree.grade, due_at=timezone.now() - datetime.timedelta(hours=1))
+    url = settings.DATABASES["default"]
+    environment = os.environ | {
+        "DATABASE_URL": f"postgres://{url['USER']}@{url['HOST']}:{url['PORT']}/{connection.settings_dict['NAME']}"
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "sweep_deadlines"], cwd=ROOT, env=environment, check=True, capture_output=True
+    )
+    row = Escalation.history.get()
+    assert row.history_user == system()
+    assert reason_split(row.history_change_reason)[1] == "command:sweep_deadlines"
