@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "locale/zh_Hans/LC_MESSAGES/django.po"
 MO = PO.with_suffix(".mo")
-SOURCES = ["jiufeng", "responsibility", "complaints", "evaluations", "demo", "templates", "manage.py"]
+SOURCES = ["jiufeng", "responsibility", "complaints", "evaluations", "audit", "demo", "templates", "manage.py"]
 
 
 def catalogue(po: Path) -> dict[str, str]:
