@@ -11,13 +11,17 @@ user, with the task's name in the history row's reason.
 
 import os
 
-from celery import Celery, Task
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiufeng.settings")
 
 
-class SystemTask(Task):
-    """A task whose changes are the system's, named after the task (run by a worker, or called)."""
+class SystemTask(DjangoTask):
+    """A task whose changes are the system's, named after the task (run by a worker, or called).
+
+    DjangoTask is what Celery gives a Django project by default (``delay_on_commit``).
+    """
 
     def __call__(self, *args, **kwargs):
         # Imported here: this module loads with the project package, before Django's apps.
