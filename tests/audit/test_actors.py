@@ -11,19 +11,22 @@ from pathlib import Path
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.actors import SYSTEM_USERNAME, change_reason, reason_split, system_run
+from complaints import transitions as t
 from complaints.models import Complaint, ComplaintStatus
 from complaints.tasks import close_expired_cases_task
 from jiufeng.celery import app
 from jiufeng.history import history_record
 from jiufeng.models import Notification, User
 from jiufeng.roles import Role
-from responsibility.models import Escalation, Unit
+from responsibility.models import Escalation, Unit, UnitMove
+from tests.complaints.conftest import DECISION
 from tests.responsibility.escalation_helpers import ladder_tree, open_deadline
 
 from .conftest import token_client
@@ -63,6 +66,21 @@ def test_a_transition_through_the_api_is_recorded_as_the_tokens_user(cast, accep
 
 
 @pytest.mark.django_db
+def test_a_unit_moved_on_its_page_is_recorded_with_the_officer_and_both_parents(client, cast):
+    client.force_login(cast.county_officer)
+    school, sibling = cast.units.school, cast.units.sibling
+    url = reverse("responsibility:unit-move", args=[school.pk])
+    assert client.post(url, {"parent": sibling.pk, "confirm": "yes"}).status_code == 302
+    row = UnitMove.history.get()
+    assert (row.unit_id, row.from_parent_id, row.to_parent_id, row.history_user) == (
+        school.pk,
+        cast.units.bureau.pk,
+        sibling.pk,
+        cast.county_officer,
+    )
+
+
+@pytest.mark.django_db
 def test_an_edit_in_the_admin_is_recorded_as_the_administrator(client, cast, administrator):
     client.force_login(administrator)
     url = reverse("admin:responsibility_unit_change", args=[cast.units.bureau.pk])
@@ -93,18 +111,14 @@ def test_a_role_given_in_the_admin_is_in_the_users_history(client, cast, adminis
 
 
 def _group(role):
-    from django.contrib.auth.models import Group
-
     return Group.objects.get(name=role)
 
 
 @pytest.mark.django_db
 def test_a_petitioners_filing_has_no_user_and_is_not_the_systems(cast, category):
-    response = APIClient().post(
-        reverse("api:complaint-list"),
-        {"category": category.pk, "subject_unit": cast.units.school.pk, "title": "乱收费", "content": "收资料费", "anonymous": True},
-        format="json",
-    )
+    filing = {"category": category.pk, "subject_unit": cast.units.school.pk, "anonymous": True}
+    filing |= {"title": "乱收费", "content": "收资料费"}
+    response = APIClient().post(reverse("api:complaint-list"), filing, format="json")
     assert response.status_code == 201, response.content
     row = Complaint.history.get(history_type="+")
     assert (row.history_user, row.history_change_reason) == (None, "file")
@@ -112,10 +126,7 @@ def test_a_petitioners_filing_has_no_user_and_is_not_the_systems(cast, category)
 
 
 @pytest.mark.django_db
-def test_a_task_called_as_beat_would_is_recorded_as_the_system_with_its_name(cast, accepted, settings):
-    from complaints import transitions as t
-    from tests.complaints.conftest import DECISION
-
+def test_a_task_called_as_beat_would_is_recorded_as_the_system_with_its_name(cast, accepted):
     t.complaint_start_investigation(complaint_id=accepted.pk, actor=cast.bureau_officer)
     t.complaint_submit_for_approval(complaint_id=accepted.pk, actor=cast.bureau_officer, **DECISION)
     t.complaint_approve(complaint_id=accepted.pk, actor=cast.bureau_leader, note="同意")
