@@ -25,9 +25,11 @@ from jiufeng.celery import app
 from jiufeng.history import history_record
 from jiufeng.models import Notification, User
 from jiufeng.roles import Role
-from responsibility.models import Escalation, Unit, UnitMove
+from responsibility.models import Escalation, Position, PositionKind, Unit, UnitMove
+from responsibility.services.imports import org_import_apply
 from tests.complaints.conftest import DECISION
 from tests.responsibility.escalation_helpers import ladder_tree, open_deadline
+from tests.responsibility.test_imports import HEADER, upload
 
 from .conftest import token_client
 
@@ -108,6 +110,19 @@ def test_a_role_given_in_the_admin_is_in_the_users_history(client, cast, adminis
     row = newest(User, person.pk)
     assert row.history_user == administrator
     assert set(row.groups.values_list("group__name", flat=True)) == {Role.OFFICER, Role.LEADER}
+
+
+@pytest.mark.django_db
+def test_roles_given_by_an_import_are_in_the_peoples_history(cast):
+    text = f"{HEADER}\n县教育局教研室,县教育局,内设机构,周主任,吴专干,13912340001\n"
+    org_import_apply(user=cast.bureau_officer, file=upload(text))
+    liaison = Position.objects.get(unit__name="县教育局教研室", kind=PositionKind.LIAISON).user
+    row = newest(User, liaison.pk)
+    assert (row.history_user, row.history_change_reason) == (cast.bureau_officer, "roles")
+    assert list(row.groups.values_list("group__name", flat=True)) == [Role.OFFICER]
+    # Importing the same again gives no role anew and records nothing more.
+    org_import_apply(user=cast.bureau_officer, file=upload(text))
+    assert newest(User, liaison.pk) == row
 
 
 def _group(role):
