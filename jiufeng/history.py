@@ -66,6 +66,24 @@ class HistoricalRecords(_HistoricalRecords):
             return
         super().post_save(instance, created, using=using, **kwargs)
 
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+            return
+        # Changed from the other side (group.user_set.add(user)): simple-history would record
+        # the group, which has no history. Record each row of ours the change touched instead;
+        # a clear names none, so those linked are read before it.
+        if action == "pre_clear":
+            linked = self.cls._default_manager.filter(**{attr: instance})
+            instance._history_cleared = set(linked.values_list("pk", flat=True))
+            return
+        if action == "post_clear":
+            pk_set = instance.__dict__.pop("_history_cleared", set())
+        elif action not in ("post_add", "post_remove"):
+            return
+        for row in self.cls._default_manager.filter(pk__in=pk_set or ()):
+            super().m2m_changed(row, action, attr, pk_set, False, **kwargs)
+
     def get_history_user(self, instance):
         # A service's actor (``_history_user``) wins; None there means whoever acts now.
         return getattr(instance, "_history_user", None) or acting_user()

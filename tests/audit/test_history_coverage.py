@@ -1,9 +1,11 @@
 """Every model of ours keeps its history, or says here why it does not."""
 
+import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 
 from jiufeng.models import User
+from jiufeng.roles import Role
 
 OUR_APPS = {"jiufeng", "responsibility", "complaints", "evaluations", "audit", "demo"}
 
@@ -44,3 +46,21 @@ def test_a_users_roles_and_direct_permissions_are_in_their_history():
     assert tracked == {"groups", "user_permissions"}
     # Groups' own permissions are code (jiufeng.roles), put back after every migrate: no history.
     assert not hasattr(Group._meta, "simple_history_manager_attribute")
+
+
+@pytest.mark.django_db
+def test_roles_changed_from_the_groups_side_are_in_each_users_history(cast):
+    leaders = Group.objects.get(name=Role.LEADER)
+    officer = cast.county_officer
+    leaders.user_set.add(officer)
+    assert set(_newest(officer).groups.values_list("group__name", flat=True)) == {Role.OFFICER, Role.LEADER}
+    leaders.user_set.remove(officer)
+    assert set(_newest(officer).groups.values_list("group__name", flat=True)) == {Role.OFFICER}
+    before = User.history.filter(id=cast.county_leader.pk).count()
+    leaders.user_set.clear()
+    assert User.history.filter(id=cast.county_leader.pk).count() == before + 1
+    assert not _newest(cast.county_leader).groups.exists()
+
+
+def _newest(user):
+    return User.history.filter(id=user.pk).order_by("-history_id").first()
