@@ -6,9 +6,10 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
 
+# A wrong pair is refused inside authenticate(), which tells the event log itself
+# (user_login_failed); a right one is told here.
 class TokenObtainView(ObtainAuthToken):
-    """Username and password for the user's token. A wrong pair is refused by authenticate(),
-    which tells the event log itself (user_login_failed)."""
+    """Exchange a username and password for the user's API token; each attempt is logged."""
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
