@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
@@ -205,10 +204,10 @@ def test_a_management_command_is_recorded_as_the_system_with_the_commands_name(u
     """manage.py in a subprocess, against this test's database: the way an operator runs it."""
     tree = ladder_tree(units)
     open_deadline(tree.grade, due_at=timezone.now() - datetime.timedelta(hours=1))
-    url = settings.DATABASES["default"]
-    environment = os.environ | {
-        "DATABASE_URL": f"postgres://{url['USER']}@{url['HOST']}:{url['PORT']}/{connection.settings_dict['NAME']}"
-    }
+    database = connection.settings_dict
+    login = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    address = f"{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}"
+    environment = os.environ | {"DATABASE_URL": f"postgres://{login}@{address}/{database['NAME']}"}
     subprocess.run(
         [sys.executable, "manage.py", "sweep_deadlines"], cwd=ROOT, env=environment, check=True, capture_output=True
     )
