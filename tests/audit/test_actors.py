@@ -15,6 +15,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
+from simple_history.utils import bulk_create_with_history
 
 from audit.actors import SYSTEM_USERNAME, change_reason, reason_split, system_run
 from complaints import transitions as t
@@ -157,8 +158,11 @@ def test_bulk_history_in_a_system_run_takes_the_system_and_the_runs_name(cast):
     notification = Notification.objects.create(recipient=cast.auditor, subject="提醒")
     with system_run("task", "jiufeng.tasks.example_task"):
         history_record([notification], update=True, reason="read")
+        [created] = bulk_create_with_history([Notification(recipient=cast.auditor, subject="再提醒")], Notification)
     row = newest(Notification, notification.pk)
     assert (row.history_user, row.history_change_reason) == (system(), "read [task:jiufeng.tasks.example_task]")
+    row = newest(Notification, created.pk)
+    assert (row.history_user, row.history_change_reason) == (system(), "task:jiufeng.tasks.example_task")
 
 
 def test_a_long_reason_is_cut_but_keeps_the_runs_name():
