@@ -97,6 +97,19 @@ def test_an_edit_in_the_admin_is_recorded_as_the_administrator(client, cast, adm
 
 
 @pytest.mark.django_db
+def test_a_unit_dragged_in_the_admins_tree_is_recorded_on_its_history_as_the_administrator(
+    client, cast, administrator
+):
+    client.force_login(administrator)
+    school, sibling = cast.units.school, cast.units.sibling
+    data = {"node": school.pk, "target": sibling.pk, "relation": "child"}
+    assert client.post("/admin/responsibility/unit/move/", data).status_code == 200
+    row = newest(Unit, school.pk)
+    # treebeard moves by path: the unit's history keeps its new place, not a UnitMove.
+    assert (row.path[: len(sibling.path)], row.history_user) == (sibling.path, administrator)
+
+
+@pytest.mark.django_db
 def test_a_role_given_in_the_admin_is_in_the_users_history(client, cast, administrator):
     client.force_login(administrator)
     person = cast.bureau_officer
