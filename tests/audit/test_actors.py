@@ -97,9 +97,7 @@ def test_an_edit_in_the_admin_is_recorded_as_the_administrator(client, cast, adm
 
 
 @pytest.mark.django_db
-def test_a_unit_dragged_in_the_admins_tree_is_recorded_on_its_history_as_the_administrator(
-    client, cast, administrator
-):
+def test_a_unit_dragged_in_the_admins_tree_is_recorded_on_its_history_as_the_administrator(client, cast, administrator):
     client.force_login(administrator)
     school, sibling = cast.units.school, cast.units.sibling
     data = {"node": school.pk, "target": sibling.pk, "relation": "child"}
