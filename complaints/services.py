@@ -516,15 +516,16 @@ def rating_add(*, complaint_id: int, rating: str, comment: str) -> Rating:
     return row
 
 
-def identity_read(*, complaint_id: int, actor, via: str) -> PetitionerIdentity | None:
-    """Who filed, for staff allowed to know; every read is logged, also of an anonymous case.
+def identity_read(*, complaint_id: int, actor, via: str, address: str | None = None) -> PetitionerIdentity | None:
+    """Who filed, for staff allowed to know; every read is logged, also of an anonymous case,
+    with the client address it came from (None: read outside a request, as the demo does).
 
     Raises Complaint.DoesNotExist outside the actor's scope (404), PermissionDenied without the right.
     """
     complaint = Complaint.objects.visible_to(actor).select_related("subject_unit", "handling_unit").get(pk=complaint_id)
     if not permissions.can_view_identity(actor, complaint):
         raise PermissionDenied(_("You may not see who filed this complaint."))
-    IdentityAccess.objects.create(complaint=complaint, user=actor, via=via)
+    IdentityAccess.objects.create(complaint=complaint, user=actor, via=via, address=address)
     return PetitionerIdentity.objects.filter(complaint=complaint).first()
 
 

@@ -4,15 +4,34 @@ Broker and transport options come from settings (Redis, or the filesystem transp
 under var/ in development). Tasks are acknowledged late and re-queued when a worker
 dies, so every task must be safe to run twice; tasks are enqueued from transactions
 with ``delay_on_commit`` so a rolled-back write never sends anything.
+
+Every task runs as the system (audit.actors): what it changes is recorded under the system
+user, with the task's name in the history row's reason.
 """
 
 import os
 
 from celery import Celery
+from celery.contrib.django.task import DjangoTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiufeng.settings")
 
-app = Celery("jiufeng")
+
+class SystemTask(DjangoTask):
+    """A task whose changes are the system's, named after the task (run by a worker, or called).
+
+    DjangoTask is what Celery gives a Django project by default (``delay_on_commit``).
+    """
+
+    def __call__(self, *args, **kwargs):
+        # Imported here: this module loads with the project package, before Django's apps.
+        from audit.actors import system_run
+
+        with system_run("task", self.name):
+            return super().__call__(*args, **kwargs)
+
+
+app = Celery("jiufeng", task_cls=SystemTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
     task_acks_late=True,

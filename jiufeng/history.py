@@ -12,6 +12,10 @@ history indexes every copied foreign key and unique column as well (eight indexe
 case history alone, its tracking-code hash among them), and each costs every write: a
 filing or a transition writes history rows into tables of millions. Only the copied id
 keeps its index here, with history_date and history_user that simple-history adds itself.
+
+Every history row takes its user and reason from audit.actors, whichever way it is written
+(a save, history_record, bulk_create_with_history): the request's user, or the system with
+the task's or command's name, where the code names no one.
 """
 
 import functools
@@ -21,6 +25,7 @@ from simple_history.manager import HistoricalQuerySet
 from simple_history.manager import HistoryManager as _HistoryManager
 from simple_history.models import HistoricalRecords as _HistoricalRecords
 
+from audit.actors import acting_user, change_reason
 from audit.models.chain import AppendOnlyQuerySet, Chained
 
 
@@ -34,6 +39,16 @@ class HistoryManager(_HistoryManager):
     def from_queryset(cls, queryset_class, class_name=None):
         return super().from_queryset(queryset_class, class_name)
 
+    def bulk_history_create(self, objs, *args, default_user=None, default_change_reason="", **kwargs):
+        # history_record and bulk_create_with_history: the same actor and reason as a save.
+        return super().bulk_history_create(
+            objs,
+            *args,
+            default_user=default_user or acting_user(),
+            default_change_reason=change_reason(default_change_reason),
+            **kwargs,
+        )
+
 
 class HistoricalRecords(_HistoricalRecords):
     """Every history table is hash-chained and append-only (audit.models.chain), links too."""
@@ -43,6 +58,38 @@ class HistoricalRecords(_HistoricalRecords):
         kwargs.setdefault("bases", (Chained,))
         kwargs.setdefault("m2m_bases", (Chained,))
         super().__init__(*args, history_manager=history_manager, **kwargs)
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        # A save of untracked columns only (a sign-in's last_login) changes nothing history keeps.
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+            return
+        # Changed from the other side (group.user_set.add(user)): simple-history would record
+        # the group, which has no history. Record each row of ours the change touched instead;
+        # a clear names none, so those linked are read before it.
+        if action == "pre_clear":
+            linked = self.cls._default_manager.filter(**{attr: instance})
+            instance._history_cleared = set(linked.values_list("pk", flat=True))
+            return
+        if action == "post_clear":
+            pk_set = instance.__dict__.pop("_history_cleared", set())
+        elif action not in ("post_add", "post_remove"):
+            return
+        for row in self.cls._default_manager.filter(pk__in=pk_set or ()):
+            super().m2m_changed(row, action, attr, pk_set, False, **kwargs)
+
+    def get_history_user(self, instance):
+        # A service's actor (``_history_user``) wins; None there means whoever acts now.
+        return getattr(instance, "_history_user", None) or acting_user()
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        return change_reason(super().get_change_reason_for_object(instance, history_type, using))
 
     def copy_fields(self, model):
         fields = super().copy_fields(model)

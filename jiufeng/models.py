@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from audit.actors import SYSTEM_USERNAME
+
 from .history import HistoricalRecords
 from .texts import text_render
 
@@ -15,7 +17,8 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # The roles held (groups) and any permission given directly are part of a user's history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -30,6 +33,9 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
+        # The account tasks and commands are recorded under (audit.actors), named in the reader's language.
+        if self.username == SYSTEM_USERNAME:
+            return str(_("the system"))
         return self.display_name or self.get_username()
 
 

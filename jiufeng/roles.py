@@ -55,3 +55,15 @@ def user_roles(user) -> list[Role]:
     if not hasattr(user, "_role_names"):
         user._role_names = set(user.groups.values_list("name", flat=True))
     return [role for role in Role if role.value in user._role_names]
+
+
+# Roles that read and never write: a user holding only these changes nothing (audit.middleware).
+READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+
+
+def user_read_only(user) -> bool:
+    """Whether every role the user holds is read-only (a superuser never is)."""
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    roles = set(user_roles(user))
+    return bool(roles) and roles <= READ_ONLY_ROLES

@@ -16,7 +16,8 @@ class HistoryEntry(models.Model):
     # The row of the model's history table this entry stands for.
     history_id = models.BigIntegerField(_("history row"))
     at = models.DateTimeField(_("at"))
-    # Null: the system (a task or a command, named in ``reason``) or a petitioner.
+    # Null: nobody signed in (a petitioner). Tasks and commands are the system user, named in
+    # ``reason`` (audit.actors).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),

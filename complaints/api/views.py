@@ -12,6 +12,7 @@ from rest_framework import exceptions, generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jiufeng.client_address import client_address
 from jiufeng.pagination import CappedPageNumberPagination
 from responsibility.permissions import can_handle_in
 
@@ -136,7 +137,12 @@ class ComplaintIdentityView(APIView):
     def get(self, request, pk: int):
         complaint = complaint_get_for_user(user=request.user, pk=pk)
         with service_errors():
-            identity = identity_read(complaint_id=complaint.pk, actor=request.user, via=IdentityAccess.Via.API)
+            identity = identity_read(
+                complaint_id=complaint.pk,
+                actor=request.user,
+                via=IdentityAccess.Via.API,
+                address=client_address(request),
+            )
         if identity is None:
             body = {"anonymous": True}
         else:

@@ -18,6 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_fsm import TransitionNotAllowed
 
+from jiufeng.client_address import client_address
+
 from .. import services
 from ..attachments import attachment_response
 from ..forms.staff import (
@@ -234,7 +236,9 @@ def case_extension_request(request, pk: int):
 def case_identity(request, pk: int):
     """Show the petitioner's identity once, in this answer only; identity_read logs the read."""
     complaint = _case(request, pk)
-    identity = services.identity_read(complaint_id=complaint.pk, actor=request.user, via="page")
+    identity = services.identity_read(
+        complaint_id=complaint.pk, actor=request.user, via="page", address=client_address(request)
+    )
     if request.htmx:
         context = {"complaint": complaint, "identity": identity, "identity_shown": True}
         return render(request, "complaints/staff/_identity.html", context)

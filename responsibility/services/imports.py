@@ -26,6 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from jiufeng.history import history_links_record, history_record
+
 from ..models import OrgImport, Position, PositionKind, Unit, UnitKind
 from ..scoping import HANDLING, scope_roots
 from .units import (
@@ -741,13 +743,30 @@ def _positions_create(preview: ImportPreview, resolver: _Resolver, units: dict, 
     for position in positions:
         position.user_id = position.user.pk  # the accounts got their ids just now
     bulk_create_with_history(positions, Position, batch_size=500, default_user=actor)
+    _roles_give(roles, actor=actor)
+    return len(positions), len(new_people)
+
+
+def _roles_give(roles: list[tuple[User, str]], *, actor) -> None:
+    """Give each person the role (group name) paired with them, in one statement, and record
+    the roles on the history of those whose roles changed, as a save of their groups would."""
     groups = dict(Group.objects.filter(name__in={role for _person, role in roles}).values_list("name", "pk"))
     memberships = {(person.pk, groups[role]) for person, role in roles}
-    User.groups.through.objects.bulk_create(
-        [User.groups.through(user_id=user_id, group_id=group_id) for user_id, group_id in memberships],
+    Membership = User.groups.through
+    held = set(
+        Membership.objects.filter(
+            user_id__in={user_id for user_id, _group in memberships}, group_id__in=groups.values()
+        ).values_list("user_id", "group_id")
+    )
+    Membership.objects.bulk_create(
+        [Membership(user_id=user_id, group_id=group_id) for user_id, group_id in memberships - held],
         ignore_conflicts=True,
     )
-    return len(positions), len(new_people)
+    changed = {user_id for user_id, _group in memberships - held}
+    people = [person for person in {person.pk: person for person, _role in roles}.values() if person.pk in changed]
+    history_record(people, update=True, reason="roles", user=actor)
+    for tracked in ("groups", "user_permissions"):
+        history_links_record(people, tracked)
 
 
 def _usernames_taken(preview: ImportPreview) -> set[str]:
