@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_history_model_for_model
 
+from .actors import SYSTEM_USERNAME, reason_split
 from .diffs import Change, row_changes, rows_with_previous, tracked_model
 from .models import HistoryEntry
 from .search import Cursor, history_search
@@ -122,8 +123,12 @@ def cursor_decode(text: str, parts: int) -> tuple | None:
 
 
 def actor_label(user, reason: str, label: str = "") -> str:
-    """Who made a change: the user's name; without one the petitioner, or the system and its job."""
+    """Who made a change: the user's name, the system with the task or command that acted
+    (audit.actors records it in the reason), or without a user the petitioner."""
     if user is not None:
+        _action, origin = reason_split(reason)
+        if origin and user.get_username() == SYSTEM_USERNAME:
+            return str(_("System (%(job)s)") % {"job": origin})
         return str(user)
     if reason in PETITIONER_REASONS or (not reason and label in PETITIONER_RECORDS):
         return str(_("Petitioner"))
@@ -133,7 +138,9 @@ def actor_label(user, reason: str, label: str = "") -> str:
 
 
 def reason_label(label: str, reason: str) -> str:
-    """A change reason in words: a case's transitions by their timeline names, others as recorded."""
+    """A change reason in words: a case's transitions by their timeline names, others as recorded;
+    the task or command that acted is named with the actor, not here."""
+    reason = reason_split(reason)[0]
     if label == "complaints.complaint" and reason:
         from complaints.workflow import EVENTS
 

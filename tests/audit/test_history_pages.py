@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from audit import timeline
+from audit.actors import system_run
 from audit.models import HistoryEntry
 from complaints import transitions as t
 from complaints.models import Category, Complaint, Rating
@@ -271,6 +272,18 @@ def test_any_tracked_object_has_its_timeline(client, cast):
     rows = page(client, cast.auditor, f"/audit/responsibility.unit/{unit.pk}/").context["rows"]
     changes = [(c.field, c.old, c.new) for row in rows for c in row.changes]
     assert ("name", "县第一中学", "县第一中学（新址）") in changes
+
+
+def test_a_change_made_by_a_task_names_the_system_and_the_task(client, cast):
+    unit = cast.units.school
+    with system_run("task", "responsibility.tasks.sweep_deadlines_task"):
+        unit.name = "县第一中学（新址）"
+        unit._change_reason = "rename"
+        unit.save()
+    # Newest first: the rename.
+    row = page(client, cast.auditor, f"/audit/responsibility.unit/{unit.pk}/").context["rows"][0]
+    assert row.actor == "系统（task:responsibility.tasks.sweep_deadlines_task）"
+    assert row.reason == "rename"
 
 
 # --- The API --------------------------------------------------------------------------------
