@@ -12,7 +12,14 @@ FILING_THROTTLED = _(
 
 
 class FilingThrottled(Exception):
-    """This address has filed its share for now: answer 429, keep what was typed."""
+    """This address has filed its share for now: answer 429, keep what was typed.
+
+    ``retry_after``: seconds until the address may file again.
+    """
+
+    def __init__(self, *, retry_after: int):
+        super().__init__()
+        self.retry_after = retry_after
 
 
 def _limit() -> dict:
@@ -31,11 +38,11 @@ def filing_limited(request):
     """
     from django_ratelimit.core import get_usage
 
-    from jiufeng.ratelimits import give_back
+    from jiufeng.ratelimits import give_back, retry_after
 
     usage = get_usage(request, increment=True, **_limit())
     if usage["count"] > usage["limit"]:
-        raise FilingThrottled
+        raise FilingThrottled(retry_after=retry_after(request, **_limit()))
     try:
         yield
     except BaseException:

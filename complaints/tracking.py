@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SYMBOLS = 16  # 16 symbols x 5 bits = 80 bits
@@ -58,7 +59,29 @@ def complaint_by_tracking_code(code: str):
 
 
 class TrackingThrottled(Exception):
-    """Too many failed lookups from this address, or from everyone together: answer 429."""
+    """Too many wrong codes from this address, or from everyone together: answer 429.
+
+    ``everyone``: the global limit (a guesser spread over many addresses), not this address's;
+    ``retry_after``: seconds until the limit that tripped lifts.
+    """
+
+    def __init__(self, *, everyone: bool, retry_after: int):
+        super().__init__()
+        self.everyone = everyone
+        self.retry_after = retry_after
+
+
+def tracking_throttled_message(error: TrackingThrottled) -> str:
+    """What a refused lookup tells the person: whose wrong codes, and that a right code still works."""
+    if error.everyone:
+        return _(
+            "So many wrong tracking codes are being tried on this service right now that wrong codes "
+            "are refused for a while. A right code still opens its complaint: check yours and try again."
+        )
+    return _(
+        "Too many wrong tracking codes were tried from your connection, so wrong codes are refused "
+        "for a while. A right code still opens its complaint: check yours and try again."
+    )
 
 
 def _everyone(group, request) -> str:
@@ -68,24 +91,29 @@ def _everyone(group, request) -> str:
 def track_lookup(*, request, code: str):
     """The complaint a petitioner's code tracks, or None; raises TrackingThrottled when guessing.
 
-    Only failed lookups count, per address and globally (a distributed guesser), so a
-    petitioner who types the right code is never slowed by others' mistakes until the
-    global limit trips. With 80-bit codes the limits are not what keeps codes safe; they
-    keep the attempt cheap for us and visible in the logs.
+    A right code always opens its case: 80 random bits are not found by guessing, so the
+    limits only stop wrong codes, per address and globally (a distributed guesser), and a
+    guesser can never lock petitioners out of their own cases. They keep wrong guesses cheap
+    for us and visible in the logs.
     """
     from django_ratelimit.core import get_usage
 
-    from jiufeng.ratelimits import any_reached
+    from jiufeng.ratelimits import first_reached, retry_after
 
+    complaint = complaint_by_tracking_code(code)
+    if complaint is not None:
+        return complaint
     limits = (
         ("track-ip", "ip", settings.JIUFENG_TRACK_FAILURES_PER_IP),
         ("track-all", _everyone, settings.JIUFENG_TRACK_FAILURES_GLOBAL),
     )
-    # Both counters in one round trip: every lookup asks, the right code included.
-    if any_reached(request, limits):
-        raise TrackingThrottled
-    complaint = complaint_by_tracking_code(code)
-    if complaint is None:
-        for group, key, rate in limits:
-            get_usage(request, group=group, key=key, rate=rate, increment=True)
-    return complaint
+    # Both counters in one round trip; a refused guess is not counted again.
+    reached = first_reached(request, limits)
+    if reached is not None:
+        group, key, rate = reached
+        raise TrackingThrottled(
+            everyone=group == "track-all", retry_after=retry_after(request, group=group, key=key, rate=rate)
+        )
+    for group, key, rate in limits:
+        get_usage(request, group=group, key=key, rate=rate, increment=True)
+    return None

@@ -7,6 +7,7 @@ under its own keys, by its key functions (django-ratelimit 4.1.0, pinned; their 
 is tested against get_usage, so a change in them fails the tests).
 """
 
+import time
 from contextlib import suppress
 
 from django.conf import settings
@@ -26,15 +27,16 @@ def counter_key(request, *, group: str, key, rate: str) -> str:
     return core._make_cache_key(group, core._get_window(value, period), rate, value, core.ALL)
 
 
-def any_reached(request, limits) -> bool:
-    """Whether any of ``limits`` ((group, key, rate) each) has reached its limit: one round trip."""
+def first_reached(request, limits):
+    """The first of ``limits`` ((group, key, rate) each) that has reached its limit, or None: one round trip."""
     from django_ratelimit import core
 
-    keys = {
-        counter_key(request, group=group, key=key, rate=rate): core._split_rate(rate)[0] for group, key, rate in limits
-    }
-    counts = _cache().get_many(list(keys))
-    return any(counts.get(cache_key, 0) >= limit for cache_key, limit in keys.items())
+    keys = [
+        (counter_key(request, group=group, key=key, rate=rate), core._split_rate(rate)[0], (group, key, rate))
+        for group, key, rate in limits
+    ]
+    counts = _cache().get_many([cache_key for cache_key, _limit, _given in keys])
+    return next((given for cache_key, limit, given in keys if counts.get(cache_key, 0) >= limit), None)
 
 
 def give_back(request, *, group: str, key, rate: str) -> None:
@@ -44,3 +46,13 @@ def give_back(request, *, group: str, key, rate: str) -> None:
     """
     with suppress(ValueError):
         _cache().decr(counter_key(request, group=group, key=key, rate=rate))
+
+
+def retry_after(request, *, group: str, key, rate: str) -> int:
+    """Seconds until the counter get_usage(request, group=, key=, rate=) counts in starts afresh:
+    its window (staggered per key by the library) ends then."""
+    from django_ratelimit import core
+
+    value = key(group, request) if callable(key) else core._SIMPLE_KEYS[key](request)
+    _limit, period = core._split_rate(rate)
+    return max(core._get_window(value, period) - int(time.time()), 1)

@@ -19,7 +19,7 @@ from django_fsm import TransitionNotAllowed
 from rest_framework import exceptions, serializers, status
 
 from ..filing_limit import FILING_THROTTLED, FilingThrottled
-from ..tracking import TrackingThrottled
+from ..tracking import TrackingThrottled, tracking_throttled_message
 
 
 class Conflict(exceptions.APIException):
@@ -51,11 +51,10 @@ def service_errors():
     except TransitionNotAllowed as error:
         raise Conflict(str(error) or None) from error
     except TrackingThrottled as error:
-        raise exceptions.Throttled(
-            detail=_("Too many wrong tracking codes were tried from your address. Try again later.")
-        ) from error
+        # REST framework adds Retry-After and says when in the detail.
+        raise exceptions.Throttled(wait=error.retry_after, detail=tracking_throttled_message(error)) from error
     except FilingThrottled as error:
-        raise exceptions.Throttled(detail=FILING_THROTTLED) from error
+        raise exceptions.Throttled(wait=error.retry_after, detail=str(FILING_THROTTLED)) from error
     except DjangoValidationError as error:
         raise serializers.ValidationError(message_dict(error)) from error
 

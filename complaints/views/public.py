@@ -46,7 +46,7 @@ from ..models import (
 )
 from ..selectors import complaint_deadlines, complaint_filed_attachments, complaint_followed, complaint_timeline
 from ..time_limits import due_sentence
-from ..tracking import TrackingThrottled, track_lookup
+from ..tracking import TrackingThrottled, track_lookup, tracking_throttled_message
 
 # The cases proven in this session (ids, newest last) and the receipt waiting to be kept.
 TRACKED_KEY = "complaints.tracked"
@@ -166,7 +166,9 @@ def complaint_file_page(request):
     other case is shown, not even that it exists beyond "a similar complaint".
     """
     form = ComplaintFileForm(request.POST, request.FILES) if request.method == "POST" else ComplaintFileForm()
-    similar = throttled = False
+    similar = False
+    # Seconds until this address may file again, once its share is used up.
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         similar = not data["file_anyway"] and (
@@ -179,10 +181,10 @@ def complaint_file_page(request):
                     complaint, code = services.complaint_file(
                         channel=Channel.WEB, duplicate_screened=not data["file_anyway"], **form.service_fields()
                     )
-            except FilingThrottled:
+            except FilingThrottled as error:
                 # The form comes back as typed: nothing is lost, it can be sent again later.
                 form.add_error(None, FILING_THROTTLED)
-                throttled = True
+                retry_after = error.retry_after
             except ValidationError as error:
                 form.add_service_error(error)
             else:
@@ -203,8 +205,11 @@ def complaint_file_page(request):
         "had_files": bool(request.FILES),
         "limits": attachment_limits_text(),
     }
-    status = 429 if throttled else 400 if form.errors else 200
-    return render(request, "complaints/public/file.html", context, status=status)
+    status = 429 if retry_after else 400 if form.errors else 200
+    response = render(request, "complaints/public/file.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _receipt(request) -> tuple[Complaint, str] | None:
@@ -272,8 +277,15 @@ def complaint_track(request):
     if request.method == "POST" and form.is_valid():
         try:
             complaint = track_lookup(request=request, code=form.cleaned_data["code"])
-        except TrackingThrottled:
-            return render(request, "complaints/public/throttled.html", status=429)
+        except TrackingThrottled as error:
+            response = render(
+                request,
+                "complaints/public/throttled.html",
+                {"message": tracking_throttled_message(error), "minutes": -(-error.retry_after // 60)},
+                status=429,
+            )
+            response["Retry-After"] = str(error.retry_after)
+            return response
         if complaint is not None:
             case_prove(request, complaint.pk)
             return redirect("complaints:complaint-track-detail", pk=complaint.pk)

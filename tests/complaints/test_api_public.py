@@ -301,6 +301,7 @@ def test_an_address_that_filed_its_share_gets_429_and_nothing_is_stored(api, fil
     refused = api.post(url, filing, format="json", HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert refused.status_code == 429
     assert "稍后" in refused.json()["detail"]
+    assert 1 <= int(refused["Retry-After"]) <= 3600
     assert Complaint.objects.count() == 2
     assert api.post(url, filing, format="json", REMOTE_ADDR="10.1.2.3").status_code == 201
 

@@ -144,11 +144,26 @@ def test_a_thousand_guesses_from_one_address_are_stopped_with_429(api, settings,
     statuses = [api.get(_track(api, tracking_code_new()), **guesser).status_code for _ in range(1000)]
     assert statuses[:10] == [404] * 10
     assert set(statuses[11:]) == {429}
-    refused = api.get(_track(api, code), **guesser)
+    refused = api.get(_track(api, tracking_code_new()), **guesser)
     assert refused.status_code == 429
-    assert "detail" in refused.json()
+    assert "from your connection" in refused.json()["detail"]
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    # A right code still opens its case, even from the guesser's address: 80 bits are not guessed.
+    assert api.get(_track(api, code), **guesser).status_code == 200
     # Another address is not punished for the guesser.
     assert api.get(_track(api, code), REMOTE_ADDR="198.51.100.2").status_code == 200
+
+
+def test_the_global_limit_says_what_is_happening_and_spares_right_codes(api, settings, filed):
+    settings.JIUFENG_TRACK_FAILURES_GLOBAL = "5/m"
+    _complaint, code = filed
+    for n in range(5):
+        assert api.get(_track(api, tracking_code_new()), REMOTE_ADDR=f"203.0.113.{n}").status_code == 404
+    refused = api.get(_track(api, tracking_code_new()), REMOTE_ADDR="198.51.100.9")
+    assert refused.status_code == 429
+    assert "on this service" in refused.json()["detail"] and "your connection" not in refused.json()["detail"]
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert api.get(_track(api, code), REMOTE_ADDR="198.51.100.9").status_code == 200
 
 
 def test_a_merged_case_follows_its_primary_and_cannot_be_rated_there(api, cast, file_complaint):

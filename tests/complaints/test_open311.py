@@ -305,7 +305,11 @@ def test_guessing_tokens_is_stopped_with_429(api, settings, cast, file_complaint
     statuses = [api.get(url("token", "json", token=tracking_code_new())).status_code for _ in range(50)]
     assert statuses[:5] == [404] * 5
     assert set(statuses[6:]) == {429}
-    assert_errors(api.get(url("token", "xml", token=code)), 429)
+    refused = api.get(url("token", "json", token=tracking_code_new()))
+    assert_errors(refused, 429)
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    # The right token still finds its request.
+    assert api.get(url("token", "xml", token=code)).status_code == 200
 
 
 # --- jurisdiction, unknown resources, methods ------------------------------------------------

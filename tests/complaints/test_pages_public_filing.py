@@ -382,6 +382,7 @@ def test_an_address_that_filed_its_share_gets_its_form_back_with_429(client, for
     assert client.post(FILE_URL, form_data()).status_code == 302
     refused = client.post(FILE_URL, form_data(title="乡卫生院乱收费", content="住院押金不退。"))
     assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3600
     html = unescape(refused.content.decode())
     with translation.override("zh-hans"):
         assert str(FILING_THROTTLED) in html

@@ -124,6 +124,10 @@ def test_too_many_wrong_codes_are_answered_429(client, filed, settings):
     assert throttled.status_code == 429
     assert 'data-testid="throttled"' in throttled.content.decode()
     assert zh("Too many tries") in throttled.content.decode()
+    assert 1 <= int(throttled["Retry-After"]) <= 3600
+    # The petitioner's own right code still opens the case.
+    _complaint, code = filed
+    assert client.post(TRACK_URL, {"code": code}).status_code == 302
 
 
 # --- The case page is the holder's alone ------------------------------------------------------

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django_ratelimit.core import get_usage
 
-from jiufeng.ratelimits import any_reached, counter_key, give_back
+from jiufeng.ratelimits import counter_key, first_reached, give_back, retry_after
 
 
 def _everyone(group, request) -> str:
@@ -34,21 +34,27 @@ def test_the_key_is_the_counter_get_usage_counts_in(request_from, key):
     assert get_usage(request, increment=False, **limit)["count"] == 2
 
 
-def test_any_reached_is_true_once_one_of_the_limits_is_used_up(request_from):
+def test_first_reached_names_the_limit_used_up(request_from):
     cache.clear()
     mine, other = request_from("192.0.2.20"), request_from("192.0.2.21")
     limits = [("probe-ip", "ip", "2/h"), ("probe-all", _everyone, "3/h")]
-    assert not any_reached(mine, limits)
+    assert not first_reached(mine, limits)
     for group, key, rate in limits:
         get_usage(mine, group=group, key=key, rate=rate, increment=True)
-    assert not any_reached(mine, limits)
+    assert not first_reached(mine, limits)
     get_usage(mine, group="probe-ip", key="ip", rate="2/h", increment=True)
-    assert any_reached(mine, limits)
+    assert first_reached(mine, limits) == ("probe-ip", "ip", "2/h")
     # Another address is held back only by the shared limit.
-    assert not any_reached(other, limits)
+    assert not first_reached(other, limits)
     get_usage(other, group="probe-all", key=_everyone, rate="3/h", increment=True)
     get_usage(other, group="probe-all", key=_everyone, rate="3/h", increment=True)
-    assert any_reached(other, limits)
+    assert first_reached(other, limits) == ("probe-all", _everyone, "3/h")
+
+
+def test_retry_after_is_when_the_limits_window_ends(request_from):
+    request = request_from("192.0.2.22")
+    assert 1 <= retry_after(request, group="probe-ip", key="ip", rate="2/h") <= 3600
+    assert 1 <= retry_after(request, group="probe-ip", key="ip", rate="5/m") <= 60
 
 
 def test_giving_back_a_count_that_is_not_there_is_no_error(request_from):
