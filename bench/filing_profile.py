@@ -12,10 +12,11 @@ Steps:
 3. File --captured more, each inside CaptureQueriesContext: statements per filing, real-name
    and anonymous apart (a real-name filing also writes the identity and the petitioner's
    SMS); with --sql, the statements of the last real-name one.
-4. File --filings more: wall time, this process's CPU (Python and the driver) and the CPU
-   of this connection's PostgreSQL backend (read from /proc: run on the database's
-   machine), each per filing. With --profile, under cProfile timed by this process's CPU:
-   the functions that took the most, cumulative.
+4. File --filings more in --rounds: wall time, this process's CPU (Python and the driver;
+   the median round and the least) and the CPU of this connection's PostgreSQL backend
+   (read from /proc: run on the database's machine), each per filing.
+5. With --profile N, one more round under cProfile timed by this process's CPU: function
+   calls per filing (what load does not move) and the N functions that took the most.
 
     DEBUG=false SECRET_KEY=... ALLOWED_HOSTS=testserver \\
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiufeng_cbench REDIS_URL=redis://127.0.0.1:6379/7 \\
@@ -28,6 +29,7 @@ import json
 import os
 import pstats
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -63,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--filings", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--captured", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sql", action="store_true", help="print the statements of one filing")
@@ -111,23 +114,33 @@ def main() -> None:
 
     # Timed by this process's CPU, not the clock: waits on the database and on other
     # processes of a loaded machine do not count, the Python each part costs does.
-    profiler = cProfile.Profile(time.process_time) if args.profile else None
-    database_before, wall_before, cpu_before = backend_cpu_seconds(), time.perf_counter(), time.process_time()
-    if profiler:
-        profiler.enable()
-    for _ in range(args.filings):
-        file_once()
-    if profiler:
-        profiler.disable()
-    cpu, wall = time.process_time() - cpu_before, time.perf_counter() - wall_before
-    database = backend_cpu_seconds() - database_before
-    per = 1000 / args.filings
+    # In rounds: on a loaded machine the least a round cost is the figure nearest the work itself.
+    rounds, per_round = [], max(1, args.filings // args.rounds)
+    database_before, wall_before = backend_cpu_seconds(), time.perf_counter()
+    for _ in range(args.rounds):
+        cpu_before = time.process_time()
+        for _ in range(per_round):
+            file_once()
+        rounds.append((time.process_time() - cpu_before) * 1000 / per_round)
+    filed = per_round * args.rounds
+    wall, database = time.perf_counter() - wall_before, backend_cpu_seconds() - database_before
     print(
-        f"{args.filings} filings: wall {wall * per:.2f} ms, Python {cpu * per:.2f} ms, "
-        f"PostgreSQL backend {database * per:.2f} ms per filing"
+        f"{filed} filings: wall {wall * 1000 / filed:.2f} ms, Python {statistics.median(rounds):.2f} ms "
+        f"(least of {args.rounds} rounds {min(rounds):.2f}), PostgreSQL backend {database * 1000 / filed:.2f} ms "
+        "per filing"
     )
-    if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
+    if args.profile:
+        # Timed by this process's CPU, not the clock: waits on the database and on other
+        # processes do not count, the Python each part costs does. The calls made are the
+        # figure a loaded machine does not move.
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _ in range(per_round):
+            file_once()
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        print(f"under cProfile: {stats.total_calls / per_round:,.0f} function calls per filing")
+        stats.sort_stats("cumulative").print_stats(args.profile)
 
 
 if __name__ == "__main__":
