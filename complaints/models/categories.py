@@ -38,12 +38,14 @@ class Category(MP_Node):
     def inherited_time_limits(self) -> dict[str, int | None]:
         """The time limits this category inherits: per field, its nearest ancestor's, else None.
 
-        One query, read once per instance: a filing asks for the acceptance limit for its
+        At most one query, read once per instance: a filing asks for the acceptance limit for its
         deadline and again for the promise in its SMS (complaints.time_limits).
         """
         fields = ("accept_days", "resolve_days", "review_days")
         step = self.steplen
         ancestors = [self.path[:end] for end in range(step, len(self.path), step)]
+        if not ancestors:
+            return dict.fromkeys(fields)
         rows = list(Category.objects.filter(path__in=ancestors).order_by("-depth").values_list(*fields))
         return {field: next((row[i] for row in rows if row[i] is not None), None) for i, field in enumerate(fields)}
 
