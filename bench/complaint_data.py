@@ -7,7 +7,9 @@ proportions: one TransitionLog row and one history row per step of each case's p
 acceptance, resolution and review deadlines, a petitioner identity (with its history row)
 for real-name cases, investigation activities, messages and internal notes (with history).
 History rows carry the case as it stands now except for the status and version of their
-step: good enough for sizes and plans, not for replaying a case.
+step: good enough for sizes and plans, not for replaying a case. History and log rows are
+left unsealed (no chain number, an empty hash), as the services write them before the
+auditors' sealer links them.
 
 Steps of ``complaints_generate``:
 1. Fill small temporary tables: the case paths with their weights and ages, the channels
@@ -368,12 +370,13 @@ def _batch(cursor, *, base: int, size: int, officer: int, leader: int, root: int
         SELECT extract(year FROM received_at AT TIME ZONE %(time_zone)s)::int, max(id) FROM bench_batch GROUP BY 1
         ON CONFLICT (year) DO UPDATE SET last = greatest(complaints_casenumbercounter.last, excluded.last);
 
-        INSERT INTO complaints_transitionlog (complaint_id, name, from_status, to_status, at, note, actor_id)
+        INSERT INTO complaints_transitionlog (complaint_id, name, from_status, to_status, at, note, actor_id,
+                                              chain_hash)
         SELECT id, name, from_status, to_status, at,
                CASE name WHEN 'reject' THEN '属于诉讼程序解决的事项，不予受理。'
                          WHEN 'transfer' THEN '不属于本办管辖，转县人民法院。'
                          WHEN 'review' THEN '对处理结果不满意，申请复查。' ELSE '' END,
-               actor_id
+               actor_id, ''
         FROM bench_steps;
 
         INSERT INTO responsibility_deadline (kind, content_type_id, object_id, unit_id, opened_at, due_at, met_at,
@@ -444,8 +447,8 @@ def _history(cursor, *, base: int, size: int) -> None:
     cursor.execute(
         f"""
         INSERT INTO complaints_historicalcomplaint ({", ".join(columns)}, history_date, history_change_reason,
-                                                    history_type, history_user_id)
-        SELECT {", ".join(picked)}, s.at, s.name, CASE WHEN s.i = 1 THEN '+' ELSE '~' END, s.actor_id
+                                                    history_type, history_user_id, chain_hash)
+        SELECT {", ".join(picked)}, s.at, s.name, CASE WHEN s.i = 1 THEN '+' ELSE '~' END, s.actor_id, ''
         FROM bench_steps s JOIN complaints_complaint c ON c.id = s.id
         """
     )
@@ -460,8 +463,8 @@ def _history(cursor, *, base: int, size: int) -> None:
         cursor.execute(
             f"""
             INSERT INTO {model.history.model._meta.db_table} ({", ".join(columns)}, history_date, history_type,
-                                                              history_user_id)
-            SELECT {", ".join(f"r.{column}" for column in columns)}, {when}, '+', {user}
+                                                              history_user_id, chain_hash)
+            SELECT {", ".join(f"r.{column}" for column in columns)}, {when}, '+', {user}, ''
             FROM {model._meta.db_table} r JOIN complaints_complaint c ON c.id = r.complaint_id
             WHERE r.complaint_id BETWEEN %(lo)s AND %(hi)s
             """,

@@ -189,7 +189,10 @@ def complaint_records(*, complaint: Complaint, model, order: tuple[str, ...], re
 
     Caller has checked scope.
     """
-    return list(model.objects.filter(complaint=complaint).select_related(*related).order_by(*order, "id"))
+    records = model.objects.filter(complaint=complaint).order_by(*order, "id")
+    # Only when asked: select_related() without names joins every non-null foreign key, here
+    # the case again with its category (and built them for each record).
+    return list(records.select_related(*related) if related else records)
 
 
 def people_attach(*groups: tuple[list, str]) -> None:

@@ -89,23 +89,28 @@ def _attachments_into(errors: dict, attachments: Sequence[UploadedFile]) -> None
         errors.update(error.message_dict)
 
 
-@transaction.atomic
 def case_number_next(*, received_at: datetime.datetime) -> str:
-    """The next public case number of the year of receipt, in a transaction of its own.
+    """The next public case number of the year of receipt, claimed by a conditional update.
 
-    The year's counter row is locked (created by the year's first filing; two first filings
-    at once meet on its primary key and the second reads the first's row) until this commits,
-    so concurrent filings get consecutive numbers. Only for this: held for the whole filing
-    (its writes, its files, its notices), it would queue every filing of the year behind the
-    one before, more so the more web processes file at once. The price: a filing that fails
-    after its input was checked leaves a gap in the year's numbers (inside a caller's own
-    transaction the number goes back with it).
+    Steps: read the year's last number (the year's first filing makes its counter row); set
+    it one higher only where it still is what was read (one UPDATE, its own statement: in
+    autocommit it commits at once); if another filing took that number first (no row
+    updated), read again. Concurrent filings so get consecutive numbers, and each waits for
+    another only for the instant of that UPDATE: no transaction of its own to begin and
+    commit, and no lock held for the rest of the filing (which would queue every filing of
+    the year behind the one before, more so the more web processes file at once).
+    The price: a filing that fails after its input was checked leaves a gap in the year's
+    numbers (inside a caller's own transaction the number goes back with it).
     """
     year = timezone.localtime(received_at).year
-    counter, _created = CaseNumberCounter.objects.select_for_update().get_or_create(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return case_number_format(year=year, number=counter.last)
+    counter = CaseNumberCounter.objects.filter(year=year)
+    while True:
+        last = counter.values_list("last", flat=True).first()
+        if last is None:
+            # Two first filings at once meet on the primary key; the second reads the first's row.
+            last = CaseNumberCounter.objects.get_or_create(year=year)[0].last
+        if counter.filter(last=last).update(last=last + 1):
+            return case_number_format(year=year, number=last + 1)
 
 
 def complaint_file(

@@ -31,15 +31,8 @@ def time_limit_days(*, category: Category, kind: DeadlineKind) -> int:
     """
     field = _FIELD[kind]
     value = getattr(category, field)
-    if value is None and category.depth > 1:
-        step = Category.steplen
-        ancestors = [category.path[:i] for i in range(step, len(category.path), step)]
-        value = (
-            Category.objects.filter(path__in=ancestors, **{f"{field}__isnull": False})
-            .order_by("-depth")
-            .values_list(field, flat=True)
-            .first()
-        )
+    if value is None:
+        value = category.inherited_time_limits[field]
     return value if value is not None else getattr(settings, _DEFAULT[kind])
 
 

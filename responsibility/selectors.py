@@ -10,7 +10,6 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from .models import (
@@ -22,7 +21,7 @@ from .models import (
     Unit,
 )
 from .models.deadlines import withheld_from_user
-from .scoping import outermost_paths, scope_roots
+from .scoping import outermost_paths, scope_roots, units_containing
 from .services.pledges_selectors import pledges_of_unit
 from .services.visits_selectors import unit_visits_and_items
 
@@ -55,24 +54,31 @@ def positions_nearest(
     A post in a unit with a wider remit (the county 纠风办) counts at its remit, as in
     scoping; holders have the capacity the post gives on the unit. Active users only, one
     position per user. One query.
-    ``outside``: posts in this unit (Unit.objects.inside) are passed over, as if not held: the
-    unit a complaint is about never hears of it, and the level above answers instead.
+    ``outside``: posts in this unit (scoping.units_containing) are passed over, as if not
+    held: the unit a complaint is about never hears of it, and the level above answers instead.
     """
     step = Unit.steplen
     paths = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
-    held = (
+    rows = (
         Position.objects.current(on)
         .filter(kind__in=kinds, user__is_active=True)
         .filter(Q(unit__remit_unit__isnull=True, unit__path__in=paths) | Q(unit__remit_unit__path__in=paths))
+        .order_by()
+        .values_list(
+            "user_id", "kind", "unit__name", "unit__path", "unit__remit_unit__path", "user__email", "user__phone"
+        )
     )
-    if outside is not None:
-        held = held.exclude(unit__in=Unit.objects.inside(outside).values("pk"))
-    rows = (
-        held.annotate(at_path=Coalesce("unit__remit_unit__path", "unit__path"))
-        .order_by(Length("at_path").desc(), "user_id", "kind")
-        .values_list("user_id", "kind", "unit__name", "at_path", "user__email", "user__phone")
+    # The few posts on the unit's line are sorted and sifted here rather than in SQL: a
+    # subquery for ``outside`` and an ORDER BY on an expression cost more to build per call
+    # than the Python below (filing: issue 15's notes).
+    positions = sorted(
+        (
+            NearestPosition(user_id, kind, name, remit_path or path, email, phone)
+            for user_id, kind, name, path, remit_path, email, phone in rows
+            if outside is None or outside.path not in units_containing(path, remit_path)
+        ),
+        key=lambda position: (-len(position.at_path), position.user_id, position.kind),
     )
-    positions = [NearestPosition(*row) for row in rows]
     nearest, seen = [], set()
     for position in positions:
         if nearest and position.at_path != nearest[0].at_path:

@@ -387,12 +387,12 @@ class Complaint(FSMModelMixin, models.Model):
 
 
 class CaseNumberCounter(models.Model):
-    """The last public case number given in a year: one row per year, locked by each filing.
+    """The last public case number given in a year: one row per year, claimed by each filing.
 
-    A row lock rather than a database sequence: numbers have no gaps (a filing that fails
-    rolls its number back), the same code runs on PostgreSQL and SQLite, and a year starts
-    again at 1 without DDL. Filings of a year wait for each other only for the rest of the
-    filing's transaction (complaints.services.case_number_next).
+    A row claimed by a conditional update (complaints.services.case_number_next) rather than
+    a database sequence: the same code runs on PostgreSQL and SQLite, a year starts again at
+    1 without DDL, and numbers are consecutive except where a filing fails after taking its
+    number (a sequence would leave gaps just the same).
     """
 
     year = models.PositiveSmallIntegerField(_("year"), primary_key=True)

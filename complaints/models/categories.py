@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -32,6 +33,26 @@ class Category(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    @cached_property
+    def inherited_time_limits(self) -> dict[str, int | None]:
+        """The time limits this category inherits: per field, its nearest ancestor's, else None.
+
+        At most one query, read once per instance: a filing asks for the acceptance limit for its
+        deadline and again for the promise in its SMS (complaints.time_limits).
+        """
+        fields = ("accept_days", "resolve_days", "review_days")
+        step = self.steplen
+        ancestors = [self.path[:end] for end in range(step, len(self.path), step)]
+        if not ancestors:
+            return dict.fromkeys(fields)
+        rows = list(Category.objects.filter(path__in=ancestors).order_by("-depth").values_list(*fields))
+        return {field: next((row[i] for row in rows if row[i] is not None), None) for i, field in enumerate(fields)}
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        # Read again with the row: an ancestor's limit may have changed too.
+        self.__dict__.pop("inherited_time_limits", None)
+        super().refresh_from_db(*args, **kwargs)
 
 
 class RoutingRule(models.Model):

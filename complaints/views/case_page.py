@@ -257,7 +257,7 @@ def _review(complaint: Complaint, timeline: list[TimelineEntry]) -> dict | None:
     if not complaint.review_round:
         return None
     asked = [entry for entry in timeline if entry.kind == "transition" and entry.name == "review"]
-    return {
-        "reason": asked[-1].text if asked else "",
-        "rating": complaint.ratings.filter(review_round=complaint.review_round - 1).first(),
-    }
+    # The timeline holds every rating of the case (one per decision), a reviewed case having been answered.
+    reviewed = complaint.review_round - 1
+    rated = [entry.obj for entry in timeline if entry.kind == "rating" and entry.obj.review_round == reviewed]
+    return {"reason": asked[-1].text if asked else "", "rating": rated[0] if rated else None}

@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -383,3 +383,21 @@ def test_the_api_gives_the_case_number_to_staff_and_to_the_holder(cast, file_com
     tracked = APIClient().get(reverse("api:track", args=[code])).json()
     assert detail["case_number"] == complaint.case_number == listed[0]["case_number"] == tracked["case_number"]
     assert detail["id"] == complaint.pk and "id" not in tracked
+
+
+def test_a_number_taken_meanwhile_by_another_filing_is_not_given_twice(cast, file_complaint):
+    file_complaint(subject_unit=cast.units.school)
+    taken = []
+
+    def another_filing_first(execute, sql, params, many, context):
+        # Between this filing's read of the counter and its claim, another filing takes the number.
+        if sql.startswith('UPDATE "complaints_casenumbercounter"') and not taken:
+            taken.append(True)
+            CaseNumberCounter.objects.update(last=F("last") + 1)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(another_filing_first):
+        complaint, _ = file_complaint(subject_unit=cast.units.school)
+    year = timezone.localtime(complaint.received_at).year
+    assert taken and complaint.case_number == f"{year}-000003"
+    assert CaseNumberCounter.objects.get(year=year).last == 3

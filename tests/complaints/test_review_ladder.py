@@ -24,7 +24,7 @@ from responsibility.models import Deadline, DeadlineKind, PositionKind, UnitKind
 from tests.factories import PositionFactory, UserFactory, unit_add
 
 from .conftest import DECISION
-from .test_pages_staff_helpers import as_user, case_url, fire, measures
+from .test_pages_staff_helpers import as_user, case_url, fire, measures, queries
 
 pytestmark = pytest.mark.django_db
 
@@ -233,10 +233,15 @@ def test_sms_names_the_round(cast, file_complaint, county_principal):
 
 def test_the_reviewing_unit_sees_what_it_decides_on_and_the_unit_reviewed_is_refused(client, cast, resolved):
     rating_add(complaint_id=resolved.pk, rating=RatingValue.DISSATISFIED, comment="只退了一半")
+    as_user(client, cast.county_officer)
+    answered = queries(client, case_url(resolved))
     t.complaint_review(complaint_id=resolved.pk, reason="退费不全，要求复查")
     complaint = Complaint.objects.get(pk=resolved.pk)
+    # The decision form lists its measures' units (2, as on the case page before approval); the
+    # review panel's rating comes with the timeline's ratings, no query of its own.
+    assert queries(client, case_url(complaint)) == answered + 2
 
-    page = as_user(client, cast.county_officer).get(case_url(complaint)).content.decode()
+    page = client.get(case_url(complaint)).content.decode()
     panel = page[page.index('data-testid="review-panel"') :]
     assert "测试县" in panel[: panel.index("</section>")]
     assert "退费不全，要求复查" in panel and "只退了一半" in panel and "Dissatisfied" in panel
