@@ -24,6 +24,8 @@ class JiufengConfig(AppConfig):
         # first, so hook the last app's signal: by then every permission exists.
         from django.apps import apps
 
+        from . import checks  # noqa: F401 (registers the deployment checks)
+
         last = list(apps.get_app_configs())[-1]
         post_migrate.connect(_sync_roles, sender=last, dispatch_uid="jiufeng-roles-sync")
         # Session defaults on the database itself (jit off): a pooled connection carries none.

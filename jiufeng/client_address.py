@@ -1,15 +1,19 @@
 """The address a request comes from, for per-address limits (django-ratelimit's "ip" key)."""
 
+import ipaddress
+
 from django.conf import settings
 from ipware import get_client_ip
 
 
 def client_address(request) -> str:
-    """Behind our proxy, the address it appended last to X-Forwarded-For; else the socket's.
+    """From one of our proxies (TRUSTED_PROXIES), the address it appended last to
+    X-Forwarded-For; else the socket's.
 
-    Only the proxy's own entry can be trusted: a client may put anything before it, so
-    a guesser cannot pose as many petitioners, nor make every petitioner share the proxy's
-    address and one limit. Read once per request: each limit checked asks again.
+    Only the proxy's own entry can be trusted, and only when the request came from the proxy:
+    a client may put anything before it, or reach the app without the proxy and write the
+    header itself, so a guesser cannot pose as many petitioners, nor make every petitioner
+    share the proxy's address and one limit. Read once per request: each limit checked asks again.
     """
     address = request.META.get(_KEY)
     if address is None:
@@ -22,10 +26,19 @@ _KEY = "jiufeng.client_address"
 
 
 def _address(request) -> str:
-    if settings.JIUFENG_BEHIND_PROXY:
+    remote = request.META["REMOTE_ADDR"]
+    if _from_proxy(remote):
         address, _routable = get_client_ip(
             request, proxy_order="right-most", request_header_order=["HTTP_X_FORWARDED_FOR"]
         )
         if address:
             return address
-    return request.META["REMOTE_ADDR"]
+    return remote
+
+
+def _from_proxy(remote: str) -> bool:
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return False
+    return any(address in network for network in settings.JIUFENG_TRUSTED_PROXIES)

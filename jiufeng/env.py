@@ -4,6 +4,7 @@ Each raises ImproperlyConfigured on a value it cannot understand, so a typo in a
 deployment stops start-up instead of silently falling back to a default.
 """
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated addresses or networks ("10.0.0.5, 172.28.0.0/24"); none when unset."""
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in env_list(name, [])]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must list addresses or networks (CIDR): {error}") from None
 
 
 def env_choice(name: str, choices: list[str], default: str) -> str:

@@ -13,7 +13,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_choice, env_int, env_list, env_str
+from .env import env_bool, env_choice, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("JIUFENG_VAR_DIR", str(BASE_DIR / "var")))
@@ -325,8 +325,11 @@ PERMISSIONS_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # A proxy in front (nginx, a load balancer) sets X-Forwarded-Proto and appends the client's
-# address to X-Forwarded-For; per-address limits read that address (jiufeng.client_address).
+# address to X-Forwarded-For. Per-address limits read that address (jiufeng.client_address)
+# only on requests that come from one of TRUSTED_PROXIES: a client reaching the app another
+# way cannot pose as whatever address it writes there.
 JIUFENG_BEHIND_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+JIUFENG_TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 RATELIMIT_IP_META_KEY = "jiufeng.client_address.client_address"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

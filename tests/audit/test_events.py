@@ -1,6 +1,8 @@
 """The event log: sign-ins, failed sign-ins and sign-outs on the login page, the admin's login
 and the API's token endpoint, with the address and path; never a password."""
 
+import ipaddress
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -94,7 +96,7 @@ def test_a_sign_in_adds_no_row_to_the_users_history(client, cast):
 
 
 def test_behind_the_proxy_the_address_is_the_one_it_appended(client, cast, settings):
-    settings.JIUFENG_BEHIND_PROXY = True
+    settings.JIUFENG_TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
     client.post(
         LOGIN,
         {"username": "auditor", "password": "guess-123"},

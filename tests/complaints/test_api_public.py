@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import ipaddress
 import os
 
 import pytest
@@ -308,7 +309,8 @@ def test_an_address_that_filed_its_share_gets_429_and_nothing_is_stored(api, fil
 
 def test_behind_the_proxy_the_address_it_appended_is_limited_not_what_the_client_claims(api, filing, settings):
     settings.JIUFENG_FILINGS_PER_IP = "1/h"
-    settings.JIUFENG_BEHIND_PROXY = True
+    # The test client's requests come from 127.0.0.1: the proxy.
+    settings.JIUFENG_TRUSTED_PROXIES = [ipaddress.ip_network("127.0.0.0/8")]
     url = reverse("api:complaint-list")
 
     def file(forwarded_for: str) -> int:
@@ -319,6 +321,16 @@ def test_behind_the_proxy_the_address_it_appended_is_limited_not_what_the_client
     assert file("198.51.100.1, 203.0.113.7") == 429
     # Everyone else is not held back by one address (all arrive from the proxy's own).
     assert file("203.0.113.8") == 201
+
+
+def test_a_client_reaching_the_app_past_the_proxy_cannot_pose_as_other_addresses(api, filing, settings):
+    settings.JIUFENG_FILINGS_PER_IP = "1/h"
+    settings.JIUFENG_TRUSTED_PROXIES = [ipaddress.ip_network("172.28.0.0/24")]
+    url = reverse("api:complaint-list")
+    direct = {"REMOTE_ADDR": "203.0.113.50"}
+    assert api.post(url, filing, format="json", HTTP_X_FORWARDED_FOR="198.51.100.1", **direct).status_code == 201
+    # A made-up X-Forwarded-For from an address that is not our proxy changes nothing.
+    assert api.post(url, filing, format="json", HTTP_X_FORWARDED_FOR="198.51.100.2", **direct).status_code == 429
 
 
 def test_one_filing_parsed_leaves_nothing_behind_for_the_next(api, filing):

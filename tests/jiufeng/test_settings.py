@@ -23,7 +23,16 @@ PRODUCTION = {
 
 # Each case sets these itself: the shell running the tests may have them set (DATABASE_POOLER
 # when the suite runs through PgBouncer).
-NOT_INHERITED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DATABASE_POOLER", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+NOT_INHERITED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "DATABASE_POOLER",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "BEHIND_TLS_PROXY",
+    "TRUSTED_PROXIES",
+}
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -71,6 +80,21 @@ def test_production_settings_pass_the_deployment_checklist():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_behind_a_proxy_the_checklist_asks_which_proxies_to_trust():
+    behind = {**PRODUCTION, "BEHIND_TLS_PROXY": "true"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **behind)
+    assert result.returncode != 0
+    assert "jiufeng.W001" in result.stderr and "TRUSTED_PROXIES" in result.stderr
+    trusted = run_manage("check", "--deploy", "--fail-level", "WARNING", **behind, TRUSTED_PROXIES="172.28.0.0/24")
+    assert trusted.returncode == 0, trusted.stderr
+
+
+def test_a_trusted_proxy_that_is_no_address_stops_start_up_with_its_name():
+    result = run_manage("check", **{**PRODUCTION, "TRUSTED_PROXIES": "nginx"})
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES must list addresses or networks" in result.stderr
 
 
 def test_production_reads_database_and_broker_from_the_environment():
