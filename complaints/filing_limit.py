@@ -41,7 +41,8 @@ def filing_limited(request):
     from jiufeng.ratelimits import give_back, retry_after
 
     usage = get_usage(request, increment=True, **_limit())
-    if usage["count"] > usage["limit"]:
+    # None: the counter could not be reached (Redis away); the filing goes on (RATELIMIT_FAIL_OPEN).
+    if usage is not None and usage["count"] > usage["limit"]:
         raise FilingThrottled(retry_after=retry_after(request, **_limit()))
     try:
         yield

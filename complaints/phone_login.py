@@ -61,7 +61,8 @@ def _throttle(request, number: str) -> None:
     )
     for group, key, rate in limits:
         usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
-        if usage["should_limit"]:
+        # None: the counter could not be reached (Redis away): not limited (RATELIMIT_FAIL_OPEN).
+        if usage is not None and usage["should_limit"]:
             raise PhoneCodeThrottled
 
 

@@ -1,7 +1,9 @@
 """GET /healthz: is the database reachable, is the broker reachable.
 
-Each check answers "ok" or "error"; any error makes the answer 503 so that a load
-balancer or docker-compose stops routing to this process.
+Each check answers "ok" or "error". Without the database nothing works: 503, so that a load
+balancer or docker-compose stops routing to this process. Without the broker (Redis) the
+site still files and tracks on PostgreSQL alone, only later: 200 with "status": "degraded",
+naming the broker, so that every web process is not taken out of service at once.
 """
 
 import logging
@@ -50,5 +52,6 @@ def healthz(request):
         "database": "ok" if _database_ok() else "error",
         "broker": "ok" if _broker_ok() else "error",
     }
-    healthy = all(value == "ok" for value in parts.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **parts}, status=200 if healthy else 503)
+    if parts["database"] != "ok":
+        return JsonResponse({"status": "error", **parts}, status=503)
+    return JsonResponse({"status": "ok" if parts["broker"] == "ok" else "degraded", **parts})

@@ -167,7 +167,17 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     # django-redis rather than Django's own backend: that one builds a new client object for
     # every cache call (~0.2 ms each; rate limits and sessions make several per request).
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis away degrades, never fails: a cache call that cannot reach it is logged and
+    # answers as a miss (sessions read the database, rate limits let requests through:
+    # RATELIMIT_FAIL_OPEN), within a second when the host does not answer.
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -331,6 +341,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 JIUFENG_BEHIND_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 JIUFENG_TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 RATELIMIT_IP_META_KEY = "jiufeng.client_address.client_address"
+# A limit whose counter cannot be read (Redis away) lets the request through: filing and
+# tracking go on on PostgreSQL alone, and django-redis logs every call it could not make.
+RATELIMIT_FAIL_OPEN = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
