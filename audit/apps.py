@@ -14,7 +14,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 (sign-in events)
+        from . import lockout, signals  # noqa: F401 (sign-in and lockout events)
 
         # After every migrate (and a test database's flush): the account tasks and commands
         # are recorded under exists before anything runs.

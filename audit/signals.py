@@ -3,7 +3,7 @@
 Django sends these for the login page and the admin's login (LoginView and logout), and for
 the API's token endpoint (jiufeng.auth_token sends user_logged_in; a wrong password there
 goes through authenticate(), which sends user_login_failed). No password is ever kept:
-only the username that was tried. Lockouts (django-axes, to come) add their own kind.
+only the username that was tried. Lockouts (django-axes) are recorded by audit.lockout.
 """
 
 from django.contrib.auth import get_user_model

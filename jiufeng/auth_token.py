@@ -3,7 +3,10 @@
 from django.contrib.auth.signals import user_logged_in
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+
+from audit.lockout import lockout_response
 
 
 # A wrong pair is refused inside authenticate(), which tells the event log itself
@@ -13,7 +16,11 @@ class TokenObtainView(ObtainAuthToken):
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes refused the pair inside authenticate(): the lockout, not "wrong password".
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request)
+            raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         token, _created = Token.objects.get_or_create(user=user)
         # As django.contrib.auth.login does: the event log and last_login hear of it.

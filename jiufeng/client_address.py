@@ -26,7 +26,8 @@ _KEY = "jiufeng.client_address"
 
 
 def _address(request) -> str:
-    remote = request.META["REMOTE_ADDR"]
+    # A request built in-process (the test client's force_login) has no socket address.
+    remote = request.META.get("REMOTE_ADDR", "")
     if _from_proxy(remote):
         address, _routable = get_client_ip(
             request, proxy_order="right-most", request_header_order=["HTTP_X_FORWARDED_FOR"]

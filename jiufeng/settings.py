@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "simple_history",
     "treebeard",
     "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "jiufeng.middleware.NoStoreMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it answers a sign-in refused for a lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jiufeng.urls"
@@ -212,7 +215,8 @@ CELERY_HEARTBEAT_SECONDS = env_int("CELERY_HEARTBEAT_SECONDS", 60)
 
 # --- Auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "jiufeng.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 # After a login without a safe ``next``: the landing of the user's role (jiufeng.navigation.LANDINGS).
 LOGIN_REDIRECT_URL = "landing"
@@ -341,6 +345,20 @@ SECURE_REFERRER_POLICY = "same-origin"
 JIUFENG_BEHIND_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 JIUFENG_TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 RATELIMIT_IP_META_KEY = "jiufeng.client_address.client_address"
+# Staff sign-in (the login page, the admin, the API's token endpoint), by django-axes: after
+# AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that account or
+# address is refused for AXES_COOLOFF_TIME, the right password included; an administrator
+# lifts it sooner by deleting its access attempt in the admin. Every sign-in, failure and
+# lockout is in the auditors' event log (audit.signals), not in axes' own access log.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "jiufeng.client_address.client_address"
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "audit.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "audit.lockout.username_tried"
 # A limit whose counter cannot be read (Redis away) lets the request through: filing and
 # tracking go on on PostgreSQL alone, and django-redis logs every call it could not make.
 RATELIMIT_FAIL_OPEN = True

@@ -406,8 +406,11 @@ def test_failed_code_guesses_from_one_address_are_refused_but_a_right_code_is_no
         assert track_lookup(request=request, code=code) == complaint
     for _ in range(3):
         assert track_lookup(request=request, code="JF-0000-0000-0000-0000") is None
-    with pytest.raises(TrackingThrottled):
-        track_lookup(request=request, code=code)
+    with pytest.raises(TrackingThrottled) as refused:
+        track_lookup(request=request, code="JF-0000-0000-0000-0001")
+    assert not refused.value.everyone and 1 <= refused.value.retry_after <= 3600
+    # A right code still opens its case, from the guesser's address as from elsewhere.
+    assert track_lookup(request=request, code=code) == complaint
     elsewhere = RequestFactory().get("/track/", REMOTE_ADDR="198.51.100.7")
     assert track_lookup(request=elsewhere, code=code) == complaint
 
@@ -419,8 +422,11 @@ def test_the_global_limit_stops_guesses_spread_over_many_addresses(settings, fil
     for n in range(4):
         guesser = RequestFactory().get("/track/", REMOTE_ADDR=f"203.0.113.{n}")
         assert track_lookup(request=guesser, code="JF-0000-0000-0000-0000") is None
-    with pytest.raises(TrackingThrottled):
-        track_lookup(request=RequestFactory().get("/track/", REMOTE_ADDR="198.51.100.7"), code=code)
+    someone = RequestFactory().get("/track/", REMOTE_ADDR="198.51.100.7")
+    with pytest.raises(TrackingThrottled) as refused:
+        track_lookup(request=someone, code="JF-0000-0000-0000-0001")
+    assert refused.value.everyone
+    assert track_lookup(request=someone, code=code) == complaint
 
 
 def test_an_ipv6_guesser_is_counted_by_its_network_not_by_each_address(settings, file_complaint, cast):
@@ -431,5 +437,7 @@ def test_an_ipv6_guesser_is_counted_by_its_network_not_by_each_address(settings,
         guesser = RequestFactory().get("/track/", REMOTE_ADDR=f"2001:db8:1:2::{host}")
         assert track_lookup(request=guesser, code="JF-0000-0000-0000-0000") is None
     with pytest.raises(TrackingThrottled):
-        track_lookup(request=RequestFactory().get("/track/", REMOTE_ADDR="2001:db8:1:2::99"), code=code)
+        track_lookup(
+            request=RequestFactory().get("/track/", REMOTE_ADDR="2001:db8:1:2::99"), code="JF-0000-0000-0000-0001"
+        )
     assert track_lookup(request=RequestFactory().get("/track/", REMOTE_ADDR="2001:db8:1:3::1"), code=code) == complaint

@@ -194,5 +194,6 @@ def test_the_reply_letter_of_a_resolved_case(client, cast, resolved):
     assert "Substantiated" in shown and "经查属实，已责令退还。" in shown and "责令退还费用" in shown
     assert cast.units.bureau.name in shown.split('data-testid="letter-unit"')[1]
     assert timezone.localtime(resolved.replied_at).strftime("%Y-%m-%d") in shown
-    assert "@media print" in shown and "d-print-none" in shown
+    # The letter's own stylesheet (A4 when printed), as a file: no inline style under the CSP.
+    assert "css/letter" in shown and "d-print-none" in shown
     assert reverse("complaints:case-detail", args=[resolved.pk]) in shown
