@@ -56,6 +56,9 @@ class ChainHead(models.Model):
     verified_seq = models.BigIntegerField(_("verified up to"), default=0)
     verified_hash = models.CharField(_("hash at the verified number"), max_length=64, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    # The break administrators were last alerted of (blank: none, or the chain holds again):
+    # the nightly check alerts once per break, not every night.
+    alerted = models.CharField(_("break alerted"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("chain head")
