@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 import audit.verify
 from audit.chain import link, seal
@@ -13,6 +14,7 @@ from audit.tasks import verify_history_task
 from complaints.models import Complaint, Finding
 from jiufeng.models import Notification, OutboxMessage
 from jiufeng.roles import Role
+from jiufeng.texts import text_render
 from tests.factories import UserFactory
 
 from .conftest import complaint_history
@@ -20,6 +22,13 @@ from .conftest import complaint_history
 pytestmark = pytest.mark.django_db
 
 TABLE = "complaints.HistoricalComplaint"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # These tests read the breaks as the command words them in English.
+    with translation.override("en"):
+        yield
 
 
 def verify(*args) -> tuple[int, str, str]:
@@ -185,7 +194,9 @@ def test_the_nightly_check_alerts_administrators_once_per_break(cast, sealed, ca
     alerts = Notification.objects.filter(link=reverse("admin:audit_chainhead_changelist"))
     assert sorted(alerts.values_list("recipient", flat=True)) == sorted([admin.pk, superuser.pk])
     notification = alerts.get(recipient=admin)
-    assert f"{TABLE}, chain number 2" in notification.body
+    # The email carries the office's language; the inbox renders the texts in its reader's.
+    assert f"{TABLE}，链序号2（行{history_row(sealed, 2).pk}）：序号超出链头" in notification.body
+    assert f"{TABLE}, chain number 2" in text_render(notification.texts["body"])
     assert OutboxMessage.objects.get(notification=notification, channel="email").address == "admin@example.org"
 
     # Still broken the next night: logged again, not alerted again.
