@@ -9,7 +9,7 @@ from django.utils import translation
 
 import audit.verify
 from audit.chain import link, seal
-from audit.models import ChainHead
+from audit.models import ChainHead, HistoryEntry
 from audit.tasks import verify_history_task
 from complaints.models import Complaint, Finding
 from jiufeng.models import Notification, OutboxMessage
@@ -213,3 +213,11 @@ def test_the_nightly_check_alerts_administrators_once_per_break(cast, sealed, ca
     raw('UPDATE audit_chainhead SET seq = 1 WHERE "table" = %s', TABLE)
     assert verify_history_task()["alerted"] == 1
     assert alerts.filter(recipient=admin).count() == 2
+
+
+def test_the_demo_is_sealed_by_seed_demo_and_its_chains_hold():
+    call_command("seed_demo", stdout=StringIO())
+    code, out, err = verify()
+    assert (code, err) == (0, "")
+    assert " 0 not yet sealed\n" in out.splitlines(keepends=True)[-2]
+    assert HistoryEntry.objects.filter(model="complaints.complaint").exists()
