@@ -62,13 +62,18 @@ def case_entries(case_id: int) -> list:
 
 
 def records_entries(case_id: int, complaint_type: int) -> list:
-    """The history entries of everything attached to the case, newest first, in one query."""
-    attached = Q()
+    """The history entries of everything attached to the case, newest first.
+
+    The records' ids first (one small indexed query per kind), then one query whose OR of
+    (model, ids) PostgreSQL serves by one index scan per kind; with the ids as subqueries in
+    that OR it hashed each subquery and scanned the whole index instead (200 ms at 1.5 M entries).
+    """
+    attached = Q(pk__in=[])
     for model in RECORDS:
-        ids = model.objects.filter(complaint_id=case_id).values("pk")
+        ids = list(model.objects.filter(complaint_id=case_id).values_list("pk", flat=True))
         attached |= Q(model=model._meta.label_lower, object_id__in=ids)
-    deadlines = Deadline.objects.filter(content_type_id=complaint_type, object_id=case_id).values("pk")
-    attached |= Q(model="responsibility.deadline", object_id__in=deadlines)
+    deadlines = Deadline.objects.filter(content_type_id=complaint_type, object_id=case_id)
+    attached |= Q(model="responsibility.deadline", object_id__in=list(deadlines.values_list("pk", flat=True)))
     return list(HistoryEntry.objects.filter(attached).order_by("-at", "-id"))
 
 
@@ -95,7 +100,7 @@ def main() -> None:
     report("case history rows (Complaint.history)", timed(args.runs, lambda i: case_history(cases[i])))
     report("case index entries (HistoryEntry by model, object)", timed(args.runs, lambda i: case_entries(cases[i])))
     report(
-        "attached records' entries (one query)",
+        "attached records' entries (their ids, then one query)",
         timed(args.runs, lambda i: records_entries(cases[i], complaint_type)),
     )
     report(

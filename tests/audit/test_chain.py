@@ -1,3 +1,4 @@
+import datetime
 import threading
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from audit.chain import GENESIS, chained_tables, link, seal
 from audit.models import Chained, ChainHead, HistoryEntry, HistoryFieldChange
+from audit.search import Cursor, history_search
 from audit.tasks import seal_history_task
 from complaints.models import Complaint, TransitionLog
 from tests.factories import UserFactory
@@ -182,3 +184,20 @@ def test_the_admin_refuses_a_post_changing_or_deleting_a_log_row_or_a_chain_head
     assert log.note == "受理"
     assert ChainHead.objects.get(table="complaints.TransitionLog").seq == head.seq
     assert admin_client.get(reverse("admin:audit_chainhead_changelist")).status_code == 200
+
+
+def test_the_index_answers_a_search_by_field_within_dates_and_by_user(cast, sealed):
+    accepted_at = sealed.history.latest().history_date
+    second = datetime.timedelta(seconds=1)
+    by_field = history_search(
+        model="complaints.complaint", field="handling_unit", since=accepted_at - second, until=accepted_at + second
+    )
+    assert [(entry.object_id, entry.reason) for entry in by_field] == [(sealed.pk, "accept")]
+    assert not history_search(model="complaints.complaint", field="handling_unit", until=accepted_at)
+    newest = by_field.get()
+    assert not history_search(
+        model="complaints.complaint", field="handling_unit", after=Cursor(at=newest.at, id=newest.id)
+    )
+    assert [
+        entry.history_id for entry in history_search(user_id=cast.county_officer.pk, model="complaints.complaint")
+    ] == [sealed.history.latest().history_id]
