@@ -215,5 +215,5 @@ def test_the_status_changes_only_through_a_transition(submitted):
 def test_the_transition_log_is_never_rewritten(submitted):
     log = TransitionLog.objects.get(complaint=submitted)
     log.note = "改写"
-    with pytest.raises(ValueError, match="append-only"):
+    with pytest.raises(PermissionError, match="append-only"):
         log.save()
