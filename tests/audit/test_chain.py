@@ -201,3 +201,14 @@ def test_the_index_answers_a_search_by_field_within_dates_and_by_user(cast, seal
     assert [
         entry.history_id for entry in history_search(user_id=cast.county_officer.pk, model="complaints.complaint")
     ] == [sealed.history.latest().history_id]
+
+
+def test_beat_seals_every_minute_and_verifies_nightly():
+    from celery.schedules import crontab
+
+    from jiufeng.celery import app
+
+    schedule = {entry["task"]: entry["schedule"] for entry in app.conf.beat_schedule.values()}
+    assert schedule["audit.tasks.seal_history_task"] == 60.0
+    assert schedule["audit.tasks.verify_history_task"] == crontab(hour=3, minute=0)
+    assert {"audit.tasks.seal_history_task", "audit.tasks.verify_history_task"} <= set(app.tasks)
