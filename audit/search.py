@@ -52,6 +52,15 @@ def history_search(
     if after:
         entries = entries.filter(Q(at__lt=after.at) | Q(at=after.at, id__lt=after.id))
     if field:
-        # From the field's index, in its time order: HistoryFieldChange.at is its entry's.
-        return entries.filter(changes__model=model, changes__field=field).order_by("-changes__at", "-id")
+        # From the field's index, in its time order: HistoryFieldChange.at is its entry's, so
+        # the dates and the cursor go on it too, where that index seeks them (on the entry
+        # alone, a month of one field walked all its changes: 4 s at 1.5 M entries).
+        change = Q(changes__model=model, changes__field=field)
+        if since:
+            change &= Q(changes__at__gte=since)
+        if until:
+            change &= Q(changes__at__lt=until)
+        if after:
+            change &= Q(changes__at__lte=after.at)
+        return entries.filter(change).order_by("-changes__at", "-id")
     return entries.order_by("-at", "-id")

@@ -13,6 +13,7 @@ import os
 
 from celery import Celery
 from celery.contrib.django.task import DjangoTask
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiufeng.settings")
 
@@ -52,6 +53,11 @@ app.conf.update(
         "deliver-outbox": {"task": "jiufeng.tasks.deliver_outbox_task", "schedule": 60.0},
         # Resolved complaints no review can reach any more are closed (complaints.tasks).
         "close-expired-cases": {"task": "complaints.tasks.close_expired_cases_task", "schedule": 3600.0},
+        # History and log rows are hash-chained by the minute (audit.chain): an edit made
+        # directly in the database before its row is sealed goes unnoticed.
+        "seal-history": {"task": "audit.tasks.seal_history_task", "schedule": 60.0},
+        # Every chain recomputed at night, administrators alerted of a break (audit.alerts).
+        "verify-history": {"task": "audit.tasks.verify_history_task", "schedule": crontab(hour=3, minute=0)},
     },
 )
 app.autodiscover_tasks()

@@ -26,7 +26,7 @@ from simple_history.manager import HistoryManager as _HistoryManager
 from simple_history.models import HistoricalRecords as _HistoricalRecords
 
 from audit.actors import acting_user, change_reason
-from audit.models.chain import AppendOnlyQuerySet, Chained
+from audit.models.chain import AppendOnlyQuerySet, Chained, unsealed_index
 
 
 class AppendOnlyHistoricalQuerySet(AppendOnlyQuerySet, HistoricalQuerySet):
@@ -51,7 +51,8 @@ class HistoryManager(_HistoryManager):
 
 
 class HistoricalRecords(_HistoricalRecords):
-    """Every history table is hash-chained and append-only (audit.models.chain), links too."""
+    """Every history table is hash-chained and append-only (audit.models.chain), links too, with
+    the partial index the sealer finds its unsealed rows by."""
 
     def __init__(self, *args, history_manager=HistoryManager, **kwargs):
         kwargs.setdefault("historical_queryset", AppendOnlyHistoricalQuerySet)
@@ -90,6 +91,17 @@ class HistoricalRecords(_HistoricalRecords):
 
     def get_change_reason_for_object(self, instance, history_type, using):
         return change_reason(super().get_change_reason_for_object(instance, history_type, using))
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        unsealed = unsealed_index(table=f"{model._meta.label}.history", pk="history_id")
+        options["indexes"] = (*options.get("indexes", ()), unsealed)
+        return options
+
+    def get_meta_options_m2m(self, through_model):
+        options = super().get_meta_options_m2m(through_model)
+        options["indexes"] = (unsealed_index(table=f"{through_model._meta.label}.history", pk="m2m_history_id"),)
+        return options
 
     def copy_fields(self, model):
         fields = super().copy_fields(model)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .chain import Chained
+from .chain import Chained, unsealed_index
 
 
 class AuditEventKind(models.TextChoices):
@@ -42,6 +42,7 @@ class AuditEvent(Chained):
         indexes = [
             models.Index(fields=["kind", "-at"], name="auditevent_kind_at"),
             models.Index(fields=["user", "-at"], name="auditevent_user_at"),
+            unsealed_index(table="audit.AuditEvent"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
-from audit.models.chain import Chained
+from audit.models.chain import Chained, unsealed_index
 from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
 from responsibility.scoping import own_unit_paths, scope_holds_a_root, unit_ids_in_scope
@@ -473,7 +473,10 @@ class TransitionLog(Chained):
     class Meta:
         verbose_name = _("transition log entry")
         verbose_name_plural = _("transition log")
-        indexes = [models.Index(fields=["complaint", "at"], name="transitionlog_complaint_at")]
+        indexes = [
+            models.Index(fields=["complaint", "at"], name="transitionlog_complaint_at"),
+            unsealed_index(table="complaints.TransitionLog"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.complaint_id} {self.name}"

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.models.chain import Chained
+from audit.models.chain import Chained, unsealed_index
 from jiufeng.history import HistoricalRecords
 
 from .cases import Complaint
@@ -248,7 +248,10 @@ class IdentityAccess(Chained):
     class Meta:
         verbose_name = _("identity access")
         verbose_name_plural = _("identity accesses")
-        indexes = [models.Index(fields=["complaint", "at"], name="identityaccess_complaint_at")]
+        indexes = [
+            models.Index(fields=["complaint", "at"], name="identityaccess_complaint_at"),
+            unsealed_index(table="complaints.IdentityAccess"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.complaint_id} {self.user_id} {self.at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,14 @@
+"""The audit tests' case (filed and accepted through the services, its history sealed or not
+yet), an administrator, an API client by token; English answers."""
+
 import pytest
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from audit.chain import chained_tables, seal
 from complaints import transitions as t
-from complaints.models import Category
+from complaints.models import Category, Complaint
 from tests.factories import UserFactory, complaint_filed
 
 
@@ -17,7 +21,7 @@ def category(db):
 def accepted(cast, category):
     """A case about the school, filed and accepted through the services; investigating is next."""
     complaint, _code = complaint_filed(category=category, subject_unit=cast.units.school, anonymous=False)
-    return t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
+    return t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer, note="受理")
 
 
 @pytest.fixture
@@ -38,3 +42,18 @@ def token_client(user) -> APIClient:
     token, _created = Token.objects.get_or_create(user=user)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+@pytest.fixture
+def sealed(accepted):
+    seal()
+    return accepted
+
+
+def table(model) -> object:
+    """The chained table of ``model``, as the sealer sees it."""
+    return next(table for table in chained_tables() if table.model is model)
+
+
+def complaint_history():
+    return table(Complaint.history.model)
