@@ -5,7 +5,6 @@ import datetime
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from responsibility.models import Escalation, Position, PositionKind, Unit, Unit
 from responsibility.services.imports import org_import_apply
 from tests.complaints.conftest import DECISION
 from tests.responsibility.escalation_helpers import ladder_tree, open_deadline
+from tests.responsibility.test_escalation_worker import wait_until
 from tests.responsibility.test_imports import HEADER, upload
 
 from .conftest import token_client
@@ -191,15 +191,6 @@ def test_the_system_user_cannot_sign_in(client):
     assert str(user) == "the system"
 
 
-def _wait_until(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_the_sweep_run_by_a_worker_is_recorded_as_the_system_with_the_tasks_name(units):
@@ -208,7 +199,7 @@ def test_the_sweep_run_by_a_worker_is_recorded_as_the_system_with_the_tasks_name
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         app.send_task(app.conf.beat_schedule["sweep-deadlines"]["task"])
-        assert _wait_until(lambda: Escalation.objects.exists(), 15)
+        assert wait_until(lambda: Escalation.objects.exists(), 15)
     row = Escalation.history.get()
     assert row.history_user == system()
     assert reason_split(row.history_change_reason)[1] == "task:responsibility.tasks.sweep_deadlines_task"

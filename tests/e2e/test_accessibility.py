@@ -37,6 +37,17 @@ def serious_violations(page: Page) -> list[str]:
     ]
 
 
+def file_a_complaint(page: Page, live_server) -> None:
+    """File on the public form, about no unit in particular, and wait for the receipt."""
+    page.goto(f"{live_server.url}/file/")
+    page.locator("input[name=category]:visible").last.check()
+    page.locator("select[name=subject_unit]").select_option("unknown")
+    page.locator("input[name=title]").fill("窗口无人")
+    page.locator("textarea[name=content]").fill("上午十点窗口一直没人。")
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("tracking-code")).to_be_visible()
+
+
 def log_in(page: Page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.locator("input[name=username]").fill(username)
@@ -55,13 +66,7 @@ def test_the_petitioners_pages_have_no_serious_accessibility_violations(browser:
         found += serious_violations(page)
 
     # The receipt, after filing.
-    page.goto(f"{live_server.url}/file/")
-    page.locator("input[name=category]:visible").last.check()
-    page.locator("select[name=subject_unit]").select_option("unknown")
-    page.locator("input[name=title]").fill("窗口无人")
-    page.locator("textarea[name=content]").fill("上午十点窗口一直没人。")
-    page.get_by_test_id("submit").click()
-    expect(page.get_by_test_id("tracking-code")).to_be_visible()
+    file_a_complaint(page, live_server)
     found += serious_violations(page)
 
     # The tracking page of a case well under way.

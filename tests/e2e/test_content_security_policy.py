@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from complaints.models import Complaint
 from demo.cases import DEMO_CODES
 
-from .test_accessibility import DESK, PHONE, log_in
+from .test_accessibility import DESK, PHONE, file_a_complaint, log_in
 from .test_petitioner_letter import WECHAT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,13 +42,7 @@ def test_the_petitioners_pages_run_under_the_policy(browser: Browser, live_serve
         page.goto(f"{live_server.url}{path}")
         found += blocked(page)
 
-    page.goto(f"{live_server.url}/file/")
-    page.locator("input[name=category]:visible").last.check()
-    page.locator("select[name=subject_unit]").select_option("unknown")
-    page.locator("input[name=title]").fill("窗口无人")
-    page.locator("textarea[name=content]").fill("上午十点窗口一直没人。")
-    page.get_by_test_id("submit").click()
-    expect(page.get_by_test_id("tracking-code")).to_be_visible()
+    file_a_complaint(page, live_server)
     found += blocked(page)
 
     # Inside WeChat the reply letter is drawn as a picture (html-to-image) on the page.
