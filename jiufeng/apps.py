@@ -4,8 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(sender, using="default", **kwargs) -> None:
+    from django.contrib.auth.management import create_permissions
+
     from .roles import roles_sync
 
+    # This receiver may run before auth's for the same (last) app: its permissions first.
+    create_permissions(sender, verbosity=0, using=using)
     roles_sync(using=using)
 
 

@@ -14,6 +14,7 @@ import datetime
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -200,7 +201,13 @@ def _propose_quarterly(at: datetime.datetime, principals) -> list[int]:
     return _propose_all(drafts, at=at)
 
 
+@transaction.atomic
 def accountability_sweep_propose(*, at: datetime.datetime) -> list[int]:
-    """Draft the proposals both rules call for as of ``at``; ids of the records made."""
+    """Draft the proposals both rules call for as of ``at``; ids of the records made.
+
+    Two sweeps at once draft one set: the second waits here for the principals the first
+    holds, then finds their links made and drafts nothing twice.
+    """
     principals = Position.objects.current(timezone.localdate(at)).filter(kind=PositionKind.PRINCIPAL)
+    list(principals.select_for_update().order_by("pk").values_list("pk", flat=True))
     return _propose_at_top(at, principals) + _propose_quarterly(at, principals)

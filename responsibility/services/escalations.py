@@ -355,9 +355,14 @@ def deadlines_sweep(*, at: datetime.datetime, among: list[int] | None = None) ->
        outbox, delivered after commit);
     5. early warnings: claim open deadlines due within their kind's lead and not yet
        warned, stamp warned_at, and notify the responsible liaisons;
-    6. draft the accountability proposals the escalations call for (services.accountability_proposals).
+    6. then, in a transaction of its own, draft the accountability proposals the escalations
+       call for (services.accountability_proposals).
     A deadline met before the sweep is not open, so it is never escalated or warned.
     ``among`` limits the sweep to some deadlines (the demo replays its own history).
+
+    The proposals link deadlines this sweep did not claim: drafted while its claimed rows were
+    still locked, two sweeps at once each waited for the other's rows (a deadlock). A sweep
+    that dies between the two leaves its proposals to the next one, which drafts what is missing.
     """
     result = SweepResult(at=at)
     # Notification texts are stored, so they are written in the site's language.
@@ -368,6 +373,7 @@ def deadlines_sweep(*, at: datetime.datetime, among: list[int] | None = None) ->
                 cursor.execute("SET LOCAL jit = off")
         _escalate(result, at, among)
         _warn(result, at, among)
+    with override(settings.LANGUAGE_CODE):
         result.proposal_ids = accountability_sweep_propose(at=at)
     return result
 

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Max
+from django.test import RequestFactory
 
 from complaints.models import Category
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -51,7 +52,9 @@ def test_seed_demo_prints_and_creates_every_demo_account():
     output = seed()
     for username in DEMO_ACCOUNTS:
         assert username in output
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        # As the login page asks (django-axes wants the request).
+        signing_in = RequestFactory().post("/accounts/login/")
+        assert authenticate(signing_in, username=username, password=DEMO_PASSWORD) is not None, username
     assert User.objects.get(username="admin").is_superuser
     assert not User.objects.get(username="officer").is_staff
 
