@@ -65,6 +65,8 @@ def server_start(port: int, workers: int, threads: int) -> subprocess.Popen:
         "SECRET_KEY": "bench-" + "k7Qz9xW2mP4vR8tY1uE6oI3aS5dF0gH" * 2,
         "ALLOWED_HOSTS": f"{HOST},localhost",
         "BEHIND_TLS_PROXY": "true",
+        # This script stands for the proxy: its X-Forwarded-For names each petitioner.
+        "TRUSTED_PROXIES": "127.0.0.1/32",
         "LOG_LEVEL": "WARNING",
     }
     # The tracking pages need the static files' manifest, as in production.
