@@ -1,5 +1,4 @@
 import datetime
-import threading
 
 import pytest
 from django.contrib import admin
@@ -12,6 +11,7 @@ from audit.models import Chained, ChainHead, HistoryEntry, HistoryFieldChange
 from audit.search import Cursor, history_search
 from audit.tasks import seal_history_task
 from complaints.models import Complaint, TransitionLog
+from tests.concurrency import at_once
 from tests.factories import UserFactory
 
 from .conftest import complaint_history
@@ -124,24 +124,7 @@ def test_sealed_rows_refuse_orm_update_delete_and_save(sealed):
 def test_two_sealers_at_once_never_give_out_a_number_twice(cast):
     # Forty users: forty rows in the user history, sealed by two sealers five at a time.
     UserFactory.create_batch(40)
-    barrier = threading.Barrier(2)
-    counts, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            counts.append(seal(batch=5).get("jiufeng.HistoricalUser", 0))
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    counts = at_once(lambda: seal(batch=5).get("jiufeng.HistoricalUser", 0), 2)
     history = get_user_model().history.model
     total = history._base_manager.count()
     assert sum(counts) == total

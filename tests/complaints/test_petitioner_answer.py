@@ -5,7 +5,6 @@ and the public case number on it."""
 import datetime
 import importlib
 import re
-import threading
 
 import pytest
 from django.apps import apps
@@ -22,6 +21,7 @@ from complaints import services, transitions
 from complaints.models import CaseNumberCounter, Category, Complaint, Finding
 from jiufeng.models import OutboxMessage
 from responsibility.models import DeadlineKind
+from tests.concurrency import at_once
 
 TRACK_URL = reverse("complaints:complaint-track")
 HOSTILE = '<script>alert("x")</script>'
@@ -326,25 +326,7 @@ def test_the_migration_numbers_existing_cases_in_order_of_receipt(cast, file_com
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_filings_get_consecutive_numbers(cast, file_complaint):
-    barrier = threading.Barrier(4)
-    numbers, errors = [], []
-
-    def file():
-        try:
-            barrier.wait()
-            complaint, _code = file_complaint(subject_unit=cast.units.school)
-            numbers.append(complaint.case_number)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=file) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    numbers = at_once(lambda: file_complaint(subject_unit=cast.units.school)[0].case_number, 4)
     year = timezone.localtime(timezone.now()).year
     assert sorted(numbers) == [f"{year}-{n:06d}" for n in range(1, 5)]
 
