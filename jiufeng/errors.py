@@ -1,4 +1,5 @@
-"""Errors answered outside a view's own handling: JSON {"detail"} under /api/, pages elsewhere.
+"""Errors answered outside a view's own handling: JSON {"detail"} under /api/, GeoReport v2's
+error list under /open311/, pages elsewhere.
 
 Django calls the handlers below (jiufeng.urls' handler400, 403, 404 and 500) when no view
 answered: an unknown path, a refused Host, an exception a view let through. Under /api/ a
@@ -21,13 +22,28 @@ from rest_framework.views import exception_handler
 API_PREFIX = "/api/"
 
 
-def _json(request: HttpRequest, error: type[exceptions.APIException]) -> JsonResponse | None:
+OPEN311_PREFIX = "/open311/"
+
+
+def _json(request: HttpRequest, error: type[exceptions.APIException]) -> HttpResponse | None:
+    if request.path_info.startswith(OPEN311_PREFIX):
+        return _georeport(request, error)
     if not request.path_info.startswith(API_PREFIX):
         return None
     # UTF-8 as REST framework's own answers are, not \u escapes.
     return JsonResponse(
         {"detail": str(error.default_detail)}, status=error.status_code, json_dumps_params={"ensure_ascii": False}
     )
+
+
+def _georeport(request: HttpRequest, error: type[exceptions.APIException]) -> HttpResponse:
+    """GeoReport v2's error list, in the format the path names (.xml, else JSON)."""
+    from complaints.open311.render import xml_document
+
+    errors = [{"code": error.status_code, "description": str(error.default_detail)}]
+    if request.path_info.endswith(".xml"):
+        return HttpResponse(xml_document("errors", errors), status=error.status_code, content_type="text/xml")
+    return JsonResponse(errors, safe=False, status=error.status_code, json_dumps_params={"ensure_ascii": False})
 
 
 def bad_request(request: HttpRequest, exception: Exception, **kwargs) -> HttpResponse:

@@ -77,6 +77,24 @@ def test_a_server_error_in_the_api_is_json(cast, client, monkeypatch):
     assert response.json() == {"detail": "A server error occurred."}
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_server_error_under_open311_is_the_specs_error_not_a_page(client, cast, monkeypatch, fmt):
+    from complaints.open311 import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "category_list_public", broken)
+    client.raise_request_exception = False
+    response = client.get(f"/open311/v2/services.{fmt}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 500
+    if fmt == "json":
+        assert response.json() == [{"code": 500, "description": "A server error occurred."}]
+    else:
+        assert response["Content-Type"].startswith("text/xml")
+        assert b"<errors><error><code>500</code>" in response.content
+
+
 def test_a_bad_request_to_the_api_is_json(client):
     # Django refuses a Host it does not serve (SuspiciousOperation) before any view runs.
     response = client.get("/api/v1/categories/", HTTP_HOST="evil.example", HTTP_ACCEPT_LANGUAGE="en")
