@@ -9,8 +9,9 @@ from jiufeng.client_address import client_address
 
 from .models import AuditEvent, AuditEventKind
 
-# AuditEvent's column lengths: what a client sends is cut to fit, never refused.
-_USERNAME_MAX = AuditEvent._meta.get_field("username").max_length
+# AuditEvent's column lengths: what a client sends is cut to fit, never refused. An account's
+# username is no longer (150): what is typed past it names no account.
+USERNAME_MAX = AuditEvent._meta.get_field("username").max_length
 _PATH_MAX = AuditEvent._meta.get_field("path").max_length
 
 
@@ -25,7 +26,7 @@ def event_record(*, kind: AuditEventKind, request, user=None, username: str = ""
     return AuditEvent.objects.create(
         kind=kind,
         user=user,
-        username=(username or (user.get_username() if user else ""))[:_USERNAME_MAX],
+        username=(username or (user.get_username() if user else ""))[:USERNAME_MAX],
         # A request built in-process (the test client's force_login) came from no address.
         address=client_address(request) if "REMOTE_ADDR" in request.META else None,
         method=(request.method or "")[:8],
@@ -37,4 +38,4 @@ def event_record(*, kind: AuditEventKind, request, user=None, username: str = ""
 def account_named(username: str):
     """The account a sign-in tried, if one has that username (never a hint to the client)."""
     User = get_user_model()
-    return User._default_manager.filter(**{User.USERNAME_FIELD: username[:_USERNAME_MAX]}).first()
+    return User._default_manager.filter(**{User.USERNAME_FIELD: username[:USERNAME_MAX]}).first()

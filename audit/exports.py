@@ -89,6 +89,15 @@ class ExportRefused(Exception):
     """No file: an unknown format, or more rows than the format's limit. The message is for the user."""
 
 
+def unpaged_query(request) -> str:
+    """The page's query string without its place (``before``/``after``) or file format: what its
+    export links and paging links carry."""
+    query = request.GET.copy()
+    for name in ("before", "after", "format"):
+        query.pop(name, None)
+    return query.urlencode()
+
+
 def export_requested(request) -> bool:
     """Whether the request asks for a file rather than the page."""
     return "format" in request.GET

@@ -14,11 +14,8 @@ from django.utils.translation import gettext as _
 
 from jiufeng.errors import API_PREFIX
 
-from .events import account_named, event_record
+from .events import USERNAME_MAX, account_named, event_record
 from .models import AuditEventKind
-
-# The longest username an account can have: what is typed past it names no account.
-USERNAME_MAX = 150
 
 
 def username_tried(request, credentials=None) -> str:

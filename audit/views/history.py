@@ -14,7 +14,15 @@ from jiufeng.filters import INT64_MAX
 
 from .. import timeline
 from ..diffs import tracked_model
-from ..exports import Column, ExportRefused, export_limit, export_requested, export_response, filters_used
+from ..exports import (
+    Column,
+    ExportRefused,
+    export_limit,
+    export_requested,
+    export_response,
+    filters_used,
+    unpaged_query,
+)
 from ..forms import HistorySearchForm, TimelinePageForm, field_choices
 from ..search import history_search as history_entries
 from ..timeline import cursor_encode, object_timeline, search_page
@@ -33,14 +41,6 @@ COLUMNS = [
 ]
 
 
-def _unpaged_query(request) -> str:
-    """The page's query string without its cursor or file format: what the export links carry."""
-    query = request.GET.copy()
-    for name in ("before", "format"):
-        query.pop(name, None)
-    return query.urlencode()
-
-
 @require_GET
 @login_required
 @permission_required(AUDIT, raise_exception=True)
@@ -50,7 +50,7 @@ def history_search(request):
     Filters that do not validate are named on the form and nothing is searched (400).
     """
     form = HistorySearchForm(request.GET)
-    context = {"form": form, "rows": [], "older": None, "query": _unpaged_query(request), "export_error": None}
+    context = {"form": form, "rows": [], "older": None, "query": unpaged_query(request), "export_error": None}
     if not form.is_valid():
         return render(request, "audit/history_search.html", context, status=400)
     if export_requested(request):
@@ -103,7 +103,7 @@ def object_timeline_page(request, label: str, object_id: str):
         "current": current,
         "rows": rows,
         "older": cursor_encode(older) if older else None,
-        "query": _unpaged_query(request),
+        "query": unpaged_query(request),
         "export_error": None,
     }
     if export_requested(request):

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET
 from complaints.models import ComplaintStatus, IdentityAccess, TransitionLog
 from complaints.workflow import EVENTS
 
-from ..exports import Column, ExportRefused, export_requested, export_response
+from ..exports import Column, ExportRefused, export_requested, export_response, unpaged_query
 from ..keyset import keyset_page
 from ..log_filters import (
     LOGIN_KINDS,
@@ -253,8 +253,5 @@ def log_page(request, log: Log):
         except ExportRefused as refusal:
             context["export_error"] = str(refusal)
     page = keyset_page(filterset.qs, size=PAGE_SIZE, **cursor.cleaned_data)
-    query = request.GET.copy()
-    for name in ("before", "after", "format"):
-        query.pop(name, None)
-    context |= {"page": page, "rows": [_cells(log, row) for row in page.rows], "query": query.urlencode()}
+    context |= {"page": page, "rows": [_cells(log, row) for row in page.rows], "query": unpaged_query(request)}
     return render(request, "audit/logs/log.html", context, status=400 if context["export_error"] else 200)
