@@ -29,6 +29,9 @@ cp "$src"/{swagger-ui-bundle.js,swagger-ui-standalone-preset.js,swagger-ui.css,s
 # The reply letter as an image, for WeChat's browser where nothing can be downloaded.
 read -r src dst < <(fetch html-to-image)
 cp "$src"/dist/html-to-image.js{,.map} "$src"/LICENSE "$dst"/
+# Charts on dashboards and appraisal results; each chart's figures are also a table.
+read -r src dst < <(fetch echarts)
+cp "$src"/dist/echarts.min.js "$src"/LICENSE "$src"/NOTICE "$dst"/
 # axe-core is test-only: the accessibility browser test injects it (tests/e2e/vendor/).
 read -r src dst < <(fetch axe-core ../../tests/e2e/vendor)
 cp "$src"/{axe.min.js,LICENSE,LICENSE-3RD-PARTY.txt} "$dst"/
