@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("complaints.api.urls")),
     path("", include("complaints.api_public.urls")),
     path("", include("audit.api_urls")),
+    path("", include("evaluations.api.urls")),
     # Last: whatever no API view takes. Only paths ending in a slash, so that a known path
     # typed without one is still redirected to it (APPEND_SLASH).
     re_path(r"^(?P<path>.*/)$", api_not_found),

@@ -30,6 +30,7 @@ class User(AbstractUser):
             ("view_dashboard", _("Can see unit dashboards")),
             ("audit_history", _("Can browse change history")),
             ("follow_own_complaints", _("Can follow own complaints with an account")),
+            ("evaluate_conduct", _("Can rate units and file conduct observations as an appointed evaluator")),
         ]
 
     def __str__(self) -> str:

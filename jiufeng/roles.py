@@ -14,6 +14,8 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader")
     AUDITOR = "auditor", _("Auditor")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # 行风监督员 and deputies appointed to rate units (evaluations.Evaluator): citizens, not staff.
+    EVALUATOR = "evaluator", _("Appointed evaluator")
 
 
 _STAFF_READS = ["responsibility.view_unit", "responsibility.view_position", "complaints.view_category"]
@@ -24,6 +26,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.OFFICER: ["jiufeng.handle_cases", "jiufeng.view_identity", "jiufeng.view_dashboard", *_STAFF_READS],
     Role.LEADER: ["jiufeng.approve_cases", "jiufeng.view_identity", "jiufeng.view_dashboard", *_STAFF_READS],
     Role.AUDITOR: ["jiufeng.audit_history", "jiufeng.view_user", *_STAFF_READS],
+    Role.EVALUATOR: ["jiufeng.evaluate_conduct"],
 }
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("open311/v2/", include("complaints.open311.urls")),
     path("org/", include("responsibility.urls")),
     path("audit/", include("audit.urls")),
+    path("", include("evaluations.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -16,6 +16,7 @@ from responsibility.models import Deadline, Unit
 from .. import services, transitions
 from ..models import (
     EXTENSION_MAX_DAYS,
+    INTAKE_CHANNELS,
     Activity,
     ActivityKind,
     Attachment,
@@ -38,10 +39,7 @@ from .enums import named_choice_field
 
 ComplaintStatusField = named_choice_field("ComplaintStatusEnum", ComplaintStatus.choices)
 ChannelField = named_choice_field("ChannelEnum", Channel.choices)
-# Staff enter what came by other channels; the web channel is the public form's.
-IntakeChannelField = named_choice_field(
-    "IntakeChannelEnum", [choice for choice in Channel.choices if choice[0] != Channel.WEB]
-)
+IntakeChannelField = named_choice_field("IntakeChannelEnum", INTAKE_CHANNELS)
 FindingField = named_choice_field("FindingEnum", Finding.choices)
 ActivityKindField = named_choice_field("ActivityKindEnum", ActivityKind.choices)
 CheckedItemField = named_choice_field("CheckedItemEnum", CheckedItem.choices)

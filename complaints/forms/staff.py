@@ -23,6 +23,7 @@ from responsibility.scoping import units_in_scope
 from ..attachments import attachment_limits_text
 from ..models import (
     EXTENSION_MAX_DAYS,
+    INTAKE_CHANNELS,
     MAX_REVIEW_ROUNDS,
     ActivityKind,
     Category,
@@ -616,9 +617,7 @@ class IntakeForm(BootstrapForm):
         (_("The petitioner"), ("anonymous", "name", "phone", "id_number", "email")),
     )
 
-    channel = forms.ChoiceField(
-        label=_("Channel"), choices=[choice for choice in Channel.choices if choice[0] != Channel.WEB]
-    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=INTAKE_CHANNELS)
     received_at = forms.DateTimeField(label=_("Received at"), widget=_DATETIME, validators=[_not_in_future])
     category = CategoryChoiceField(label=_("Category"), queryset=Category.objects.none())
     subject_unit = UnitChoiceField(

@@ -1,6 +1,7 @@
 from .cases import (
     ENDED_STATUSES,
     EXTENDABLE_STATUSES,
+    INTAKE_CHANNELS,
     MAX_REVIEW_ROUNDS,
     WAITING_STATUSES,
     CaseNumberCounter,
@@ -38,6 +39,7 @@ __all__ = [
     "CaseNumberCounter",
     "Category",
     "Channel",
+    "INTAKE_CHANNELS",
     "CheckedItem",
     "Complaint",
     "ComplaintQuerySet",

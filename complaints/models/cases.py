@@ -23,6 +23,11 @@ class Channel(models.TextChoices):
     MAILBOX = "mailbox", _("Leader's mailbox")  # 领导信箱
     MEDIA = "media", _("Media")  # 媒体
     REFERRAL = "referral", _("Referral from above")  # 上级交办
+    SUPERVISOR = "supervisor", _("Conduct supervisor's observation")  # 行风监督员
+
+
+# What staff record from other channels: the web form is the public's, observations the supervisors' own (evaluations).
+INTAKE_CHANNELS = [(value, label) for value, label in Channel.choices if value not in (Channel.WEB, Channel.SUPERVISOR)]
 
 
 class ComplaintStatus(models.TextChoices):

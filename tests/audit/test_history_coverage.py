@@ -19,6 +19,10 @@ WITHOUT_HISTORY = {
     "audit.ChainHead",
     "audit.HistoryEntry",
     "audit.HistoryFieldChange",
+    # Appraisal responses: anonymous by construction (evaluations.models.responses); a history
+    # row would name the request's user and time. Never changed after submission.
+    "evaluations.Response",
+    "evaluations.Answer",
     # The last case number of a year: each filing's number is in its complaint's history.
     "complaints.CaseNumberCounter",
 }

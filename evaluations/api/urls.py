@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("evaluations.api.appraisals")),
+    path("", include("evaluations.api.responding")),
+]
