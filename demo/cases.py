@@ -919,6 +919,18 @@ CASES = [
         petitioner=None,
         steps=[("wait", 1), ("merge", "低保评定优亲厚友")],
     ),
+    # 行风监督员's observation: the demo supervisor (demo.evaluations) saw it at the window.
+    DemoCase(
+        title="便民服务中心窗口午休提前离岗",
+        category="attitude-window",
+        subject="城关镇便民服务中心",
+        channel=Channel.SUPERVISOR,
+        content="11月20日上午11:30我到城关镇便民服务中心暗访，社保窗口已无人，门口排队的六七位群众"
+        "被告知“下午再来”，而公示的午休时间是12:00。建议核查窗口考勤和弹性工作制落实情况。",
+        petitioner=("何监督", "13807468801"),
+        location="城关镇便民服务中心社保窗口",
+        steps=[("wait", 2)],
+    ),
 ]
 
 
