@@ -25,7 +25,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import PARTS, SCALE_POINTS, Grade, Scale
+
+# What each part is called where the score is explained, in the order of PARTS.
+PART_LABELS = {
+    "supervisor": _("Conduct supervisors' rating"),
+    "representative": _("Deputies' and CPPCC members' rating"),
+    "service_user": _("Service users' rating"),
+    "petitioner": _("Petitioners' satisfaction"),
+    "on_time": _("Complaints resolved on time"),
+    "substantiated": _("Substantiated complaints"),
+    "pledge": _("Pledge assessment"),
+}
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
