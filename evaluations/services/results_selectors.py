@@ -59,10 +59,11 @@ class RankingGroup:
 
 
 def results_by_group(rows) -> list[RankingGroup]:
+    """The rows (results_rows) by ranking group, the groups in the order their first unit was put under appraisal."""
     groups: dict[str, RankingGroup] = {}
     for row in rows:
         groups.setdefault(row.ranking_group, RankingGroup(row.ranking_group)).rows.append(row)
-    return list(groups.values())
+    return sorted(groups.values(), key=lambda group: min(row.pk for row in group.rows))
 
 
 @dataclass

@@ -256,3 +256,21 @@ def test_publishing_is_a_leaders_and_gives_the_bottom_units_rectification_items(
     with pytest.raises(TransitionNotAllowed):
         appraisal_publish(actor=cast.county_leader, appraisal_id=figures.pk)
     assert RectificationItem.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_publish_once_and_give_each_unit_one_item(figures, cast):
+    from tests.concurrency import at_once
+
+    appraisal_score(actor=cast.county_officer, appraisal_id=figures.pk)
+
+    def approve():
+        try:
+            appraisal_publish(actor=cast.county_leader, appraisal_id=figures.pk)
+        except TransitionNotAllowed:
+            return "refused"
+        return "published"
+
+    assert sorted(at_once(approve, 4)) == ["published", "refused", "refused", "refused"]
+    assert RectificationItem.objects.count() == 2
+    assert Deadline.objects.filter(kind=DeadlineKind.RECTIFICATION_ITEM).count() == 2
