@@ -198,7 +198,8 @@ def appraisal_score(*, actor, appraisal_id: int) -> Appraisal:
     """
     appraisal = _locked(appraisal_id)
     APPRAISAL_TRANSITIONS["score"].check(appraisal, actor)
-    appraised = list(appraisal.appraised_units.select_related("unit").select_for_update(of=("self",)))
+    # The appraisal's lock covers its units: every service that changes them takes it first.
+    appraised = list(appraisal.appraised_units.select_related("unit"))
     figures = appraisal_figures(appraisal, appraised)
     weights = appraisal.weights
     for row in appraised:

@@ -108,7 +108,7 @@ def _columns() -> list[Column]:
         Column(gettext_lazy("Ranking group"), lambda row: row.ranking_group, width=12),
         Column(gettext_lazy("Rank"), lambda row: row.rank, width=8),
         Column(gettext_lazy("Unit"), lambda row: row.unit.name, width=28),
-        Column(gettext_lazy("Score"), lambda row: _decimal(None if row.score is None else str(row.score)), width=10),
+        Column(gettext_lazy("Score"), lambda row: None if row.score is None else float(row.score), width=10),
         Column(gettext_lazy("Grade"), lambda row: Grade(row.grade).label if row.grade else "", width=12),
         Column(gettext_lazy("Must rectify"), lambda row: _("Yes") if row.to_rectify else "", width=10),
     ]

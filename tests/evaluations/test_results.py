@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluations.models import Answer, AppraisalState, AppraisedUnit, EvaluatorGroup, Response
+from evaluations.services.appraisals import appraisal_create, appraisal_units_add
 from evaluations.services.scoring import appraisal_publish, appraisal_score
 from responsibility.models import RectificationItem
 from tests.factories import unit_add
@@ -223,3 +224,93 @@ def test_the_api_results_read_the_units_in_a_constant_number_of_queries(
 def test_the_api_schema_describes_the_appraisal_endpoints(client):
     paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
     assert "/api/v1/appraisals/" in paths and "/api/v1/appraisals/{id}/results/" in paths
+
+
+# --- Wrong, missing, oversized and hostile input ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/appraisals/99999999999999999999/results/",
+        "/api/v1/appraisals/0/results/",
+        "/api/v1/appraisals/abc/results/",
+        "/api/v1/appraisals/1%27%20OR%201=1/results/",
+    ],
+)
+def test_results_of_an_id_that_is_no_appraisal_are_not_found_as_json(client, cast, scored, path):
+    client.force_login(cast.county_officer)
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"year": "99999999999999999999"}, "year"),
+        ({"year": "1999"}, "year"),
+        ({"year": "二〇二六"}, "year"),
+        ({"state": "published' OR '1'='1"}, "state"),
+        ({"state": "x" * 5000}, "state"),
+    ],
+)
+def test_the_appraisal_list_refuses_bad_filters_by_name(client, cast, scored, query, field):
+    client.force_login(cast.county_officer)
+    response = client.get("/api/v1/appraisals/", query)
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+
+
+def test_the_api_list_is_for_staff_only(client, scored):
+    assert client.get("/api/v1/appraisals/").status_code in (401, 403)
+
+
+def test_a_unit_of_another_appraisal_or_no_unit_is_not_found_in_a_report(client, cast, scored, questionnaire):
+    other = appraisal_create(
+        actor=cast.county_officer,
+        organiser=cast.units.county,
+        questionnaire=questionnaire,
+        name="另一次评议",
+        year=2026,
+        opens_at=scored.opens_at,
+        closes_at=scored.closes_at,
+        period_start=scored.period_start,
+        period_end=scored.period_end,
+    )
+    (elsewhere,) = appraisal_units_add(actor=cast.county_officer, appraisal_id=other.pk, units=[cast.units.school])
+    client.force_login(cast.county_officer)
+    for unit_id in (elsewhere.pk, 2**62):
+        url = reverse("evaluations:appraisal-unit-report", args=[scored.pk, unit_id])
+        assert client.get(url).status_code == 404
+
+
+def test_pages_of_an_appraisal_that_does_not_exist_are_not_found(client, cast):
+    client.force_login(cast.county_leader)
+    for name in ("appraisal-results", "appraisal-results-xlsx", "appraisal-public"):
+        assert client.get(reverse(f"evaluations:{name}", args=[2**62])).status_code == 404
+    for name in ("appraisal-score", "appraisal-publish"):
+        assert client.post(reverse(f"evaluations:{name}", args=[2**62])).status_code == 404
+
+
+def test_scoring_and_publishing_ignore_anything_posted_with_them(client, cast, scored):
+    client.force_login(cast.county_leader)
+    response = client.post(
+        reverse("evaluations:appraisal-publish", args=[scored.pk]),
+        {"state": "draft", "rectify_bottom": "99", "appraisal_id": "1 OR 1=1", "x": "<script>alert(1)</script>" * 500},
+    )
+    assert response.status_code == 302
+    scored.refresh_from_db()
+    assert (scored.state, scored.rectify_bottom) == (AppraisalState.PUBLISHED, 1)
+    assert RectificationItem.objects.count() == 1
+
+
+def test_unit_names_and_comments_are_escaped_on_the_pages(client, cast, scored, appraised):
+    Response.objects.create(
+        appraisal=scored, appraised_unit=appraised.bureau, group=SERVICE_USER, score=50, comment="<script>x()</script>"
+    )
+    client.force_login(cast.county_officer)
+    page = client.get(
+        reverse("evaluations:appraisal-unit-report", args=[scored.pk, appraised.bureau.pk])
+    ).content.decode()
+    assert "<script>x()</script>" not in page and "&lt;script&gt;x()&lt;/script&gt;" in page
