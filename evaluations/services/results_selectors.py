@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, F, QuerySet
 from django.utils.translation import gettext as _
 
-from ..models import INVITED_GROUPS, PARTS, Answer, Appraisal, AppraisedUnit, QuestionItem, Response
+from ..models import INVITED_GROUPS, PARTS, Answer, Appraisal, AppraisedUnit, Grade, QuestionItem, Response
 from ..scoring import PART_LABELS, rounded
 
 # The most comments of each group a unit's report lists.
@@ -61,7 +61,10 @@ class RankingGroup:
 def results_by_group(rows) -> list[RankingGroup]:
     """The rows (results_rows) by ranking group, the groups in the order their first unit was put under appraisal."""
     groups: dict[str, RankingGroup] = {}
+    # Django's get_grade_display hashes every lazy label on each call: once per page here.
+    labels = {grade.value: str(grade.label) for grade in Grade}
     for row in rows:
+        row.grade_label = labels.get(row.grade, "")
         groups.setdefault(row.ranking_group, RankingGroup(row.ranking_group)).rows.append(row)
     return sorted(groups.values(), key=lambda group: min(row.pk for row in group.rows))
 

@@ -26,8 +26,13 @@ def _appraisal_or_404(request, pk: int) -> Appraisal:
         raise Http404 from None
 
 
+def _ranking(appraisal: Appraisal) -> list:
+    # The ranking shows no part of the explanation: its JSON is left unread.
+    return selectors.results_by_group(selectors.results_rows(appraisal).defer("parts"))
+
+
 def _results(request, appraisal: Appraisal, *, status: int = 200):
-    groups = selectors.results_by_group(selectors.results_rows(appraisal))
+    groups = _ranking(appraisal)
     context = {
         "appraisal": appraisal,
         "groups": groups,
@@ -149,7 +154,7 @@ def appraisal_public(request, pk: int):
         appraisal = selectors.appraisal_get_public(pk=pk)
     except Appraisal.DoesNotExist:
         raise Http404 from None
-    groups = selectors.results_by_group(selectors.results_rows(appraisal))
+    groups = _ranking(appraisal)
     context = {"appraisal": appraisal, "groups": groups, "charts": [group.chart for group in groups]}
     return render(request, "evaluations/results/public.html", context)
 
