@@ -156,7 +156,7 @@ def _pledges(appraisal: Appraisal, unit_ids: list[int]) -> dict[int, tuple[int, 
 
 
 def appraisal_figures(appraisal: Appraisal, appraised: list[AppraisedUnit]) -> dict[int, dict]:
-    """Every part's figures for each appraised unit (by AppraisedUnit id): six grouped queries in all.
+    """Every part's figures for each appraised unit (by AppraisedUnit id): five grouped queries in all.
 
     Caller has checked permission. ``appraised`` come with their units.
     """
