@@ -59,6 +59,7 @@ def test_an_officer_scores_a_leader_publishes_and_the_public_reads_the_ranking(
     assert officer.evaluate("window.__blocked") == []
     bureau.get_by_role("link", name="县教育局").click()
     expect(officer.get_by_test_id("score-parts")).to_contain_text("Responses: 2.")
+    expect(officer.get_by_test_id("score-parts")).to_contain_text("Score 90.00 · weight 25%, counted as 100.00%")
 
     leader = phone(browser, live_server)
     log_in(leader, live_server, cast.county_leader.username)

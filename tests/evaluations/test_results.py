@@ -122,6 +122,8 @@ def test_the_unit_report_explains_each_part_and_shows_answers_and_comments(clien
         reverse("evaluations:appraisal-unit-report", args=[scored.pk, appraised.bureau.pk])
     ).content.decode()
     assert "行风监督员评议" in page and "评议份数：1。" in page
+    # The supervisors' part alone has data: it counts with all the weight.
+    assert "得分 90.00 · 权重 20%，实际按 100.00% 计" in page and "计入 90.00 分" in page
     # Parts without data say so.
     assert "没有数据：不计入，其权重按比例分给有数据的部分。" in page
     # 满意 (100) and 基本满意 (60) on the first question: 80 on average.
