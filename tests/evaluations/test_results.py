@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from audit.models import AuditEvent, AuditEventKind
 from evaluations.models import Answer, AppraisalState, AppraisedUnit, EvaluatorGroup, Response
 from evaluations.services.appraisals import appraisal_create, appraisal_units_add
 from evaluations.services.scoring import appraisal_publish, appraisal_score
@@ -148,6 +149,14 @@ def test_the_excel_file_holds_the_ranking_and_the_parts(client, cast, scored):
     assert body["县第一中学"][:6] == ("窗口", None, "县第一中学", None, None, None)
     supervisor_score = header.index("行风监督员评议 · 得分")
     assert body["县教育局"][supervisor_score] == 90.0
+    # Logged as any export.
+    event = AuditEvent.objects.get(kind=AuditEventKind.EXPORT)
+    assert (event.user, event.detail["name"], event.detail["rows"], event.detail["complete"]) == (
+        cast.county_officer,
+        "appraisal_results",
+        3,
+        True,
+    )
 
 
 def test_the_public_page_shows_only_published_results(client, cast, scored):
@@ -316,3 +325,30 @@ def test_unit_names_and_comments_are_escaped_on_the_pages(client, cast, scored, 
         reverse("evaluations:appraisal-unit-report", args=[scored.pk, appraised.bureau.pk])
     ).content.decode()
     assert "<script>x()</script>" not in page and "&lt;script&gt;x()&lt;/script&gt;" in page
+
+
+def test_the_report_names_nobody_who_answered(client, cast, scored, appraised):
+    """Comments and averages come from responses that keep no link to their code or its holder."""
+    from evaluations.models import Invitation
+    from jiufeng.roles import Role
+    from tests.factories import UserFactory
+
+    supervisor = UserFactory(username="supervisor-wang", display_name="王监督员", roles=[Role.EVALUATOR])
+    invitation = Invitation.objects.create(
+        appraisal=scored,
+        appraised_unit=appraised.bureau,
+        group=SUPERVISOR,
+        code="ABCDEFGHJK",
+        issued_to=supervisor,
+        created_by=cast.county_officer,
+    )
+    response = Response.objects.create(
+        appraisal=scored, appraised_unit=appraised.bureau, group=SUPERVISOR, score=90, comment="办事拖拉"
+    )
+    client.force_login(cast.county_officer)
+    page = client.get(
+        reverse("evaluations:appraisal-unit-report", args=[scored.pk, appraised.bureau.pk])
+    ).content.decode()
+    assert "办事拖拉" in page
+    for trace in ("王监督员", "supervisor-wang", invitation.code, str(response.pk)):
+        assert trace not in page
