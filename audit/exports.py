@@ -121,9 +121,12 @@ def filters_used(form, *, skip: Sequence[str] = ()) -> list[tuple[str, str]]:
     return used
 
 
-def export_limit(request) -> int:
-    """The most rows the file ``request.GET["format"]`` asks for may hold; ExportRefused for an unknown format."""
-    file_format = request.GET.get("format")
+def export_limit(request, file_format: str | None = None) -> int:
+    """The most rows a file may hold, in ``file_format`` or else ``request.GET["format"]``.
+
+    ExportRefused for an unknown format.
+    """
+    file_format = file_format or request.GET.get("format")
     if file_format not in FORMATS:
         raise ExportRefused(_("Choose a file format: Excel (xlsx) or CSV."))
     return LIMITS[file_format]
@@ -138,8 +141,11 @@ def export_response(
     rows: QuerySet | Iterable,
     filters: Sequence[tuple[str | Promise, str]],
     size: int | None = None,
+    file_format: str | None = None,
 ) -> StreamingHttpResponse:
     """The file ``request.GET["format"]`` asks for, streamed; its export logged when the stream ends.
+
+    ``file_format``: the format, for an address that serves one file only (``results.xlsx``).
 
     ``name`` names the list in the log (stable, not translated); ``title`` heads the sheet and
     names the file; ``rows`` is an ordered QuerySet the caller has scoped (this checks nothing),
@@ -148,8 +154,8 @@ def export_response(
     applied. Raises ExportRefused before anything is read when the format is unknown or the
     rows are more than the format's limit.
     """
-    limit = export_limit(request)
-    file_format = request.GET["format"]
+    limit = export_limit(request, file_format)
+    file_format = file_format or request.GET["format"]
     if isinstance(rows, QuerySet):
         keys = array("q", rows.values_list("pk", flat=True)[: limit + 1])
         size, rows = len(keys), _rows_by_keys(rows, keys)
