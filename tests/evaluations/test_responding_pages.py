@@ -124,6 +124,12 @@ def test_bad_answers_show_the_form_again_with_what_was_entered(client, code, ite
     assert Invitation.objects.get(code=code).used_at is None
 
 
+def test_a_signed_in_person_answering_a_slip_is_not_recorded_on_the_code(client, cast, code, items):
+    client.force_login(cast.county_officer)
+    assert client.post(_answer_url(code), _form(items, conduct=3, attitude=3, speed=5)).status_code == 302
+    assert Invitation.objects.get(code=code).history.latest().history_user is None
+
+
 def test_a_hostile_comment_is_stored_as_typed_and_never_shown_back_unescaped(client, code, items):
     response = client.post(_answer_url(code), _form(items, conduct=3, attitude=3, speed=5, comment=HOSTILE))
     assert response.status_code == 302

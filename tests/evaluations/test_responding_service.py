@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from evaluations.codes import InvitationNotFound, InvitationRefused, code_normalise
 from evaluations.models import Answer, Appraisal, AppraisalState, EvaluatorGroup, Invitation, QuestionItem, Response
@@ -15,6 +15,12 @@ from evaluations.services.responding import invitation_batch_create, response_su
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.evaluations.responding_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def _nothing_stored():
