@@ -2,7 +2,7 @@
 
 The answer pages need no account: the code is the permission (evaluations.codes). A code
 printed on a slip is in the page's URL (the QR code opens it), so these pages are never
-cached and never send their address on as a Referer.
+cached and never send their address on as a Referer (_private).
 """
 
 import functools
@@ -39,12 +39,17 @@ SLIPS_PER_PAGE = 80
 
 
 def _private(view):
-    """Never cached, and no Referer from here: the page's URL may hold a working code."""
+    """Never cached, and never a Referer with this page's address: it may hold a working code.
+
+    "strict-origin", not "no-referrer": under no-referrer a browser sends "Origin: null" with
+    the page's own forms (the answers, the language and text-size switches), which Django's
+    CSRF check refuses. strict-origin sends only the site's origin, never the path.
+    """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "strict-origin"
         return response
 
     return never_cache(wrapped)

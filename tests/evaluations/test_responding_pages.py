@@ -60,7 +60,7 @@ def test_the_answer_page_shows_the_appraisal_the_unit_and_each_question_in_chine
 def test_the_pages_with_a_code_in_their_address_are_never_stored_nor_sent_on_as_referer(client, code):
     for url in (_answer_url(code), reverse("evaluations:appraisal-code"), reverse("evaluations:appraisal-thanks")):
         response = client.get(url)
-        assert response["Referrer-Policy"] == "no-referrer", url
+        assert response["Referrer-Policy"] == "strict-origin", url
         assert "no-store" in response["Cache-Control"], url
 
 
@@ -279,7 +279,7 @@ def test_the_slips_carry_unit_appraisal_code_link_and_qr_code_of_unused_codes_on
     response_submit(code=codes[0], answers=full_answers, comment="")
     response = officer.get(_slips_url(opened), {"unit": appraised.bureau.pk, "group": EvaluatorGroup.SERVICE_USER})
     assert response.status_code == 200
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "strict-origin" and "no-store" in response["Cache-Control"]
     page = _page(response)
     assert page.count('data-testid="slip"') == 2
     assert codes[0] not in page and other[0] not in page
