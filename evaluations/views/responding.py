@@ -9,6 +9,7 @@ import functools
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
@@ -239,6 +240,7 @@ def invitation_slips(request, pk: int):
         "form": form,
         "page": page,
         "query": query.urlencode(),
+        "slip_language": settings.LANGUAGE_CODE,
     }
     return render(request, "evaluations/responding/slips.html", context)
 

@@ -304,3 +304,26 @@ def test_slips_for_a_unit_not_under_the_appraisal_are_refused(officer, opened):
     response = officer.get(_slips_url(opened), {"unit": "999999"})
     assert response.status_code == 400
     assert 'data-testid="slip"' not in response.content.decode()
+
+
+def test_the_answer_page_and_the_slips_cost_a_few_queries_however_many_codes(
+    officer, opened, appraised, make_codes, django_assert_max_num_queries
+):
+    [code] = make_codes(1)
+    anonymous = Client()
+    with django_assert_max_num_queries(4):
+        assert anonymous.get(_answer_url(code)).status_code == 200
+    with django_assert_max_num_queries(12) as few:
+        assert officer.get(_slips_url(opened), {"unit": appraised.bureau.pk}).status_code == 200
+    make_codes(30)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = officer.get(_slips_url(opened), {"unit": appraised.bureau.pk})
+    assert page.content.decode().count('data-testid="slip"') == 31
+
+
+def test_slips_are_printed_in_chinese_for_an_officer_reading_english(officer, opened, appraised, make_codes):
+    make_codes(1)
+    officer.cookies["django_language"] = "en"
+    page = _page(officer.get(_slips_url(opened), {"unit": appraised.bureau.pk}))
+    assert "Slips to print" in page
+    assert zh("Please rate %(unit)s") % {"unit": "县教育局"} in page
