@@ -71,7 +71,10 @@ def invitation_refusal(invitation: Invitation) -> InvitationRefused | None:
         )
     appraisal = invitation.appraisal
     now = timezone.now()
-    if appraisal.state == AppraisalState.DRAFT or now < appraisal.opens_at:
+    if appraisal.state == AppraisalState.DRAFT:
+        # Its dates may still change: no date to promise.
+        return InvitationRefused(_("This appraisal is not open for responses yet."), used=False)
+    if now < appraisal.opens_at:
         return InvitationRefused(
             _("This appraisal is not open for responses yet. Please come back from %(date)s.")
             % {"date": formats.date_format(timezone.localtime(appraisal.opens_at), "DATETIME_FORMAT")},
