@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiufeng.forms import BootstrapForm
 
-from ..models import THREE_LEVEL_LABELS, EvaluatorGroup, QuestionItem, Scale
+from ..models import THREE_LEVEL_LABELS, QuestionItem, Scale
 from ..services.responding import BATCH_GROUPS, BATCH_MAX, COMMENT_MAX, answer_field
 
 # A five-point answer's words, beside its number.
@@ -19,6 +19,8 @@ FIVE_POINT_LABELS = {
     2: _("Dissatisfied"),
     1: _("Very dissatisfied"),
 }
+
+BATCH_GROUP_CHOICES = [(group.value, group.label) for group in BATCH_GROUPS]
 
 
 def answer_choices(item: QuestionItem) -> list[tuple[int, str]]:
@@ -83,9 +85,7 @@ class AnswerForm(BootstrapForm):
 
 class InvitationBatchForm(BootstrapForm):
     appraised_unit = forms.TypedChoiceField(label=_("Unit rated"), coerce=int)
-    group = forms.ChoiceField(
-        label=_("Who answers"), choices=[(group.value, group.label) for group in map(EvaluatorGroup, BATCH_GROUPS)]
-    )
+    group = forms.ChoiceField(label=_("Who answers"), choices=BATCH_GROUP_CHOICES)
     count = forms.IntegerField(
         label=_("How many codes"),
         min_value=1,
@@ -107,11 +107,8 @@ class InvitationBatchForm(BootstrapForm):
 class SlipsFilterForm(forms.Form):
     """Which slips to print: one unit, one group, and whether used codes are printed too."""
 
-    unit = forms.TypedChoiceField(coerce=int, required=False)
-    group = forms.ChoiceField(
-        choices=[("", "")] + [(group.value, group.label) for group in map(EvaluatorGroup, BATCH_GROUPS)],
-        required=False,
-    )
+    unit = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    group = forms.ChoiceField(choices=[("", ""), *BATCH_GROUP_CHOICES], required=False)
     used = forms.BooleanField(required=False)
 
     def __init__(self, *args, units: list, **kwargs):

@@ -22,13 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..codes import (
-    CodeThrottled,
-    InvitationNotFound,
-    InvitationRefused,
-    code_throttled_message,
-    invitation_lookup,
-)
+from ..codes import CodeThrottled, InvitationNotFound, InvitationRefused, code_throttled_message, invitation_lookup
 from ..forms.responding import AnswerForm, CodeForm, InvitationBatchForm, SlipsFilterForm
 from ..models import Appraisal, AppraisalState
 from ..permissions import can_run_appraisal
