@@ -413,6 +413,10 @@ JIUFENG_COMPLAINT_REVIEW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_DAYS", 30)
 # Failed tracking-code lookups allowed before 429: per address, and from everyone together.
 JIUFENG_TRACK_FAILURES_PER_IP = env_str("JIUFENG_TRACK_FAILURES_PER_IP", "20/h")
 JIUFENG_TRACK_FAILURES_GLOBAL = env_str("JIUFENG_TRACK_FAILURES_GLOBAL", "600/m")
+# Wrong appraisal invitation codes (evaluations.codes) allowed before 429, the same way:
+# per address, and from everyone together.
+JIUFENG_APPRAISAL_CODE_FAILURES_PER_IP = env_str("JIUFENG_APPRAISAL_CODE_FAILURES_PER_IP", "20/10m")
+JIUFENG_APPRAISAL_CODE_FAILURES_GLOBAL = env_str("JIUFENG_APPRAISAL_CODE_FAILURES_GLOBAL", "600/m")
 # Complaints filed from one address (web, API, Open311) before 429: generous, since a mobile
 # network puts many petitioners behind one address.
 JIUFENG_FILINGS_PER_IP = env_str("JIUFENG_FILINGS_PER_IP", "30/h")
