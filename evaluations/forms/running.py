@@ -24,7 +24,10 @@ PART_HELP = {
     "service_user": _("The average questionnaire score given by service users invited with codes."),
     "petitioner": _("Petitioners' ratings of how their complaints about the unit were handled."),
     "on_time": _("The share of the unit's complaint deadlines met on time in the figures' period."),
-    "substantiated": _("Starts at 100 and loses the points below for each substantiated complaint about the unit."),
+    "substantiated": _(
+        "Starts at 100 and loses the “points lost per substantiated complaint” for each substantiated complaint "
+        "about the unit."
+    ),
     "pledge": _("The assessment of the unit's responsibility pledge items."),
 }
 
@@ -80,8 +83,10 @@ class AppraisalForm(BootstrapForm):
             },
         )
         if organiser:
+            # No empty choice: most officers handle in one unit, which is then chosen already.
             self.fields["organiser"] = UnitChoiceField(
                 label=_("Organising unit"),
+                empty_label=None,
                 queryset=units_in_scope(user, capacities=HANDLING).filter(is_active=True).order_by("path"),
             )
         self.fields.update(fields)
