@@ -33,8 +33,13 @@ def appraisal_list_for_user(*, user, year: int | None = None, state: str = "") -
 
 
 def appraisal_get_for_user(*, user, pk: int) -> Appraisal:
-    """An appraisal in scope; DoesNotExist otherwise."""
-    return Appraisal.objects.visible_to(user).select_related("organiser", "questionnaire").get(pk=pk)
+    """An appraisal in scope, its questions read once for the page and open_problems; DoesNotExist otherwise."""
+    return (
+        Appraisal.objects.visible_to(user)
+        .select_related("organiser", "questionnaire")
+        .prefetch_related("questionnaire__items")
+        .get(pk=pk)
+    )
 
 
 def appraised_units_with_counts(*, appraisal: Appraisal) -> dict[str, list[AppraisedUnit]]:

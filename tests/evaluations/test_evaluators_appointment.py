@@ -117,7 +117,7 @@ def test_the_list_shows_evaluators_in_scope_in_a_fixed_number_of_queries(
     bureau_evaluator = evaluator_make(cast=cast)
     Evaluator.objects.filter(pk=bureau_evaluator.pk).update(appointed_by=cast.units.bureau)
     as_user(cast.county_officer)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         page = client.get(LIST)
     assert len(page.context["page"].object_list) == 5
     as_user(cast.bureau_officer)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from complaints.models import Channel, Complaint, ComplaintStatus
 from evaluations.models import Invitation, Observation
 from evaluations.services.appraisals import appraisal_close, appraisal_open
+from evaluations.services.observations import observation_file
 from evaluations.views.evaluators import answer_path
 from tests.evaluations.running_fixtures import TODAY, evaluator_make
 
@@ -31,14 +32,24 @@ def _observation(cast, fees, **overrides):
 
 
 def test_a_supervisor_sees_the_units_to_rate_with_their_links_and_those_already_rated(
-    client, cast, appraisal, supervisor, as_user, django_assert_max_num_queries
+    client, cast, appraisal, supervisor, fees, as_user, django_assert_max_num_queries
 ):
+    for title in ("收费不公示", "窗口无人", "态度生硬"):
+        observation_file(
+            actor=supervisor.user,
+            unit=cast.units.school,
+            category=fees,
+            title=title,
+            content="所见情况",
+            occurred_on=None,
+            location="",
+        )
     appraisal_open(actor=cast.county_officer, appraisal_id=appraisal.pk)
     codes = dict(Invitation.objects.filter(issued_to=supervisor.user).values_list("appraised_unit__unit", "code"))
     assert set(codes) == {cast.units.bureau.pk, cast.units.school.pk}
     Invitation.objects.filter(code=codes[cast.units.bureau.pk]).update(used_at=timezone.now())
     as_user(supervisor.user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         page = client.get(HOME)
     text = page.content.decode()
     assert page.status_code == 200
@@ -47,6 +58,7 @@ def test_a_supervisor_sees_the_units_to_rate_with_their_links_and_those_already_
     assert codes[cast.units.bureau.pk] not in text
     assert [i.appraised_unit.unit for i in page.context["answered"]] == [cast.units.bureau]
     assert answer_path("ABC") == "/appraisal/ABC/"
+    assert [o.complaint.title for o in page.context["observations"]] == ["态度生硬", "窗口无人", "收费不公示"]
 
 
 def test_codes_of_a_closed_appraisal_and_other_peoples_codes_are_not_shown(

@@ -58,7 +58,7 @@ def test_the_list_shows_every_questionnaire_with_its_total_in_a_fixed_number_of_
         questionnaire_copy(actor=cast.bureau_officer, questionnaire_id=questionnaire.pk)
     questionnaire_create(actor=cast.bureau_officer, name="空问卷")
     client = as_user(cast.bureau_officer)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):
         page = client.get(LIST)
     text = page.content.decode()
     assert page.status_code == 200 and text.count("政风行风评议问卷（副本）") == 5 and "空问卷" in text
