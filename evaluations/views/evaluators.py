@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from complaints.filing_limit import FILING_THROTTLED, FilingThrottled, filing_limited
 from complaints.views.public import case_prove
 
 from .. import selectors
@@ -53,9 +54,15 @@ def observation_create(request):
     if evaluator is None:
         raise PermissionDenied(_("Only conduct supervisors in their term file observations."))
     form = ObservationForm(request.POST or None, evaluator=evaluator)
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
-            observation = observation_file(actor=request.user, **form.cleaned_data)
+            # The public's limit per address: an account is no licence to flood the office.
+            with filing_limited(request):
+                observation = observation_file(actor=request.user, **form.cleaned_data)
+        except FilingThrottled as error:
+            form.add_error(None, FILING_THROTTLED)
+            retry_after = error.retry_after
         except ValidationError as error:
             form.add_service_error(error)
         else:
@@ -65,6 +72,10 @@ def observation_create(request):
                 % {"number": observation.complaint.case_number},
             )
             return redirect("evaluations:evaluator-home")
+    if retry_after is not None:
+        response = render(request, "evaluations/evaluators/observation_form.html", {"form": form}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     return render(
         request, "evaluations/evaluators/observation_form.html", {"form": form}, status=400 if form.errors else 200
     )

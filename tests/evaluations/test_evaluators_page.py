@@ -188,3 +188,15 @@ def test_a_supervisor_observing_no_unit_may_report_on_any_unit_under_who_appoint
     as_user(supervisor.user)
     units = set(client.get(NEW).context["form"].fields["unit"].queryset)
     assert units == {cast.units.county, cast.units.bureau, cast.units.school, cast.units.sibling}
+
+
+def test_observations_share_the_publics_filing_limit_and_keep_what_was_typed(
+    client, cast, supervisor, fees, as_user, settings
+):
+    settings.JIUFENG_FILINGS_PER_IP = "1/h"
+    as_user(supervisor.user)
+    assert client.post(NEW, _observation(cast, fees)).status_code == 302
+    refused = client.post(NEW, _observation(cast, fees, title="第二次反映"))
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "第二次反映" in refused.content.decode()
+    assert Observation.objects.count() == 1 == Complaint.objects.count()
