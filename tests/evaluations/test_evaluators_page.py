@@ -4,13 +4,14 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from complaints.models import Channel, Complaint, ComplaintStatus
 from evaluations.models import Invitation, Observation
 from evaluations.services.appraisals import appraisal_close, appraisal_open
 from evaluations.services.observations import observation_file
 from evaluations.views.evaluators import answer_path
+from jiufeng.navigation import nav_items_for
 from tests.evaluations.running_fixtures import TODAY, evaluator_make
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,14 @@ def test_observations_share_the_publics_filing_limit_and_keep_what_was_typed(
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
     assert "第二次反映" in refused.content.decode()
     assert Observation.objects.count() == 1 == Complaint.objects.count()
+
+
+def test_the_navigation_offers_evaluators_their_page_and_officers_the_appraisal_menu(cast, supervisor):
+    def labels(user):
+        with translation.override("en"):
+            return {str(link["label"]) for entry in nav_items_for(user) for link in entry.get("children", [entry])}
+
+    assert labels(supervisor.user) == {"My appraisal work"}
+    assert {"Appraisals", "Questionnaires", "Appointed evaluators"} <= labels(cast.county_officer)
+    assert "My appraisal work" not in labels(cast.county_officer)
+    assert "Questionnaires" not in labels(cast.auditor)
