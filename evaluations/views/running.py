@@ -124,6 +124,10 @@ def appraisal_update(request, pk: int):
     appraisal = _appraisal_or_404(request, pk)
     if not permissions.can_run_appraisal(request.user, appraisal):
         raise PermissionDenied
+    if request.method == "GET" and appraisal.state != AppraisalState.DRAFT:
+        # No form that could not be saved; a POST still reaches the service, which refuses it.
+        messages.error(request, _("Only a draft appraisal can be changed; this one is already open."))
+        return redirect("evaluations:appraisal-detail", appraisal.pk)
     initial = {name: getattr(appraisal, name) for name in SETTINGS_FIELDS}
     form = AppraisalForm(request.POST or None, initial=initial, user=request.user, organiser=False)
     if request.method == "POST" and form.is_valid():

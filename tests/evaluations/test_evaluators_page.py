@@ -124,7 +124,8 @@ def test_a_supervisor_follows_their_observation_on_the_case_page_and_nobody_else
 
 def test_deputies_and_supervisors_out_of_term_file_no_observation(client, cast, deputy, fees, as_user):
     as_user(deputy.user)
-    assert client.get(NEW).status_code == 403
+    refused = client.get(NEW)
+    assert refused.status_code == 403 and "只有在任的行风监督员可以反映情况。" in refused.content.decode()
     assert client.post(NEW, _observation(cast, fees)).status_code == 403
     assert "反映情况" not in client.get(HOME).content.decode()
     retired = evaluator_make(

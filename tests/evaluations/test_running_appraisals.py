@@ -237,6 +237,7 @@ def test_a_draft_is_edited_and_an_open_one_is_refused_unchanged(cast, appraisal,
     appraisal.refresh_from_db()
     assert appraisal.name == "改名后的评议"
     appraisal_open(actor=cast.county_officer, appraisal_id=appraisal.pk)
+    assert client.get(url)["Location"] == _detail(appraisal)
     refused = client.post(url, data | {"name": "再改"})
     assert refused.status_code == 400
     assert "只有草稿状态的评议可以修改" in refused.content.decode()
