@@ -35,6 +35,7 @@ class NavItem:
 
 _RESPONSIBILITY = _("Responsibility system")
 _SEE_UNITS = "responsibility.view_unit"
+_APPRAISAL = _("Democratic appraisal")
 
 NAV_ITEMS = [
     NavItem(_("File a complaint"), "complaints:complaint-file", anonymous_only=True),
@@ -54,6 +55,10 @@ NAV_ITEMS = [
     ),
     NavItem(_("Accountability"), "responsibility:accountability-list", permission=_SEE_UNITS, group=_RESPONSIBILITY),
     NavItem(_("Rectification campaigns"), "responsibility:campaign-list", permission=_SEE_UNITS, group=_RESPONSIBILITY),
+    NavItem(_("Appraisals"), "evaluations:appraisal-list", permission=_SEE_UNITS, group=_APPRAISAL),
+    NavItem(_("Questionnaires"), "evaluations:questionnaire-list", permission="jiufeng.handle_cases", group=_APPRAISAL),
+    NavItem(_("Appointed evaluators"), "evaluations:evaluator-list", permission=_SEE_UNITS, group=_APPRAISAL),
+    NavItem(_("My appraisal work"), "evaluations:evaluator-home", permission="jiufeng.evaluate_conduct"),
     NavItem(_("Audit"), "audit:home", permission="jiufeng.audit_history"),
     NavItem(_("API documentation"), "api-docs", permission="jiufeng.handle_cases"),
     NavItem(_("Administration"), "admin:index", staff_only=True),
@@ -94,6 +99,7 @@ LANDINGS = [
     Landing(Role.LEADER, "complaints:case-approvals"),
     Landing(Role.OFFICER, "complaints:case-list"),
     Landing(Role.AUDITOR, "audit:home"),
+    Landing(Role.EVALUATOR, "evaluations:evaluator-home"),
 ]
 _NAV_BY_URL_NAME = {item.url_name: item for item in NAV_ITEMS}
 

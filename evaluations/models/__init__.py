@@ -1,5 +1,6 @@
 from .appraisals import PARTS, Appraisal, AppraisalState, AppraisedUnit, EvaluatorGroup, Grade
 from .evaluators import Evaluator
+from .observations import Observation
 from .questionnaires import SCALE_POINTS, THREE_LEVEL_LABELS, QuestionItem, Questionnaire, Scale
 from .responses import CODE_ALPHABET, CODE_LENGTH, INVITED_GROUPS, Answer, Invitation, Response
 
@@ -18,6 +19,7 @@ __all__ = [
     "EvaluatorGroup",
     "Grade",
     "Invitation",
+    "Observation",
     "QuestionItem",
     "Questionnaire",
     "Response",
