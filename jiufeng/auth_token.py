@@ -1,19 +1,53 @@
-"""The API's token endpoint (/api/v1/auth/token/): REST framework's, recorded as a sign-in."""
+"""The API's token endpoint (/api/v1/auth/token/): REST framework's, recorded as a sign-in,
+asking for the second factor's code too from whoever must pass one (jiufeng.twofactor)."""
 
 from django.contrib.auth.signals import user_logged_in
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp import user_has_device
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from audit.events import event_record
 from audit.lockout import lockout_response
+from audit.models import AuditEventKind
+
+from .twofactor.policy import second_factor_required
+from .twofactor.services import second_factor_check
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp_token = serializers.CharField(
+        label=gettext_lazy("Code"),
+        max_length=32,
+        required=False,
+        write_only=True,
+        help_text=gettext_lazy(
+            "The six-digit code of the account's authenticator app, or a recovery code: needed when the "
+            "account uses two-step verification."
+        ),
+    )
 
 
 # A wrong pair is refused inside authenticate(), which tells the event log itself
 # (user_login_failed); a right one is told here.
 class TokenObtainView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token; each attempt is logged."""
+    """Exchange a username and password, and a second factor's code where needed, for the user's API token.
 
+    Each attempt is logged.
+    """
+
+    serializer_class = TokenRequestSerializer
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("TokenResponse", {"token": serializers.CharField()})},
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         if not serializer.is_valid():
@@ -22,7 +56,22 @@ class TokenObtainView(ObtainAuthToken):
                 return lockout_response(request)
             raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
+        _second_factor(request, user, serializer.validated_data.get("otp_token", ""))
         token, _created = Token.objects.get_or_create(user=user)
         # As django.contrib.auth.login does: the event log and last_login hear of it.
         user_logged_in.send(sender=type(user), request=request, user=user)
         return Response({"token": token.key})
+
+
+def _second_factor(request, user, code: str) -> None:
+    """Refuse the token unless the account's second factor, if it has or needs one, accepts ``code``."""
+    if user_has_device(user):
+        if not code:
+            raise ValidationError({"otp_token": [_("This account uses two-step verification: send its code.")]})
+        if second_factor_check(user=user, token=code) is None:
+            event_record(kind=AuditEventKind.SECOND_FACTOR_FAILED, request=request, user=user)
+            raise ValidationError({"otp_token": [_("That code is not right.")]})
+    elif second_factor_required(user):
+        raise ValidationError(
+            {"otp_token": [_("Set up two-step verification on the website before asking for an API token.")]}
+        )

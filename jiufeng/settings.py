@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "simple_history",
     "treebeard",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
 ]
 
@@ -71,6 +74,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session passed a second factor, then: nothing else until it has (jiufeng.twofactor).
+    "django_otp.middleware.OTPMiddleware",
+    "jiufeng.twofactor.middleware.TwoFactorMiddleware",
     # Auditors' writes refused and logged, before CSRF or any view (audit.middleware).
     "audit.middleware.ReadOnlyRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -359,6 +365,12 @@ AXES_CLIENT_IP_CALLABLE = "jiufeng.client_address.client_address"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "audit.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "audit.lockout.username_tried"
+# Staff (officers, leaders, auditors, administrators) must set up and pass a second factor, a
+# TOTP app, when this is on: on in production, off in `make run`'s demo (DEBUG). Whoever has
+# set one up passes it either way (jiufeng.twofactor).
+JIUFENG_TWO_FACTOR_REQUIRED = env_bool("JIUFENG_TWO_FACTOR_REQUIRED", not DEBUG)
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "Jiufeng"
 # A limit whose counter cannot be read (Redis away) lets the request through: filing and
 # tracking go on on PostgreSQL alone, and django-redis logs every call it could not make.
 RATELIMIT_FAIL_OPEN = True
