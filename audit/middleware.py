@@ -3,8 +3,9 @@ answered 403 and logged (AuditEvent write_refused), before CSRF checks or any vi
 
 Writes that change only the reader's own session, sign-in or inbox stay allowed: signing in and
 out, setting up and passing their second factor, the language and text-size switches, marking
-one's own notifications read (the inbox is the auditor's, not case data). A request carrying an API token is judged by the token's user,
-whom REST framework would otherwise authenticate only inside the view.
+one's own notifications read (the inbox is the auditor's, not case data). A request carrying an
+API token is judged by the token's user, whom REST framework would otherwise authenticate only
+inside the view.
 """
 
 from django.core.exceptions import PermissionDenied

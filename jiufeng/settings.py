@@ -74,12 +74,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Whether the session passed a second factor, then: nothing else until it has (jiufeng.twofactor).
-    "django_otp.middleware.OTPMiddleware",
-    "jiufeng.twofactor.middleware.TwoFactorMiddleware",
     # Auditors' writes refused and logged, before CSRF or any view (audit.middleware).
     "audit.middleware.ReadOnlyRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A staff session idle too long ends; then whether the session passed a second factor, and
+    # nothing else until it has (jiufeng.twofactor). After messages: both leave a note.
+    "jiufeng.middleware.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jiufeng.twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -369,6 +371,8 @@ AXES_USERNAME_CALLABLE = "audit.lockout.username_tried"
 # TOTP app, when this is on: on in production, off in `make run`'s demo (DEBUG). Whoever has
 # set one up passes it either way (jiufeng.twofactor).
 JIUFENG_TWO_FACTOR_REQUIRED = env_bool("JIUFENG_TWO_FACTOR_REQUIRED", not DEBUG)
+# A staff session idle this long ends (jiufeng.middleware.IdleTimeoutMiddleware).
+JIUFENG_IDLE_TIMEOUT_MINUTES = env_int("JIUFENG_IDLE_TIMEOUT_MINUTES", 30)
 # The name an authenticator app shows beside the account.
 OTP_TOTP_ISSUER = "Jiufeng"
 # A limit whose counter cannot be read (Redis away) lets the request through: filing and

@@ -34,7 +34,7 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        step = second_factor_step(request.user)
+        step = second_factor_step(request)
         if step is None or _open_during_step(request):
             return self.get_response(request)
         if request.path_info.startswith(JSON_PREFIXES):

@@ -3,14 +3,12 @@
 from django.conf import settings
 from django_otp import user_has_device
 
-from jiufeng.roles import Role, user_roles
+from jiufeng.roles import is_staff_member
 
-# Roles that see cases, identities or history: a stolen password alone must not open them.
-STAFF_ROLES = frozenset({Role.OFFICER, Role.LEADER, Role.AUDITOR, Role.ADMINISTRATOR})
-
-
-def is_staff_member(user) -> bool:
-    return user.is_authenticated and (user.is_staff or user.is_superuser or bool(STAFF_ROLES & set(user_roles(user))))
+# Whether the signed-in user has a confirmed device, kept in their session as [user id, yes/no]
+# so that pages do not ask django-otp (a query per device kind) on every request. Set up or
+# removed in the session's own steps, it is forgotten there (``device_known_forget``).
+_HAS_DEVICE = "jiufeng_otp_has_device"
 
 
 def second_factor_required(user) -> bool:
@@ -18,15 +16,28 @@ def second_factor_required(user) -> bool:
     return settings.JIUFENG_TWO_FACTOR_REQUIRED and is_staff_member(user)
 
 
-def second_factor_step(user) -> str | None:
-    """What stands between a signed-in user and their pages: "verify" (they have a device and
+def _has_device(request) -> bool:
+    known = request.session.get(_HAS_DEVICE)
+    if not known or known[0] != request.user.pk:
+        known = [request.user.pk, user_has_device(request.user)]
+        request.session[_HAS_DEVICE] = known
+    return known[1]
+
+
+def device_known_forget(request) -> None:
+    request.session.pop(_HAS_DEVICE, None)
+
+
+def second_factor_step(request) -> str | None:
+    """What stands between the signed-in user and their pages: "verify" (they have a device and
     have not used it in this session), "setup" (they must have one and have none), or None.
 
     Anyone who set up a device uses it, required or not.
     """
+    user = request.user
     if not user.is_authenticated or user.is_verified():
         return None
-    if user_has_device(user):
+    if _has_device(request):
         return "verify"
     if second_factor_required(user):
         return "setup"

@@ -16,7 +16,7 @@ from django_otp import user_has_device
 from ..qr import qr_svg
 from . import services
 from .forms import CodeForm
-from .policy import second_factor_required
+from .policy import device_known_forget, second_factor_required
 
 
 def safe_next(request) -> str:
@@ -64,6 +64,8 @@ def setup(request):
 def verify(request):
     """The second step of signing in: a code from the app or a recovery code."""
     if not user_has_device(request.user):
+        # Removed by an administrator since this session looked: set up a new one.
+        device_known_forget(request)
         return redirect("twofactor-setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -189,3 +189,51 @@ def test_the_production_default_requires_it_and_the_demo_does_not(monkeypatch):
 
     assert env.env_bool("JIUFENG_TWO_FACTOR_REQUIRED", not False) is True
     assert env.env_bool("JIUFENG_TWO_FACTOR_REQUIRED", not True) is False
+
+
+def _idle_for(client, minutes: int) -> None:
+    session = client.session
+    session["jiufeng_last_seen"] -= minutes * 60
+    session.save()
+
+
+def test_a_staff_session_idle_past_the_limit_ends_and_the_login_brings_them_back(client, cast, settings):
+    settings.JIUFENG_IDLE_TIMEOUT_MINUTES = 30
+    sign_in(client, cast.county_officer)
+    assert client.get("/cases/").status_code == 200
+    _idle_for(client, 29)
+    assert client.get("/cases/").status_code == 200
+    _idle_for(client, 31)
+    response = client.get("/cases/")
+    assert response["Location"] == "/accounts/login/?next=%2Fcases%2F"
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"])
+    assert "30" in page.content.decode()
+
+
+def test_the_api_answers_401_to_an_idle_staff_session(client, cast):
+    sign_in(client, cast.county_officer)
+    client.get("/cases/")
+    _idle_for(client, 120)
+    response = client.get("/api/v1/complaints/")
+    assert response.status_code == 401 and response.json()["detail"]
+
+
+def test_petitioners_sessions_do_not_time_out_this_way(client):
+    petitioner = UserFactory(roles=[Role.PETITIONER])
+    client.force_login(petitioner)
+    client.get("/inbox/")
+    assert "jiufeng_last_seen" not in client.session
+
+
+def test_pages_ask_django_otp_about_devices_once_per_session_not_per_request(client, cast, required):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enrolled(client, cast.county_officer)
+    client.get("/cases/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/inbox/").status_code == 200
+    # The verified device is read back from the session (one query), no device lists.
+    assert [q["sql"] for q in queries if "otp_static" in q["sql"]] == []
+    assert len([q for q in queries if "otp_totp" in q["sql"]]) <= 1
