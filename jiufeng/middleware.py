@@ -59,6 +59,11 @@ _LAST_SEEN = "jiufeng_last_seen"
 _LAST_SEEN_RESOLUTION = 60
 
 
+def last_seen_now(request) -> None:
+    """A session starts as just seen (jiufeng.signals, at sign-in): its first page writes nothing."""
+    request.session[_LAST_SEEN] = int(time.time())
+
+
 class IdleTimeoutMiddleware:
     """A staff session left idle for JIUFENG_IDLE_TIMEOUT_MINUTES ends: a shared office PC
     left signed in must not stay open to the next person.

@@ -16,11 +16,18 @@ def second_factor_required(user) -> bool:
     return settings.JIUFENG_TWO_FACTOR_REQUIRED and is_staff_member(user)
 
 
+def device_known_set(request, user) -> bool:
+    """Ask django-otp once whether ``user`` has a device, and keep the answer in the session."""
+    has_device = user_has_device(user)
+    request.session[_HAS_DEVICE] = [user.pk, has_device]
+    return has_device
+
+
 def _has_device(request) -> bool:
+    # Known from the sign-in (jiufeng.signals); a session from before that asks once.
     known = request.session.get(_HAS_DEVICE)
     if not known or known[0] != request.user.pk:
-        known = [request.user.pk, user_has_device(request.user)]
-        request.session[_HAS_DEVICE] = known
+        return device_known_set(request, request.user)
     return known[1]
 
 
