@@ -30,6 +30,8 @@ ALLOWED_WRITES = frozenset(
         "admin:login",
         "admin:logout",
         "api:auth-token",
+        "api:auth-logout",
+        "api:auth-logout-all",
         "set_language",
         "text-size",
         "inbox-read",

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "django_filters",
     "simple_history",
@@ -266,7 +266,8 @@ STORAGES = {
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens stored as hashes, each expiring (REST_KNOX); the header stays "Token <token>".
+        "jiufeng.token_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -371,6 +372,13 @@ AXES_USERNAME_CALLABLE = "audit.lockout.username_tried"
 # TOTP app, when this is on: on in production, off in `make run`'s demo (DEBUG). Whoever has
 # set one up passes it either way (jiufeng.twofactor).
 JIUFENG_TWO_FACTOR_REQUIRED = env_bool("JIUFENG_TWO_FACTOR_REQUIRED", not DEBUG)
+# API tokens (django-rest-knox): only a hash is stored; each lasts JIUFENG_API_TOKEN_HOURS from
+# when it was issued; signing out of the API ends the token used, signing out of the website
+# ends all of the user's tokens (jiufeng.auth_token).
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env_int("JIUFENG_API_TOKEN_HOURS", 10)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 # A staff session idle this long ends (jiufeng.middleware.IdleTimeoutMiddleware).
 JIUFENG_IDLE_TIMEOUT_MINUTES = env_int("JIUFENG_IDLE_TIMEOUT_MINUTES", 30)
 # The name an authenticator app shows beside the account.
