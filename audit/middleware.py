@@ -1,10 +1,11 @@
 """Read-only roles change nothing: an auditor's write, on any page, API or admin address, is
 answered 403 and logged (AuditEvent write_refused), before CSRF checks or any view runs.
 
-Writes that change only the reader's own session or inbox stay allowed: signing in and out,
-the language and text-size switches, marking one's own notifications read (the inbox is the
-auditor's, not case data). A request carrying an API token is judged by the token's user,
-whom REST framework would otherwise authenticate only inside the view.
+Writes that change only the reader's own session, sign-in or inbox stay allowed: signing in and
+out, setting up and passing their second factor, the language and text-size switches, marking
+one's own notifications read (the inbox is the auditor's, not case data). A request carrying an
+API token is judged by the token's user, whom REST framework would otherwise authenticate only
+inside the view.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,22 @@ from .models import AuditEventKind
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # URL names of the writes a read-only user may still make (see the module's docstring).
 ALLOWED_WRITES = frozenset(
-    {"login", "logout", "admin:login", "admin:logout", "api:auth-token", "set_language", "text-size", "inbox-read"}
+    {
+        "login",
+        "logout",
+        "admin:login",
+        "admin:logout",
+        "api:auth-token",
+        "api:auth-logout",
+        "api:auth-logout-all",
+        "set_language",
+        "text-size",
+        "inbox-read",
+        # Their own second factor (jiufeng.twofactor): setting it up and passing it.
+        "twofactor-setup",
+        "twofactor-verify",
+        "twofactor-recovery-codes",
+    }
 )
 # Where a refusal is JSON, as the rest of these answers are.
 JSON_PREFIXES = ("/api/", "/open311/")

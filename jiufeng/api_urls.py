@@ -2,13 +2,15 @@
 
 from django.urls import include, path, re_path
 
-from .auth_token import TokenObtainView
+from .auth_token import TokenLogoutAllView, TokenLogoutView, TokenObtainView
 from .errors import api_not_found
 
 app_name = "api"
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="auth-logout"),
+    path("auth/logout-all/", TokenLogoutAllView.as_view(), name="auth-logout-all"),
     path("", include("responsibility.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("complaints.api_public.urls")),

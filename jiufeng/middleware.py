@@ -1,7 +1,18 @@
+import time
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from .roles import is_staff_member
 
 # Machine clients name the language they want; people use the switcher.
 _ACCEPT_LANGUAGE_PREFIXES = ("/api/", "/open311/")
@@ -40,3 +51,47 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+# The last time a staff session was seen, in its session; written again only when older
+# than this, so that a busy user's requests do not each write their session.
+_LAST_SEEN = "jiufeng_last_seen"
+_LAST_SEEN_RESOLUTION = 60
+
+
+def last_seen_now(request) -> None:
+    """A session starts as just seen (jiufeng.signals, at sign-in): its first page writes nothing."""
+    request.session[_LAST_SEEN] = int(time.time())
+
+
+class IdleTimeoutMiddleware:
+    """A staff session left idle for JIUFENG_IDLE_TIMEOUT_MINUTES ends: a shared office PC
+    left signed in must not stay open to the next person.
+
+    Pages go to the login page with a note and a ``next``; the API answers 401 in JSON.
+    Petitioners and evaluators keep their own session rules.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_staff_member(request.user):
+            now = int(time.time())
+            last_seen = request.session.get(_LAST_SEEN, now)
+            if now - last_seen > settings.JIUFENG_IDLE_TIMEOUT_MINUTES * 60:
+                return _timed_out(request)
+            if now - last_seen >= _LAST_SEEN_RESOLUTION or _LAST_SEEN not in request.session:
+                request.session[_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+def _timed_out(request):
+    logout(request)
+    message = _("You were signed out after %(minutes)s minutes without activity. Sign in again to go on.") % {
+        "minutes": settings.JIUFENG_IDLE_TIMEOUT_MINUTES
+    }
+    if request.path_info.startswith(_ACCEPT_LANGUAGE_PREFIXES):
+        return JsonResponse({"detail": message}, status=401, json_dumps_params={"ensure_ascii": False})
+    messages.info(request, message)
+    return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")

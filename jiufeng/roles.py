@@ -70,3 +70,12 @@ def user_read_only(user) -> bool:
         return False
     roles = set(user_roles(user))
     return bool(roles) and roles <= READ_ONLY_ROLES
+
+
+# Roles that see cases, identities or history: their sessions time out when idle and, where
+# settings say so, need a second factor (jiufeng.twofactor).
+STAFF_ROLES = frozenset({Role.OFFICER, Role.LEADER, Role.AUDITOR, Role.ADMINISTRATOR})
+
+
+def is_staff_member(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.is_superuser or bool(STAFF_ROLES & set(user_roles(user))))

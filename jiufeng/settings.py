@@ -54,12 +54,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "django_filters",
     "simple_history",
     "treebeard",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
 ]
 
@@ -74,6 +77,11 @@ MIDDLEWARE = [
     # Auditors' writes refused and logged, before CSRF or any view (audit.middleware).
     "audit.middleware.ReadOnlyRolesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A staff session idle too long ends; then whether the session passed a second factor, and
+    # nothing else until it has (jiufeng.twofactor). After messages: both leave a note.
+    "jiufeng.middleware.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jiufeng.twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -258,7 +266,8 @@ STORAGES = {
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Tokens stored as hashes, each expiring (REST_KNOX); the header stays "Token <token>".
+        "jiufeng.token_auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -359,6 +368,21 @@ AXES_CLIENT_IP_CALLABLE = "jiufeng.client_address.client_address"
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "audit.lockout.lockout_response"
 AXES_USERNAME_CALLABLE = "audit.lockout.username_tried"
+# Staff (officers, leaders, auditors, administrators) must set up and pass a second factor, a
+# TOTP app, when this is on: on in production, off in `make run`'s demo (DEBUG). Whoever has
+# set one up passes it either way (jiufeng.twofactor).
+JIUFENG_TWO_FACTOR_REQUIRED = env_bool("JIUFENG_TWO_FACTOR_REQUIRED", not DEBUG)
+# API tokens (django-rest-knox): only a hash is stored; each lasts JIUFENG_API_TOKEN_HOURS from
+# when it was issued; signing out of the API ends the token used, signing out of the website
+# ends all of the user's tokens (jiufeng.auth_token).
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(hours=env_int("JIUFENG_API_TOKEN_HOURS", 10)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+# A staff session idle this long ends (jiufeng.middleware.IdleTimeoutMiddleware).
+JIUFENG_IDLE_TIMEOUT_MINUTES = env_int("JIUFENG_IDLE_TIMEOUT_MINUTES", 30)
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "Jiufeng"
 # A limit whose counter cannot be read (Redis away) lets the request through: filing and
 # tracking go on on PostgreSQL alone, and django-redis logs every call it could not make.
 RATELIMIT_FAIL_OPEN = True

@@ -17,6 +17,7 @@ urlpatterns = [
     path("text-size/", views.text_size_set, name="text-size"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", include("jiufeng.twofactor.urls")),
     path("start/", views.landing, name="landing"),
     path("admin/", admin.site.urls),
     path("inbox/", views.inbox, name="inbox"),

@@ -15,6 +15,10 @@ class AuditEventKind(models.TextChoices):
     LOGOUT = "logout", _("Signed out")
     WRITE_REFUSED = "write_refused", _("Write refused")
     EXPORT = "export", _("Export")
+    # 两步验证 (jiufeng.twofactor): a wrong code, a device set up, recovery codes renewed.
+    SECOND_FACTOR_FAILED = "otp_failed", _("Second factor failed")
+    SECOND_FACTOR_SET_UP = "otp_setup", _("Second factor set up")
+    RECOVERY_CODES_RENEWED = "otp_codes", _("Recovery codes renewed")
 
 
 class AuditEvent(Chained):

@@ -3,7 +3,7 @@ yet), an administrator, an API client by token; English answers."""
 
 import pytest
 from django.utils import translation
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from audit.chain import chained_tables, seal
@@ -39,8 +39,8 @@ def token_client(user) -> APIClient:
     """An API client carrying the user's token, as API clients sign in; English answers."""
     client = APIClient()
     client.cookies["django_language"] = "en"
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _instance, token = AuthToken.objects.create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

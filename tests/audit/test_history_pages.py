@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from audit import timeline
@@ -291,7 +291,7 @@ def test_a_change_made_by_a_task_names_the_system_and_the_task(client, cast):
 
 def api_history(user, complaint) -> list[dict]:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")
     response = client.get(f"/api/v1/complaints/{complaint.pk}/history/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     return response.json()
@@ -339,7 +339,7 @@ def test_the_api_history_keeps_notes_and_identity_reads_to_whom_they_belong(cast
 def api_client(user=None) -> APIClient:
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")
     return client
 
 
