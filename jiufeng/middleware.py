@@ -59,9 +59,10 @@ _LAST_SEEN = "jiufeng_last_seen"
 _LAST_SEEN_RESOLUTION = 60
 
 
-def last_seen_now(request) -> None:
-    """A session starts as just seen (jiufeng.signals, at sign-in): its first page writes nothing."""
-    request.session[_LAST_SEEN] = int(time.time())
+def last_seen_now(request, user) -> None:
+    """A staff session starts as just seen (jiufeng.signals, at sign-in): its first page writes nothing."""
+    if is_staff_member(user):
+        request.session[_LAST_SEEN] = int(time.time())
 
 
 class IdleTimeoutMiddleware:
@@ -76,12 +77,13 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if is_staff_member(request.user):
+        # Only staff sessions carry the time (jiufeng.signals, at sign-in): no query here.
+        last_seen = request.session.get(_LAST_SEEN) if request.user.is_authenticated else None
+        if last_seen is not None:
             now = int(time.time())
-            last_seen = request.session.get(_LAST_SEEN, now)
             if now - last_seen > settings.JIUFENG_IDLE_TIMEOUT_MINUTES * 60:
                 return _timed_out(request)
-            if now - last_seen >= _LAST_SEEN_RESOLUTION or _LAST_SEEN not in request.session:
+            if now - last_seen >= _LAST_SEEN_RESOLUTION:
                 request.session[_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -12,5 +12,5 @@ def _session_started(sender, request, user, **kwargs) -> None:
     # The API's token endpoint signs in without a session.
     if request is None or not hasattr(request, "session"):
         return
-    last_seen_now(request)
+    last_seen_now(request, user)
     device_known_set(request, user)

@@ -1,16 +1,13 @@
-"""Results of an appraisal: the ranking and charts, a unit's report, the Excel file, scoring and
-publication (POST), and the public pages of published results."""
+"""Results of an appraisal: the ranking and charts, a unit's report, the Excel file, and the public
+pages of published results. Scoring and publication are transitions (views.running)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
-from django_fsm import TransitionNotAllowed
+from django.views.decorators.http import require_GET
 
 from audit.exports import XLSX, Column, export_response
 
@@ -47,35 +44,6 @@ def _results(request, appraisal: Appraisal, *, status: int = 200):
 @login_required
 def appraisal_results(request, pk: int):
     return _results(request, _appraisal_or_404(request, pk))
-
-
-def _transition(request, pk: int, name: str, success: str):
-    """Make the declared transition: 403 for who may not, 409 with the page and its reason when not now."""
-    appraisal = _appraisal_or_404(request, pk)
-    transition = APPRAISAL_TRANSITIONS[name]
-    if not transition.permits(request.user, appraisal):
-        raise PermissionDenied
-    try:
-        transition.service(actor=request.user, appraisal_id=appraisal.pk)
-    except TransitionNotAllowed as refused:
-        messages.error(request, str(refused))
-        return _results(request, _appraisal_or_404(request, pk), status=409)
-    messages.success(request, success)
-    return redirect("evaluations:appraisal-results", appraisal.pk)
-
-
-@require_POST
-@login_required
-def appraisal_score(request, pk: int):
-    success = _("The appraisal has been scored. Check the results, then ask a leader to approve them.")
-    return _transition(request, pk, "score", success)
-
-
-@require_POST
-@login_required
-def appraisal_publish(request, pk: int):
-    success = _("The results are published. The units that must rectify have been given rectification items.")
-    return _transition(request, pk, "publish", success)
 
 
 @require_GET
@@ -159,8 +127,6 @@ def appraisal_public(request, pk: int):
 
 urlpatterns = [
     path("appraisals/<int:pk>/results/", appraisal_results, name="appraisal-results"),
-    path("appraisals/<int:pk>/results/score/", appraisal_score, name="appraisal-score"),
-    path("appraisals/<int:pk>/results/publish/", appraisal_publish, name="appraisal-publish"),
     path("appraisals/<int:pk>/results/<int:appraised_unit_id>/", appraised_unit_report, name="appraisal-unit-report"),
     path("appraisals/<int:pk>/results.xlsx", appraisal_results_xlsx, name="appraisal-results-xlsx"),
     path("public/appraisals/", appraisal_public_list, name="appraisal-public-list"),

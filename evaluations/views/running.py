@@ -181,9 +181,11 @@ def appraisal_unit_remove(request, pk: int, appraised_pk: int):
 TRANSITION_DONE = {
     "open": _("The appraisal is open for responses; appointed evaluators have their codes."),
     "close": _("The appraisal is closed: it takes no more responses."),
-    "score": _("The appraisal has been scored."),
-    "publish": _("The results have been approved and published."),
+    "score": _("The appraisal has been scored. Check the results, then ask a leader to approve them."),
+    "publish": _("The results are published. The units that must rectify have been given rectification items."),
 }
+# Where each transition leads: scoring and publication to the results they make.
+TRANSITION_NEXT = {"score": "evaluations:appraisal-results", "publish": "evaluations:appraisal-results"}
 
 
 @require_POST
@@ -201,7 +203,7 @@ def appraisal_transition(request, pk: int, transition: str):
             messages.error(request, message)
         return _detail(request, _appraisal_or_404(request, pk), status=409)
     messages.success(request, str(TRANSITION_DONE[transition]))
-    return redirect("evaluations:appraisal-detail", appraisal.pk)
+    return redirect(TRANSITION_NEXT.get(transition, "evaluations:appraisal-detail"), appraisal.pk)
 
 
 # --- Questionnaires -------------------------------------------------------------------------

@@ -82,17 +82,17 @@ def test_scoring_from_the_page_then_scoring_again_says_why_not(client, cast, aro
     client.force_login(cast.county_officer)
     page = client.get(results_url(around_now)).content.decode()
     assert "为本次评议计分" in page
-    response = client.post(reverse("evaluations:appraisal-score", args=[around_now.pk]), follow=True)
+    response = client.post(reverse("evaluations:appraisal-transition", args=[around_now.pk, "score"]), follow=True)
     assert response.status_code == 200
     around_now.refresh_from_db()
     assert around_now.state == AppraisalState.SCORED
-    again = client.post(reverse("evaluations:appraisal-score", args=[around_now.pk]))
+    again = client.post(reverse("evaluations:appraisal-transition", args=[around_now.pk, "score"]))
     assert again.status_code == 409
     assert "本次评议处于“已计分”状态，现在不能这样操作。" in again.content.decode()
 
 
 def test_publishing_from_the_page_is_a_leaders(client, cast, scored):
-    publish = reverse("evaluations:appraisal-publish", args=[scored.pk])
+    publish = reverse("evaluations:appraisal-transition", args=[scored.pk, "publish"])
     client.force_login(cast.county_officer)
     assert client.post(publish).status_code == 403
     assert not RectificationItem.objects.exists()
@@ -106,7 +106,7 @@ def test_publishing_from_the_page_is_a_leaders(client, cast, scored):
 
 def test_a_get_cannot_score_or_publish(client, cast, scored):
     client.force_login(cast.county_leader)
-    assert client.get(reverse("evaluations:appraisal-publish", args=[scored.pk])).status_code == 405
+    assert client.get(reverse("evaluations:appraisal-transition", args=[scored.pk, "publish"])).status_code == 405
     scored.refresh_from_db()
     assert scored.state == AppraisalState.SCORED
 
@@ -300,14 +300,14 @@ def test_pages_of_an_appraisal_that_does_not_exist_are_not_found(client, cast):
     client.force_login(cast.county_leader)
     for name in ("appraisal-results", "appraisal-results-xlsx", "appraisal-public"):
         assert client.get(reverse(f"evaluations:{name}", args=[2**62])).status_code == 404
-    for name in ("appraisal-score", "appraisal-publish"):
-        assert client.post(reverse(f"evaluations:{name}", args=[2**62])).status_code == 404
+    for name in ("score", "publish"):
+        assert client.post(reverse("evaluations:appraisal-transition", args=[2**62, name])).status_code == 404
 
 
 def test_scoring_and_publishing_ignore_anything_posted_with_them(client, cast, scored):
     client.force_login(cast.county_leader)
     response = client.post(
-        reverse("evaluations:appraisal-publish", args=[scored.pk]),
+        reverse("evaluations:appraisal-transition", args=[scored.pk, "publish"]),
         {"state": "draft", "rectify_bottom": "99", "appraisal_id": "1 OR 1=1", "x": "<script>alert(1)</script>" * 500},
     )
     assert response.status_code == 302
