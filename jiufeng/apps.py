@@ -28,7 +28,8 @@ class JiufengConfig(AppConfig):
         # first, so hook the last app's signal: by then every permission exists.
         from django.apps import apps
 
-        from . import checks, signals  # noqa: F401 (registers the deployment checks and the sign-in receiver)
+        # The deployment checks, the sign-in receiver, the schema's token scheme: registered on import.
+        from . import checks, schema, signals  # noqa: F401
 
         last = list(apps.get_app_configs())[-1]
         post_migrate.connect(_sync_roles, sender=last, dispatch_uid="jiufeng-roles-sync")

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
@@ -179,10 +180,12 @@ def appraisal_unit_remove(request, pk: int, appraised_pk: int):
 
 
 TRANSITION_DONE = {
-    "open": _("The appraisal is open for responses; appointed evaluators have their codes."),
-    "close": _("The appraisal is closed: it takes no more responses."),
-    "score": _("The appraisal has been scored. Check the results, then ask a leader to approve them."),
-    "publish": _("The results are published. The units that must rectify have been given rectification items."),
+    "open": gettext_lazy("The appraisal is open for responses; appointed evaluators have their codes."),
+    "close": gettext_lazy("The appraisal is closed: it takes no more responses."),
+    "score": gettext_lazy("The appraisal has been scored. Check the results, then ask a leader to approve them."),
+    "publish": gettext_lazy(
+        "The results are published. The units that must rectify have been given rectification items."
+    ),
 }
 # Where each transition leads: scoring and publication to the results they make.
 TRANSITION_NEXT = {"score": "evaluations:appraisal-results", "publish": "evaluations:appraisal-results"}
