@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from jiufeng.ratelimits import WrongGuessesThrottled, wrong_guess_count
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SYMBOLS = 16  # 16 symbols x 5 bits = 80 bits
 PREFIX = "JF"
@@ -58,17 +60,8 @@ def complaint_by_tracking_code(code: str):
     return Complaint.objects.filter(tracking_code_hash=digest).first()
 
 
-class TrackingThrottled(Exception):
-    """Too many wrong codes from this address, or from everyone together: answer 429.
-
-    ``everyone``: the global limit (a guesser spread over many addresses), not this address's;
-    ``retry_after``: seconds until the limit that tripped lifts.
-    """
-
-    def __init__(self, *, everyone: bool, retry_after: int):
-        super().__init__()
-        self.everyone = everyone
-        self.retry_after = retry_after
+class TrackingThrottled(WrongGuessesThrottled):
+    """Too many wrong tracking codes from this address, or from everyone together: answer 429."""
 
 
 def tracking_throttled_message(error: TrackingThrottled) -> str:
@@ -84,10 +77,6 @@ def tracking_throttled_message(error: TrackingThrottled) -> str:
     )
 
 
-def _everyone(group, request) -> str:
-    return "all"
-
-
 def track_lookup(*, request, code: str):
     """The complaint a petitioner's code tracks, or None; raises TrackingThrottled when guessing.
 
@@ -96,24 +85,14 @@ def track_lookup(*, request, code: str):
     guesser can never lock petitioners out of their own cases. They keep wrong guesses cheap
     for us and visible in the logs.
     """
-    from django_ratelimit.core import get_usage
-
-    from jiufeng.ratelimits import first_reached, retry_after
-
     complaint = complaint_by_tracking_code(code)
     if complaint is not None:
         return complaint
-    limits = (
-        ("track-ip", "ip", settings.JIUFENG_TRACK_FAILURES_PER_IP),
-        ("track-all", _everyone, settings.JIUFENG_TRACK_FAILURES_GLOBAL),
+    wrong_guess_count(
+        request,
+        name="track",
+        per_address=settings.JIUFENG_TRACK_FAILURES_PER_IP,
+        everyone=settings.JIUFENG_TRACK_FAILURES_GLOBAL,
+        refused=TrackingThrottled,
     )
-    # Both counters in one round trip; a refused guess is not counted again.
-    reached = first_reached(request, limits)
-    if reached is not None:
-        group, key, rate = reached
-        raise TrackingThrottled(
-            everyone=group == "track-all", retry_after=retry_after(request, group=group, key=key, rate=rate)
-        )
-    for group, key, rate in limits:
-        get_usage(request, group=group, key=key, rate=rate, increment=True)
     return None

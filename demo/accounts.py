@@ -23,6 +23,8 @@ DEMO_ACCOUNTS = {
     "officer-health": "liaison officer of 县卫生健康局: the first reminded of the bureau's overdue work",
     "leader-health": "principal of 县卫生健康局: approves and is told of the bureau's overdue work",
     "officer-town-school": "liaison officer of 城关镇第一小学: the first reminded of the school's overdue work",
+    "supervisor": "conduct supervisor (行风监督员) appointed by 青溪县: rates units, files observations (/evaluator/)",
+    "deputy": "people's deputy (人大代表) invited to rate 青溪县's service windows in the appraisals",
 }
 
 _PROFILES = {
@@ -38,6 +40,8 @@ _PROFILES = {
     "officer-health": ("郑专干", Role.OFFICER),
     "leader-health": ("周局长", Role.LEADER),
     "officer-town-school": ("钱老师", Role.OFFICER),
+    "supervisor": ("何监督", Role.EVALUATOR),
+    "deputy": ("林代表", Role.EVALUATOR),
 }
 
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from jiufeng.ratelimits import WrongGuessesThrottled, wrong_guess_count
+
 from .models import CODE_ALPHABET, CODE_LENGTH, AppraisalState, Invitation
 
 # What people type between the symbols, or around them.
@@ -39,16 +41,8 @@ class InvitationRefused(Exception):
         self.used = used
 
 
-class CodeThrottled(Exception):
-    """Too many wrong codes from this address, or from everyone together: answer 429.
-
-    ``everyone``: the global limit tripped, not this address's; ``retry_after``: seconds until it lifts.
-    """
-
-    def __init__(self, *, everyone: bool, retry_after: int):
-        super().__init__()
-        self.everyone = everyone
-        self.retry_after = retry_after
+class CodeThrottled(WrongGuessesThrottled):
+    """Too many wrong invitation codes from this address, or from everyone together: answer 429."""
 
 
 def code_throttled_message(error: CodeThrottled) -> str:
@@ -89,17 +83,6 @@ def invitation_refusal(invitation: Invitation) -> InvitationRefused | None:
     return None
 
 
-def _everyone(group, request) -> str:
-    return "all"
-
-
-def _limits() -> tuple:
-    return (
-        ("appraisal-code-ip", "ip", settings.JIUFENG_APPRAISAL_CODE_FAILURES_PER_IP),
-        ("appraisal-code-all", _everyone, settings.JIUFENG_APPRAISAL_CODE_FAILURES_GLOBAL),
-    )
-
-
 def invitation_lookup(*, request, code: str) -> Invitation:
     """The invitation ``code`` names, ready to answer, with its appraisal and questionnaire.
 
@@ -107,10 +90,6 @@ def invitation_lookup(*, request, code: str) -> Invitation:
     limit; not counted again) or InvitationRefused (used, or the appraisal not open).
     Unscoped by design: holding the code is the permission.
     """
-    from django_ratelimit.core import get_usage
-
-    from jiufeng.ratelimits import first_reached, retry_after
-
     symbols = code_normalise(code)
     invitation = (
         None
@@ -120,13 +99,13 @@ def invitation_lookup(*, request, code: str) -> Invitation:
         .first()
     )
     if invitation is None:
-        reached = first_reached(request, _limits())
-        if reached is not None:
-            group, key, rate = reached
-            wait = retry_after(request, group=group, key=key, rate=rate)
-            raise CodeThrottled(everyone=group == "appraisal-code-all", retry_after=wait)
-        for group, key, rate in _limits():
-            get_usage(request, group=group, key=key, rate=rate, increment=True)
+        wrong_guess_count(
+            request,
+            name="appraisal-code",
+            per_address=settings.JIUFENG_APPRAISAL_CODE_FAILURES_PER_IP,
+            everyone=settings.JIUFENG_APPRAISAL_CODE_FAILURES_GLOBAL,
+            refused=CodeThrottled,
+        )
         raise InvitationNotFound
     refusal = invitation_refusal(invitation)
     if refusal is not None:

@@ -56,3 +56,40 @@ def retry_after(request, *, group: str, key, rate: str) -> int:
     value = key(group, request) if callable(key) else core._SIMPLE_KEYS[key](request)
     _limit, period = core._split_rate(rate)
     return max(core._get_window(value, period) - int(time.time()), 1)
+
+
+class WrongGuessesThrottled(Exception):
+    """Too many wrong codes from this address, or from everyone together: answer 429.
+
+    ``everyone``: the global limit (a guesser spread over many addresses) tripped, not this
+    address's; ``retry_after``: seconds until the limit that tripped lifts.
+    """
+
+    def __init__(self, *, everyone: bool, retry_after: int):
+        super().__init__()
+        self.everyone = everyone
+        self.retry_after = retry_after
+
+
+def _everyone(group, request) -> str:
+    return "all"
+
+
+def wrong_guess_count(request, *, name: str, per_address: str, everyone: str, refused=WrongGuessesThrottled) -> None:
+    """Count one wrong code of the kind ``name`` per address and from everyone, or raise
+    ``refused`` (a WrongGuessesThrottled) when either limit is already reached.
+
+    For codes whose holder needs no account (tracking, invitation codes): the caller looks a
+    code up first and counts only wrong ones, so a right code always opens and a guesser never
+    locks a real holder out. Both counters are read in one round trip; a refused guess is not
+    counted again.
+    """
+    from django_ratelimit.core import get_usage
+
+    limits = ((f"{name}-ip", "ip", per_address), (f"{name}-all", _everyone, everyone))
+    reached = first_reached(request, limits)
+    if reached is not None:
+        group, key, rate = reached
+        raise refused(everyone=key is _everyone, retry_after=retry_after(request, group=group, key=key, rate=rate))
+    for group, key, rate in limits:
+        get_usage(request, group=group, key=key, rate=rate, increment=True)

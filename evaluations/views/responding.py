@@ -7,8 +7,6 @@ cached and never send their address on as a Referer (_private).
 
 import functools
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,10 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+
+from jiufeng.qr import qr_svg
 
 from ..codes import CodeThrottled, InvitationNotFound, InvitationRefused, code_throttled_message, invitation_lookup
 from ..forms.responding import AnswerForm, CodeForm, InvitationBatchForm, SlipsFilterForm
@@ -185,24 +184,6 @@ def invitation_list(request, pk: int):
     return render(request, "evaluations/responding/invitations.html", context, status=400 if form.errors else 200)
 
 
-def _qr_svg(url: str) -> str:
-    """The QR code of ``url`` as inline SVG (no style attributes, so the CSP lets it be)."""
-    # A fixed mask pattern skips trying all eight, the slowest part; any mask reads the same.
-    code = qrcode.QRCode(
-        image_factory=qrcode.image.svg.SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        box_size=10,
-        border=2,
-        mask_pattern=0,
-    )
-    code.add_data(url)
-    code.make(fit=True)
-    svg = code.make_image().to_string(encoding="unicode")
-    # One id per page would repeat on every slip; the size is the stylesheet's.
-    svg = svg.replace(' id="qr-path"', "").replace('width="', 'data-width="').replace('height="', 'data-height="')
-    return svg.replace("<svg ", '<svg class="slip-qr" aria-hidden="true" focusable="false" ', 1)
-
-
 @_private
 @login_required
 @require_GET
@@ -226,7 +207,7 @@ def invitation_slips(request, pk: int):
             reverse("evaluations:appraisal-answer", kwargs={"code": invitation.code})
         )
         # Made here from our own URL: nothing a user typed goes into it.
-        invitation.qr = mark_safe(_qr_svg(invitation.link))  # noqa: S308
+        invitation.qr = qr_svg(invitation.link, css_class="slip-qr")
     query = request.GET.copy()
     query.pop("page", None)
     context = {

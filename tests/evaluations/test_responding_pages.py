@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from evaluations.models import Answer, EvaluatorGroup, Invitation, Response
 from evaluations.services.appraisals import appraisal_close
 from evaluations.services.responding import response_submit
-from evaluations.views.responding import _qr_svg
+from jiufeng.qr import qr_svg
 
 pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.evaluations.responding_fixtures"]
@@ -297,7 +297,7 @@ def test_the_slips_carry_unit_appraisal_code_link_and_qr_code_of_unused_codes_on
 def test_the_qr_code_holds_the_full_link(officer, opened, appraised, make_codes):
     [code] = make_codes(1)
     page = officer.get(_slips_url(opened), {"unit": appraised.bureau.pk}).content.decode()
-    assert _qr_svg(f"http://testserver{_answer_url(code)}") in page
+    assert qr_svg(f"http://testserver{_answer_url(code)}", css_class="slip-qr") in page
 
 
 def test_slips_for_a_unit_not_under_the_appraisal_are_refused(officer, opened):

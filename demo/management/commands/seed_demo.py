@@ -2,7 +2,7 @@
 
 Steps:
 1. In dependency order (jiufeng's accounts, responsibility's county, complaints'
-   categories and cases), take each part of the demo package.
+   categories and cases, evaluations' appraisals), take each part of the demo package.
 2. Call its ``seed(out)`` inside one transaction; each seeder finds rows by natural
    key and creates only what is missing, so a second run changes nothing.
 3. Seal what was written into the history chains (audit.chain), so that verify_history
@@ -14,10 +14,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from audit.chain import seal
-from demo import accounts, categories, county
+from demo import accounts, categories, county, evaluations
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
-PARTS = [accounts, county, categories]
+PARTS = [accounts, county, categories, evaluations]
 
 
 class Command(BaseCommand):
