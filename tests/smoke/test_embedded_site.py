@@ -22,6 +22,7 @@ DEMO_PASSWORD = "jiufeng-demo"
 DEMO_ACCOUNTS = [
     *("admin", "officer", "officer-edu", "leader", "leader-edu", "auditor"),
     *("leader-county", "leader-school", "officer-school", "officer-health", "leader-health", "officer-town-school"),
+    *("supervisor", "deputy"),
 ]
 DEMO_CODES = ["JF-DEM0-2222-0001-ACDE", "JF-DEM0-2222-0002-ACDE", "JF-DEM0-2222-0003-ACDE"]
 CODE = re.compile(r"JF(-[0-9A-Z]{4}){4}")
@@ -113,6 +114,12 @@ def test_the_printed_demo_accounts_sign_in_and_the_demo_codes_open_their_cases(d
     for code in DEMO_CODES:
         assert tracked_through_the_api(code)["tracking_code"] == code
         assert page_status(tracked_through_the_page(code))
+    # The appraisal codes seed_demo prints open this year's questionnaire, on the API and the page.
+    appraisal_codes = re.findall(r"^    ([2-9A-Z]{10})  ", demo.first, re.M)
+    assert len(appraisal_codes) == 3
+    for code in appraisal_codes:
+        assert APIClient().get(f"/api/v1/appraisal/{code}/").json()["items"]
+        assert Client().get(f"/appraisal/{code}/").status_code == 200
 
 
 def test_a_petitioner_files_through_the_api_and_follows_the_case_by_its_code(demo):
