@@ -1,0 +1,46 @@
+"""The leader's dashboard (看): a unit's figures for a period, each leading to the list behind it."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from responsibility.models import Unit
+
+from ..dashboard import dashboard_charts, dashboard_for_unit, dashboard_unit_for_user
+from ..forms.dashboard import PeriodForm
+
+
+def _may_see_dashboards(user) -> None:
+    if not user.has_perm("jiufeng.view_dashboard"):
+        raise PermissionDenied
+
+
+@require_GET
+@login_required
+def dashboard_home(request):
+    """The dashboard of the top of the user's own area, for the period asked (kept in the redirect)."""
+    _may_see_dashboards(request.user)
+    unit = dashboard_unit_for_user(user=request.user)
+    if unit is None:
+        # A leader's landing page: say why it is empty rather than "not found".
+        return render(request, "complaints/dashboard/no_area.html")
+    url = reverse("complaints:unit-dashboard", args=[unit.pk])
+    return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+
+
+@require_GET
+@login_required
+def unit_dashboard(request, pk: int):
+    _may_see_dashboards(request.user)
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
+    form = PeriodForm(request.GET or None)
+    period = form.period_or_default()
+    dashboard = dashboard_for_unit(user=request.user, unit=unit, period=period)
+    context = {
+        "dashboard": dashboard,
+        "charts": dashboard_charts(dashboard),
+        "period_errors": form.error_messages() if form.is_bound else [],
+    }
+    return render(request, "complaints/dashboard/unit.html", context)

@@ -1,0 +1,304 @@
+"""The leader's dashboard: figures checked against a hand-counted set of cases, drill-down, scope."""
+
+import datetime
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints import transitions as t
+from complaints.models import Complaint, Finding, RatingValue
+from complaints.services import rating_add
+from tests.complaints.conftest import DECISION
+from tests.factories import unit_add
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+RANGE = {"from": (TODAY - datetime.timedelta(days=200)).isoformat(), "to": TODAY.isoformat()}
+
+
+def _ago(days: int, hours: int = 0) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days, hours=hours)
+
+
+def _decide(cast, complaint, *, finding, investigator, approver, **accept):
+    t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer, **accept)
+    t.complaint_start_investigation(complaint_id=complaint.pk, actor=investigator)
+    t.complaint_submit_for_approval(complaint_id=complaint.pk, actor=investigator, **(DECISION | {"finding": finding}))
+    return t.complaint_approve(complaint_id=complaint.pk, actor=approver)
+
+
+@pytest.fixture
+def cases(cast, file_complaint):
+    """The hand-counted set (see each line); received within RANGE unless said."""
+    units = cast.units
+
+    def filed(unit, days, hours=0, **fields):
+        return file_complaint(subject_unit=unit, received_at=_ago(days, hours), **fields)[0]
+
+    made = {
+        # Open, due in 13 days.
+        "a": filed(units.school, 2),
+        # Open, its acceptance due within the next 3 days.
+        "b": filed(units.school, 13),
+        # Open and overdue: acceptance was due 25 days ago.
+        "c": filed(units.school, 40),
+        # Decided on time, substantiated, rated satisfied (so closed).
+        "d": filed(units.school, 5),
+        # About the bureau itself: decided partly substantiated, rated dissatisfied, review asked.
+        "e": filed(units.bureau, 5),
+        # Decided unsubstantiated, rated basically satisfied.
+        "f": filed(units.sibling, 10),
+        # Outside the period (300 days ago): open and overdue now, not received in the period.
+        "g": filed(units.sibling, 300),
+        # Not accepted.
+        "h": filed(units.school, 3),
+        # Decided late: accepted 35 days after receipt, when acceptance was due in 15.
+        "i": filed(units.school, 50),
+    }
+    _decide(
+        cast, made["d"], finding=Finding.SUBSTANTIATED, investigator=cast.bureau_officer, approver=cast.bureau_leader
+    )
+    rating_add(complaint_id=made["d"].pk, rating=RatingValue.SATISFIED, comment="")
+    county = {"investigator": cast.county_officer, "approver": cast.county_leader}
+    _decide(cast, made["e"], finding=Finding.PARTLY_SUBSTANTIATED, **county)
+    rating_add(complaint_id=made["e"].pk, rating=RatingValue.DISSATISFIED, comment="")
+    t.complaint_review(complaint_id=made["e"].pk, reason="不满意")
+    _decide(cast, made["f"], finding=Finding.UNSUBSTANTIATED, **county)
+    rating_add(complaint_id=made["f"].pk, rating=RatingValue.BASICALLY_SATISFIED, comment="")
+    t.complaint_reject(complaint_id=made["h"].pk, actor=cast.county_officer, reason="不属于受理范围")
+    _decide(
+        cast, made["i"], finding=Finding.UNSUBSTANTIATED, investigator=cast.bureau_officer, approver=cast.bureau_leader
+    )
+    return {key: Complaint.objects.get(pk=case.pk) for key, case in made.items()}
+
+
+def _api(client, user, unit, **params):
+    client.force_login(user)
+    return client.get(reverse("api:unit-dashboard", args=[unit.pk]), params)
+
+
+def test_the_county_figures_are_those_counted_by_hand(client, cast, cases):
+    data = _api(client, cast.county_leader, cast.units.county, **RANGE).json()
+    # Received a–f, h, i (g is older); accepted d, e, f, i; decided the same four.
+    assert data["received"] == 8
+    assert data["accepted"] == 4
+    assert data["decided"] == 4
+    # Open now: a, b, c, e (under review), g; overdue c and g; b due within 3 days.
+    assert (data["open"], data["overdue"], data["due_soon"]) == (5, 2, 1)
+    # i was accepted late: 3 of the 4 decided in time.
+    assert data["on_time_rate"] == 75.0
+    # d substantiated and e partly, of four findings.
+    assert data["substantiation_rate"] == 50.0
+    # d satisfied, f basically satisfied, e dissatisfied.
+    assert data["satisfaction_rate"] == 66.7
+    assert data["ratings"] == {"satisfied": 1, "basically_satisfied": 1, "dissatisfied": 1}
+    assert data["reviews"] == {"asked": 1, "re_reviews": 0, "pending": 1, "decided": 0}
+    assert data["by_status"] == {
+        "submitted": 3,
+        "under_review": 1,
+        "closed": 2,
+        "resolved": 1,
+        "rejected": 1,
+    }
+    assert data["by_channel"] == {"web": 8}
+    assert [(row["name"], row["count"]) for row in data["by_category"]] == [("乱收费", 8)]
+    assert sum(month["received"] for month in data["trend"]) == 8
+    children = {row["name"]: row for row in data["children"]}
+    assert list(children) == ["县教育局", "县卫生健康局"]
+    bureau, sibling = children["县教育局"], children["县卫生健康局"]
+    assert (bureau["received"], bureau["open"], bureau["overdue"], bureau["on_time_rate"]) == (7, 4, 1, 66.7)
+    assert (sibling["received"], sibling["open"], sibling["overdue"], sibling["on_time_rate"]) == (1, 1, 1, 100.0)
+    assert sibling["satisfaction_rate"] == 100.0
+
+
+def test_zero_denominators_give_no_rate(client, cast, cases):
+    # The school in a month long past: nothing received, nothing decided, nothing rated.
+    data = _api(client, cast.county_leader, cast.units.school, period="2001-03").json()
+    assert data["received"] == 0
+    assert (data["on_time_rate"], data["substantiation_rate"], data["satisfaction_rate"]) == (None, None, None)
+    # Open cases are those open now, whenever received.
+    assert data["open"] == 3
+    assert data["children"] == []
+    assert len(data["trend"]) == 1
+
+
+def test_a_complaint_about_the_leaders_own_unit_is_not_counted_for_them(client, cast, cases):
+    """被投诉单位不得自查: e is about the bureau; its principal's figures never include it."""
+    county_view = _api(client, cast.county_leader, cast.units.bureau, **RANGE).json()
+    bureau_view = _api(client, cast.bureau_leader, cast.units.bureau, **RANGE).json()
+    assert county_view["received"] - bureau_view["received"] == 1
+    assert county_view["reviews"]["asked"] == 1
+    assert bureau_view["reviews"]["asked"] == 0
+    assert bureau_view["ratings"]["dissatisfied"] == 0
+    assert county_view["open"] - bureau_view["open"] == 1
+
+
+def test_a_unit_out_of_scope_is_not_found(client, cast, cases):
+    for unit in (cast.units.county, cast.units.sibling):
+        assert _api(client, cast.bureau_leader, unit).status_code == 404
+        page = client.get(reverse("complaints:unit-dashboard", args=[unit.pk]))
+        assert page.status_code == 404
+    assert _api(client, cast.bureau_leader, cast.units.bureau).status_code == 200
+    assert client.get(reverse("complaints:unit-dashboard", args=[999_999])).status_code == 404
+
+
+def test_only_leaders_and_officers_open_dashboards(client, cast, cases):
+    client.force_login(cast.auditor)
+    assert client.get(reverse("complaints:dashboard")).status_code == 403
+    assert client.get(reverse("api:unit-dashboard", args=[cast.units.county.pk])).status_code == 403
+    client.logout()
+    assert client.get(reverse("api:unit-dashboard", args=[cast.units.county.pk])).status_code in (401, 403)
+
+
+def test_the_dashboard_opens_at_the_top_of_the_users_area(client, cast):
+    client.force_login(cast.bureau_leader)
+    response = client.get(reverse("complaints:dashboard"), {"period": "2026-Q1"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("complaints:unit-dashboard", args=[cast.units.bureau.pk]) + "?period=2026-Q1"
+
+
+def test_the_page_drills_down_and_links_back_up(client, cast, cases):
+    client.force_login(cast.county_leader)
+    county = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), RANGE).content.decode()
+    bureau_url = reverse("complaints:unit-dashboard", args=[cast.units.bureau.pk])
+    # Each child a link one level down, keeping the period.
+    assert f'href="{bureau_url}?from={RANGE["from"]}&amp;to={RANGE["to"]}"' in county
+    school = client.get(reverse("complaints:unit-dashboard", args=[cast.units.school.pk]), RANGE).content.decode()
+    crumbs = re.search(r'data-testid="breadcrumb">(.*?)</ol>', school, re.S).group(1)
+    assert [name for name in re.findall(r">([^<>]+)</a>", crumbs)] == ["测试县", "县教育局"]
+    assert "县第一中学" in crumbs
+
+
+def test_the_breadcrumb_names_no_unit_above_the_users_scope(client, cast, cases):
+    client.force_login(cast.bureau_leader)
+    school = client.get(reverse("complaints:unit-dashboard", args=[cast.units.school.pk])).content.decode()
+    crumbs = re.search(r'data-testid="breadcrumb">(.*?)</ol>', school, re.S).group(1)
+    assert "测试县" not in crumbs
+    assert "县教育局" in crumbs
+
+
+def _figure_url(page: str, name: str) -> str:
+    match = re.search(rf'href="([^"]+)" data-testid="figure-{name}"', page)
+    return match.group(1).replace("&amp;", "&")
+
+
+def _listed(client, url: str) -> set[int]:
+    page = client.get(url).content.decode()
+    return {int(pk) for pk in re.findall(r'data-testid="case-number">#(\d+)<', page)}
+
+
+def test_every_case_figure_links_to_the_cases_behind_it(client, cast, cases):
+    client.force_login(cast.county_leader)
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), RANGE).content.decode()
+    pk = {key: case.pk for key, case in cases.items()}
+    expected = {
+        "received": {pk[k] for k in "abcdefhi"},
+        "accepted": {pk[k] for k in "defi"},
+        "decided": {pk[k] for k in "defi"},
+        "open": {pk[k] for k in "abceg"},
+        "overdue": {pk["c"], pk["g"]},
+        "due-soon": {pk["b"]},
+        # The on-time rate leads to the cases decided late.
+        "on-time": {pk["i"]},
+    }
+    for name, ids in expected.items():
+        assert _listed(client, _figure_url(page, name)) == ids, name
+
+
+def test_the_lists_on_the_dashboard_name_and_link_each_case(client, cast, cases):
+    client.force_login(cast.county_leader)
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), RANGE).content.decode()
+    overdue = re.search(r'data-testid="overdue-cases">(.*?)</ul>', page, re.S).group(1)
+    for key in "cg":
+        assert reverse("complaints:case-detail", args=[cases[key].pk]) in overdue
+        assert cases[key].case_number in overdue
+    due_soon = re.search(r'data-testid="due-soon-cases">(.*?)</ul>', page, re.S).group(1)
+    assert reverse("complaints:case-detail", args=[cases["b"].pk]) in due_soon
+
+
+def test_the_charts_data_and_their_tables_say_the_same(client, cast, cases):
+    client.force_login(cast.county_leader)
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), RANGE).content.decode()
+    charts = json.loads(
+        re.search(r'<script id="dashboard-charts" type="application/json">(.*?)</script>', page).group(1)
+    )
+    assert sum(count for _label, count, _url in charts["status"]["rows"]) == 8
+    assert sum(charts["trend"]["received"]) == 8
+    table = re.search(r'data-testid="chart-table-status">(.*?)</table>', page, re.S).group(1)
+    assert sorted(int(n) for n in re.findall(r'">(\d+)</a>', table)) == sorted(
+        count for _label, count, _url in charts["status"]["rows"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"period": "2026-13"}, "Give a period as a year"),
+        ({"period": "20<b>26"}, "Give a period as a year"),
+        ({"period": "9" * 5000}, "Ensure this value has at most"),
+        ({"from": "2026-05-01", "to": "2026-01-01"}, "The range ends before it starts."),
+        ({"from": "2026-05-01"}, "Give both dates of a range"),
+        ({"from": "yesterday", "to": "2026-01-01"}, "Enter a valid date."),
+        ({"from": "1900-01-01", "to": "2026-01-01"}, "between 2000 and 2100"),
+    ],
+)
+def test_a_period_not_understood_says_why_and_shows_this_year(client, cast, cases, params, message):
+    client.force_login(cast.county_leader)
+    # Django's own messages (a date not understood) in the tests' language too.
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), params)
+    assert page.status_code == 200
+    alert = re.search(r'data-testid="period-errors">(.*?)</div>', page.content.decode(), re.S).group(1)
+    assert message in alert
+    assert f"{TODAY.year}-01-01 – {TODAY.year}-12-31" in page.content.decode()
+    api = client.get(reverse("api:unit-dashboard", args=[cast.units.county.pk]), params)
+    assert api.status_code == 400
+    assert message in json.dumps(api.json(), ensure_ascii=False)
+
+
+def test_the_api_keeps_the_contract_of_api_md(client, cast, cases):
+    data = _api(client, cast.county_leader, cast.units.county).json()
+    # API.md's keys, never renamed or removed.
+    assert {"open", "overdue", "on_time_rate", "satisfaction_rate", "by_status", "by_category", "children"} <= set(data)
+    assert {"id", "name", "open", "overdue", "on_time_rate", "satisfaction_rate"} <= set(data["children"][0])
+    assert data["period"] == {"first": f"{TODAY.year}-01-01", "last": f"{TODAY.year}-12-31"}
+
+
+def test_the_schema_describes_the_dashboard(client):
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json").json()
+    operation = schema["paths"]["/api/v1/units/{id}/dashboard/"]["get"]
+    assert {"period", "from", "to"} <= {parameter["name"] for parameter in operation["parameters"]}
+    assert {"200", "400", "404"} <= set(operation["responses"])
+
+
+def _more_cases(cast, file_complaint, count: int):
+    for n in range(count):
+        unit = (cast.units.school, cast.units.sibling, cast.units.bureau)[n % 3]
+        complaint, _code = file_complaint(subject_unit=unit, received_at=_ago(n % 60 + 1))
+        if n % 2:
+            t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
+
+
+def test_the_query_count_stays_the_same_whatever_the_number_of_cases(
+    client, cast, cases, file_complaint, django_assert_max_num_queries
+):
+    client.force_login(cast.county_leader)
+    url = reverse("complaints:unit-dashboard", args=[cast.units.county.pk])
+    api = reverse("api:unit-dashboard", args=[cast.units.county.pk])
+    client.get(url)
+    with django_assert_max_num_queries(QUERIES) as small:
+        assert client.get(url, RANGE).status_code == 200
+    with django_assert_max_num_queries(QUERIES):
+        assert client.get(api, RANGE).status_code == 200
+    _more_cases(cast, file_complaint, 30)
+    for n in range(5):
+        unit_add(parent=cast.units.bureau, name=f"县第{n + 2}中学")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url, RANGE).status_code == 200
+
+
+QUERIES = 30
