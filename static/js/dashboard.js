@@ -13,7 +13,7 @@
     var grid = { left: 8, right: 16, top: 24, bottom: 8, containLabel: true };
     if (name === "trend") {
       return {
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         legend: { top: 0 },
         grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
         xAxis: { type: "category", data: data.labels, axisLabel: { hideOverlap: true } },
@@ -27,19 +27,22 @@
     var labels = column(data.rows, 0);
     var values = column(data.rows, 1);
     if (name === "channel") {
+      // On a phone the names go to a legend below the ring: labels around it would run off the screen.
       return {
-        tooltip: { trigger: "item" },
+        tooltip: { trigger: "item", renderMode: "richText" },
+        legend: narrow ? { type: "scroll", bottom: 0 } : undefined,
         series: [{
           type: "pie",
-          radius: narrow ? ["30%", "60%"] : ["35%", "70%"],
-          label: { formatter: "{b}: {c}", overflow: "break" },
+          radius: narrow ? ["30%", "58%"] : ["35%", "70%"],
+          center: narrow ? ["50%", "42%"] : ["50%", "50%"],
+          label: narrow ? { show: false } : { formatter: "{b}: {c}" },
           data: labels.map(function (label, i) { return { name: label, value: values[i] }; })
         }]
       };
     }
     // Status and category: horizontal bars, so that long Chinese names stay readable on a phone.
     return {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
       grid: grid,
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: labels, axisLabel: { width: narrow ? 96 : 160, overflow: "truncate" } },
