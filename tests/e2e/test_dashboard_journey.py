@@ -1,4 +1,4 @@
-"""A county leader, on a phone, lands on the dashboard, reads a chart, drills down and opens the cases behind a figure."""
+"""A county leader on a phone lands on the dashboard, reads a chart, drills down, opens the cases behind a figure."""
 
 import re
 
