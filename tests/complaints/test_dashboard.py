@@ -11,6 +11,7 @@ from django.utils import timezone
 from complaints import transitions as t
 from complaints.models import Complaint, Finding, RatingValue
 from complaints.services import rating_add
+from responsibility.services.escalations import deadlines_sweep
 from tests.complaints.conftest import DECISION
 from tests.factories import unit_add
 
@@ -301,4 +302,18 @@ def test_the_query_count_stays_the_same_whatever_the_number_of_cases(
         assert client.get(url, RANGE).status_code == 200
 
 
-QUERIES = 30
+QUERIES = 20
+
+
+def test_escalated_obligations_name_and_link_the_case_behind_them(client, cast, cases):
+    deadlines_sweep(at=timezone.now())
+    data = _api(client, cast.county_leader, cast.units.county, **RANGE).json()
+    # c and g: their acceptance is overdue and the sweep has escalated both.
+    assert data["escalated"] == 2
+    client.force_login(cast.county_leader)
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), RANGE).content.decode()
+    escalated = re.search(r'data-testid="escalated">(.*?)</ul>', page, re.S).group(1)
+    for key in "cg":
+        assert f'href="{reverse("complaints:case-detail", args=[cases[key].pk])}"' in escalated
+    # An obligation counts where it is owed: acceptance is the county's (its 纠风办 triages), not the school's.
+    assert _api(client, cast.county_leader, cast.units.school).json()["escalated"] == 0
