@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -183,7 +183,7 @@ def due_soon(now: datetime.datetime) -> Q:
 
 def subtree_cases(*, user, unit: Unit) -> QuerySet:
     """The cases about ``unit`` or a unit below it that the user may see; caller has checked scope of ``unit``."""
-    return Complaint.objects.visible_to(user).filter(subject_unit__path__startswith=unit.path).order_by()
+    return Complaint.objects.about_subtree_visible_to(user, unit).order_by()
 
 
 def late_stage(now: datetime.datetime) -> Exists:
@@ -231,41 +231,38 @@ def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> C
     """The case figures of ``unit``'s subtree for ``period``, of each of ``children``, and the charts' breakdowns.
 
     Steps, one query each whatever the number of cases and children:
-    1. the Figures counts grouped by the child each case's subject unit is under (the
-       unit's own cases form a group of their own); the unit's total is their sum;
-    2. the latest ratings, grouped the same way;
-    3. the period's cases by status, channel and category at once (then summed per chart);
-    4. the categories' names (the chart rolls sub-categories into their top category);
-    5. the monthly trend;
-    6. and 7. the first overdue and due-soon cases, to name and link.
+    1. the subtree's units, to know which child each is under (the unit's own cases form
+       a group of their own);
+    2. the Figures counts per subject unit, added up per child; the unit's total is their sum;
+    3. the latest ratings, grouped the same way;
+    4. the period's cases by status, channel and category at once (then summed per chart);
+    5. the categories' names (the chart rolls sub-categories into their top category);
+    6. the monthly trend;
+    7. and 8. the first overdue and due-soon cases, to name and link.
     Caller has checked that ``unit`` is in the user's scope; ``children`` are its child units.
     """
     now = timezone.now()
     cases = subtree_cases(user=user, unit=unit)
     received = Q(received_at__gte=period.start, received_at__lt=period.end)
-    # The path of the child unit a case is under: the subject unit's path cut one step below ``unit``.
-    child_path = Substr("subject_unit__path", 1, len(unit.path) + Unit.steplen)
 
+    # Counted per subject unit (an integer from the index: no join, no text to cut), then added
+    # up per child: the child of a unit below ``unit`` is its path cut one step below ``unit``'s.
+    cut = len(unit.path) + Unit.steplen
+    child_of = {pk: path[:cut] for pk, path in Unit.objects.subtree_of(unit).order_by().values_list("pk", "path")}
+    by_child: dict[str, Figures] = defaultdict(Figures)
     grouped = (
         cases.filter(received | Q(status__in=WAITING_STATUSES))
         .alias(late=late_stage(now))
-        .annotate(child=child_path)
-        .values("child")
+        .values("subject_unit")
         .annotate(**_figure_counts(period, now))
     )
-    by_child: dict[str, Figures] = defaultdict(Figures)
     for row in grouped:
-        child = row.pop("child")
-        by_child[child] = Figures(**row)
-
+        by_child[child_of[row.pop("subject_unit")]].add(Figures(**row))
     ratings = (
-        _latest_ratings(cases.filter(received))
-        .annotate(child=Substr("complaint__subject_unit__path", 1, len(unit.path) + Unit.steplen))
-        .values("child", "rating")
-        .annotate(n=Count("pk"))
+        _latest_ratings(cases.filter(received)).values("complaint__subject_unit", "rating").annotate(n=Count("pk"))
     )
     for row in ratings:
-        figures = by_child[row["child"]]
+        figures = by_child[child_of[row["complaint__subject_unit"]]]
         setattr(figures, row["rating"], getattr(figures, row["rating"]) + row["n"])
 
     total = Figures()
@@ -375,9 +372,6 @@ class FigureLinks:
 
     def reviews(self) -> str:
         return self._url(progress="reviewed")
-
-    def finding(self, value: str) -> str:
-        return self._url(progress="decided", finding=value)
 
     def rating(self, value: str) -> str:
         return self._url(rating=value)

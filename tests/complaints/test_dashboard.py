@@ -302,7 +302,7 @@ def test_the_query_count_stays_the_same_whatever_the_number_of_cases(
         assert client.get(url, RANGE).status_code == 200
 
 
-QUERIES = 20
+QUERIES = 21
 
 
 def test_escalated_obligations_name_and_link_the_case_behind_them(client, cast, cases):
