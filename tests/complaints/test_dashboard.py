@@ -317,3 +317,45 @@ def test_escalated_obligations_name_and_link_the_case_behind_them(client, cast, 
         assert f'href="{reverse("complaints:case-detail", args=[cases[key].pk])}"' in escalated
     # An obligation counts where it is owed: acceptance is the county's (its 纠风办 triages), not the school's.
     assert _api(client, cast.county_leader, cast.units.school).json()["escalated"] == 0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"progress": "everything"},
+        {"progress": "x" * 5000},
+        {"finding": "<script>alert(1)</script>"},
+        {"received_from": "yesterday"},
+        {"received_to": "2026-02-30"},
+        {"about": "not-a-unit"},
+        {"about": "999999999999999999999"},
+    ],
+)
+def test_the_case_lists_new_filters_refuse_what_they_do_not_understand(client, cast, cases, params):
+    """A filter not understood is left out, and the page says so: never a 500, never fewer cases by mistake."""
+    client.force_login(cast.county_leader)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("complaints:case-list"), {"tab": "all", **params})
+    assert response.status_code == 200
+    assert "Some filters were not understood and are left out." in response.content.decode()
+    assert _listed(client, f"{reverse('complaints:case-list')}?tab=all") == _listed(
+        client, response.request["PATH_INFO"] + "?" + response.request["QUERY_STRING"]
+    )
+
+
+def test_a_unit_out_of_scope_in_the_case_list_is_not_understood_and_shows_none_of_its_cases(client, cast, cases):
+    client.force_login(cast.bureau_leader)
+    client.cookies["django_language"] = "en"
+    url = f"{reverse('complaints:case-list')}?tab=all&about={cast.units.sibling.pk}"
+    assert "Some filters were not understood" in client.get(url).content.decode()
+    listed = _listed(client, url)
+    assert listed == _listed(client, f"{reverse('complaints:case-list')}?tab=all")
+    assert cases["f"].pk not in listed
+
+
+def test_the_received_range_of_the_case_list_counts_whole_local_days(client, cast, cases):
+    client.force_login(cast.county_leader)
+    day = timezone.localdate(cases["h"].received_at).isoformat()
+    listed = _listed(client, f"{reverse('complaints:case-list')}?tab=all&received_from={day}&received_to={day}")
+    assert cases["h"].pk in listed
+    assert cases["a"].pk not in listed
