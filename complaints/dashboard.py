@@ -513,3 +513,9 @@ def dashboard_charts(dashboard: Dashboard) -> dict:
             "urls": [links.month(month) for month, _received, _decided in cases.trend],
         },
     }
+
+
+def dashboard_trend_rows(dashboard: Dashboard) -> list[tuple[datetime.date, int, int, str]]:
+    """The trend's table: (month, received, decided, the cases received that month)."""
+    links = dashboard.links
+    return [(month, received, decided, links.month(month)) for month, received, decided in dashboard.cases.trend]

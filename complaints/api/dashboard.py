@@ -172,4 +172,4 @@ class UnitDashboardView(APIView):
         if form.is_bound and not form.is_valid():
             raise exceptions.ValidationError({name: list(messages) for name, messages in form.errors.items()})
         dashboard = dashboard_for_unit(user=request.user, unit=unit, period=form.period_or_default())
-        return Response(dashboard_data(dashboard))
+        return Response(DashboardSerializer(dashboard_data(dashboard)).data)

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from responsibility.models import Unit
 
-from ..dashboard import dashboard_charts, dashboard_for_unit, dashboard_unit_for_user
+from ..dashboard import dashboard_charts, dashboard_for_unit, dashboard_trend_rows, dashboard_unit_for_user
 from ..forms.dashboard import PeriodForm
 
 
@@ -41,6 +41,7 @@ def unit_dashboard(request, pk: int):
     context = {
         "dashboard": dashboard,
         "charts": dashboard_charts(dashboard),
+        "trend_rows": dashboard_trend_rows(dashboard),
         "period_errors": form.error_messages() if form.is_bound else [],
     }
     return render(request, "complaints/dashboard/unit.html", context)
