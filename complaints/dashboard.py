@@ -73,6 +73,16 @@ class Period:
     def range(cls, first: datetime.date, last: datetime.date) -> "Period":
         return cls(first, last, {"from": first.isoformat(), "to": last.isoformat()})
 
+    @classmethod
+    def shortcuts(cls, today: datetime.date) -> list[tuple[str, "Period"]]:
+        """The periods a leader asks for most, for one-tap links: this month, quarter and year, last year."""
+        return [
+            (_("This month"), cls.month(today.year, today.month)),
+            (_("This quarter"), cls.quarter(today.year, (today.month - 1) // 3 + 1)),
+            (_("This year"), cls.year(today.year)),
+            (_("Last year"), cls.year(today.year - 1)),
+        ]
+
     @property
     def start(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.first, datetime.time.min))
@@ -159,6 +169,8 @@ class Figures:
 class ChildRow:
     unit: Unit
     figures: Figures
+    # The lists behind the row's figures (FigureLinks, defined below with the other links).
+    links: "FigureLinks"
 
 
 @dataclass
@@ -268,7 +280,7 @@ def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> C
     total = Figures()
     for figures in by_child.values():
         total.add(figures)
-    rows = [ChildRow(child, by_child.get(child.path, Figures())) for child in children]
+    rows = [ChildRow(child, by_child.get(child.path, Figures()), FigureLinks(child, period)) for child in children]
 
     by_status, by_channel, by_category = _breakdowns(cases.filter(received))
     return CaseFigures(

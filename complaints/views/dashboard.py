@@ -4,11 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from responsibility.models import Unit
 
-from ..dashboard import dashboard_charts, dashboard_for_unit, dashboard_trend_rows, dashboard_unit_for_user
+from ..dashboard import Period, dashboard_charts, dashboard_for_unit, dashboard_trend_rows, dashboard_unit_for_user
 from ..forms.dashboard import PeriodForm
 
 
@@ -42,6 +43,7 @@ def unit_dashboard(request, pk: int):
         "dashboard": dashboard,
         "charts": dashboard_charts(dashboard),
         "trend_rows": dashboard_trend_rows(dashboard),
+        "period_shortcuts": Period.shortcuts(timezone.localdate()),
         "period_errors": form.error_messages() if form.is_bound else [],
     }
     return render(request, "complaints/dashboard/unit.html", context)

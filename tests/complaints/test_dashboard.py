@@ -359,3 +359,23 @@ def test_the_received_range_of_the_case_list_counts_whole_local_days(client, cas
     listed = _listed(client, f"{reverse('complaints:case-list')}?tab=all&received_from={day}&received_to={day}")
     assert cases["h"].pk in listed
     assert cases["a"].pk not in listed
+
+
+def test_each_childs_figures_link_to_its_own_cases(client, cast, cases):
+    client.force_login(cast.county_leader)
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), RANGE).content.decode()
+    overdue = [url.replace("&amp;", "&") for url in re.findall(r'href="([^"]+)" data-testid="child-overdue"', page)]
+    # Children in tree order: the bureau (c is about its school), then the sibling (g).
+    assert [_listed(client, url) for url in overdue] == [{cases["c"].pk}, {cases["g"].pk}]
+
+
+def test_the_period_shortcuts_ask_for_this_month_quarter_and_year_and_last_year(client, cast):
+    client.force_login(cast.county_leader)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk])).content.decode()
+    shortcuts = re.search(r'data-testid="period-shortcuts">(.*?)</ul>', page, re.S).group(1)
+    quarter = (TODAY.month - 1) // 3 + 1
+    for query in (f"period={TODAY:%Y-%m}", f"period={TODAY.year}-Q{quarter}", f"period={TODAY.year - 1}"):
+        assert f'href="?{query}"' in shortcuts
+    # This year is the default, and marked as the period shown.
+    assert f'active" aria-current="page" href="?period={TODAY.year}"' in shortcuts
