@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from responsibility.models import Deadline, DeadlineKind, PledgeItem, RectificationItem, Unit, Visit
 from responsibility.services.oversight_selectors import OversightFigures, oversight_figures
@@ -518,7 +519,7 @@ def dashboard_charts(dashboard: Dashboard) -> dict:
         "channel": chart(cases.by_channel, links.channel),
         "category": chart(cases.by_category, links.category),
         "trend": {
-            "names": [_("Received"), _("Decided")],
+            "names": [pgettext("count of cases", "Received"), pgettext("count of cases", "Decided")],
             "labels": [f"{month:%Y-%m}" for month, _received, _decided in cases.trend],
             "received": [received for _month, received, _decided in cases.trend],
             "decided": [decided for _month, _received, decided in cases.trend],

@@ -22,7 +22,7 @@ class PeriodForm(forms.Form):
     understood gives this year, and ``errors`` say why for the page (or the API's 400).
     """
 
-    period = forms.CharField(label=_("Period"), required=False, max_length=7)
+    period = forms.CharField(label=_("Period counted"), required=False, max_length=7)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
