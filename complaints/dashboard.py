@@ -174,6 +174,26 @@ class ChildRow:
     links: "FigureLinks"
 
 
+def _worst_rate_first(rate: float | None) -> float:
+    # A unit with nothing to rate is no worry: after every unit with a rate.
+    return 101.0 if rate is None else rate
+
+
+# How the child table may be ordered, worst first ("" keeps the tree's order).
+CHILD_ORDERS = {
+    "overdue": lambda row: -row.figures.overdue,
+    "open": lambda row: -row.figures.open,
+    "received": lambda row: -row.figures.received,
+    "on_time": lambda row: _worst_rate_first(row.figures.on_time_rate),
+    "satisfaction": lambda row: _worst_rate_first(row.figures.satisfaction_rate),
+}
+
+
+def children_ordered(rows: list[ChildRow], order: str) -> list[ChildRow]:
+    """The child rows worst first by ``order`` (a key of CHILD_ORDERS), ties in tree order."""
+    return sorted(rows, key=CHILD_ORDERS[order]) if order else rows
+
+
 @dataclass
 class CaseFigures:
     unit: Unit

@@ -9,7 +9,15 @@ from django.views.decorators.http import require_GET
 
 from responsibility.models import Unit
 
-from ..dashboard import Period, dashboard_charts, dashboard_for_unit, dashboard_trend_rows, dashboard_unit_for_user
+from ..dashboard import (
+    CHILD_ORDERS,
+    Period,
+    children_ordered,
+    dashboard_charts,
+    dashboard_for_unit,
+    dashboard_trend_rows,
+    dashboard_unit_for_user,
+)
 from ..forms.dashboard import PeriodForm
 
 
@@ -39,11 +47,19 @@ def unit_dashboard(request, pk: int):
     form = PeriodForm(request.GET or None)
     period = form.period_or_default()
     dashboard = dashboard_for_unit(user=request.user, unit=unit, period=period)
+    # The child table worst first, if asked; an order not offered keeps the tree's, saying so.
+    order = request.GET.get("order", "")
+    order_error = order != "" and order not in CHILD_ORDERS
+    if order_error:
+        order = ""
+    dashboard.cases.children = children_ordered(dashboard.cases.children, order)
     context = {
         "dashboard": dashboard,
         "charts": dashboard_charts(dashboard),
         "trend_rows": dashboard_trend_rows(dashboard),
         "period_shortcuts": Period.shortcuts(timezone.localdate()),
         "period_errors": form.error_messages() if form.is_bound else [],
+        "order": order,
+        "order_error": order_error,
     }
     return render(request, "complaints/dashboard/unit.html", context)

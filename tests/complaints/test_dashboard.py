@@ -379,3 +379,33 @@ def test_the_period_shortcuts_ask_for_this_month_quarter_and_year_and_last_year(
         assert f'href="?{query}"' in shortcuts
     # This year is the default, and marked as the period shown.
     assert f'active" aria-current="page" href="?period={TODAY.year}"' in shortcuts
+
+
+def _child_names(page: str) -> list[str]:
+    table = re.search(r'data-testid="children">(.*?)</table>', page, re.S).group(1)
+    return re.findall(r'<th scope="row" class="fw-normal dashboard-unit"><a [^>]+>([^<]+)</a>', table)
+
+
+def test_the_units_below_can_be_put_worst_first(client, cast, cases, file_complaint):
+    # Three more overdue cases about the sibling: it now has the most overdue.
+    for _n in range(3):
+        file_complaint(subject_unit=cast.units.sibling, received_at=_ago(40))
+    client.force_login(cast.county_leader)
+    url = reverse("complaints:unit-dashboard", args=[cast.units.county.pk])
+    assert _child_names(client.get(url).content.decode()) == ["县教育局", "县卫生健康局"]
+    page = client.get(url, {"order": "overdue"}).content.decode()
+    assert _child_names(page) == ["县卫生健康局", "县教育局"]
+    assert 'aria-sort="descending"' in page
+    # The bureau decided i late: the worst on-time rate first.
+    assert _child_names(client.get(url, {"order": "on_time", **RANGE}).content.decode()) == ["县教育局", "县卫生健康局"]
+
+
+@pytest.mark.parametrize("order", ["worst", "<script>", "x" * 5000])
+def test_an_order_not_offered_keeps_the_trees_and_says_so(client, cast, cases, order):
+    client.force_login(cast.county_leader)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), {"order": order})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "they are shown in the tree's order" in html
+    assert _child_names(html) == ["县教育局", "县卫生健康局"]
