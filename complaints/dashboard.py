@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import QueryDict
 from django.urls import reverse
@@ -207,6 +207,8 @@ class CaseFigures:
     trend: list[tuple[datetime.date, int, int]]
     overdue_cases: list[Complaint]
     due_soon_cases: list[Complaint]
+    # When the tallies the figures of the period come from were counted (None: counted live).
+    counted_at: datetime.datetime | None = None
 
 
 def due_soon(now: datetime.datetime) -> Q:
@@ -229,10 +231,29 @@ def late_stage(now: datetime.datetime) -> Exists:
     return Exists(stages.filter(Q(met_at__gt=F("due_at")) | Q(met_at__isnull=True, due_at__lt=now)))
 
 
-def _figure_counts(period: Period, now: datetime.datetime) -> dict:
-    """The conditional counts of Figures (all but the ratings), as aggregate arguments."""
-    received = Q(received_at__gte=period.start, received_at__lt=period.end)
-    waiting = Q(status__in=WAITING_STATUSES, due_at__isnull=False)
+# Figures' counters kept per month by the tallies (complaints.tallies); the others are the ratings,
+# kept apart, and the figures of cases open now, always counted live.
+PERIOD_COUNTERS = [
+    "received",
+    "accepted",
+    "decided",
+    "late",
+    "with_finding",
+    "substantiated",
+    "partly_substantiated",
+    "reviews",
+    "re_reviews",
+    "reviews_pending",
+    "reviews_decided",
+]
+
+
+def period_counts(received: Q) -> dict:
+    """PERIOD_COUNTERS as aggregate arguments, over the cases ``received`` selects (Q(): all).
+
+    ``late`` must be aliased on the cases (late_stage). One definition for the live figures
+    and the tallies.
+    """
     decided = received & Q(replied_at__isnull=False)
     reviewed = received & Q(review_round__gte=1)
     in_review = Q(status__in=[ComplaintStatus.UNDER_REVIEW, ComplaintStatus.PENDING_APPROVAL])
@@ -248,62 +269,114 @@ def _figure_counts(period: Period, now: datetime.datetime) -> dict:
         "re_reviews": Count("pk", filter=received & Q(review_round=2)),
         "reviews_pending": Count("pk", filter=reviewed & in_review),
         "reviews_decided": Count("pk", filter=reviewed & Q(status__in=DECIDED_STATUSES)),
+    }
+
+
+def now_counts(now: datetime.datetime) -> dict:
+    """The figures of cases open now (open, overdue, due soon), as aggregate arguments."""
+    waiting = Q(status__in=WAITING_STATUSES, due_at__isnull=False)
+    return {
         "open": Count("pk", filter=Q(status__in=WAITING_STATUSES)),
         "overdue": Count("pk", filter=waiting & Q(due_at__lt=now)),
         "due_soon": Count("pk", filter=due_soon(now)),
     }
 
 
-def _latest_ratings(cases: QuerySet) -> QuerySet:
+def latest_ratings(cases: QuerySet) -> QuerySet:
     """The latest rating of each of ``cases`` (a rating after a review replaces the one before)."""
     later = Rating.objects.filter(complaint=OuterRef("complaint"), review_round__gt=OuterRef("review_round"))
     return Rating.objects.filter(~Exists(later), complaint__in=cases.values("pk")).order_by()
 
 
-def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> CaseFigures:
-    """The case figures of ``unit``'s subtree for ``period``, of each of ``children``, and the charts' breakdowns.
+def month_of(field: str) -> TruncMonth:
+    """The first day of the local month of a moment (the trend's and the tallies' month)."""
+    return TruncMonth(field, output_field=DateField(), tzinfo=timezone.get_current_timezone())
 
-    Steps, one query each whatever the number of cases and children:
-    1. the subtree's units, to know which child each is under (the unit's own cases form
-       a group of their own);
-    2. the Figures counts per subject unit, added up per child; the unit's total is their sum;
-    3. the latest ratings, grouped the same way;
-    4. the period's cases by status, channel and category at once (then summed per chart);
-    5. the categories' names (the chart rolls sub-categories into their top category);
-    6. the monthly trend;
-    7. and 8. the first overdue and due-soon cases, to name and link.
-    Caller has checked that ``unit`` is in the user's scope; ``children`` are its child units.
-    """
-    now = timezone.now()
-    cases = subtree_cases(user=user, unit=unit)
+
+@dataclass
+class Counted:
+    """What the figures are made of, however counted (live, or from the tallies)."""
+
+    # Per subject unit: its Figures (ratings and the figures of cases open now included).
+    per_unit: dict[int, Figures]
+    statuses: dict[str, int]
+    channels: dict[str, int]
+    categories: dict[int, int]
+    # Per month: (received, decided).
+    months: dict[datetime.date, tuple[int, int]]
+    # When the tallies counted (None: counted live now).
+    counted_at: datetime.datetime | None = None
+
+
+def _counted_live(cases: QuerySet, period: Period, now: datetime.datetime) -> Counted:
+    """The figures counted from the cases: four queries, each over the subtree's cases of the period."""
     received = Q(received_at__gte=period.start, received_at__lt=period.end)
-
-    # Counted per subject unit (an integer from the index: no join, no text to cut), then added
-    # up per child: the child of a unit below ``unit`` is its path cut one step below ``unit``'s.
-    cut = len(unit.path) + Unit.steplen
-    child_of = {pk: path[:cut] for pk, path in Unit.objects.subtree_of(unit).order_by().values_list("pk", "path")}
-    by_child: dict[str, Figures] = defaultdict(Figures)
+    per_unit: dict[int, Figures] = defaultdict(Figures)
     grouped = (
         cases.filter(received | Q(status__in=WAITING_STATUSES))
         .alias(late=late_stage(now))
         .values("subject_unit")
-        .annotate(**_figure_counts(period, now))
+        .annotate(**period_counts(received), **now_counts(now))
     )
     for row in grouped:
-        by_child[child_of[row.pop("subject_unit")]].add(Figures(**row))
-    ratings = (
-        _latest_ratings(cases.filter(received)).values("complaint__subject_unit", "rating").annotate(n=Count("pk"))
+        unit_id = row.pop("subject_unit")
+        per_unit[unit_id] = Figures(**row)
+    ratings = latest_ratings(cases.filter(received)).values("complaint__subject_unit", "rating")
+    for row in ratings.annotate(n=Count("pk")):
+        figures = per_unit[row["complaint__subject_unit"]]
+        setattr(figures, row["rating"], row["n"])
+    statuses, channels, categories = defaultdict(int), defaultdict(int), defaultdict(int)
+    for row in cases.filter(received).values("status", "channel", "category_id").annotate(n=Count("pk")):
+        statuses[row["status"]] += row["n"]
+        channels[row["channel"]] += row["n"]
+        categories[row["category_id"]] += row["n"]
+    trend = (
+        cases.filter(received)
+        .annotate(month=month_of("received_at"))
+        .values("month")
+        .annotate(received=Count("pk"), decided=Count("pk", filter=Q(replied_at__isnull=False)))
     )
-    for row in ratings:
-        figures = by_child[child_of[row["complaint__subject_unit"]]]
-        setattr(figures, row["rating"], getattr(figures, row["rating"]) + row["n"])
+    months = {row["month"]: (row["received"], row["decided"]) for row in trend}
+    return Counted(per_unit, statuses, channels, categories, months)
 
+
+def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> CaseFigures:
+    """The case figures of ``unit``'s subtree for ``period``, of each of ``children``, and the charts' breakdowns.
+
+    Steps, a fixed number of queries whatever the number of cases and children:
+    1. the subtree's units, to know which child each is under (the unit's own cases form
+       a group of their own);
+    2. the figures per subject unit, by status, channel and category, and per month: from
+       the tallies when they cover the period (whole months: complaints.tallies), else
+       counted live from the cases (_counted_live); the figures of cases open now are
+       always counted live;
+    3. the per-unit figures added up per child; the unit's total is their sum;
+    4. the categories' names (the chart rolls sub-categories into their top category);
+    5. and 6. the first overdue and due-soon cases, to name and link.
+    Caller has checked that ``unit`` is in the user's scope; ``children`` are its child units.
+    """
+    from .tallies import counted_from_tallies
+
+    now = timezone.now()
+    cases = subtree_cases(user=user, unit=unit)
+    # Per subject unit (an integer from the index: no join, no text to cut), then added up
+    # per child: the child of a unit below ``unit`` is its path cut one step below ``unit``'s.
+    cut = len(unit.path) + Unit.steplen
+    child_of = {pk: path[:cut] for pk, path in Unit.objects.subtree_of(unit).order_by().values_list("pk", "path")}
+    counted = counted_from_tallies(user=user, unit=unit, cases=cases, period=period, now=now)
+    if counted is None:
+        counted = _counted_live(cases, period, now)
+    by_child: dict[str, Figures] = defaultdict(Figures)
+    for unit_id, figures in counted.per_unit.items():
+        by_child[child_of[unit_id]].add(figures)
     total = Figures()
     for figures in by_child.values():
         total.add(figures)
     rows = [ChildRow(child, by_child.get(child.path, Figures()), FigureLinks(child, period)) for child in children]
-
-    by_status, by_channel, by_category = _breakdowns(cases.filter(received))
+    by_status = [
+        (s.value, str(s.label), counted.statuses[s.value]) for s in ComplaintStatus if counted.statuses[s.value]
+    ]
+    by_channel = [(c.value, str(c.label), counted.channels[c.value]) for c in Channel if counted.channels[c.value]]
     return CaseFigures(
         unit=unit,
         period=period,
@@ -311,48 +384,29 @@ def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> C
         children=rows,
         by_status=by_status,
         by_channel=by_channel,
-        by_category=by_category,
-        trend=_trend(cases.filter(received), period),
+        by_category=_top_categories(counted.categories),
+        trend=[(month, *counted.months.get(month, (0, 0))) for month in period.months()],
         overdue_cases=_listed(cases.filter(status__in=WAITING_STATUSES, due_at__lt=now)),
         due_soon_cases=_listed(cases.filter(due_soon(now))),
+        counted_at=counted.counted_at,
     )
 
 
-def _breakdowns(cases: QuerySet) -> tuple[list, list, list]:
-    """(status, label, n), (channel, label, n) and (top category id, name, n) rows; zero rows left out."""
-    statuses: dict[str, int] = defaultdict(int)
-    channels: dict[str, int] = defaultdict(int)
-    categories: dict[int, int] = defaultdict(int)
-    for row in cases.values("status", "channel", "category_id").annotate(n=Count("pk")):
-        statuses[row["status"]] += row["n"]
-        channels[row["channel"]] += row["n"]
-        categories[row["category_id"]] += row["n"]
-    by_status = [(s.value, str(s.label), statuses[s.value]) for s in ComplaintStatus if statuses[s.value]]
-    by_channel = [(c.value, str(c.label), channels[c.value]) for c in Channel if channels[c.value]]
+def _top_categories(categories: dict[int, int]) -> list[tuple[int, str, int]]:
+    """(top category id, name, n) rows, most cases first, sub-categories rolled into their top; no zero rows."""
+    if not any(categories.values()):
+        return []
     tops: dict[int, list] = {}
     top_of: dict[int, int] = {}
-    if categories:
-        every = list(Category.objects.order_by("path").values_list("pk", "path", "name"))
-        by_path = {path: (pk, name) for pk, path, name in every}
-        for pk, path, _name in every:
-            top_pk, top_name = by_path[path[: Category.steplen]]
-            top_of[pk] = top_pk
-            tops.setdefault(top_pk, [top_pk, top_name, 0])
+    every = list(Category.objects.order_by("path").values_list("pk", "path", "name"))
+    by_path = {path: (pk, name) for pk, path, name in every}
+    for pk, path, _name in every:
+        top_pk, top_name = by_path[path[: Category.steplen]]
+        top_of[pk] = top_pk
+        tops.setdefault(top_pk, [top_pk, top_name, 0])
     for category_id, n in categories.items():
         tops[top_of[category_id]][2] += n
-    by_category = sorted((tuple(row) for row in tops.values() if row[2]), key=lambda row: (-row[2], row[1]))
-    return by_status, by_channel, by_category
-
-
-def _trend(cases: QuerySet, period: Period) -> list[tuple[datetime.date, int, int]]:
-    """Per month of the period: cases received, and of these the decided ones; months without cases as zeros."""
-    rows = (
-        cases.annotate(month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone()))
-        .values("month")
-        .annotate(received=Count("pk"), decided=Count("pk", filter=Q(replied_at__isnull=False)))
-    )
-    counts = {row["month"].date(): (row["received"], row["decided"]) for row in rows}
-    return [(month, *counts.get(month, (0, 0))) for month in period.months()]
+    return sorted((tuple(row) for row in tops.values() if row[2]), key=lambda row: (-row[2], row[1]))
 
 
 def _listed(cases: QuerySet) -> list[Complaint]:

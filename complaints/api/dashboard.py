@@ -86,6 +86,11 @@ class _Accountability(serializers.Serializer):
 class DashboardSerializer(_Counts):
     unit = _UnitRef()
     period = _Period()
+    counted_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the period's figures were counted (pre-counted every ten minutes for whole months); "
+        "null: counted now. Open, overdue and due_soon are always counted now.",
+    )
     late = serializers.IntegerField(help_text="Decided cases with a stage past its deadline.")
     ratings = _Ratings(help_text="The latest rating of each case received in the period.")
     reviews = _Reviews()
@@ -109,6 +114,7 @@ def dashboard_data(dashboard: Dashboard) -> dict:
         **_counts(total),
         "unit": {"id": dashboard.unit.pk, "name": dashboard.unit.name},
         "period": {"first": dashboard.period.first, "last": dashboard.period.last},
+        "counted_at": cases.counted_at,
         "late": total.late,
         "ratings": {name: getattr(total, name) for name in _Ratings().fields},
         "reviews": {

@@ -34,6 +34,10 @@ def _decide(cast, complaint, *, finding, investigator, approver, **accept):
 
 @pytest.fixture
 def cases(cast, file_complaint):
+    return dashboard_cases(cast, file_complaint)
+
+
+def dashboard_cases(cast, file_complaint) -> dict[str, Complaint]:
     """The hand-counted set (see each line); received within RANGE unless said."""
     units = cast.units
 

@@ -1,0 +1,81 @@
+"""The dashboard's pre-counted figures (complaints.tallies): derived from the cases, rebuilt from them.
+
+One row per subject unit and month of receipt: a county's thousand units over five years
+are at most 60,000 rows, so a root's year is read from 12,000 short rows instead of every
+case of the year. Figures of cases open now are never kept here: they are counted live.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from responsibility.models import Unit
+
+
+class CaseTally(models.Model):
+    """The Figures counters (complaints.dashboard) of the cases about one unit received in one month."""
+
+    subject_unit = models.ForeignKey(
+        Unit, verbose_name=_("subject unit"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The first day of the month of receipt, in the local time zone.
+    month = models.DateField(_("month"))
+    received = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    decided = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    with_finding = models.PositiveIntegerField(default=0)
+    substantiated = models.PositiveIntegerField(default=0)
+    partly_substantiated = models.PositiveIntegerField(default=0)
+    reviews = models.PositiveIntegerField(default=0)
+    re_reviews = models.PositiveIntegerField(default=0)
+    reviews_pending = models.PositiveIntegerField(default=0)
+    reviews_decided = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case tally")
+        verbose_name_plural = _("case tallies")
+        indexes = [models.Index(fields=["subject_unit", "month"], name="casetally_unit_month")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_unit_id} {self.month:%Y-%m}: {self.received}"
+
+
+class TallyDimension(models.TextChoices):
+    STATUS = "status", _("Status")
+    CHANNEL = "channel", _("Channel")
+    CATEGORY = "category", _("Category")
+    RATING = "rating", _("Rating")
+
+
+class CaseTallyCount(models.Model):
+    """How many cases about one unit received in one month have one status, channel, category
+    (its id) or latest rating."""
+
+    subject_unit = models.ForeignKey(
+        Unit, verbose_name=_("subject unit"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField(_("month"))
+    dimension = models.CharField(_("dimension"), max_length=16, choices=TallyDimension.choices)
+    key = models.CharField(_("key"), max_length=32)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case tally count")
+        verbose_name_plural = _("case tally counts")
+        indexes = [models.Index(fields=["subject_unit", "month"], name="casetallycount_unit_month")]
+
+    def __str__(self) -> str:
+        return f"{self.subject_unit_id} {self.month:%Y-%m} {self.dimension}={self.key}: {self.n}"
+
+
+class CaseTallyRun(models.Model):
+    """When the tallies were last rebuilt: the page says how fresh its figures are. One row."""
+
+    finished_at = models.DateTimeField(_("finished at"))
+
+    class Meta:
+        verbose_name = _("case tally run")
+        verbose_name_plural = _("case tally runs")
+
+    def __str__(self) -> str:
+        return f"{self.finished_at:%Y-%m-%d %H:%M}"
