@@ -18,8 +18,8 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast
+from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from responsibility.models import Unit
@@ -36,7 +36,15 @@ from .dashboard import (
     now_counts,
     period_counts,
 )
-from .models import WAITING_STATUSES, CaseTally, CaseTallyCount, CaseTallyRun, Complaint, TallyDimension
+from .models import (
+    WAITING_STATUSES,
+    CaseTally,
+    CaseTallyCount,
+    CaseTallyRollup,
+    CaseTallyRun,
+    Complaint,
+    TallyDimension,
+)
 
 # The one row of CaseTallyRun.
 RUN = 1
@@ -59,13 +67,15 @@ def case_tallies_rebuild(*, at: datetime.datetime | None = None) -> datetime.dat
     1. lock the run row (made the first time; two rebuilds at once take turns), empty both tables;
     2. one INSERT ... SELECT of PERIOD_COUNTERS per subject unit and month;
     3. one per dimension: status, channel, category, latest rating;
-    4. record when.
+    4. one per depth of the tree: the counts but the ratings added up over each unit's subtree;
+    5. record when.
     """
     at = at or timezone.now()
     CaseTallyRun.objects.get_or_create(pk=RUN, defaults={"finished_at": at})
     run = CaseTallyRun.objects.select_for_update().get(pk=RUN)
     CaseTally.objects.all().delete()
     CaseTallyCount.objects.all().delete()
+    CaseTallyRollup.objects.all().delete()
     cases = Complaint.objects.filter(subject_unit__isnull=False).order_by()
     counts = period_counts(Q())
     counters = cases.alias(late=late_stage(at)).annotate(month=month_of("received_at")).values("subject_unit", "month")
@@ -89,6 +99,23 @@ def case_tallies_rebuild(*, at: datetime.datetime | None = None) -> datetime.dat
         .annotate(n=Count("pk"))
     )
     _insert(CaseTallyCount, ["subject_unit", "month", "dimension", "key", "n"], ratings)
+    # Each depth's units get the counts of their whole subtree: the subject units at that depth
+    # or below, added up by their path cut to that depth.
+    deepest = Unit.objects.aggregate(deepest=Max("depth"))["deepest"] or 0
+    counts = CaseTallyCount.objects.exclude(dimension=TallyDimension.RATING).order_by()
+    for depth in range(1, deepest + 1):
+        rollup = (
+            counts.filter(subject_unit__depth__gte=depth)
+            .annotate(
+                path=Substr("subject_unit__path", 1, depth * Unit.steplen),
+                m=F("month"),
+                dim=F("dimension"),
+                k=F("key"),
+            )
+            .values("path", "m", "dim", "k")
+            .annotate(total=Sum("n"))
+        )
+        _insert(CaseTallyRollup, ["unit_path", "month", "dimension", "key", "n"], rollup)
     run.finished_at = at
     run.save(update_fields=["finished_at"])
     return at
@@ -102,9 +129,10 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
     """The figures of ``unit``'s subtree for ``period`` from the tallies; None when they do not cover it
     (never rebuilt, or a period not made of whole months).
 
-    Six queries: the run, the counters per subject unit, the ratings per subject unit, the
-    other dimensions, the months, and the figures of cases open now (live, from ``cases``:
-    the subtree's cases the user may see).
+    Seven queries at most: the run, the counters per subject unit, the ratings per subject
+    unit, the other dimensions from the subtree's roll-up, the same of the units the user is
+    in (taken off), the months, and the figures of cases open now (live, from ``cases``: the
+    subtree's cases the user may see).
     Caller has checked that ``unit`` is in the user's scope.
     """
     if not _whole_months(period):
@@ -124,9 +152,16 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
     ratings = counts.filter(dimension=TallyDimension.RATING).values("subject_unit", "key").annotate(n=Sum("n"))
     for row in ratings:
         setattr(per_unit[row["subject_unit"]], row["key"], row["n"])
+    # By status, channel and category: the subtree's roll-up, less the units the user is in.
     by_dimension = {dimension: defaultdict(int) for dimension in TallyDimension}
-    for row in counts.exclude(dimension=TallyDimension.RATING).values("dimension", "key").annotate(n=Sum("n")):
-        by_dimension[row["dimension"]][row["key"]] = row["n"]
+    months = Q(month__gte=period.first, month__lte=period.last)
+    rolled = CaseTallyRollup.objects.filter(months, unit_path=unit.path).order_by()
+    for row in rolled.values("dimension", "key").annotate(n=Sum("n")):
+        by_dimension[row["dimension"]][row["key"]] += row["n"]
+    own = Unit.objects.subtree_of(unit).filter(path__in=own_unit_paths(user)).values("pk")
+    withheld = CaseTallyCount.objects.filter(months, subject_unit__in=own).exclude(dimension=TallyDimension.RATING)
+    for row in withheld.order_by().values("dimension", "key").annotate(n=Sum("n")):
+        by_dimension[row["dimension"]][row["key"]] -= row["n"]
     statuses, channels = by_dimension[TallyDimension.STATUS], by_dimension[TallyDimension.CHANNEL]
     categories = defaultdict(int, {int(key): n for key, n in by_dimension[TallyDimension.CATEGORY].items()})
     months = {

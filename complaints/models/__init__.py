@@ -26,7 +26,7 @@ from .decisions import (
     RatingValue,
 )
 from .records import Activity, ActivityKind, Attachment, CheckedItem, IdentityAccess, InternalNote, Message
-from .tallies import CaseTally, CaseTallyCount, CaseTallyRun, TallyDimension
+from .tallies import CaseTally, CaseTallyCount, CaseTallyRollup, CaseTallyRun, TallyDimension
 
 __all__ = [
     "ENDED_STATUSES",
@@ -40,6 +40,7 @@ __all__ = [
     "CaseNumberCounter",
     "CaseTally",
     "CaseTallyCount",
+    "CaseTallyRollup",
     "CaseTallyRun",
     "Category",
     "Channel",

@@ -310,6 +310,14 @@ class Complaint(FSMModelMixin, models.Model):
                     "due_at",
                 ],
             ),
+            # The dashboard's figures of cases open now (complaints.dashboard.now_counts), per subject
+            # unit, from the index alone: the waiting cases, not every case of the subtree.
+            models.Index(
+                fields=["subject_unit"],
+                name="complaint_waiting_subject",
+                include=["status", "due_at"],
+                condition=Q(status__in=WAITING_STATUSES),
+            ),
             # close_expired_cases_task: replies whose review window may have passed.
             models.Index(fields=["replied_at"], name="complaint_resolved_replied", condition=Q(status="resolved")),
         ]

@@ -68,6 +68,29 @@ class CaseTallyCount(models.Model):
         return f"{self.subject_unit_id} {self.month:%Y-%m} {self.dimension}={self.key}: {self.n}"
 
 
+class CaseTallyRollup(models.Model):
+    """CaseTallyCount's counts added up over a unit's whole subtree (the unit at ``unit_path`` and below).
+
+    A root's year by status, channel and category is then a few hundred rows, not one per
+    subject unit. Keyed by path, as the rebuild adds up by path prefix: a unit moved meanwhile
+    is counted under its new place at the next rebuild.
+    """
+
+    unit_path = models.CharField(_("unit path"), max_length=255)
+    month = models.DateField(_("month"))
+    dimension = models.CharField(_("dimension"), max_length=16, choices=TallyDimension.choices)
+    key = models.CharField(_("key"), max_length=32)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case tally roll-up")
+        verbose_name_plural = _("case tally roll-ups")
+        indexes = [models.Index(fields=["unit_path", "month"], name="casetallyrollup_path_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} {self.month:%Y-%m} {self.dimension}={self.key}: {self.n}"
+
+
 class CaseTallyRun(models.Model):
     """When the tallies were last rebuilt: the page says how fresh its figures are. One row."""
 

@@ -28,6 +28,7 @@ WITHOUT_HISTORY = {
     # The dashboard's tallies: counts of the cases, rebuilt from them every ten minutes.
     "complaints.CaseTally",
     "complaints.CaseTallyCount",
+    "complaints.CaseTallyRollup",
     "complaints.CaseTallyRun",
 }
 
