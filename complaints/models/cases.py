@@ -315,7 +315,7 @@ class Complaint(FSMModelMixin, models.Model):
             models.Index(
                 fields=["subject_unit"],
                 name="complaint_waiting_subject",
-                include=["status", "due_at"],
+                include=["id", "status", "due_at"],
                 condition=Q(status__in=WAITING_STATUSES),
             ),
             # close_expired_cases_task: replies whose review window may have passed.

@@ -62,7 +62,12 @@ class CaseTallyCount(models.Model):
     class Meta:
         verbose_name = _("case tally count")
         verbose_name_plural = _("case tally counts")
-        indexes = [models.Index(fields=["subject_unit", "month"], name="casetallycount_unit_month")]
+        indexes = [
+            models.Index(fields=["subject_unit", "month"], name="casetallycount_unit_month"),
+            # The ratings of a subtree's units (complaints.tallies.counted_from_tallies): one
+            # dimension of a period, not every count of it.
+            models.Index(fields=["dimension", "month", "subject_unit"], name="casetallycount_dimension"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_unit_id} {self.month:%Y-%m} {self.dimension}={self.key}: {self.n}"
