@@ -8,8 +8,10 @@ two users may see different totals for one unit. A case naming no unit belongs t
 subtree and is in no unit's figures.
 
 Figures of the period count the cases received in it; ``open``, ``overdue`` and
-``due_soon`` are the cases open now, whenever received. Each block is one aggregate query
-whatever the number of cases and children.
+``due_soon`` are the cases open now, whenever received. A period of whole months is read
+from the tallies (complaints.tallies), counted every ten minutes; any other is counted
+live. Either way each block is one aggregate query whatever the number of cases and
+children.
 """
 
 import calendar
@@ -36,7 +38,6 @@ from .models import WAITING_STATUSES, Category, Channel, Complaint, ComplaintSta
 DUE_SOON_DAYS = 3
 LIST_LIMIT = 10
 DECIDED_STATUSES = [ComplaintStatus.RESOLVED, ComplaintStatus.CLOSED]
-SUBSTANTIATED = [Finding.SUBSTANTIATED, Finding.PARTLY_SUBSTANTIATED]
 _COMPLAINT_STAGES = [
     DeadlineKind.COMPLAINT_ACCEPT,
     DeadlineKind.COMPLAINT_RESOLVE,
@@ -196,8 +197,6 @@ def children_ordered(rows: list[ChildRow], order: str) -> list[ChildRow]:
 
 @dataclass
 class CaseFigures:
-    unit: Unit
-    period: Period
     total: Figures
     children: list[ChildRow]
     by_status: list[tuple[str, str, int]]
@@ -378,8 +377,6 @@ def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> C
     ]
     by_channel = [(c.value, str(c.label), counted.channels[c.value]) for c in Channel if counted.channels[c.value]]
     return CaseFigures(
-        unit=unit,
-        period=period,
         total=total,
         children=rows,
         by_status=by_status,
