@@ -64,7 +64,7 @@ def case_tallies_rebuild(*, at: datetime.datetime | None = None) -> datetime.dat
     """Count every case with a subject unit again into the tallies, as of ``at`` (now); returns when.
 
     Steps, in one transaction (readers see the old tallies until it commits):
-    1. lock the run row (made the first time; two rebuilds at once take turns), empty both tables;
+    1. lock the run row (made the first time; two rebuilds at once take turns), empty the tables;
     2. one INSERT ... SELECT of PERIOD_COUNTERS per subject unit and month;
     3. one per dimension: status, channel, category, latest rating;
     4. one per depth of the tree: the counts but the ratings added up over each unit's subtree;
@@ -77,21 +77,21 @@ def case_tallies_rebuild(*, at: datetime.datetime | None = None) -> datetime.dat
     CaseTallyCount.objects.all().delete()
     CaseTallyRollup.objects.all().delete()
     cases = Complaint.objects.filter(subject_unit__isnull=False).order_by()
-    counts = period_counts(Q())
-    counters = cases.alias(late=late_stage(at)).annotate(month=month_of("received_at")).values("subject_unit", "month")
-    _insert(CaseTally, ["subject_unit", "month", *counts], counters.annotate(**counts))
+    counters = period_counts(Q())
+    per_month = cases.alias(late=late_stage(at)).annotate(month=month_of("received_at")).values("subject_unit", "month")
+    _insert(CaseTally, ["subject_unit", "month", *counters], per_month.annotate(**counters))
     keys = {
         TallyDimension.STATUS: F("status"),
         TallyDimension.CHANNEL: F("channel"),
         TallyDimension.CATEGORY: Cast("category_id", CharField()),
     }
     for dimension, key in keys.items():
-        counts = (
+        per_key = (
             cases.annotate(month=month_of("received_at"), dimension=Value(dimension), key=key)
             .values("subject_unit", "month", "dimension", "key")
             .annotate(n=Count("pk"))
         )
-        _insert(CaseTallyCount, ["subject_unit", "month", "dimension", "key", "n"], counts)
+        _insert(CaseTallyCount, ["subject_unit", "month", "dimension", "key", "n"], per_key)
     ratings = (
         latest_ratings(cases)
         .annotate(month=month_of("complaint__received_at"), dimension=Value(TallyDimension.RATING), key=F("rating"))
@@ -102,10 +102,10 @@ def case_tallies_rebuild(*, at: datetime.datetime | None = None) -> datetime.dat
     # Each depth's units get the counts of their whole subtree: the subject units at that depth
     # or below, added up by their path cut to that depth.
     deepest = Unit.objects.aggregate(deepest=Max("depth"))["deepest"] or 0
-    counts = CaseTallyCount.objects.exclude(dimension=TallyDimension.RATING).order_by()
+    unit_counts = CaseTallyCount.objects.exclude(dimension=TallyDimension.RATING).order_by()
     for depth in range(1, deepest + 1):
         rollup = (
-            counts.filter(subject_unit__depth__gte=depth)
+            unit_counts.filter(subject_unit__depth__gte=depth)
             .annotate(
                 path=Substr("subject_unit__path", 1, depth * Unit.steplen),
                 m=F("month"),
