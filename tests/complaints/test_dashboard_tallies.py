@@ -134,3 +134,10 @@ def test_the_tallied_dashboard_takes_a_fixed_number_of_queries(
     case_tallies_rebuild()
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_beat_counts_the_tallies_again_every_ten_minutes():
+    from jiufeng.celery import app
+
+    entry = app.conf.beat_schedule["refresh-case-tallies"]
+    assert (entry["task"], entry["schedule"]) == ("complaints.tasks.refresh_case_tallies_task", 600.0)
