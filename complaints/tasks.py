@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from .models import Complaint, ComplaintStatus
+from .tallies import case_tallies_rebuild
 from .transitions import complaint_close
 
 
@@ -32,3 +33,9 @@ def close_expired_cases_task() -> int:
             continue
         closed += 1
     return closed
+
+
+@shared_task
+def refresh_case_tallies_task() -> str:
+    """Count the dashboard's tallies again (complaints.tallies); safe to run twice, or two at once (they take turns)."""
+    return case_tallies_rebuild().isoformat()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, phone, public, staff
+from .views import case, dashboard, phone, public, staff
 
 app_name = "complaints"
 
@@ -28,6 +28,8 @@ urlpatterns = [
 
 # The staff side: the inbox, the approval queue, intake and the case page with its actions.
 urlpatterns += [
+    path("dashboard/", dashboard.dashboard_home, name="dashboard"),
+    path("dashboard/units/<int:pk>/", dashboard.unit_dashboard, name="unit-dashboard"),
     path("cases/", staff.case_list, name="case-list"),
     path("cases/approvals/", staff.case_approvals, name="case-approvals"),
     path("cases/new/", staff.case_create, name="case-create"),

@@ -53,6 +53,9 @@ app.conf.update(
         "deliver-outbox": {"task": "jiufeng.tasks.deliver_outbox_task", "schedule": 60.0},
         # Resolved complaints no review can reach any more are closed (complaints.tasks).
         "close-expired-cases": {"task": "complaints.tasks.close_expired_cases_task", "schedule": 3600.0},
+        # The dashboard's figures of whole months are read from tallies this many seconds old at most
+        # (complaints.tallies); open, overdue and due-soon cases are counted live.
+        "refresh-case-tallies": {"task": "complaints.tasks.refresh_case_tallies_task", "schedule": 600.0},
         # History and log rows are hash-chained by the minute (audit.chain): an edit made
         # directly in the database before its row is sealed goes unnoticed.
         "seal-history": {"task": "audit.tasks.seal_history_task", "schedule": 60.0},

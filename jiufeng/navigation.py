@@ -40,6 +40,7 @@ _APPRAISAL = _("Democratic appraisal")
 NAV_ITEMS = [
     NavItem(_("File a complaint"), "complaints:complaint-file", anonymous_only=True),
     NavItem(_("Track a complaint"), "complaints:complaint-track", anonymous_only=True),
+    NavItem(_("Dashboard"), "complaints:dashboard", permission="jiufeng.view_dashboard"),
     NavItem(_("Cases"), "complaints:case-list", permission=_SEE_UNITS),
     NavItem(_("Approvals"), "complaints:case-approvals", permission="jiufeng.approve_cases"),
     NavItem(_("Record a complaint"), "complaints:case-create", permission="jiufeng.handle_cases"),
@@ -91,12 +92,12 @@ class Landing:
 
 # Where each role starts after logging in: where its work is. A user holding several roles
 # starts at the first of theirs in this order: administration before everything (an
-# administrator is there to run the system), then a leader's approvals (decisions others
-# wait for), an officer's cases waiting for them, an auditor's home (the history, the logs). A
-# leader's dashboard will take the place of the approvals once it exists.
+# administrator is there to run the system), then a leader's dashboard (their units at a
+# glance, the approvals one click away in the menu), an officer's cases waiting for them, an
+# auditor's home (the history, the logs).
 LANDINGS = [
     Landing(Role.ADMINISTRATOR, "admin:index"),
-    Landing(Role.LEADER, "complaints:case-approvals"),
+    Landing(Role.LEADER, "complaints:dashboard"),
     Landing(Role.OFFICER, "complaints:case-list"),
     Landing(Role.AUDITOR, "audit:home"),
     Landing(Role.EVALUATOR, "evaluations:evaluator-home"),

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from . import actions, views
+from . import actions, dashboard, views
 
 urlpatterns = [
+    path("units/<int:pk>/dashboard/", dashboard.UnitDashboardView.as_view(), name="unit-dashboard"),
     # GET: the staff list; POST: the public filing (anyone), one path in API.md.
     path("complaints/", views.ComplaintListView.as_view(), name="complaint-list"),
     path("complaints/intake/", views.ComplaintIntakeView.as_view(), name="complaint-intake"),

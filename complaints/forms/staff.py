@@ -4,6 +4,7 @@ Every form that changes a case carries the case ``version`` it was made from, so
 decision taken on a page that someone else changed meanwhile is refused.
 """
 
+import datetime
 from decimal import Decimal
 
 import django_filters
@@ -20,11 +21,13 @@ from jiufeng.forms import BootstrapForm, LongSelect
 from responsibility.models import Unit
 from responsibility.scoping import units_in_scope
 
+from .. import dashboard
 from ..attachments import attachment_limits_text
 from ..models import (
     EXTENSION_MAX_DAYS,
     INTAKE_CHANNELS,
     MAX_REVIEW_ROUNDS,
+    WAITING_STATUSES,
     ActivityKind,
     Category,
     Channel,
@@ -123,6 +126,19 @@ def _not_in_future(value):
 
 # --- The list's filters -----------------------------------------------------------------
 
+PROGRESS_CHOICES = [
+    ("accepted", _("Accepted")),
+    ("open", _("Open now")),
+    ("due_soon", _("Due within 3 days")),
+    ("decided", _("Decided")),
+    ("late", _("Decided late")),
+    ("reviewed", _("Review asked")),
+]
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
 
 class UnitFilter(django_filters.ModelChoiceFilter):
     field_class = UnitChoiceField
@@ -154,6 +170,20 @@ class ComplaintFilter(django_filters.FilterSet):
     rating = django_filters.ChoiceFilter(
         label=_("Petitioner's rating"), choices=RatingValue.choices, method="filter_rating", empty_label=_("All")
     )
+    progress = django_filters.ChoiceFilter(
+        label=_("Progress"), choices=PROGRESS_CHOICES, method="filter_progress", empty_label=_("All")
+    )
+    finding = django_filters.ChoiceFilter(label=_("Finding"), choices=Finding.choices, empty_label=_("All"))
+    received_from = django_filters.DateFilter(label=_("Received from"), method="filter_received_from", widget=_DATE)
+    received_to = django_filters.DateFilter(label=_("Received until"), method="filter_received_to", widget=_DATE)
+    # The dashboard's figures count the cases about a unit's subtree: their links say which unit
+    # (kept when the list is filtered again, named above the list).
+    about = UnitFilter(
+        label=_("Unit complained about, and the units below it"),
+        queryset=lambda request: units_in_scope(request.user),
+        method="filter_about",
+        widget=forms.HiddenInput,
+    )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue")
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=QUERY_MAX)
 
@@ -175,6 +205,29 @@ class ComplaintFilter(django_filters.FilterSet):
         later = Rating.objects.filter(complaint=OuterRef("complaint"), review_round__gt=OuterRef("review_round"))
         latest = Rating.objects.filter(~Exists(later), rating=value)
         return queryset.filter(pk__in=latest.values("complaint_id"))
+
+    def filter_about(self, queryset, name, unit):
+        return queryset.filter(subject_unit__path__startswith=unit.path)
+
+    def filter_received_from(self, queryset, name, day):
+        return queryset.filter(received_at__gte=_day_start(day))
+
+    def filter_received_to(self, queryset, name, day):
+        return queryset.filter(received_at__lt=_day_start(day + datetime.timedelta(days=1)))
+
+    def filter_progress(self, queryset, name, value):
+        # The dashboard's figures, one by one (complaints.dashboard).
+        now = timezone.now()
+        conditions = {
+            "accepted": Q(handling_unit__isnull=False),
+            "open": Q(status__in=WAITING_STATUSES),
+            "due_soon": dashboard.due_soon(now),
+            "decided": Q(replied_at__isnull=False),
+            "reviewed": Q(review_round__gte=1),
+        }
+        if value == "late":
+            return queryset.filter(replied_at__isnull=False).alias(late=dashboard.late_stage(now)).filter(late=True)
+        return queryset.filter(conditions[value])
 
     def filter_overdue(self, queryset, name, value):
         # Unticked means "all", not "only those on time".

@@ -26,6 +26,7 @@ from .decisions import (
     RatingValue,
 )
 from .records import Activity, ActivityKind, Attachment, CheckedItem, IdentityAccess, InternalNote, Message
+from .tallies import CaseTally, CaseTallyCount, CaseTallyRollup, CaseTallyRun, TallyDimension
 
 __all__ = [
     "ENDED_STATUSES",
@@ -37,6 +38,10 @@ __all__ = [
     "ActivityKind",
     "Attachment",
     "CaseNumberCounter",
+    "CaseTally",
+    "CaseTallyCount",
+    "CaseTallyRollup",
+    "CaseTallyRun",
     "Category",
     "Channel",
     "INTAKE_CHANNELS",
@@ -56,6 +61,7 @@ __all__ = [
     "Rating",
     "RatingValue",
     "RoutingRule",
+    "TallyDimension",
     "TransitionLog",
     "case_number_format",
     "triage_unit",

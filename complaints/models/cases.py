@@ -93,6 +93,14 @@ _REVIEW_STATUS_LABELS = {
 }
 
 
+def _about_own_units(user) -> Q:
+    """Complaints about a unit the user is in (responsibility.scoping.own_unit_paths): kept from them."""
+    own = own_unit_paths(user)
+    if not own:
+        return Q(pk__in=[])
+    return Q(subject_unit__in=Unit.objects.filter(path__in=own).values("pk"))
+
+
 class ComplaintQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ComplaintQuerySet":
         """Complaints whose handling unit or subject unit is in the user's scope, less those about a unit they are in.
@@ -110,10 +118,17 @@ class ComplaintQuerySet(models.QuerySet):
         visible = Q(handling_unit__in=in_scope) | Q(subject_unit__in=in_scope) | Q(reviewing_unit__in=in_scope)
         if scope_holds_a_root(user):
             visible |= Q(handling_unit__isnull=True, subject_unit__isnull=True)
-        own = own_unit_paths(user)
-        if own:
-            visible &= ~Q(subject_unit__in=Unit.objects.filter(path__in=own).values("pk"))
-        return self.filter(visible)
+        return self.filter(visible).exclude(_about_own_units(user))
+
+    def about_subtree_visible_to(self, user, unit: Unit) -> "ComplaintQuerySet":
+        """The complaints about ``unit`` or a unit below it that the user may see (the dashboard's).
+
+        Caller has checked that ``unit`` is in the user's scope: a scope is made of whole
+        subtrees, so every unit below it is too, and of visible_to's conditions only the
+        subject-unit rule is left to apply. Saying so keeps the query to the subject unit's
+        columns, which the dashboard's index (complaint_dashboard) holds.
+        """
+        return self.filter(subject_unit__in=Unit.objects.subtree_of(unit).values("pk")).exclude(_about_own_units(user))
 
 
 class Complaint(FSMModelMixin, models.Model):
@@ -278,6 +293,31 @@ class Complaint(FSMModelMixin, models.Model):
             ),
             # The lists' search has trigram indexes on title and text too, PostgreSQL only:
             # migration 0006_search_trigram, outside this state (SQLite has no GIN).
+            # The leader's dashboard (complaints.dashboard): a subtree's cases of a period, counted
+            # from the index alone (every column its figures read), a tenth of the table's size.
+            models.Index(
+                fields=["subject_unit", "received_at"],
+                name="complaint_dashboard",
+                include=[
+                    "id",
+                    "status",
+                    "channel",
+                    "category",
+                    "handling_unit",
+                    "replied_at",
+                    "finding",
+                    "review_round",
+                    "due_at",
+                ],
+            ),
+            # The dashboard's figures of cases open now (complaints.dashboard.now_counts), per subject
+            # unit, from the index alone: the waiting cases, not every case of the subtree.
+            models.Index(
+                fields=["subject_unit"],
+                name="complaint_waiting_subject",
+                include=["id", "status", "due_at"],
+                condition=Q(status__in=WAITING_STATUSES),
+            ),
             # close_expired_cases_task: replies whose review window may have passed.
             models.Index(fields=["replied_at"], name="complaint_resolved_replied", condition=Q(status="resolved")),
         ]

@@ -25,6 +25,11 @@ WITHOUT_HISTORY = {
     "evaluations.Answer",
     # The last case number of a year: each filing's number is in its complaint's history.
     "complaints.CaseNumberCounter",
+    # The dashboard's tallies: counts of the cases, rebuilt from them every ten minutes.
+    "complaints.CaseTally",
+    "complaints.CaseTallyCount",
+    "complaints.CaseTallyRollup",
+    "complaints.CaseTallyRun",
 }
 
 

@@ -106,7 +106,7 @@ def test_the_staff_pages_have_no_serious_accessibility_violations(browser: Brows
 
     leader = browser.new_context(**DESK, bypass_csp=True).new_page()
     log_in(leader, live_server, "leader")
-    for path in ("/cases/approvals/", "/inbox/", "/org/escalations/"):
+    for path in ("/dashboard/", "/cases/approvals/", "/inbox/", "/org/escalations/"):
         visit(leader, path)
 
     # A bureau's officer on a phone: unread warnings in the inbox.

@@ -38,7 +38,7 @@ def test_the_bureau_principal_decides_on_a_school_principal_and_attaches_the_dec
 
     menu_open(page)
     page.get_by_role("button", name="Responsibility system").click()
-    page.get_by_role("link", name="Accountability").click()
+    page.get_by_role("link", name="Accountability", exact=True).click()
     page.get_by_label("State").select_option("proposed")
     page.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name="周校长").click()

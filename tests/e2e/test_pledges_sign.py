@@ -20,7 +20,7 @@ def test_the_education_bureaus_principal_signs_the_countys_pledge(page: Page, li
     page.get_by_role("button", name="Log in").click()
 
     page.get_by_role("button", name="Responsibility system").click()
-    page.get_by_role("link", name="Pledges").click()
+    page.get_by_role("link", name="Pledges", exact=True).click()
     row = page.get_by_test_id("pledge-list").get_by_role("row").filter(has_text="青溪县").filter(has_text="县教育局")
     expect(row).to_contain_text("Issued, awaiting signature")
     row.get_by_role("link", name="县教育局").click()

@@ -1,0 +1,179 @@
+"""The dashboard's tallies: its figures pre-counted per subject unit and month, rebuilt by beat.
+
+Counting a county's year live reads every case of the year (a root's dashboard at a million
+cases would read two hundred thousand); the tallies hold the same counters per subject unit
+and month of receipt, so a root's year is a few thousand short rows. They are rebuilt from
+the cases every ten minutes (refresh_case_tallies_task), each table by one INSERT ... SELECT
+compiled from the very aggregates the live figures use (complaints.dashboard.period_counts),
+so the two cannot drift apart in what they count, only in when: the page says when the
+tallies were counted. The figures of cases open now (open, overdue, due soon) and the lists
+are always counted live. A period that is not made of whole months (a range of dates) is
+counted live too.
+
+The subject-unit rule holds as for the live figures: the rows are per subject unit, and the
+units the user is in are left out (ComplaintQuerySet.about_subtree_visible_to's rule).
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Substr
+from django.utils import timezone
+
+from responsibility.models import Unit
+from responsibility.scoping import own_unit_paths
+
+from .dashboard import (
+    PERIOD_COUNTERS,
+    Counted,
+    Figures,
+    Period,
+    late_stage,
+    latest_ratings,
+    month_of,
+    now_counts,
+    period_counts,
+)
+from .models import (
+    WAITING_STATUSES,
+    CaseTally,
+    CaseTallyCount,
+    CaseTallyRollup,
+    CaseTallyRun,
+    Complaint,
+    TallyDimension,
+)
+
+# The one row of CaseTallyRun.
+RUN = 1
+
+
+def _insert(model, columns: list[str], rows: QuerySet) -> None:
+    """INSERT INTO ``model``'s table (``columns``) the rows the queryset selects, in its order."""
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
+
+
+@transaction.atomic
+def case_tallies_rebuild(*, at: datetime.datetime | None = None) -> datetime.datetime:
+    """Count every case with a subject unit again into the tallies, as of ``at`` (now); returns when.
+
+    Steps, in one transaction (readers see the old tallies until it commits):
+    1. lock the run row (made the first time; two rebuilds at once take turns), empty the tables;
+    2. one INSERT ... SELECT of PERIOD_COUNTERS per subject unit and month;
+    3. one per dimension: status, channel, category, latest rating;
+    4. one per depth of the tree: the counts but the ratings added up over each unit's subtree;
+    5. record when.
+    """
+    at = at or timezone.now()
+    CaseTallyRun.objects.get_or_create(pk=RUN, defaults={"finished_at": at})
+    run = CaseTallyRun.objects.select_for_update().get(pk=RUN)
+    CaseTally.objects.all().delete()
+    CaseTallyCount.objects.all().delete()
+    CaseTallyRollup.objects.all().delete()
+    cases = Complaint.objects.filter(subject_unit__isnull=False).order_by()
+    counters = period_counts(Q())
+    per_month = cases.alias(late=late_stage(at)).annotate(month=month_of("received_at")).values("subject_unit", "month")
+    _insert(CaseTally, ["subject_unit", "month", *counters], per_month.annotate(**counters))
+    keys = {
+        TallyDimension.STATUS: F("status"),
+        TallyDimension.CHANNEL: F("channel"),
+        TallyDimension.CATEGORY: Cast("category_id", CharField()),
+    }
+    for dimension, key in keys.items():
+        per_key = (
+            cases.annotate(month=month_of("received_at"), dimension=Value(dimension), key=key)
+            .values("subject_unit", "month", "dimension", "key")
+            .annotate(n=Count("pk"))
+        )
+        _insert(CaseTallyCount, ["subject_unit", "month", "dimension", "key", "n"], per_key)
+    ratings = (
+        latest_ratings(cases)
+        .annotate(month=month_of("complaint__received_at"), dimension=Value(TallyDimension.RATING), key=F("rating"))
+        .values("complaint__subject_unit", "month", "dimension", "key")
+        .annotate(n=Count("pk"))
+    )
+    _insert(CaseTallyCount, ["subject_unit", "month", "dimension", "key", "n"], ratings)
+    # Each depth's units get the counts of their whole subtree: the subject units at that depth
+    # or below, added up by their path cut to that depth.
+    deepest = Unit.objects.aggregate(deepest=Max("depth"))["deepest"] or 0
+    unit_counts = CaseTallyCount.objects.exclude(dimension=TallyDimension.RATING).order_by()
+    for depth in range(1, deepest + 1):
+        rollup = (
+            unit_counts.filter(subject_unit__depth__gte=depth)
+            .annotate(
+                path=Substr("subject_unit__path", 1, depth * Unit.steplen),
+                m=F("month"),
+                dim=F("dimension"),
+                k=F("key"),
+            )
+            .values("path", "m", "dim", "k")
+            .annotate(total=Sum("n"))
+        )
+        _insert(CaseTallyRollup, ["unit_path", "month", "dimension", "key", "n"], rollup)
+    run.finished_at = at
+    run.save(update_fields=["finished_at"])
+    return at
+
+
+def _whole_months(period: Period) -> bool:
+    return period.first.day == 1 and (period.last + datetime.timedelta(days=1)).day == 1
+
+
+def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, now) -> Counted | None:
+    """The figures of ``unit``'s subtree for ``period`` from the tallies; None when they do not cover it
+    (never rebuilt, or a period not made of whole months).
+
+    Seven queries at most: the run, the counters per subject unit, the ratings per subject
+    unit, the other dimensions from the subtree's roll-up, the same of the units the user is
+    in (taken off), the months, and the figures of cases open now (live, from ``cases``: the
+    subtree's cases the user may see).
+    Caller has checked that ``unit`` is in the user's scope.
+    """
+    if not _whole_months(period):
+        return None
+    run = CaseTallyRun.objects.filter(pk=RUN).first()
+    if run is None:
+        return None
+    # The subtree's units less those the user is in: the subject-unit rule, as for the cases.
+    units = Unit.objects.subtree_of(unit).exclude(path__in=own_unit_paths(user)).values("pk")
+    window = Q(subject_unit__in=units, month__gte=period.first, month__lte=period.last)
+    per_unit: dict[int, Figures] = defaultdict(Figures)
+    counters = CaseTally.objects.filter(window).values("subject_unit").annotate(**{n: Sum(n) for n in PERIOD_COUNTERS})
+    for row in counters.order_by():
+        unit_id = row.pop("subject_unit")
+        per_unit[unit_id] = Figures(**row)
+    counts = CaseTallyCount.objects.filter(window).order_by()
+    ratings = counts.filter(dimension=TallyDimension.RATING).values("subject_unit", "key").annotate(n=Sum("n"))
+    for row in ratings:
+        setattr(per_unit[row["subject_unit"]], row["key"], row["n"])
+    # By status, channel and category: the subtree's roll-up, less the units the user is in.
+    by_dimension = {dimension: defaultdict(int) for dimension in TallyDimension}
+    months = Q(month__gte=period.first, month__lte=period.last)
+    rolled = CaseTallyRollup.objects.filter(months, unit_path=unit.path).order_by()
+    for row in rolled.values("dimension", "key").annotate(n=Sum("n")):
+        by_dimension[row["dimension"]][row["key"]] += row["n"]
+    own = Unit.objects.subtree_of(unit).filter(path__in=own_unit_paths(user)).values("pk")
+    withheld = CaseTallyCount.objects.filter(months, subject_unit__in=own).exclude(dimension=TallyDimension.RATING)
+    for row in withheld.order_by().values("dimension", "key").annotate(n=Sum("n")):
+        by_dimension[row["dimension"]][row["key"]] -= row["n"]
+    statuses, channels = by_dimension[TallyDimension.STATUS], by_dimension[TallyDimension.CHANNEL]
+    categories = defaultdict(int, {int(key): n for key, n in by_dimension[TallyDimension.CATEGORY].items()})
+    months = {
+        row["month"]: (row["received"], row["decided"])
+        for row in CaseTally.objects.filter(window)
+        .values("month")
+        .annotate(received=Sum("received"), decided=Sum("decided"))
+        .order_by()
+    }
+    live = cases.filter(status__in=WAITING_STATUSES).values("subject_unit").annotate(**now_counts(now))
+    for row in live:
+        figures = per_unit[row.pop("subject_unit")]
+        for name, n in row.items():
+            setattr(figures, name, n)
+    return Counted(per_unit, statuses, channels, categories, months, counted_at=run.finished_at)
