@@ -131,6 +131,8 @@ def test_every_demo_account_lands_where_its_work_is(client):
         "officer-health": INBOX,
         "leader-health": DASHBOARD,
         "officer-town-school": INBOX,
+        "supervisor": reverse("evaluations:evaluator-home"),
+        "deputy": reverse("evaluations:evaluator-home"),
     }
     assert set(expected) == set(DEMO_ACCOUNTS)
     for username, url in expected.items():
