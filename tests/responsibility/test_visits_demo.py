@@ -32,7 +32,8 @@ def test_the_demo_has_visits_and_items_in_every_state(demo):
     assert all(v.findings for v in Visit.objects.filter(made_on__isnull=False))
     scheduled = Visit.objects.filter(made_on__isnull=True)
     assert {v.is_overdue for v in scheduled} == {True, False}
-    items = list(RectificationItem.objects.all())
+    # Those of visits and cases: the published appraisal's bottom units have their own (demo.evaluations).
+    items = list(RectificationItem.objects.exclude(description__contains="民主评议"))
     assert 4 <= len(items) <= 6
     assert {i.status for i in items} == {"open", "submitted", "confirmed"}
     assert any(i.is_overdue for i in items)
