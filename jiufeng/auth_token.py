@@ -74,7 +74,8 @@ class TokenObtainView(ObtainAuthToken):
         instance, token = AuthToken.objects.create(user=user)
         # As django.contrib.auth.login does: the event log and last_login hear of it.
         user_logged_in.send(sender=type(user), request=request, user=user)
-        return Response({"token": token, "expiry": instance.expiry})
+        # In the API's own time format (local time with its offset), as every other datetime it returns.
+        return Response({"token": token, "expiry": serializers.DateTimeField().to_representation(instance.expiry)})
 
 
 def _second_factor(request, user, code: str) -> None:

@@ -25,6 +25,8 @@ def issued(user) -> tuple[APIClient, dict]:
 def test_a_token_is_issued_with_its_expiry_and_only_its_hash_is_stored(cast):
     api, body = issued(cast.county_officer)
     assert api.get(CASES).status_code == 200
+    # Local time with its offset, as every datetime of the API.
+    assert body["expiry"].endswith("+08:00")
     expiry = datetime.datetime.fromisoformat(body["expiry"])
     assert datetime.timedelta(hours=9) < expiry - timezone.now() <= datetime.timedelta(hours=10)
     stored = AuthToken.objects.get(user=cast.county_officer)
