@@ -21,4 +21,4 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 USER jiufeng
 ENV JIUFENG_VAR_DIR=/app/var
 EXPOSE 8000
-CMD ["gunicorn", "jiufeng.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]
+CMD ["gunicorn", "jiufeng.wsgi", "--config", "deploy/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "60"]

@@ -408,7 +408,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jiufeng@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No code that opens a case or an appraisal is written out (jiufeng.log_redaction).
+    "filters": {"redact_codes": {"()": "jiufeng.log_redaction.RedactCodes"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_codes"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 # The console SMS backend's own file (`make run`: var/log/sms.log), so that hundreds of demo

@@ -1,4 +1,9 @@
-"""/api/v1/track/{code}/...: the holder of a tracking code follows the case and answers it.
+"""/api/v1/track/...: the holder of a tracking code follows the case and answers it.
+
+The code travels in the ``X-Tracking-Code`` header (or, on a POST, a ``tracking_code`` field of
+the body), never in the address, which access logs and proxies keep. The older addresses with
+the code in the path (/api/v1/track/{code}/...) still answer, marked deprecated in the schema
+and in a ``Deprecation`` header that names the address to use instead.
 
 Every call looks the code up through complaints.tracking.track_lookup, which counts failed
 lookups per address and overall: past the limit every lookup from there is refused (429),
@@ -9,7 +14,7 @@ does that), so for a merged case both are refused (409).
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,7 +30,18 @@ from ..tracking import PREFIX, track_lookup, tracking_code_normalise
 from ..transitions import complaint_review
 from ..workflow import EVENTS
 
-CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description="the tracking code (查询码)")
+CODE_HEADER = "X-Tracking-Code"
+CODE_FIELD = "tracking_code"
+CODE_PARAMETER = OpenApiParameter(
+    "code", str, OpenApiParameter.PATH, description="the tracking code (查询码); deprecated: send it in X-Tracking-Code"
+)
+CODE_HEADER_PARAMETER = OpenApiParameter(
+    CODE_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="the tracking code (查询码); on a POST it may instead be the body's tracking_code field",
+)
 
 
 class TimelineEntrySerializer(serializers.Serializer):
@@ -107,15 +123,26 @@ class TrackedView(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
 
-    def tracked(self, code: str) -> tuple[Complaint, Complaint]:
+    def given_code(self, code: str | None) -> str:
+        """The code of the path (deprecated), else of the header, else (POST) of the body; 400 without one."""
+        if code is None:
+            code = self.request.headers.get(CODE_HEADER)
+        if code is None and self.request.method == "POST":
+            code = self.request.data.get(CODE_FIELD)
+        if not isinstance(code, str) or not code.strip():
+            raise exceptions.ValidationError({CODE_FIELD: [_("Send the tracking code in the X-Tracking-Code header.")]})
+        return code
+
+    def tracked(self, code: str | None) -> tuple[Complaint, Complaint]:
         """(the complaint the code tracks, the one its petitioner follows: the primary if merged)."""
+        code = self.given_code(code)
         with service_errors():
             complaint = track_lookup(request=self.request, code=code)
         if complaint is None:
             raise exceptions.NotFound(_("No complaint has this tracking code. Check the code and try again."))
         return complaint, complaint_followed(complaint)
 
-    def own(self, code: str) -> Complaint:
+    def own(self, code: str | None) -> Complaint:
         """The complaint itself, for what only its own petitioner may do (rate, ask for review)."""
         complaint, followed = self.tracked(code)
         if followed.pk != complaint.pk:
@@ -131,8 +158,9 @@ class TrackedView(APIView):
 class TrackView(TrackedView):
     """Where the case stands: status, public timeline, the reply, and what the petitioner may do now."""
 
-    @extend_schema(parameters=[CODE_PARAMETER], responses={200: TrackSerializer})
-    def get(self, request, code: str):
+    @extend_schema(parameters=[CODE_HEADER_PARAMETER], responses={200: TrackSerializer})
+    def get(self, request, code: str | None = None):
+        code = self.given_code(code)
         complaint, followed = self.tracked(code)
         # The answer lists no files.
         entries = complaint_timeline(complaint=followed, public=True, attachments=False)
@@ -157,12 +185,12 @@ class TrackView(TrackedView):
 class TrackAddView(TrackedView, CaseAddView):
     """What the holder of a code adds to the case; one serializer reads the input and shows the result."""
 
-    parameters = [CODE_PARAMETER]
+    parameters = [CODE_HEADER_PARAMETER]
     # Rating and asking for a review are for the complaint's own petitioner only (see own);
     # a message goes to the case followed.
     own_only = True
 
-    def complaint(self, code: str) -> Complaint:
+    def complaint(self, code: str | None = None) -> Complaint:
         return self.own(code) if self.own_only else self.tracked(code)[1]
 
 
@@ -187,3 +215,44 @@ class TrackReviewView(TrackAddView):
 
     input_serializer = output_serializer = ReviewSerializer
     service = staticmethod(complaint_review)
+
+
+class DeprecatedPath:
+    """The same answers at the older address with the code in the path: said deprecated (RFC 9745)."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Deprecation"] = "true"
+        successor = request.path.replace(f"/{kwargs.get('code', '')}/", "/", 1)
+        response["Link"] = f'<{successor}>; rel="successor-version"'
+        return response
+
+
+@extend_schema_view(
+    get=extend_schema(deprecated=True, parameters=[CODE_PARAMETER], operation_id="api_v1_track_by_path_retrieve")
+)
+class TrackByPathView(DeprecatedPath, TrackView):
+    pass
+
+
+@extend_schema_view(
+    post=extend_schema(
+        deprecated=True, parameters=[CODE_PARAMETER], operation_id="api_v1_track_by_path_messages_create"
+    )
+)
+class TrackMessageByPathView(DeprecatedPath, TrackMessageView):
+    pass
+
+
+@extend_schema_view(
+    post=extend_schema(deprecated=True, parameters=[CODE_PARAMETER], operation_id="api_v1_track_by_path_rating_create")
+)
+class TrackRatingByPathView(DeprecatedPath, TrackRatingView):
+    pass
+
+
+@extend_schema_view(
+    post=extend_schema(deprecated=True, parameters=[CODE_PARAMETER], operation_id="api_v1_track_by_path_review_create")
+)
+class TrackReviewByPathView(DeprecatedPath, TrackReviewView):
+    pass
