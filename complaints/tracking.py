@@ -2,8 +2,11 @@
 
 A code is 16 symbols of Crockford's base32 (no I, L, O, U: nothing to misread aloud),
 80 random bits from ``secrets``, shown as ``JF-7K3M-Q9XD-2WPA-HT6C``. Only a keyed hash
-is stored, like a password: a leaked database reveals no working code. The key is
-derived from settings.SECRET_KEY, so rotating SECRET_KEY invalidates every code.
+is stored, like a password: a leaked database reveals no working code. The keys are
+JIUFENG_TRACKING_CODE_KEYS, newest first (SECRET_KEY when none is set, as before they
+existed): the newest hashes new codes, every one still opens the codes it hashed, and a code
+found by an older key is hashed again with the newest, so an old key can go once its codes
+have been used. SECRET_KEY can then be rotated without orphaning a single code.
 """
 
 import secrets
@@ -41,23 +44,36 @@ def tracking_code_normalise(code: str) -> str | None:
     return symbols
 
 
-def tracking_code_hash(code: str) -> str | None:
-    """The stored form of a code: HMAC-SHA256 of its normalised symbols; None for no code."""
+def tracking_code_hashes(code: str) -> list[str]:
+    """The code's HMAC-SHA256 under each key, the newest first; empty when it cannot be a code."""
     symbols = tracking_code_normalise(code)
     if symbols is None:
-        return None
-    return salted_hmac(_KEY_SALT, symbols, algorithm="sha256").hexdigest()
+        return []
+    keys = settings.JIUFENG_TRACKING_CODE_KEYS or [settings.SECRET_KEY]
+    return [salted_hmac(_KEY_SALT, symbols, secret=key, algorithm="sha256").hexdigest() for key in keys]
+
+
+def tracking_code_hash(code: str) -> str | None:
+    """The stored form of a code: its hash under the newest key; None for no code."""
+    hashes = tracking_code_hashes(code)
+    return hashes[0] if hashes else None
 
 
 def complaint_by_tracking_code(code: str):
     """The complaint this code tracks, or None. Caller slows and limits guessing (429)."""
     from .models import Complaint
 
-    digest = tracking_code_hash(code)
-    if digest is None:
+    hashes = tracking_code_hashes(code)
+    if not hashes:
         return None
-    # Unscoped by design: whoever holds the code may follow the case. The hash is unique.
-    return Complaint.objects.filter(tracking_code_hash=digest).first()
+    # Unscoped by design: whoever holds the code may follow the case. Each hash is unique.
+    complaint = Complaint.objects.filter(tracking_code_hash__in=hashes).first()
+    if complaint is not None and complaint.tracking_code_hash != hashes[0]:
+        # Found by an older key: from now on the newest opens it.
+        complaint.tracking_code_hash = hashes[0]
+        complaint._change_reason = "tracking code hashed with the newest key"
+        complaint.save(update_fields=["tracking_code_hash"])
+    return complaint
 
 
 class TrackingThrottled(WrongGuessesThrottled):

@@ -436,6 +436,10 @@ JIUFENG_COMPLAINT_ACCEPT_DAYS = env_int("JIUFENG_COMPLAINT_ACCEPT_DAYS", 15)
 JIUFENG_COMPLAINT_RESOLVE_DAYS = env_int("JIUFENG_COMPLAINT_RESOLVE_DAYS", 60)
 JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_WINDOW_DAYS", 30)
 JIUFENG_COMPLAINT_REVIEW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_DAYS", 30)
+# Keys of the tracking codes' stored hashes (complaints.tracking), newest first: the newest hashes
+# new codes, each opens the codes it hashed. Unset: SECRET_KEY, as before. Set it to the current
+# SECRET_KEY before rotating SECRET_KEY, later put a new key first.
+JIUFENG_TRACKING_CODE_KEYS = env_list("JIUFENG_TRACKING_CODE_KEYS", [])
 # Failed tracking-code lookups allowed before 429: per address, and from everyone together.
 JIUFENG_TRACK_FAILURES_PER_IP = env_str("JIUFENG_TRACK_FAILURES_PER_IP", "20/h")
 JIUFENG_TRACK_FAILURES_GLOBAL = env_str("JIUFENG_TRACK_FAILURES_GLOBAL", "600/m")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jiufeng.filters import FilterSet, Int64Filter
 
 from ..models import Channel, ComplaintStatus
-from ..tracking import tracking_code_hash
+from ..tracking import tracking_code_hashes
 
 # Longer than any title or tracking code: a search is words, not a document.
 SEARCH_MAX = 200
@@ -27,7 +27,7 @@ class ComplaintFilter(FilterSet):
         if not value:
             return queryset
         match = Q(title__icontains=value) | Q(content__icontains=value)
-        digest = tracking_code_hash(value)
-        if digest is not None:
-            match |= Q(tracking_code_hash=digest)
+        hashes = tracking_code_hashes(value)
+        if hashes:
+            match |= Q(tracking_code_hash__in=hashes)
         return queryset.filter(match)
