@@ -108,7 +108,8 @@ def filters_used(form, *, skip: Sequence[str] = ()) -> list[tuple[str, str]]:
     the export log. ``skip``: fields that are no filter (a page's cursor)."""
     used = []
     for name, value in form.cleaned_data.items():
-        if value in (None, "") or name in skip:
+        # An unticked box (False) filters nothing either.
+        if value in (None, "") or value is False or name in skip:
             continue
         field = form.fields[name]
         if isinstance(value, datetime.date):
