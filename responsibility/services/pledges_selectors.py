@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 
-from ..models import Pledge, PledgeState, PledgeTemplate, Unit
+from ..models import Pledge, PledgeItem, PledgeState, PledgeTemplate, Unit
 from ..scoping import HANDLING, outermost_paths, scope_roots, unit_ids_in_scope
 
 SIGNED_STATES = [PledgeState.SIGNED, PledgeState.ASSESSED]
@@ -19,6 +19,16 @@ def pledge_list_for_user(*, user, year: int) -> QuerySet:
         .select_related("issuer", "unit", "signed_by")
         .annotate(item_count=Count("items"))
         .order_by("issuer__path", "unit__path")
+    )
+
+
+def pledge_items_for_user(*, user, year: int) -> QuerySet:
+    """Every item of the year's pledges the user may see, in the list's order: the pledge ledger's rows."""
+    pledges = Pledge.objects.visible_to(user).filter(year=year).values("pk")
+    return (
+        PledgeItem.objects.filter(pledge__in=pledges)
+        .select_related("pledge__issuer", "pledge__unit")
+        .order_by("pledge__issuer__path", "pledge__unit__path", "position", "pk")
     )
 
 

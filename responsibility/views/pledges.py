@@ -2,6 +2,7 @@
 amending, assessing, and the signing coverage level by level."""
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
+from audit.exports import ExportRefused, export_requested, export_response
+
 from .. import permissions
 from ..forms.pledges import (
     IssueFromTemplateForm,
@@ -23,12 +26,14 @@ from ..forms.pledges import (
     item_initial,
     year_from,
 )
+from ..ledgers import PLEDGE_ITEM_COLUMNS
 from ..models import Pledge, PledgeItem, PledgeState, Unit
 from ..services import pledges as services
 from ..services.pledges_selectors import (
     coverage_root_for_user,
     pledge_coverage,
     pledge_detail_queryset,
+    pledge_items_for_user,
     pledge_list_for_user,
     pledge_templates_for_user,
 )
@@ -77,9 +82,24 @@ def _transition(request, pledge: Pledge, name: str):
 @login_required
 def pledge_list(request):
     year = year_from(request.GET.get("year"))
+    if export_requested(request):
+        # 台帐: every item of the year's pledges the page lists, one row each (responsibility.ledgers).
+        try:
+            return export_response(
+                request,
+                name="pledge_items",
+                title=_("Pledge ledger %(year)s") % {"year": year},
+                columns=PLEDGE_ITEM_COLUMNS,
+                rows=pledge_items_for_user(user=request.user, year=year),
+                filters=[(_("Year"), str(year))],
+            )
+        except ExportRefused as refusal:
+            messages.error(request, str(refusal))
     templates = pledge_templates_for_user(user=request.user, year=year)
     context = {
         "year": year,
+        # The export links' query: the year shown.
+        "export_query": urlencode({"year": year}),
         "years": [year - 1, year, year + 1],
         "page": Paginator(pledge_list_for_user(user=request.user, year=year), PAGE_SIZE).get_page(
             request.GET.get("page")
@@ -285,6 +305,8 @@ def pledge_coverage_page(request):
         root = coverage_root_for_user(user=request.user)
     context = {
         "year": year,
+        # The export links' query: the year shown.
+        "export_query": urlencode({"year": year}),
         "years": [year - 1, year, year + 1],
         "root": root,
         "levels": pledge_coverage(root=root, year=year) if root else [],

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
+from audit.exports import ExportRefused, export_requested, export_response
+
 from .. import permissions
 from ..forms.visits import (
     LeaderAssignmentEndForm,
@@ -23,6 +25,7 @@ from ..forms.visits import (
     VisitRecordForm,
     VisitScheduleForm,
 )
+from ..ledgers import RECTIFICATION_ITEM_COLUMNS
 from ..models import RectificationItem, RectificationStatus, Visit, VisitKind
 from ..scoping import LEADING, units_in_scope
 from ..services import visits as services
@@ -242,14 +245,31 @@ def rectification_item_list(request):
     status = status if status in RectificationStatus.values else ""
     overdue = request.GET.get("overdue") in {"1", "true"}
     items = rectification_item_list_for_user(user=request.user, status=status, overdue=overdue or None)
+    export_error = None
+    if export_requested(request):
+        # 台帐 of the items the page lists (responsibility.ledgers).
+        filters = [(_("Status"), str(RectificationStatus(status).label))] if status else []
+        filters += [(_("Overdue only"), _("Yes"))] if overdue else []
+        try:
+            return export_response(
+                request,
+                name="rectification_items",
+                title=_("Rectification item ledger"),
+                columns=RECTIFICATION_ITEM_COLUMNS,
+                rows=items.select_related("campaign"),
+                filters=filters,
+            )
+        except ExportRefused as refusal:
+            export_error = str(refusal)
     context = {
         "page": _page(request, items),
         "status": status,
         "overdue": overdue,
         "query": urlencode({"status": status, "overdue": "1" if overdue else ""}),
         "statuses": RectificationStatus.choices,
+        "export_error": export_error,
     }
-    return render(request, "responsibility/visits/item_list.html", context)
+    return render(request, "responsibility/visits/item_list.html", context, status=400 if export_error else 200)
 
 
 def _item_in_scope(request, pk: int) -> RectificationItem:
