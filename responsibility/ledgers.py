@@ -1,4 +1,5 @@
-"""台帐 of the responsibility system: rectification items, and this year's pledge items.
+"""台帐 of the responsibility system: rectification items, the year's pledge items, visits and
+inspections, accountability records.
 
 Each a list of columns written by audit.exports.export_response (streamed, bounded, logged),
 from the rows the list page shows.
@@ -10,7 +11,14 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from audit.exports import Column
 
-from .models import PledgeState, RectificationStatus
+from .models import (
+    AccountabilityMeasure,
+    AccountabilityState,
+    PledgeState,
+    RectificationStatus,
+    VisitKind,
+    VisitMethod,
+)
 
 
 def _label(choices, value: str) -> str:
@@ -56,4 +64,32 @@ PLEDGE_ITEM_COLUMNS = [
     Column(gettext_lazy("Completed"), _pledge_item_done, width=10),
     Column(gettext_lazy("Completed at"), lambda i: i.completed_at, width=18),
     Column(gettext_lazy("Score"), lambda i: None if i.score is None else float(i.score), width=8),
+]
+
+
+VISIT_COLUMNS = [
+    Column(gettext_lazy("Kind"), lambda v: _label(VisitKind, v.kind), width=10),
+    Column(gettext_lazy("Subject"), lambda v: v.subject, width=30),
+    Column(gettext_lazy("Leader or inspector"), lambda v: str(v.leader), width=12),
+    Column(gettext_lazy("Organising unit"), lambda v: v.organizing_unit.name, width=20),
+    # units: the list's prefetch, per chunk of rows.
+    Column(gettext_lazy("Units visited"), lambda v: "、".join(unit.name for unit in v.units.all()), width=30),
+    Column(gettext_lazy("Scheduled for"), lambda v: v.scheduled_for, width=12),
+    Column(gettext_lazy("Made on"), lambda v: v.made_on, width=12),
+    Column(gettext_lazy("Methods"), lambda v: "、".join(_label(VisitMethod, m) for m in v.methods), width=16),
+    Column(gettext_lazy("People met"), lambda v: v.people_met, width=20),
+    Column(gettext_lazy("Findings"), lambda v: v.findings, width=48),
+]
+
+ACCOUNTABILITY_COLUMNS = [
+    Column(gettext_lazy("Person held to account"), lambda r: str(r.user), width=12),
+    Column(gettext_lazy("Unit"), lambda r: r.unit.name, width=22),
+    Column(gettext_lazy("Position"), lambda r: str(r.position), width=22),
+    Column(gettext_lazy("Reason"), lambda r: r.reason, width=40),
+    Column(gettext_lazy("Measure"), lambda r: _label(AccountabilityMeasure, r.measure) if r.measure else "", width=14),
+    Column(gettext_lazy("State"), lambda r: _label(AccountabilityState, r.state), width=10),
+    Column(gettext_lazy("Proposed by"), lambda r: str(r.proposed_by), width=12),
+    Column(gettext_lazy("Proposed at"), lambda r: r.proposed_at, width=18),
+    Column(gettext_lazy("Decided by"), lambda r: str(r.decided_by) if r.decided_by else "", width=12),
+    Column(gettext_lazy("Decided on"), lambda r: r.decided_on, width=12),
 ]

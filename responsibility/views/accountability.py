@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
+from audit.exports import ExportRefused, export_requested, export_response, filters_used
+
 from ..forms.accountability import (
     AccountabilityDocumentForm,
     AccountabilityFilterForm,
     AccountabilityProposeForm,
 )
+from ..ledgers import ACCOUNTABILITY_COLUMNS
 from ..models import AccountabilityDocument, AccountabilityRecord, Unit
 from ..permissions import can_document_accountability, can_propose_accountability
 from ..services import accountability as services
@@ -60,8 +63,25 @@ def accountability_list(request):
     records = accountability_list_for_user(
         user=request.user, state=filters.get("state", ""), measure=filters.get("measure", "")
     )
+    export_error = None
+    if export_requested(request):
+        try:
+            return export_response(
+                request,
+                name="accountability",
+                title=_("Accountability ledger"),
+                columns=ACCOUNTABILITY_COLUMNS,
+                rows=records,
+                filters=filters_used(form) if form.is_valid() else [],
+            )
+        except ExportRefused as refusal:
+            export_error = str(refusal)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "responsibility/accountability/list.html", {"filter_form": form, "page": page})
+    query = request.GET.copy()
+    for name in ("page", "format"):
+        query.pop(name, None)
+    context = {"filter_form": form, "page": page, "query": query.urlencode(), "export_error": export_error}
+    return render(request, "responsibility/accountability/list.html", context, status=400 if export_error else 200)
 
 
 @require_GET

@@ -25,7 +25,7 @@ from ..forms.visits import (
     VisitRecordForm,
     VisitScheduleForm,
 )
-from ..ledgers import RECTIFICATION_ITEM_COLUMNS
+from ..ledgers import RECTIFICATION_ITEM_COLUMNS, VISIT_COLUMNS
 from ..models import RectificationItem, RectificationStatus, Visit, VisitKind
 from ..scoping import LEADING, units_in_scope
 from ..services import visits as services
@@ -121,14 +121,31 @@ def visit_list(request):
     kind = kind if kind in VisitKind.values else ""
     state = request.GET.get("state", "")
     state = state if state in VISIT_STATES else ""
+    visits = visit_list_for_user(user=request.user, kind=kind, state=state)
+    export_error = None
+    if export_requested(request):
+        filters = [(_("Kind"), str(VisitKind(kind).label))] if kind else []
+        filters += [(_("State"), state)] if state else []
+        try:
+            return export_response(
+                request,
+                name="visits",
+                title=_("Visit and inspection ledger"),
+                columns=VISIT_COLUMNS,
+                rows=visits.select_related("leader", "organizing_unit").prefetch_related("units"),
+                filters=filters,
+            )
+        except ExportRefused as refusal:
+            export_error = str(refusal)
     context = {
-        "page": _page(request, visit_list_for_user(user=request.user, kind=kind, state=state)),
+        "page": _page(request, visits),
         "kind": kind,
         "state": state,
         "kinds": VisitKind.choices,
         "query": urlencode({"kind": kind, "state": state}),
+        "export_error": export_error,
     }
-    return render(request, "responsibility/visits/visit_list.html", context)
+    return render(request, "responsibility/visits/visit_list.html", context, status=400 if export_error else 200)
 
 
 @require_GET

@@ -93,3 +93,31 @@ def test_an_unknown_format_says_so_and_exports_nothing(client, cast, items, path
     assert "Excel (xlsx)" in page or "Excel（xlsx）" in page or "xlsx" in page.split("alert")[1]
     assert "doc<script>" not in page
     assert not AuditEvent.objects.filter(kind=AuditEventKind.EXPORT).exists()
+
+
+def test_the_visits_ledger_names_the_units_visited_and_what_was_found(client, cast, items):
+    client.force_login(cast.county_officer)
+    rows = rows_of(client.get("/org/visits/", {"format": "xlsx"}))
+    header, data = data_after(rows, "类型")
+    assert header == (
+        "类型", "主题", "走访领导/督查人", "组织单位", "被走访单位",
+        "计划日期", "走访日期", "方式", "座谈对象", "发现的问题",
+    )  # fmt: skip
+    assert len(data) == 1
+    assert "县教育局" in data[0][4] and "县卫生健康局" in data[0][4]
+    assert data[0][-1] == "午休时段窗口无人值守。"
+
+
+def test_the_accountability_ledger_holds_the_records_in_scope_with_the_filter_on_top(client, cast):
+    from responsibility.services.accountability import accountability_propose
+
+    accountability_propose(
+        actor=cast.county_officer, position=cast.bureau_leader.positions.get(), reason="督办后仍逾期未整改"
+    )
+    client.force_login(cast.county_officer)
+    rows = rows_of(client.get("/org/accountability/", {"state": "proposed", "format": "xlsx"}))
+    header, data = data_after(rows, "被问责人")
+    assert header[3:6] == ("事由", "问责方式", "状态")
+    assert [(row[3], row[5]) for row in data] == [("督办后仍逾期未整改", "已提出")]
+    # The state filter, in words, above the header.
+    assert any("已提出" in str(cell) for row in rows[: rows.index(header)] for cell in row)
