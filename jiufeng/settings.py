@@ -408,9 +408,21 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "jiufeng@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # No code that opens a case or an appraisal is written out (jiufeng.log_redaction).
+    # No code that opens a case or an appraisal is written out (jiufeng.log_redaction): every
+    # handler passes the filter. Django's own "django" handlers (a console in DEBUG, mail to
+    # ADMINS) are replaced by the root's, and runserver's request lines get the filter too.
     "filters": {"redact_codes": {"()": "jiufeng.log_redaction.RedactCodes"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_codes"]}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_codes"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_codes"]},
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 # The console SMS backend's own file (`make run`: var/log/sms.log), so that hundreds of demo
@@ -423,7 +435,7 @@ if JIUFENG_SMS_LOG_FILE:
         "encoding": "utf-8",
         "delay": True,
     }
-    LOGGING["loggers"] = {"jiufeng.sms": {"handlers": ["sms_file"], "level": "INFO", "propagate": False}}
+    LOGGING["loggers"]["jiufeng.sms"] = {"handlers": ["sms_file"], "level": "INFO", "propagate": False}
 
 # --- The office ------------------------------------------------------------------------
 # Shown to petitioners wherever the web form cannot help them.

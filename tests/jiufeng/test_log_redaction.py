@@ -57,3 +57,15 @@ def test_gunicorns_access_line_holds_no_code():
     assert TRACKING not in line and INVITATION not in line
     assert "/api/v1/track/[code]/" in line
     assert atoms["{x-tracking-code}i"] == "[code]"
+
+
+def test_every_handler_of_djangos_loggers_redacts(db):
+    # Django's own console (DEBUG) and mail handlers are gone from "django": its records reach
+    # the root's console, which redacts; runserver's request lines pass the filter too.
+    def ours(logger_name: str) -> list:
+        # pytest hangs its capturing handlers on loggers too: not the site's.
+        return [h for h in logging.getLogger(logger_name).handlers if not type(h).__module__.startswith("_pytest")]
+
+    assert ours("django") == []
+    server = ours("django.server")
+    assert server and all(any(isinstance(f, RedactCodes) for f in handler.filters) for handler in server)
