@@ -85,6 +85,11 @@ class Column:
     width: int = 14
 
 
+def choice_label(choices, value: str) -> str:
+    """A column's words for a stored choice (``choices``: its TextChoices); a value no longer listed shows as it is."""
+    return str(choices(value).label) if value in choices.values else value
+
+
 class ExportRefused(Exception):
     """No file: an unknown format, or more rows than the format's limit. The message is for the user."""
 

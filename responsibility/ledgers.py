@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from audit.exports import Column
+from audit.exports import Column, choice_label
 
 from .models import (
     AccountabilityMeasure,
@@ -19,10 +19,6 @@ from .models import (
     VisitKind,
     VisitMethod,
 )
-
-
-def _label(choices, value: str) -> str:
-    return str(choices(value).label) if value in choices.values else value
 
 
 def _item_source(item) -> str:
@@ -38,7 +34,7 @@ RECTIFICATION_ITEM_COLUMNS = [
     Column(gettext_lazy("Rectification item"), lambda i: i.description, width=48),
     Column(gettext_lazy("Arising from"), _item_source, width=28),
     Column(gettext_lazy("Due on"), lambda i: i.due_on, width=12),
-    Column(gettext_lazy("Status"), lambda i: _label(RectificationStatus, i.status), width=14),
+    Column(gettext_lazy("Status"), lambda i: choice_label(RectificationStatus, i.status), width=14),
     Column(gettext_lazy("Overdue"), lambda i: _("Yes") if i.is_overdue else "", width=8),
     Column(gettext_lazy("Submitted at"), lambda i: i.submitted_at, width=18),
     Column(gettext_lazy("Confirmed at"), lambda i: i.confirmed_at, width=18),
@@ -55,7 +51,7 @@ PLEDGE_ITEM_COLUMNS = [
     Column(gettext_lazy("Year"), lambda i: i.pledge.year, width=8),
     Column(gettext_lazy("Issuing unit"), lambda i: i.pledge.issuer.name, width=20),
     Column(gettext_lazy("Pledging unit"), lambda i: i.pledge.unit.name, width=22),
-    Column(gettext_lazy("Pledge state"), lambda i: _label(PledgeState, i.pledge.state), width=12),
+    Column(gettext_lazy("Pledge state"), lambda i: choice_label(PledgeState, i.pledge.state), width=12),
     Column(gettext_lazy("Signed at"), lambda i: i.pledge.signed_at, width=18),
     Column(gettext_lazy("Target"), lambda i: i.title, width=36),
     Column(gettext_lazy("Weight"), lambda i: float(i.weight), width=8),
@@ -68,7 +64,7 @@ PLEDGE_ITEM_COLUMNS = [
 
 
 VISIT_COLUMNS = [
-    Column(gettext_lazy("Kind"), lambda v: _label(VisitKind, v.kind), width=10),
+    Column(gettext_lazy("Kind"), lambda v: choice_label(VisitKind, v.kind), width=10),
     Column(gettext_lazy("Subject"), lambda v: v.subject, width=30),
     Column(gettext_lazy("Leader or inspector"), lambda v: str(v.leader), width=12),
     Column(gettext_lazy("Organising unit"), lambda v: v.organizing_unit.name, width=20),
@@ -76,7 +72,7 @@ VISIT_COLUMNS = [
     Column(gettext_lazy("Units visited"), lambda v: "、".join(unit.name for unit in v.units.all()), width=30),
     Column(gettext_lazy("Scheduled for"), lambda v: v.scheduled_for, width=12),
     Column(gettext_lazy("Made on"), lambda v: v.made_on, width=12),
-    Column(gettext_lazy("Methods"), lambda v: "、".join(_label(VisitMethod, m) for m in v.methods), width=16),
+    Column(gettext_lazy("Methods"), lambda v: "、".join(choice_label(VisitMethod, m) for m in v.methods), width=16),
     Column(gettext_lazy("People met"), lambda v: v.people_met, width=20),
     Column(gettext_lazy("Findings"), lambda v: v.findings, width=48),
 ]
@@ -86,8 +82,10 @@ ACCOUNTABILITY_COLUMNS = [
     Column(gettext_lazy("Unit"), lambda r: r.unit.name, width=22),
     Column(gettext_lazy("Position"), lambda r: str(r.position), width=22),
     Column(gettext_lazy("Reason"), lambda r: r.reason, width=40),
-    Column(gettext_lazy("Measure"), lambda r: _label(AccountabilityMeasure, r.measure) if r.measure else "", width=14),
-    Column(gettext_lazy("State"), lambda r: _label(AccountabilityState, r.state), width=10),
+    Column(
+        gettext_lazy("Measure"), lambda r: choice_label(AccountabilityMeasure, r.measure) if r.measure else "", width=14
+    ),
+    Column(gettext_lazy("State"), lambda r: choice_label(AccountabilityState, r.state), width=10),
     Column(gettext_lazy("Proposed by"), lambda r: str(r.proposed_by), width=12),
     Column(gettext_lazy("Proposed at"), lambda r: r.proposed_at, width=18),
     Column(gettext_lazy("Decided by"), lambda r: str(r.decided_by) if r.decided_by else "", width=12),
