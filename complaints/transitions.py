@@ -301,6 +301,11 @@ def _measure(complaint: Complaint, data: dict, actor) -> Measure:
             raise ValidationError(_("Say what is to be corrected."))
         if unit is None:
             raise ValidationError(_("A rectification needs the unit responsible for it."))
+    if kind == MeasureKind.RULE:
+        if not description:
+            raise ValidationError(_("Say what the rule is."))
+        if unit is None:
+            raise ValidationError(_("A rule needs the unit that adopts it."))
     # Any measure may name the unit that carries it out and its due day (a refund, who pays
     # back by when); the two go together.
     if unit is not None:

@@ -418,6 +418,13 @@ class MeasureForm(BootstrapForm):
                 self.add_error("responsible_unit", _("A rectification needs the unit responsible for it."))
             if due_missing:
                 self.add_error("due_on", _("A rectification needs a due day."))
+        elif kind == MeasureKind.RULE:
+            if not data.get("description"):
+                self.add_error("description", _("Say what the rule is."))
+            if not unit:
+                self.add_error("responsible_unit", _("A rule needs the unit that adopts it."))
+            elif due_missing:
+                self.add_error("due_on", _("Give the day by which the responsible unit must do it."))
         elif unit and due_missing:
             self.add_error("due_on", _("Give the day by which the responsible unit must do it."))
         elif due_on is not None and not unit:

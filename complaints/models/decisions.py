@@ -110,6 +110,9 @@ class MeasureKind(models.TextChoices):
     ADMONISHING_TALK = "admonishing_talk", _("Admonishing talk")  # 诫勉谈话
     SANCTION = "sanction", _("Disciplinary sanction")  # 纪律处分
     REFERRAL = "referral", _("Referral to another authority")  # 移送
+    # 建立长效机制: a standing rule the unit adopts so the problem does not come back (e.g. publishing
+    # its fees); the dashboard compares the unit's complaints of the category before and after it.
+    RULE = "rule", _("Long-term rule")
 
 
 class Measure(models.Model):

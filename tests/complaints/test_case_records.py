@@ -240,6 +240,7 @@ def test_an_approved_rectification_becomes_an_item_in_the_ledger(cast, investiga
     due = timezone.localdate() + datetime.timedelta(days=30)
     measures = [
         {"kind": MeasureKind.REFUND, "amount": "200", "description": "退还资料费"},
+        {"kind": MeasureKind.RULE, "responsible_unit": cast.units.school, "due_on": due, "description": "收费公示"},
         {
             "kind": MeasureKind.RECTIFICATION,
             "responsible_unit": cast.units.school,
@@ -256,6 +257,8 @@ def test_an_approved_rectification_becomes_an_item_in_the_ledger(cast, investiga
     assert item.responsible_unit == cast.units.school and item.due_on == due
     assert Deadline.objects.filter(kind=DeadlineKind.RECTIFICATION_ITEM, object_id=item.pk, met_at=None).count() == 1
     assert investigating.measures.get(kind=MeasureKind.REFUND).amount == decimal.Decimal("200.00")
+    # A rule is kept as the case's measure; only a rectification is an item in the ledger.
+    assert investigating.measures.get(kind=MeasureKind.RULE).responsible_unit == cast.units.school
 
 
 @pytest.mark.parametrize(
@@ -265,6 +268,9 @@ def test_an_approved_rectification_becomes_an_item_in_the_ledger(cast, investiga
         {"kind": MeasureKind.REFUND, "amount": "-5"},
         {"kind": MeasureKind.REFUND, "amount": "NaN"},
         {"kind": MeasureKind.RECTIFICATION, "description": "整改", "due_on": datetime.date(2020, 1, 1)},
+        # 长效机制: what the rule is, and the unit that adopts it.
+        {"kind": MeasureKind.RULE, "description": "", "due_on": datetime.date(2030, 1, 1)},
+        {"kind": MeasureKind.RULE, "description": "收费项目上墙公示"},
     ],
 )
 def test_a_wrong_measure_refuses_the_whole_submission(cast, investigating, measure):

@@ -198,6 +198,8 @@ def test_the_decision_form_adds_measures_and_keeps_each_unit_and_due_day(client,
     [
         ({"kind": MeasureKind.REFUND, "amount": "10", "responsible_unit": "school"}, "Give the day by which"),
         ({"kind": MeasureKind.CRITICISM, "due_on": _due()}, "A due date needs the unit responsible for it."),
+        ({"kind": MeasureKind.RULE, "description": "收费公示", "due_on": _due()}, "A rule needs the unit"),
+        ({"kind": MeasureKind.RULE, "responsible_unit": "school", "due_on": _due()}, "Say what the rule is."),
         ({"kind": MeasureKind.REFUND, "amount": "10", "responsible_unit": "sibling", "due_on": _due()}, "valid choice"),
     ],
 )
