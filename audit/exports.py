@@ -138,6 +138,49 @@ def export_limit(request, file_format: str | None = None) -> int:
     return LIMITS[file_format]
 
 
+@dataclass(frozen=True)
+class Ledger:
+    """A list as a file (台帐): what ``export_response`` writes, built from a request by a ledger's builder."""
+
+    # Stable, not translated: the export log's name and the key of LEDGERS.
+    name: str
+    title: str | Promise
+    columns: Sequence[Column]
+    # Ordered, already scoped and filtered.
+    rows: QuerySet
+    # (label, value) of the filters applied.
+    filters: Sequence[tuple[str | Promise, str]]
+
+
+# Builders of the ledgers a worker may write past the page's limits (audit.export_jobs): name →
+# function of a request (its user and GET) → Ledger. Filled by register_ledger as apps load.
+LEDGERS: dict[str, Callable[[Any], Ledger]] = {}
+
+
+def register_ledger(name: str):
+    """Register the decorated builder of the ledger ``name`` (its Ledger must carry the same name)."""
+
+    def register(builder: Callable[[Any], Ledger]) -> Callable[[Any], Ledger]:
+        LEDGERS[name] = builder
+        return builder
+
+    return register
+
+
+class TooManyRows(ExportRefused):
+    """More rows than the format's limit for a page's answer."""
+
+
+def rows_counted(rows: QuerySet, limit: int) -> tuple[Iterator, int]:
+    """The rows as read for a file (keys first, then chunks) and how many there are, counted up to ``limit`` + 1."""
+    keys = array("q", rows.values_list("pk", flat=True)[: limit + 1])
+    return _rows_by_keys(rows, keys), len(keys)
+
+
+def file_name(title: str | Promise, file_format: str) -> str:
+    return f"{title}-{timezone.localdate():%Y%m%d}.{file_format}"
+
+
 def export_response(
     request,
     *,
@@ -157,29 +200,27 @@ def export_response(
     names the file; ``rows`` is an ordered QuerySet the caller has scoped (this checks nothing),
     or rows built from several tables as a lazy iterable, whose ``size`` the caller has counted
     up to ``export_limit(request) + 1``; ``filters`` are (label, value) pairs of what the caller
-    applied. Raises ExportRefused before anything is read when the format is unknown or the
-    rows are more than the format's limit.
+    applied. Raises ExportRefused before anything is read when the format is unknown, and
+    TooManyRows when the rows are more than the format's limit.
     """
     limit = export_limit(request, file_format)
     file_format = file_format or request.GET["format"]
     if isinstance(rows, QuerySet):
-        keys = array("q", rows.values_list("pk", flat=True)[: limit + 1])
-        size, rows = len(keys), _rows_by_keys(rows, keys)
+        rows, size = rows_counted(rows, limit)
     if size is None:
         raise TypeError("Rows that are not a QuerySet need their size counted by the caller.")
     if size > limit:
-        raise ExportRefused(_too_many(file_format))
+        raise TooManyRows(_too_many(file_format))
     filters = [(str(label), value) for label, value in filters]
-    event = {
-        "user": request.user,
-        "username": request.user.get_username(),
-        "address": client_address(request),
-        "method": request.method,
-        "path": request.get_full_path()[:500],
-        "detail": {"name": name, "title": str(title), "format": file_format, "filters": dict(filters)},
-    }
-    stream = _logged(
-        _xlsx if file_format == XLSX else _csv,
+    event = export_event(
+        user=request.user,
+        address=client_address(request),
+        method=request.method,
+        path=request.get_full_path(),
+        detail={"name": name, "title": str(title), "format": file_format, "filters": dict(filters)},
+    )
+    stream = logged_stream(
+        file_format,
         rows=rows,
         event=event,
         # The stream runs after the view returned: in the request's language and time zone.
@@ -190,10 +231,26 @@ def export_response(
         filters=filters,
     )
     response = StreamingHttpResponse(stream, content_type=_CONTENT_TYPES[file_format])
-    filename = f"{title}-{timezone.localdate():%Y%m%d}.{file_format}"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, file_name(title, file_format))
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def export_event(*, user, address: str | None, method: str, path: str, detail: dict) -> dict:
+    """The export's AuditEvent fields but the rows written (``_logged`` adds them)."""
+    return {
+        "user": user,
+        "username": user.get_username(),
+        "address": address,
+        "method": method,
+        "path": path[:500],
+        "detail": detail,
+    }
+
+
+def logged_stream(file_format: str, **arguments) -> Iterator:
+    """The file's pieces (bytes for XLSX, str for CSV); its AuditEvent written when they end (see ``_logged``)."""
+    return _logged(_xlsx if file_format == XLSX else _csv, **arguments)
 
 
 def _too_many(file_format: str) -> str:

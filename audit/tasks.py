@@ -38,3 +38,19 @@ def verify_history_task() -> dict[str, int]:
         "broken": sum(report.broken is not None for report in reports),
         "alerted": len(alerted),
     }
+
+
+@shared_task(acks_late=True)
+def export_job_run_task(job_id: int) -> None:
+    """Write a ledger too big for its page (audit.export_jobs); a job already written is left alone."""
+    from .export_jobs import export_job_run
+
+    export_job_run(job_id)
+
+
+@shared_task(acks_late=True)
+def export_jobs_purge_task() -> int:
+    """Beat runs this daily: written files are deleted after export_jobs.KEEP_DAYS."""
+    from .export_jobs import export_jobs_purge
+
+    return export_jobs_purge()

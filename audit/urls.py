@@ -1,12 +1,14 @@
 from django.urls import path, re_path
 
-from .views import history, home, logs
+from .views import exports, history, home, logs
 
 app_name = "audit"
 
 urlpatterns = [
     path("", home.audit_home, name="home"),
     path("history/", history.history_search, name="history-search"),
+    # A big ledger's file, written by a worker, for whoever asked for it (any staff, not only auditors).
+    path("exports/<int:pk>/", exports.export_download, name="export-download"),
     path("history/fields/", history.history_fields, name="history-fields"),
     # An object by its model's label ("complaints.complaint") and id; the dot keeps it apart from other pages.
     re_path(

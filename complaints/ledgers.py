@@ -4,12 +4,31 @@ What the list shows and nothing more: no petitioner's identity. Written by
 audit.exports.export_response (streamed, bounded, logged).
 """
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit.exports import Column, choice_label
+from audit.exports import Column, ExportRefused, Ledger, choice_label, filters_used, register_ledger
 
-from .models import Channel, Complaint, ComplaintStatus, Finding, RatingValue
+from .forms.staff import ComplaintFilter
+from .models import Channel, Complaint, ComplaintStatus, Finding, Rating, RatingValue
+from .selectors import complaint_inbox_for_user, complaint_list_for_user
+
+# The case list's tabs: the cases waiting for the user, or all in their scope.
+TAB_LABELS = (("waiting", gettext_lazy("Waiting for me")), ("all", gettext_lazy("All in my scope")))
+TABS = tuple(name for name, _label in TAB_LABELS)
+
+
+def case_list_filter(request) -> tuple[str, ComplaintFilter]:
+    """The tab and the filters the case list's ``request`` asks for: the page and its ledger read the same cases."""
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else TABS[0]
+    select = complaint_inbox_for_user if tab == "waiting" else complaint_list_for_user
+    return tab, ComplaintFilter(request.GET or None, queryset=select(user=request.user), request=request)
+
+
+def latest_ratings() -> Prefetch:
+    """The petitioner's ratings, oldest round first, for the listed cases: one query."""
+    return Prefetch("ratings", queryset=Rating.objects.order_by("review_round"), to_attr="rating_list")
 
 
 def _latest_rating(complaint: Complaint) -> str:
@@ -34,3 +53,18 @@ CASE_COLUMNS = [
     Column(gettext_lazy("Rating"), _latest_rating, width=12),
     Column(gettext_lazy("Anonymous"), lambda c: _("Yes") if c.anonymous else "", width=8),
 ]
+
+
+@register_ledger("cases")
+def case_ledger(request) -> Ledger:
+    """The case list as its filters select it."""
+    tab, filterset = case_list_filter(request)
+    if filterset.form.is_bound and not filterset.is_valid():
+        raise ExportRefused(_("Correct the filters first: the file holds what they select."))
+    return Ledger(
+        name="cases",
+        title=_("Case ledger"),
+        columns=CASE_COLUMNS,
+        rows=filterset.qs.prefetch_related(latest_ratings()),
+        filters=[(_("List"), str(dict(TAB_LABELS)[tab])), *filters_used(filterset.form)],
+    )

@@ -61,6 +61,8 @@ app.conf.update(
         "seal-history": {"task": "audit.tasks.seal_history_task", "schedule": 60.0},
         # Every chain recomputed at night, administrators alerted of a break (audit.alerts).
         "verify-history": {"task": "audit.tasks.verify_history_task", "schedule": crontab(hour=3, minute=0)},
+        # Files of big ledgers (audit.export_jobs) are kept a week.
+        "purge-export-files": {"task": "audit.tasks.export_jobs_purge_task", "schedule": crontab(hour=2, minute=30)},
     },
 )
 app.autodiscover_tasks()

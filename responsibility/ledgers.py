@@ -1,24 +1,29 @@
 """台帐 of the responsibility system: rectification items, the year's pledge items, visits and
-inspections, accountability records.
+inspections, accountability records, escalations.
 
 Each a list of columns written by audit.exports.export_response (streamed, bounded, logged),
 from the rows the list page shows.
 """
 
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from audit.exports import Column, choice_label
+from audit.exports import Column, Ledger, choice_label, register_ledger
 
 from .models import (
     AccountabilityMeasure,
     AccountabilityState,
+    DeadlineKind,
     PledgeState,
+    RectificationItem,
     RectificationStatus,
     VisitKind,
     VisitMethod,
 )
+from .services.escalations_selectors import escalation_list_for_user, escalation_list_notified
 
 
 def _item_source(item) -> str:
@@ -91,3 +96,47 @@ ACCOUNTABILITY_COLUMNS = [
     Column(gettext_lazy("Decided by"), lambda r: str(r.decided_by) if r.decided_by else "", width=12),
     Column(gettext_lazy("Decided on"), lambda r: r.decided_on, width=12),
 ]
+
+
+ESCALATION_COLUMNS = [
+    Column(gettext_lazy("Obligation"), lambda e: choice_label(DeadlineKind, e.deadline.kind), width=16),
+    # target: the list's prefetch, one query per kind of obligation and chunk of rows.
+    Column(gettext_lazy("Case or item"), lambda e: str(e.deadline.target or ""), width=40),
+    Column(gettext_lazy("Responsible unit"), lambda e: e.deadline.unit.name, width=22),
+    Column(gettext_lazy("Due at"), lambda e: e.deadline.due_at, width=18),
+    Column(gettext_lazy("Level"), lambda e: e.level, width=6),
+    Column(gettext_lazy("Notified unit"), lambda e: e.unit.name, width=22),
+    Column(gettext_lazy("Escalated at"), lambda e: e.created_at, width=18),
+    Column(gettext_lazy("Acknowledged by"), lambda e: str(e.acknowledged_by or ""), width=12),
+    Column(gettext_lazy("Acknowledged at"), lambda e: e.acknowledged_at, width=18),
+    Column(gettext_lazy("Met at"), lambda e: e.deadline.met_at, width=18),
+]
+
+
+# The escalation list's tabs: the steps that reached the user, or every escalation in their scope.
+ESCALATION_TABS = (("mine", gettext_lazy("Escalated to me")), ("all", gettext_lazy("All escalations in my scope")))
+
+
+def escalation_list_tab(request) -> tuple[str, QuerySet]:
+    """The tab the escalation list's ``request`` asks for and its escalations: the page and its ledger alike."""
+    tab = request.GET.get("tab")
+    if tab not in dict(ESCALATION_TABS):
+        tab = ESCALATION_TABS[0][0]
+    select = escalation_list_notified if tab == "mine" else escalation_list_for_user
+    return tab, select(user=request.user)
+
+
+@register_ledger("escalations")
+def escalation_ledger(request) -> Ledger:
+    """The escalation list's tab as a file."""
+    tab, escalations = escalation_list_tab(request)
+    return Ledger(
+        name="escalations",
+        title=_("Escalation ledger"),
+        columns=ESCALATION_COLUMNS,
+        # A rectification item names its unit (RectificationItem.__str__): joined, not read per row.
+        rows=escalations.prefetch_related(
+            GenericPrefetch("deadline__target", [RectificationItem.objects.select_related("responsible_unit")])
+        ),
+        filters=[(_("List"), str(dict(ESCALATION_TABS)[tab]))],
+    )

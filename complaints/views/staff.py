@@ -5,52 +5,36 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.exports import ExportRefused, export_requested, export_response, filters_used
+from audit.export_jobs import ledger_export
+from audit.exports import ExportRefused, export_requested
 from jiufeng.pagination import CappedPaginator
 
-from ..forms.staff import ComplaintFilter, IntakeForm
-from ..ledgers import CASE_COLUMNS
-from ..models import ExtensionRequest, ExtensionState, Rating
-from ..selectors import complaint_approval_queue_for_user, complaint_inbox_for_user, complaint_list_for_user
+from ..forms.staff import IntakeForm
+from ..ledgers import case_ledger, case_list_filter, latest_ratings
+from ..models import ExtensionRequest, ExtensionState
+from ..selectors import complaint_approval_queue_for_user
 from ..services import complaint_file
 
 PAGE_SIZE = 50
-TAB_LABELS = (("waiting", gettext_lazy("Waiting for me")), ("all", gettext_lazy("All in my scope")))
-TABS = tuple(name for name, _label in TAB_LABELS)
 
 
 @require_GET
 @login_required
 def case_list(request):
     """The cases waiting for this user, or every case in their scope; filtered and paginated."""
-    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else TABS[0]
-    select = complaint_inbox_for_user if tab == "waiting" else complaint_list_for_user
-    filterset = ComplaintFilter(request.GET or None, queryset=select(user=request.user), request=request)
-    # The petitioner's ratings, oldest round first, for the page's cases: one query.
-    ratings = Prefetch("ratings", queryset=Rating.objects.order_by("review_round"), to_attr="rating_list")
     export_error = None
     if export_requested(request):
         # 台帐: the list as the filters select it, as a file (complaints.ledgers).
         try:
-            if filterset.form.is_bound and not filterset.is_valid():
-                raise ExportRefused(_("Correct the filters first: the file holds what they select."))
-            return export_response(
-                request,
-                name="cases",
-                title=_("Case ledger"),
-                columns=CASE_COLUMNS,
-                rows=filterset.qs.prefetch_related(ratings),
-                filters=[(_("List"), str(dict(TAB_LABELS)[tab])), *filters_used(filterset.form)],
-            )
+            return ledger_export(request, case_ledger(request))
         except ExportRefused as refusal:
             export_error = str(refusal)
+    tab, filterset = case_list_filter(request)
     # A county-wide scope holds a million cases: counted up to a cap, not exactly.
-    page = CappedPaginator(filterset.qs.prefetch_related(ratings), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs.prefetch_related(latest_ratings()), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("format", None)

@@ -5,12 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.export_jobs import ledger_export
+from audit.exports import ExportRefused, export_requested
+
+from ..ledgers import ESCALATION_TABS, escalation_ledger, escalation_list_tab
 from ..models import Escalation, Unit
 from ..services.escalations import escalation_acknowledge
-from ..services.escalations_selectors import escalation_list_notified, overdue_board
+from ..services.escalations_selectors import overdue_board
 
 PAGE_SIZE = 50
 
@@ -18,8 +23,24 @@ PAGE_SIZE = 50
 @require_GET
 @login_required
 def escalation_list(request):
-    page = Paginator(escalation_list_notified(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "responsibility/escalations/escalation_list.html", {"page": page})
+    """The escalations that reached the user, or every one in their scope; either as a file (台帐)."""
+    export_error = None
+    if export_requested(request):
+        try:
+            return ledger_export(request, escalation_ledger(request))
+        except ExportRefused as refusal:
+            export_error = str(refusal)
+    tab, escalations = escalation_list_tab(request)
+    context = {
+        "page": Paginator(escalations, PAGE_SIZE).get_page(request.GET.get("page")),
+        "tab": tab,
+        "tabs": ESCALATION_TABS,
+        "query": urlencode({"tab": tab}),
+        "export_error": export_error,
+    }
+    return render(
+        request, "responsibility/escalations/escalation_list.html", context, status=400 if export_error else 200
+    )
 
 
 @require_GET
