@@ -235,8 +235,8 @@ def _history_relink(history: type[models.Model], head_model: type[models.Model])
     if head is None or not head.seq:
         return
     columns = tuple(f.attname for f in history._meta.concrete_fields if f.attname not in CHAIN_COLUMNS)
-    old_previous = new_previous = GENESIS
-    last = 0
+    previous = new_previous = GENESIS
+    last, changed = 0, False
     while last < head.seq:
         rows = list(
             history._base_manager.filter(chain_seq__gt=last, chain_seq__lte=head.seq)
@@ -248,16 +248,19 @@ def _history_relink(history: type[models.Model], head_model: type[models.Model])
         relinked = []
         for key, seq, stored, *values in rows:
             texts = tuple(str(v) if isinstance(v, Committed) else v for v in values)
-            old_previous = link(old_previous, columns, texts)
-            if seq != last + 1 or old_previous != stored:
+            # Linked by the texts (before), or by the commitments already (a second run).
+            if seq != last + 1 or stored not in (link(previous, columns, texts), link(previous, columns, values)):
                 raise ImproperlyConfigured(
                     f"{history._meta.label} #{seq}: the chain is broken (run verify_history); not linked anew."
                 )
             new_previous = link(new_previous, columns, tuple(values))
-            relinked.append((key, new_previous))
-            last = seq
+            if new_previous != stored:
+                relinked.append((key, new_previous))
+            previous, last = stored, seq
+        changed |= bool(relinked)
         rows_update(model=history, pk="history_id", columns=("chain_hash",), rows=relinked, guard=False)
-    head_model.objects.filter(pk=head.pk).update(hash=new_previous, verified_seq=0, verified_hash="")
+    if changed:
+        head_model.objects.filter(pk=head.pk).update(hash=new_previous, verified_seq=0, verified_hash="")
 
 
 def identities_encrypt_existing(apps, schema_editor=None) -> None:
