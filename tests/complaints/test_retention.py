@@ -112,6 +112,11 @@ def test_a_closed_case_past_retention_loses_identity_and_files_logged_and_every_
     assert "after the retention period" in shown
     assert "张三" not in shown
 
+    auditor = Client()
+    auditor.force_login(cast.auditor)
+    log = auditor.get("/audit/logs/purges/").content.decode()
+    assert complaint.case_number in log
+
 
 def test_only_ended_cases_past_the_period_are_purged(cast, file_complaint, settings):
     recent = closed(cast, file_complaint)
