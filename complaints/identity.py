@@ -120,22 +120,25 @@ def rows_update(*, model: type[models.Model], pk: str, columns: tuple[str, ...],
     ``guard``: rows are [(pk, old..., new...)] and a row is written only where its columns
     still hold the old values (a write meanwhile wins). Past the history tables' append-only
     rule, which refuses every update: used only where the texts and the chain's links stay as
-    they were (a rotation, a purge, the migration). The same WITH ... UPDATE ... FROM form as
-    the sealer's (audit.chain._links_write), on PostgreSQL and SQLite alike.
+    they were (a rotation, a purge, the migration). UPDATE ... FROM (VALUES ...), as the
+    sealer's statement (audit.chain._links_write), on PostgreSQL and SQLite 3.33+ alike; not
+    behind WITH, so that SQLite reports the rows written.
     """
     if not rows:
         return 0
     quote = connection.ops.quote_name
-    olds = [f"o{i}" for i in range(len(columns))] if guard else []
-    names = [*olds, *(f"n{i}" for i in range(len(columns)))]
-    values = ", ".join(["(" + ", ".join(["%s"] * (1 + len(names))) + ")"] * len(rows))
-    assignments = ", ".join(f"{quote(c)} = new.n{i}" for i, c in enumerate(columns))
-    where = "".join(f" AND {quote(c)} = new.o{i}" for i, c in enumerate(columns)) if guard else ""
+    width = 1 + len(columns) * (2 if guard else 1)
+    values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(rows))
+    # VALUES names its columns column1, column2 ... on PostgreSQL and SQLite alike: the key, then
+    # the old values when guarded, then the new.
+    new = [f"new.column{2 + (len(columns) if guard else 0) + i}" for i in range(len(columns))]
+    assignments = ", ".join(f"{quote(c)} = {value}" for c, value in zip(columns, new, strict=True))
+    where = "".join(f" AND {quote(c)} = new.column{2 + i}" for i, c in enumerate(columns)) if guard else ""
     # Only placeholders and quoted names of our own tables are put into the statement.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH new (pk, {', '.join(names)}) AS (VALUES {values}) "  # noqa: S608
-            f"UPDATE {quote(model._meta.db_table)} SET {assignments} FROM new WHERE {quote(pk)} = new.pk{where}",
+            f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
+            f"FROM (VALUES {values}) AS new WHERE {quote(pk)} = new.column1{where}",
             [value for row in rows for value in row],
         )
         return cursor.rowcount

@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from audit.chain import seal
 from audit.models import AuditEvent, AuditEventKind
@@ -35,21 +36,31 @@ def private_storage(settings, tmp_path):
 
 
 def filed(cast, file_complaint) -> Complaint:
-    complaint, _code = file_complaint(
+    complaint, code = file_complaint(
         subject_unit=cast.units.school, anonymous=False, attachments=[upload("收据.pdf", PDF)], **PERSON
     )
+    complaint.code = code
     return complaint
 
 
 def closed(cast, file_complaint) -> Complaint:
     complaint = filed(cast, file_complaint)
+    code = complaint.code
     t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
     t.complaint_start_investigation(complaint_id=complaint.pk, actor=cast.bureau_officer)
     t.complaint_submit_for_approval(complaint_id=complaint.pk, actor=cast.bureau_officer, **DECISION)
     t.complaint_approve(complaint_id=complaint.pk, actor=cast.bureau_leader, note="")
     # The review window passes (time, not a state change), then the system closes it.
     Complaint.objects.filter(pk=complaint.pk).update(replied_at=timezone.now() - datetime.timedelta(days=31))
-    return t.complaint_close(complaint_id=complaint.pk)
+    complaint = t.complaint_close(complaint_id=complaint.pk)
+    complaint.code = code
+    return complaint
+
+
+def zh(message: str) -> str:
+    # Pages are in Chinese unless the reader chose otherwise.
+    with translation.override("zh-hans"):
+        return gettext(message)
 
 
 def chains_hold() -> list:
@@ -105,12 +116,17 @@ def test_a_closed_case_past_retention_loses_identity_and_files_logged_and_every_
     staff.force_login(cast.county_officer)
     page = staff.get(f"/cases/{complaint.pk}/").content.decode()
     assert "收据.pdf" in page
-    assert "removed after the retention period" in page
+    assert f"({zh('removed after the retention period')})" in page
     assert f"/cases/{complaint.pk}/attachments/{attachment.pk}/" not in page
     assert staff.get(f"/cases/{complaint.pk}/attachments/{attachment.pk}/").status_code == 404
     shown = staff.post(f"/cases/{complaint.pk}/identity/").content.decode()
-    assert "after the retention period" in shown
+    assert "超过保存期限后删除" in shown
     assert "张三" not in shown
+
+    petitioner = Client()
+    tracking = petitioner.post("/track/", {"code": complaint.code}, follow=True).content.decode()
+    assert f"收据.pdf ({zh('removed after the retention period')})" in tracking
+    assert f"/track/{complaint.pk}/attachments/{attachment.pk}/" not in tracking
 
     auditor = Client()
     auditor.force_login(cast.auditor)
