@@ -4,7 +4,7 @@ import pytest
 from cryptography.fernet import Fernet
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
@@ -122,6 +122,13 @@ def test_a_new_index_key_is_put_on_every_phone_by_the_rotation_command(cast, rea
     assert list(complaints_of_phone("13800138000")) == []
     call_command("rotate_identity_keys")
     assert list(complaints_of_phone("13800138000")) == [complaint]
+
+
+@pytest.mark.parametrize("batch", [0, -5])
+def test_the_rotation_command_refuses_a_batch_that_is_not_a_positive_number(real_name, batch):
+    real_name()
+    with pytest.raises(CommandError, match="positive number"):
+        call_command("rotate_identity_keys", batch=batch)
 
 
 def test_an_identity_no_key_decrypts_is_an_error_never_a_token_shown(real_name, keys):
