@@ -45,13 +45,36 @@ def _plain(value):
     raise TypeError(f"No canonical form for {type(value).__name__}")
 
 
+class Committed(str):
+    """A text the chain links by a commitment to it (``chain_form``) rather than by its letters.
+
+    Petitioners' identities (complaints.identity) are read from the database as these: the
+    commitment is a digest salted by a secret kept inside the ciphertext, so re-encrypting a
+    row under a new key, or purging its text after the retention period, leaves its link as
+    it was sealed, and the digest tells nothing once the text is gone.
+    """
+
+    def __new__(cls, text: str, chain_form: str):
+        value = super().__new__(cls, text)
+        value.chain_form = chain_form
+        return value
+
+    def __getnewargs__(self):
+        # copy and pickle rebuild it with its commitment.
+        return str(self), self.chain_form
+
+
 def canonical(columns: tuple[str, ...], values: tuple) -> str:
-    """A row's values as one string: JSON with sorted keys, datetimes in UTC.
+    """A row's values as one string: JSON with sorted keys, datetimes in UTC, committed texts by their commitment.
 
     A NULL column is left out rather than written as null, so that a nullable column added
     to a table later leaves the hashes of its older rows as they were ("" stays "").
     """
-    row = {column: value for column, value in zip(columns, values, strict=True) if value is not None}
+    row = {
+        column: value.chain_form if isinstance(value, Committed) else value
+        for column, value in zip(columns, values, strict=True)
+        if value is not None
+    }
     return json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
 
 

@@ -321,6 +321,9 @@ def attachment_response(attachment: Attachment) -> FileResponse:
     matched the tracking code (petitioner). The type sent is the one detected at upload,
     and nosniff stops a browser from guessing another.
     """
+    # Removed after the retention period (complaints.retention): the page says so.
+    if attachment.purged_at is not None:
+        raise Http404
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:

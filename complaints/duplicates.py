@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from responsibility.models import Unit
 
+from .identity import phone_index
 from .models import Complaint, ComplaintStatus, PetitionerIdentity
 
 WINDOW = datetime.timedelta(days=30)
@@ -63,6 +64,11 @@ def phone_forms(phone: str) -> list[str]:
     if number is None:
         return [re.sub(r"[\s()-]", "", phone)]
     return [number, f"86{number}", f"+86{number}"]
+
+
+def phone_indexes(phone: str) -> list[str]:
+    """The blind indexes (complaints.identity.phone_index) of every form ``phone`` may be stored in."""
+    return [phone_index(form) for form in phone_forms(phone)]
 
 
 def _pairs(text: str) -> Counter:
@@ -205,9 +211,9 @@ def complaint_duplicate_id(
 
 
 def _same_phone(phone: str, since: datetime.datetime) -> int | None:
-    """The newest live case filed from ``phone`` (however it was typed) since ``since``; identity_phone serves it."""
+    """The newest live case filed from ``phone`` (however typed) since ``since``; identity_phone_index serves it."""
     return (
-        PetitionerIdentity.objects.filter(phone__in=phone_forms(phone), complaint__submitted_at__gte=since)
+        PetitionerIdentity.objects.filter(phone_index__in=phone_indexes(phone), complaint__submitted_at__gte=since)
         .exclude(complaint__status__in=IGNORED)
         .order_by("-complaint__submitted_at")
         .values_list("complaint_id", flat=True)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from jiufeng.notifications import notify_address
 
-from .duplicates import mobile_number, phone_forms
+from .duplicates import mobile_number, phone_indexes
 from .models import Complaint, PetitionerIdentity
 
 CODE_DIGITS = 6
@@ -68,7 +68,7 @@ def _throttle(request, number: str) -> None:
 
 def complaints_of_phone(phone: str) -> QuerySet:
     """The real-name complaints filed with this mobile number, newest first."""
-    filed = PetitionerIdentity.objects.filter(phone__in=phone_forms(phone)).values("complaint_id")
+    filed = PetitionerIdentity.objects.filter(phone_index__in=phone_indexes(phone)).values("complaint_id")
     return Complaint.objects.filter(pk__in=filed).select_related("category").order_by("-submitted_at", "-pk")
 
 

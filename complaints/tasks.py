@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from .models import Complaint, ComplaintStatus
+from .retention import retention_purge
 from .tallies import case_tallies_rebuild
 from .transitions import complaint_close
 
@@ -39,3 +40,10 @@ def close_expired_cases_task() -> int:
 def refresh_case_tallies_task() -> str:
     """Count the dashboard's tallies again (complaints.tallies); safe to run twice, or two at once (they take turns)."""
     return case_tallies_rebuild().isoformat()
+
+
+@shared_task
+def purge_expired_cases_task() -> int:
+    """Purge the identities and files of cases ended longer ago than the retention period
+    (complaints.retention); returns cases purged. Safe to run twice: a purged case is not found again."""
+    return retention_purge()

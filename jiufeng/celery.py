@@ -56,13 +56,18 @@ app.conf.update(
         # The dashboard's figures of whole months are read from tallies this many seconds old at most
         # (complaints.tallies); open, overdue and due-soon cases are counted live.
         "refresh-case-tallies": {"task": "complaints.tasks.refresh_case_tallies_task", "schedule": 600.0},
+        # Identities and files of cases ended longer ago than JIUFENG_RETENTION_DAYS (complaints.retention).
+        "purge-expired-cases": {
+            "task": "complaints.tasks.purge_expired_cases_task",
+            "schedule": crontab(hour=2, minute=30),
+        },
         # History and log rows are hash-chained by the minute (audit.chain): an edit made
         # directly in the database before its row is sealed goes unnoticed.
         "seal-history": {"task": "audit.tasks.seal_history_task", "schedule": 60.0},
         # Every chain recomputed at night, administrators alerted of a break (audit.alerts).
         "verify-history": {"task": "audit.tasks.verify_history_task", "schedule": crontab(hour=3, minute=0)},
         # Files of big ledgers (audit.export_jobs) are kept a week.
-        "purge-export-files": {"task": "audit.tasks.export_jobs_purge_task", "schedule": crontab(hour=2, minute=30)},
+        "purge-export-files": {"task": "audit.tasks.export_jobs_purge_task", "schedule": crontab(hour=2, minute=45)},
     },
 )
 app.autodiscover_tasks()

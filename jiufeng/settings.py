@@ -5,10 +5,13 @@ Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=fal
 see .env.example for every variable.
 """
 
+import base64
 import datetime
+import hashlib
 from pathlib import Path
 
 import dj_database_url
+from cryptography.fernet import Fernet
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -452,6 +455,36 @@ JIUFENG_COMPLAINT_REVIEW_DAYS = env_int("JIUFENG_COMPLAINT_REVIEW_DAYS", 30)
 # new codes, each opens the codes it hashed. Unset: SECRET_KEY, as before. Set it to the current
 # SECRET_KEY before rotating SECRET_KEY, later put a new key first.
 JIUFENG_TRACKING_CODE_KEYS = env_list("JIUFENG_TRACKING_CODE_KEYS", [])
+# Keys of petitioners' identities at rest (complaints.identity), newest first: Fernet keys
+# (python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())').
+# The newest encrypts, every one decrypts; `manage.py rotate_identity_keys` moves every row to
+# the newest, after which the others can be dropped. Kept apart from SECRET_KEY (and from the
+# database and its backups): losing them loses every identity. With DEBUG on a key derived from
+# SECRET_KEY stands in, so `make run` needs nothing set; off, start-up refuses without one.
+JIUFENG_IDENTITY_KEYS = env_list("JIUFENG_IDENTITY_KEYS", [])
+# The key of the phone's keyed hash (blind index), by which filings find the same phone without
+# decrypting every identity. Changing it needs `rotate_identity_keys` to rehash every phone.
+JIUFENG_IDENTITY_INDEX_KEY = env_str("JIUFENG_IDENTITY_INDEX_KEY", "")
+if DEBUG:
+    JIUFENG_IDENTITY_KEYS = JIUFENG_IDENTITY_KEYS or [
+        base64.urlsafe_b64encode(hashlib.sha256(f"identity:{SECRET_KEY}".encode()).digest()).decode()
+    ]
+    JIUFENG_IDENTITY_INDEX_KEY = JIUFENG_IDENTITY_INDEX_KEY or f"identity-index:{SECRET_KEY}"
+elif not JIUFENG_IDENTITY_KEYS or len(JIUFENG_IDENTITY_INDEX_KEY) < 32:
+    raise ImproperlyConfigured(
+        "JIUFENG_IDENTITY_KEYS (Fernet keys, newest first) and JIUFENG_IDENTITY_INDEX_KEY (a random value "
+        "of at least 32 characters) must be set when DEBUG is off: petitioners' identities are encrypted "
+        "with them (README, Identities at rest)."
+    )
+for _key in JIUFENG_IDENTITY_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError:
+        raise ImproperlyConfigured("JIUFENG_IDENTITY_KEYS must list Fernet keys (32 bytes, URL-safe base64).") from None
+# Closed cases' identities and attachments are purged this many days after the case ended
+# (complaints.retention, daily). Five years: the archive period of petition files that are not
+# kept permanently (信访档案 short-term retention); 0 keeps them forever.
+JIUFENG_RETENTION_DAYS = env_int("JIUFENG_RETENTION_DAYS", 1826)
 # Failed tracking-code lookups allowed before 429: per address, and from everyone together.
 JIUFENG_TRACK_FAILURES_PER_IP = env_str("JIUFENG_TRACK_FAILURES_PER_IP", "20/h")
 JIUFENG_TRACK_FAILURES_GLOBAL = env_str("JIUFENG_TRACK_FAILURES_GLOBAL", "600/m")

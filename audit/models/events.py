@@ -19,6 +19,8 @@ class AuditEventKind(models.TextChoices):
     SECOND_FACTOR_FAILED = "otp_failed", _("Second factor failed")
     SECOND_FACTOR_SET_UP = "otp_setup", _("Second factor set up")
     RECOVERY_CODES_RENEWED = "otp_codes", _("Recovery codes renewed")
+    # A closed case's identity and files removed after the retention period (complaints.retention).
+    PURGE = "purge", _("Purged after the retention period")
 
 
 class AuditEvent(Chained):

@@ -194,6 +194,21 @@ LOGS: tuple[Log, ...] = (
         ),
     ),
     Log(
+        slug="purges",
+        title=_("Retention purges"),
+        description=_("Closed cases whose petitioner identity and files were removed after the retention period."),
+        filterset=AuditEventFilter,
+        rows=_audit_events(AuditEventKind.PURGE),
+        columns=(
+            _AT,
+            LogColumn(_("Case"), lambda row: row.detail.get("case_number", ""), width=14),
+            LogColumn(_("Identity"), lambda row: _("Removed") if row.detail.get("identity") else "", width=10),
+            LogColumn(_("Files"), lambda row: len(row.detail.get("attachments", ())), width=8),
+            LogColumn(_("Retention days"), lambda row: row.detail.get("retention_days"), width=10),
+            LogColumn(_("By"), _event_user, width=20),
+        ),
+    ),
+    Log(
         slug="refused-writes",
         title=_("Refused writes"),
         description=_("Changes refused to a user without the right to make them (an auditor's attempt, say)."),

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -10,6 +11,7 @@ from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
 from responsibility.scoping import own_unit_paths, scope_holds_a_root, unit_ids_in_scope
 
+from ..identity import IdentityField, phone_index
 from .categories import Category
 
 
@@ -457,26 +459,42 @@ def case_number_format(*, year: int, number: int) -> str:
 
 
 class PetitionerIdentity(models.Model):
-    """Who filed a real-name complaint, kept apart from the case text (never on Complaint)."""
+    """Who filed a real-name complaint, kept apart from the case text (never on Complaint).
+
+    Encrypted at rest, history rows too (complaints.identity): no lookup matches these
+    columns; the phone is found by ``phone_index``. Emptied, history included, once a closed
+    case has passed the retention period (complaints.retention), when ``purged_at`` is set.
+    """
 
     complaint = models.OneToOneField(
         Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="identity"
     )
-    name = models.CharField(_("name"), max_length=64)
-    phone = models.CharField(_("phone"), max_length=32)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
-    email = models.EmailField(_("email"), max_length=254, blank=True)
+    name = IdentityField(_("name"), max_length=64)
+    phone = IdentityField(_("phone"), max_length=32)
+    id_number = IdentityField(_("ID number"), max_length=18, blank=True)
+    email = IdentityField(_("email"), max_length=254, blank=True, validators=[EmailValidator()])
+    # HMAC of the phone as stored (complaints.identity.phone_index), kept by save(); not in history:
+    # a purge empties it, which a sealed history row could not follow.
+    phone_index = models.CharField(_("phone index"), max_length=64, blank=True, editable=False)
+    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["phone_index"])
 
     class Meta:
         verbose_name = _("petitioner identity")
         verbose_name_plural = _("petitioner identities")
-        # The duplicate hint at filing: the same phone within 30 days.
-        indexes = [models.Index(fields=["phone"], name="identity_phone")]
+        # The duplicate hint at filing (the same phone within 30 days) and the phone sign-in.
+        indexes = [models.Index(fields=["phone_index"], name="identity_phone_index")]
 
     def __str__(self) -> str:
         return f"#{self.complaint_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.phone_index = "" if self.purged_at else phone_index(self.phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "phone_index"}
+        super().save(*args, **kwargs)
 
 
 class TransitionLog(Chained):

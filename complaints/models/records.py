@@ -210,6 +210,9 @@ class Attachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    # Set when the file was deleted after the retention period (complaints.retention); the row
+    # stays, so pages say what was there.
+    purged_at = models.DateTimeField(_("removed at"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 

@@ -34,6 +34,12 @@ def small_limits(monkeypatch):
     monkeypatch.setattr(export_jobs, "JOB_LIMIT", 3)
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    # The pages' and the inbox's words in their source language.
+    client.cookies["django_language"] = "en"
+
+
 def csv_rows(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
 
@@ -62,7 +68,7 @@ def test_too_many_rows_for_the_page_are_written_by_the_worker_and_announced_in_t
     job = ExportJob.objects.get()
     assert job.user == cast.county_officer and job.rows == 3
     notification = Notification.objects.get(recipient=cast.county_officer, link=f"/audit/exports/{job.pk}/")
-    assert "ready" in notification.subject
+    assert notification.texts["subject"]["msgid"] == "Your file is ready: %(title)s"
     download = client.get(notification.link)
     assert download.status_code == 200 and download["Cache-Control"] == "no-store, private"
     rows = csv_rows(b"".join(download.streaming_content))
@@ -125,7 +131,7 @@ def test_a_job_whose_rows_grew_past_the_limit_fails_and_says_so(client, cast, th
     job = export_jobs.export_job_run(ExportJob.objects.get().pk)
     assert job.state == ExportJobState.FAILED and not job.file
     told = Notification.objects.get(recipient=cast.county_officer, link=f"{CASES}")
-    assert "could not be written" in told.subject
+    assert told.texts["subject"]["msgid"] == "Your file could not be written"
     assert not AuditEvent.objects.filter(kind=AuditEventKind.EXPORT).exists()
 
 

@@ -17,7 +17,7 @@ from tests.factories import UserFactory, complaint_filed
 
 pytestmark = pytest.mark.django_db
 
-LOG_NAMES = ["transitions", "identity-access", "exports", "logins", "refused-writes"]
+LOG_NAMES = ["transitions", "identity-access", "exports", "logins", "purges", "refused-writes"]
 
 
 def log_url(name: str) -> str:

@@ -19,6 +19,8 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "jiufeng.example.gov.cn",
     "DATABASE_URL": "postgres://jiufeng@db.internal:5432/jiufeng",
     "REDIS_URL": "redis://redis.internal:6379/0",
+    "JIUFENG_IDENTITY_KEYS": "rVlbH1DrdW1d8gz4NDIhw1mrMuj0cBS8Qoxh3PF0HR8=",
+    "JIUFENG_IDENTITY_INDEX_KEY": secrets.token_urlsafe(32),
 }
 
 # Each case sets these itself: the shell running the tests may have them set (DATABASE_POOLER
@@ -32,6 +34,8 @@ NOT_INHERITED = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "BEHIND_TLS_PROXY",
     "TRUSTED_PROXIES",
+    "JIUFENG_IDENTITY_KEYS",
+    "JIUFENG_IDENTITY_INDEX_KEY",
 }
 
 
