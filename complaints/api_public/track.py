@@ -139,7 +139,8 @@ class TrackedView(APIView):
         """The code of the path (deprecated), else of the header, else (POST) of the body; 400 without one."""
         if code is None:
             code = self.request.headers.get(CODE_HEADER)
-        if code is None and self.request.method == "POST":
+        # A JSON body may be null, a list or a number: only an object has fields.
+        if code is None and self.request.method == "POST" and isinstance(self.request.data, dict):
             code = self.request.data.get(CODE_FIELD)
         if not isinstance(code, str) or not code.strip():
             raise exceptions.ValidationError({CODE_FIELD: [_("Send the tracking code in the X-Tracking-Code header.")]})
