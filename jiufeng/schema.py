@@ -52,8 +52,8 @@ ERRORS = {
     401: ("Unauthorized", "No valid token or session: missing, wrong or expired.", DETAIL),
     403: ("Forbidden", "Not permitted for this user, or the session must first pass its second factor.", DETAIL),
     404: ("NotFound", "No such object in your scope, or no such page.", DETAIL),
-    413: ("PayloadTooLarge", "The request body is too large.", DETAIL),
     409: ("Conflict", "Not allowed in the current state, or the object changed meanwhile.", DETAIL),
+    413: ("PayloadTooLarge", "The request body is too large.", DETAIL),
     415: ("UnsupportedMediaType", "The body's content type is not one this operation reads.", DETAIL),
     429: ("TooManyRequests", "A limit was reached: Retry-After says in how many seconds to try again.", DETAIL),
 }
@@ -95,7 +95,8 @@ class AutoSchema(openapi.AutoSchema):
             statuses |= {413, 415}
         return statuses | set(getattr(self.view, "schema_error_statuses", ()))
 
-    def error_response(self, status: int) -> dict:
+    def error_ref(self, status: int) -> dict:
+        """The status' response component, registered once for the whole schema."""
         name, description, _body = ERRORS[status]
         schema = self.error_body(status)
         component = ResolvedComponent(
@@ -116,5 +117,5 @@ class AutoSchema(openapi.AutoSchema):
             return None
         responses = operation.setdefault("responses", {})
         for status in sorted(self.error_statuses(operation)):
-            responses.setdefault(str(status), self.error_response(status))
+            responses.setdefault(str(status), self.error_ref(status))
         return operation
