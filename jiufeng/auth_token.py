@@ -51,6 +51,8 @@ class TokenObtainView(ObtainAuthToken):
     """
 
     serializer_class = TokenRequestSerializer
+    # An account or address locked out after too many wrong passwords (django-axes).
+    schema_error_statuses = (429,)
 
     @extend_schema(
         request=TokenRequestSerializer,

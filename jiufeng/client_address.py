@@ -21,6 +21,17 @@ def client_address(request) -> str:
     return address
 
 
+# Whoever reaches us with no socket address (a request built in-process; a server on a Unix
+# socket sets REMOTE_ADDR empty) is counted under this one: django-ratelimit masks the address
+# into a network, and an empty one made every per-address limit answer 500.
+NO_ADDRESS = "0.0.0.0"  # noqa: S104 (an address to count under, never one to bind)
+
+
+def rate_limit_address(request) -> str:
+    """client_address, or NO_ADDRESS where there is none: django-ratelimit's "ip" key (RATELIMIT_IP_META_KEY)."""
+    return client_address(request) or NO_ADDRESS
+
+
 # In the request's META, where Django's request copies (DRF's Request) share it.
 _KEY = "jiufeng.client_address"
 

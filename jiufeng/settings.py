@@ -274,7 +274,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "jiufeng.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     # REST framework's own, answering 400 to JSON nested too deeply and to bytes that are not UTF-8.
@@ -356,7 +356,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # way cannot pose as whatever address it writes there.
 JIUFENG_BEHIND_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 JIUFENG_TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
-RATELIMIT_IP_META_KEY = "jiufeng.client_address.client_address"
+RATELIMIT_IP_META_KEY = "jiufeng.client_address.rate_limit_address"
 # Staff sign-in (the login page, the admin, the API's token endpoint), by django-axes: after
 # AXES_FAILURE_LIMIT wrong passwords for one account, or from one address, that account or
 # address is refused for AXES_COOLOFF_TIME, the right password included; an administrator

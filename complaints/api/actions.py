@@ -41,6 +41,8 @@ class ComplaintTransitionView(APIView):
     this state, or the case changed since ``version``.
     """
 
+    schema_error_statuses = (409,)
+
     # The transition's declaration (complaints.workflow) gives its permission, its input
     # serializer and its service, which takes the values the serializer gives and checks
     # permission, state and guard again under the row lock.
@@ -94,6 +96,7 @@ class _ActivityChangeView(APIView):
 
     input_serializer: type = None
     service = None
+    schema_error_statuses = (409,)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

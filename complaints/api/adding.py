@@ -25,6 +25,8 @@ class CaseAddView(APIView):
     request_media: list[str] | None = None
     # Path parameters the schema cannot derive by itself.
     parameters: list = []
+    # The service may refuse in the case's current state (jiufeng.schema).
+    schema_error_statuses = (409,)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from jiufeng.client_address import client_address
 from jiufeng.pagination import CappedPageNumberPagination
+from jiufeng.schema import error_response
 from responsibility.permissions import can_handle_in
 
 from ..attachments import attachment_response
@@ -85,7 +86,7 @@ class ComplaintListView(generics.ListAPIView):
 
     @extend_schema(
         request={media: s.ComplaintFileSerializer for media in FORM_MEDIA},
-        responses={201: s.ComplaintFiledSerializer},
+        responses={201: s.ComplaintFiledSerializer, 429: error_response(429)},
     )
     def post(self, request):
         """File a complaint on the web channel: 201 with its tracking code; 400 {field: [messages]}."""

@@ -42,6 +42,16 @@ CODE_HEADER_PARAMETER = OpenApiParameter(
     required=False,
     description="the tracking code (查询码); on a POST it may instead be the body's tracking_code field",
 )
+# A GET has no body: the header is the only place for the code (blank is no code).
+CODE_HEADER_REQUIRED = OpenApiParameter(
+    CODE_HEADER,
+    {"type": "string", "pattern": r"\S"},
+    OpenApiParameter.HEADER,
+    required=True,
+    description="the tracking code (查询码)",
+)
+# The older addresses read the code in the path and no header.
+PATH_PARAMETERS = [CODE_PARAMETER, OpenApiParameter(CODE_HEADER, location=OpenApiParameter.HEADER, exclude=True)]
 
 
 class TimelineEntrySerializer(serializers.Serializer):
@@ -122,12 +132,15 @@ class TrackedView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
+    # No complaint has the code (404); too many wrong codes (429).
+    schema_error_statuses = (404, 429)
 
     def given_code(self, code: str | None) -> str:
         """The code of the path (deprecated), else of the header, else (POST) of the body; 400 without one."""
         if code is None:
             code = self.request.headers.get(CODE_HEADER)
-        if code is None and self.request.method == "POST":
+        # A JSON body may be null, a list or a number: only an object has fields.
+        if code is None and self.request.method == "POST" and isinstance(self.request.data, dict):
             code = self.request.data.get(CODE_FIELD)
         if not isinstance(code, str) or not code.strip():
             raise exceptions.ValidationError({CODE_FIELD: [_("Send the tracking code in the X-Tracking-Code header.")]})
@@ -158,7 +171,7 @@ class TrackedView(APIView):
 class TrackView(TrackedView):
     """Where the case stands: status, public timeline, the reply, and what the petitioner may do now."""
 
-    @extend_schema(parameters=[CODE_HEADER_PARAMETER], responses={200: TrackSerializer})
+    @extend_schema(parameters=[CODE_HEADER_REQUIRED], responses={200: TrackSerializer})
     def get(self, request, code: str | None = None):
         code = self.given_code(code)
         complaint, followed = self.tracked(code)
@@ -189,6 +202,7 @@ class TrackAddView(TrackedView, CaseAddView):
     # Rating and asking for a review are for the complaint's own petitioner only (see own);
     # a message goes to the case followed.
     own_only = True
+    schema_error_statuses = (404, 409, 429)
 
     def complaint(self, code: str | None = None) -> Complaint:
         return self.own(code) if self.own_only else self.tracked(code)[1]
@@ -229,30 +243,28 @@ class DeprecatedPath:
 
 
 @extend_schema_view(
-    get=extend_schema(deprecated=True, parameters=[CODE_PARAMETER], operation_id="api_v1_track_by_path_retrieve")
+    get=extend_schema(deprecated=True, parameters=PATH_PARAMETERS, operation_id="api_v1_track_by_path_retrieve")
 )
 class TrackByPathView(DeprecatedPath, TrackView):
     pass
 
 
 @extend_schema_view(
-    post=extend_schema(
-        deprecated=True, parameters=[CODE_PARAMETER], operation_id="api_v1_track_by_path_messages_create"
-    )
+    post=extend_schema(deprecated=True, parameters=PATH_PARAMETERS, operation_id="api_v1_track_by_path_messages_create")
 )
 class TrackMessageByPathView(DeprecatedPath, TrackMessageView):
     pass
 
 
 @extend_schema_view(
-    post=extend_schema(deprecated=True, parameters=[CODE_PARAMETER], operation_id="api_v1_track_by_path_rating_create")
+    post=extend_schema(deprecated=True, parameters=PATH_PARAMETERS, operation_id="api_v1_track_by_path_rating_create")
 )
 class TrackRatingByPathView(DeprecatedPath, TrackRatingView):
     pass
 
 
 @extend_schema_view(
-    post=extend_schema(deprecated=True, parameters=[CODE_PARAMETER], operation_id="api_v1_track_by_path_review_create")
+    post=extend_schema(deprecated=True, parameters=PATH_PARAMETERS, operation_id="api_v1_track_by_path_review_create")
 )
 class TrackReviewByPathView(DeprecatedPath, TrackReviewView):
     pass

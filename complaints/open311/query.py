@@ -12,6 +12,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Complaint, TransitionLog
@@ -36,12 +37,18 @@ def _comma_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# GeoReport clients send an empty date for "no date": the schema says so, beside the format.
+@extend_schema_field({"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "maxLength": 0}]})
+class OptionalDateTimeField(serializers.DateTimeField):
+    pass
+
+
 class ServiceRequestQuerySerializer(serializers.Serializer):
     jurisdiction_id = serializers.CharField(required=False, allow_blank=True)
     service_request_id = serializers.CharField(required=False, allow_blank=True, help_text="comma list")
     service_code = serializers.CharField(required=False, allow_blank=True, help_text="comma list")
-    start_date = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    end_date = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    start_date = OptionalDateTimeField(required=False, allow_null=True, default=None)
+    end_date = OptionalDateTimeField(required=False, allow_null=True, default=None)
     status = serializers.CharField(required=False, allow_blank=True, help_text="comma list of open, closed")
 
     def validate_service_request_id(self, value: str) -> list[int]:

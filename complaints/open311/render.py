@@ -77,7 +77,7 @@ def _descriptions(detail) -> list[str]:
 
 # The spec's HTTP statuses: 404 for what does not exist, 403 for a missing or wrong api_key,
 # 400 for anything else; the body's code may be more specific (405, 415). 429 says "slow down".
-_KEPT_STATUSES = {status.HTTP_403_FORBIDDEN, status.HTTP_404_NOT_FOUND, status.HTTP_429_TOO_MANY_REQUESTS}
+KEPT_STATUSES = {status.HTTP_403_FORBIDDEN, status.HTTP_404_NOT_FOUND, status.HTTP_429_TOO_MANY_REQUESTS}
 
 
 def open311_exception_handler(exc, context):
@@ -90,6 +90,6 @@ def open311_exception_handler(exc, context):
         return None
     code = response.status_code
     response.data = [{"code": code, "description": text} for text in _descriptions(response.data)]
-    if code not in _KEPT_STATUSES:
+    if code not in KEPT_STATUSES:
         response.status_code = status.HTTP_400_BAD_REQUEST
     return response

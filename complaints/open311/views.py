@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +24,7 @@ from ..services import complaint_file
 from ..tracking import track_lookup
 from . import query
 from .render import JSONRenderer, XMLRenderer, open311_exception_handler
+from .schema import Open311Schema
 from .serializers import (
     DiscoverySerializer,
     ServiceDefinitionSerializer,
@@ -36,7 +37,11 @@ from .serializers import (
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 JURISDICTION = OpenApiParameter("jurisdiction_id", str, description="checked when given; one jurisdiction is served")
-FORMAT = OpenApiParameter("response_format", str, OpenApiParameter.PATH, enum=["xml", "json"])
+# The path's suffix chooses the format; REST framework's ?format= is not read here.
+FORMAT = [
+    OpenApiParameter("response_format", str, OpenApiParameter.PATH, enum=["xml", "json"]),
+    OpenApiParameter("format", exclude=True),
+]
 # complaint_file's fields as the spec names them, for error descriptions.
 _SPEC_FIELDS = {
     "category": "service_code",
@@ -57,6 +62,7 @@ class Open311View(APIView):
     parser_classes = [FormParser, MultiPartParser]
     # GeoReport v2 has no OPTIONS: answered as a wrong method, in the spec's error form.
     metadata_class = None
+    schema = Open311Schema()
     xml_root = "service_requests"
 
     def get_exception_handler(self):
@@ -80,7 +86,7 @@ class DiscoveryView(Open311View):
 
     xml_root = "discovery"
 
-    @extend_schema(operation_id="open311_discovery", parameters=[FORMAT], responses={200: DiscoverySerializer})
+    @extend_schema(operation_id="open311_discovery", parameters=[*FORMAT], responses={200: DiscoverySerializer})
     def get(self, request, response_format=None):
         changed = Category.history.aggregate(at=Max("history_date"))["at"]
         changeset = timezone.localtime(changed).isoformat(timespec="seconds") if changed else ""
@@ -116,7 +122,7 @@ class ServiceListView(Open311View):
 
     @extend_schema(
         operation_id="open311_services",
-        parameters=[FORMAT, JURISDICTION],
+        parameters=[*FORMAT, JURISDICTION],
         responses={200: ServiceSerializer(many=True)},
     )
     def get(self, request, response_format=None):
@@ -130,7 +136,7 @@ class ServiceDefinitionView(Open311View):
 
     @extend_schema(
         operation_id="open311_service_definition",
-        parameters=[FORMAT, JURISDICTION],
+        parameters=[*FORMAT, JURISDICTION],
         responses={200: ServiceDefinitionSerializer},
     )
     def get(self, request, service_code: str, response_format=None):
@@ -193,7 +199,7 @@ class ServiceRequestListView(Open311View):
 
     @extend_schema(
         operation_id="open311_requests_list",
-        parameters=[FORMAT, query.ServiceRequestQuerySerializer],
+        parameters=[*FORMAT, query.ServiceRequestQuerySerializer],
         responses={200: ServiceRequestSerializer(many=True)},
     )
     def get(self, request, response_format=None):
@@ -204,9 +210,13 @@ class ServiceRequestListView(Open311View):
 
     @extend_schema(
         operation_id="open311_requests_create",
-        parameters=[FORMAT],
+        parameters=[*FORMAT],
         request={"application/x-www-form-urlencoded": ServiceRequestCreateSerializer},
-        responses={200: ServiceRequestCreatedSerializer(many=True)},
+        responses={
+            200: ServiceRequestCreatedSerializer(many=True),
+            403: OpenApiResponse(description="api_key missing or wrong (when keys are configured)"),
+            429: OpenApiResponse(description="too many filings from this address or overall; see Retry-After"),
+        },
     )
     def post(self, request, response_format=None):
         """File a complaint: real-name when a name and a phone number are given, else anonymous."""
@@ -258,7 +268,7 @@ class ServiceRequestDetailView(Open311View):
 
     @extend_schema(
         operation_id="open311_request",
-        parameters=[FORMAT, JURISDICTION],
+        parameters=[*FORMAT, JURISDICTION],
         responses={200: ServiceRequestSerializer(many=True)},
     )
     def get(self, request, service_request_id: str, response_format=None):
@@ -273,8 +283,12 @@ class ServiceRequestDetailView(Open311View):
 class TokenView(Open311View):
     """GET service_request_id from a token."""
 
+    schema_error_statuses = (429,)
+
     @extend_schema(
-        operation_id="open311_token", parameters=[FORMAT, JURISDICTION], responses={200: TokenSerializer(many=True)}
+        operation_id="open311_token",
+        parameters=[*FORMAT, JURISDICTION],
+        responses={200: TokenSerializer(many=True)},
     )
     def get(self, request, token: str, response_format=None):
         """The token is the tracking code: guessing is limited like every tracking lookup (429)."""

@@ -84,6 +84,7 @@ class PledgeSignView(generics.GenericAPIView):
     """The pledging unit's principal signs: 403 for anyone else, 409 if not awaiting a signature."""
 
     serializer_class = PledgeSerializer
+    schema_error_statuses = (409,)
 
     def get_queryset(self):
         return pledge_detail_queryset(user=self.request.user)

@@ -207,6 +207,7 @@ class _ItemActionView(APIView):
 
     # Set by _declared.
     transition = None
+    schema_error_statuses = (409,)
 
     def post(self, request, pk: int):
         item = generics.get_object_or_404(RectificationItem.objects.visible_to(request.user), pk=pk)
