@@ -192,3 +192,9 @@ class PrivatePostgres:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.pg_ctl("stop", "-m", "immediate")
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def manage(*args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 - the project's own manage.py
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
