@@ -1,6 +1,17 @@
 import pytest
 
+from tests.responsibility.test_escalation_redis_restart import PrivateRedis
+
 from .processes import PG_BIN, PrivatePostgres
+
+
+@pytest.fixture
+def broker():
+    """A private redis-server, the app's cache and broker, to stop and start at will."""
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
