@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -86,10 +87,12 @@ class Process:
         return self.process is not None and self.process.poll() is None
 
     def signal(self, signum: int) -> None:
-        os.killpg(self.process.pid, signum)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)
 
     def stop(self) -> None:
-        if not self.alive():
+        """Stop the whole group: a process whose leader has died may still hold children."""
+        if self.process is None:
             return
         self.signal(signal.SIGTERM)
         try:
@@ -97,6 +100,8 @@ class Process:
         except subprocess.TimeoutExpired:
             self.signal(signal.SIGKILL)
             self.process.wait(10)
+        time.sleep(1)
+        self.signal(signal.SIGKILL)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
