@@ -12,7 +12,7 @@ from jiufeng.celery import app
 from jiufeng.tasks import HEARTBEAT_CACHE_KEY
 from tests.responsibility.test_escalation_worker import wait_until
 
-from .processes import ROOT, app_env, database_url, worker
+from .processes import app_env, database_url, worker
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
@@ -79,4 +79,3 @@ def test_the_supervisor_starts_a_killed_worker_again_and_stops_with_it(broker, e
         assert process.process.wait(30) == 0
     finally:
         process.stop()
-    assert ROOT.joinpath("scripts/supervise.sh").exists()
