@@ -9,7 +9,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jiufeng
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test smoke install install-dev lint messages vendor lock clean
+.PHONY: run test smoke faults install install-dev lint messages vendor lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,14 @@ smoke: install-dev
 	smoke=$$(mktemp -d "$${TMPDIR:-/tmp}/jiufeng-smoke.XXXXXX") && trap 'rm -rf "$$smoke"' EXIT && \
 	  DEBUG=true JIUFENG_VAR_DIR=$$smoke DATABASE_URL=sqlite:///$$smoke/db.sqlite3 REDIS_URL= \
 	  $(BIN)/pytest -m smoke tests/smoke
+
+# The fault tests (tests/faults/, marker fault): Redis stopped during 1,000 filings, a worker
+# killed mid-task, PostgreSQL restarted under load, a backup restored. They stop only servers
+# of their own (a redis-server and a PostgreSQL cluster on free ports, in temporary
+# directories), never the shared ones. CI runs them after `make test`.
+faults: install-dev | var
+	DEBUG=true DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+	  $(BIN)/pytest -m fault tests/faults
 
 lint: install-dev
 	$(BIN)/ruff check --fix .

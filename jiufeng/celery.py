@@ -46,6 +46,9 @@ app.conf.update(
     accept_content=["json"],
     timezone="Asia/Shanghai",
     broker_connection_retry_on_startup=True,
+    # A worker never gives up on the broker: kombu's default (100 tries, 30 s apart at most)
+    # shuts it down for good after a 50-minute Redis outage.
+    broker_connection_max_retries=None,
     beat_schedule={
         "heartbeat": {"task": "jiufeng.tasks.record_heartbeat_task", "schedule": 60.0},
         "sweep-deadlines": {"task": "responsibility.tasks.sweep_deadlines_task", "schedule": 300.0},

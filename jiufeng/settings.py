@@ -205,6 +205,9 @@ else:
 # so `make run` needs no server. Tasks are acknowledged late: they run at least once
 # and must be idempotent.
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+if REDIS_URL:
+    # kombu's Redis transport, fixed so that a worker survives its broker lost mid-task (jiufeng.broker).
+    CELERY_BROKER_TRANSPORT = "jiufeng.broker:Transport"
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"visibility_timeout": 3600}
