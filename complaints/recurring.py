@@ -228,6 +228,8 @@ class EarlyWarning:
     cases_url: str
     # The subject units of the week's complaints (a unit's warning: the unit itself): where to go.
     unit_ids: tuple[int, ...]
+    # Their paths, in the same order: who may act there is read from them (responsibility.permissions).
+    unit_paths: tuple[str, ...]
 
 
 def warning_week(period: Period, today: datetime.date) -> tuple[datetime.date, datetime.date] | None:
@@ -255,7 +257,7 @@ def _weekly_counts(*, user, unit: Unit, week_first: datetime.date, week_last: da
         subtree_cases(user=user, unit=unit)
         .filter(received_at__gte=starts[-1], received_at__lt=end)
         .annotate(week=week)
-        .values("subject_unit", "subject_unit__name", "category", "category__name", "week")
+        .values("subject_unit", "subject_unit__name", "subject_unit__path", "category", "category__name", "week")
         .annotate(n=Count("pk"))
     )
 
@@ -280,7 +282,7 @@ def early_warnings(*, user, unit: Unit, period: Period, today: datetime.date | N
     week_first, week_last = week
     series: dict[tuple[str, int], list[int]] = {}
     names: dict[tuple[str, int], str] = {}
-    units_of_week: dict[tuple[str, int], set[int]] = defaultdict(set)
+    units_of_week: dict[tuple[str, int], set[tuple[int, str]]] = defaultdict(set)
     for row in _weekly_counts(user=user, unit=unit, week_first=week_first, week_last=week_last):
         for key, name in (
             ((WarningKind.UNIT, row["subject_unit"]), row["subject_unit__name"]),
@@ -289,13 +291,14 @@ def early_warnings(*, user, unit: Unit, period: Period, today: datetime.date | N
             series.setdefault(key, [0] * (SPIKE_TRAILING_WEEKS + 1))[row["week"]] += row["n"]
             names[key] = name
             if row["week"] == 0:
-                units_of_week[key].add(row["subject_unit"])
+                units_of_week[key].add((row["subject_unit"], row["subject_unit__path"]))
     warnings = []
     for (kind, pk), counts in series.items():
         count, trailing = counts[0], counts[1:]
         if not is_spike(count, trailing):
             continue
         behind = {"received_from": week_first, "received_to": week_last}
+        concerned = sorted(units_of_week[(kind, pk)])
         if kind == WarningKind.UNIT:
             url = cases_url(subject=pk, **behind)
         else:
@@ -311,7 +314,8 @@ def early_warnings(*, user, unit: Unit, period: Period, today: datetime.date | N
                 trailing_mean=round(statistics.fmean(trailing), 1),
                 trailing_spread=round(statistics.pstdev(trailing), 1),
                 cases_url=url,
-                unit_ids=tuple(sorted(units_of_week[(kind, pk)])),
+                unit_ids=tuple(unit_pk for unit_pk, _path in concerned),
+                unit_paths=tuple(path for _unit_pk, path in concerned),
             )
         )
     return sorted(warnings, key=lambda w: (-w.count, w.kind, w.name))
@@ -363,33 +367,27 @@ def warning_actions(
     - a unit's warning: open a rectification item for it (who handles its work), or add a
       task for it to an open campaign the user's unit leads (who handles in the lead unit);
     - a category's warning: start a campaign (专项治理) on it led by ``unit`` (who leads there).
-    Only the actions the user may take are offered; the services check again. Two queries
-    at most (the units concerned, the open campaigns), whatever the number of warnings.
+    Only the actions the user may take are offered; the services check again. One query
+    (the open campaigns), whatever the number of warnings.
     """
-    if not warnings:
-        return []
     today = timezone.localdate()
-    concerned = {pk for warning in warnings for pk in warning.unit_ids}
-    units = {row.pk: row for row in Unit.objects.filter(pk__in=concerned).only("pk", "path", "name")}
-    campaigns = []
-    if any(warning.kind == WarningKind.UNIT for warning in warnings):
-        open_campaigns = (
-            Campaign.objects.visible_to(user)
-            .exclude(state=CampaignState.CLOSED)
-            .filter(ends_on__gte=today)
-            .select_related("lead_unit")
-            .order_by("-starts_on", "-pk")
-        )
-        campaigns = [c for c in open_campaigns if permissions.can_handle_in(user, c.lead_unit)][:CAMPAIGNS_OFFERED]
+    # Read whether or not a unit warns, so the page's query count does not depend on the data.
+    open_campaigns = (
+        Campaign.objects.visible_to(user)
+        .exclude(state=CampaignState.CLOSED)
+        .filter(ends_on__gte=today)
+        .select_related("lead_unit")
+        .order_by("-starts_on", "-pk")
+    )
+    campaigns = [c for c in open_campaigns if permissions.can_handle_in(user, c.lead_unit)][:CAMPAIGNS_OFFERED]
     rows = []
     for warning in warnings:
         text = warning_text(warning)
-        targets = [units[pk] for pk in warning.unit_ids if pk in units]
         actions = []
-        if targets and permissions.can_visit_units(user, targets):
+        if permissions.can_visit_units(user, warning.unit_paths):
             params = {
                 "kind": VisitKind.INSPECTION,
-                "units": [u.pk for u in targets],
+                "units": list(warning.unit_ids),
                 "subject": text,
                 "scheduled_for": today + datetime.timedelta(days=VISIT_IN_DAYS),
             }
@@ -398,7 +396,7 @@ def warning_actions(
                     "visit", _("Plan a visit or inspection"), _form_url("responsibility:visit-schedule", params)
                 )
             )
-        if warning.kind == WarningKind.UNIT and targets and permissions.can_handle_in(user, targets[0]):
+        if warning.kind == WarningKind.UNIT and permissions.can_handle_in(user, warning.unit_paths[0]):
             params = {
                 "responsible_unit": warning.id,
                 "description": text,
@@ -411,7 +409,7 @@ def warning_actions(
                     _form_url("responsibility:rectification-item-create", params),
                 )
             )
-        if warning.kind == WarningKind.UNIT and targets:
+        if warning.kind == WarningKind.UNIT:
             for campaign in campaigns:
                 due = min(max(today + datetime.timedelta(days=DUE_IN_DAYS), campaign.starts_on), campaign.ends_on)
                 params = {"unit": warning.id, "description": text[:CAMPAIGN_TASK_MAX], "due_on": due}
