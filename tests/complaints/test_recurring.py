@@ -2,6 +2,7 @@
 windows, scope and the subject-unit rule, the dashboard's sections, links and actions."""
 
 import datetime
+import io
 import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
@@ -14,11 +15,11 @@ from django.utils import timezone
 
 from complaints import recurring
 from complaints import transitions as t
-from complaints.dashboard import Period
+from complaints.dashboard import Period, dashboard_unit_for_user
 from complaints.models import Category, Complaint, Finding, MeasureKind, RatingValue
 from complaints.recurring import Verdict, WarningKind, early_warnings, fix_verdict, is_spike
 from complaints.services import rating_add
-from responsibility.models import Campaign, RectificationItem, RectificationStatus, Visit
+from responsibility.models import RectificationItem, RectificationStatus, Visit
 from responsibility.services import campaigns as campaign_services
 from responsibility.services import visits as item_services
 from tests.complaints.conftest import DECISION
@@ -392,8 +393,7 @@ def test_the_dashboard_shows_which_fixes_held(client, cast, file_complaint):
     item = _rectified(cast, trigger)
     RectificationItem.objects.filter(pk=item.pk).update(confirmed_at=_ago(100))
     page = _page(client, cast.county_leader, cast.units.county, **RECENT.params)
-    fixes = re.findall(r'data-testid="fix-verdict"><span[^>]*>([^<]+)</span>', page)
-    assert fixes == ["Held"]
+    assert re.findall(r'data-testid="fix-verdict" data-verdict="(\w+)"', page) == [Verdict.HELD]
 
 
 def test_bad_periods_never_fail(client, cast, file_complaint):
@@ -480,3 +480,20 @@ def test_the_query_count_stays_the_same_whatever_the_number_of_units_and_cases(c
         page = client.get(url).content.decode()
     assert page.count('data-testid="warning"') > 2
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_demo_shows_a_warning_a_repeat_and_fixes_that_held_and_came_back(client):
+    from django.core.management import call_command
+
+    from jiufeng.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    leader = User.objects.get(username="leader")
+    county = dashboard_unit_for_user(user=leader)
+    found = recurring.recurring_for_unit(user=leader, unit=county, period=RECENT)
+    assert ("unit", "城关镇中心学校") in {(w.kind, w.name) for w in found.warnings}
+    assert ("城关镇中心学校", "教育乱收费") in {(r.unit_name, r.category_name) for r in found.repeats}
+    verdicts = {f.unit_name: f.verdict for f in found.fixes}
+    assert verdicts == {"柳河乡卫生院": Verdict.HELD, "石桥市场监督管理所": Verdict.CAME_BACK}
+    page = _page(client, leader, county)
+    assert 'data-action="visit"' in page
