@@ -364,6 +364,7 @@ def test_the_rectification_item_form_refuses_bad_input_and_changes_nothing(clien
         # Out of scope: the sibling bureau is not the bureau officer's.
         {"responsible_unit": cast.units.sibling.pk, "description": "整改", "due_on": due},
         {"responsible_unit": "abc", "description": "整改", "due_on": due},
+        {"responsible_unit": "99999999999999999999", "description": "整改", "due_on": due},
         {"responsible_unit": cast.units.school.pk, "description": "", "due_on": due},
         {"responsible_unit": cast.units.school.pk, "description": "长" * 5000, "due_on": due},
         {"responsible_unit": cast.units.school.pk, "description": "整改", "due_on": "2001-01-01"},
@@ -422,6 +423,7 @@ def test_the_case_list_filters_the_recurring_links_use_refuse_bad_values(client,
     for params in (
         {"tab": "all", "subject": cast.units.sibling.pk},
         {"tab": "all", "subject": "abc"},
+        {"tab": "all", "subject": "99999999999999999999"},
         {"tab": "all", "progress": "nonsense"},
     ):
         page = client.get(url, params)
