@@ -73,14 +73,18 @@ def is_spike(count: int, trailing: list[int]) -> bool:
     return count >= SPIKE_MIN_COUNT and count >= SPIKE_FACTOR * mean and count > mean + SPIKE_SIGMAS * spread
 
 
+def page_url(name: str, params: dict, anchor: str = "", args=()) -> str:
+    """A page's URL with ``params`` as its query (a list: the parameter repeated; dates in ISO form)."""
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        query.setlist(key, [v.isoformat() if isinstance(v, datetime.date) else str(v) for v in values])
+    return f"{reverse(name, args=args)}?{query.urlencode()}{anchor}"
+
+
 def cases_url(**params) -> str:
     """The case list (every case in scope) filtered by ``params`` (complaints.forms.staff.ComplaintFilter)."""
-    query = QueryDict(mutable=True)
-    query.update({"tab": "all"})
-    query.update(
-        {name: value.isoformat() if isinstance(value, datetime.date) else value for name, value in params.items()}
-    )
-    return f"{reverse('complaints:case-list')}?{query.urlencode()}"
+    return page_url("complaints:case-list", {"tab": "all", **params})
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -338,14 +342,6 @@ VISIT_IN_DAYS, DUE_IN_DAYS, CAMPAIGN_DAYS = 7, 30, 90
 CAMPAIGNS_OFFERED = 3
 
 
-def _form_url(name: str, params: dict, anchor: str = "", args=()) -> str:
-    query = QueryDict(mutable=True)
-    for key, value in params.items():
-        values = value if isinstance(value, list | tuple) else [value]
-        query.setlist(key, [v.isoformat() if isinstance(v, datetime.date) else str(v) for v in values])
-    return f"{reverse(name, args=args)}?{query.urlencode()}{anchor}"
-
-
 def warning_text(warning: EarlyWarning) -> str:
     """The warning in a sentence, to prefill a visit's subject or an item's description."""
     return _("Early warning: %(name)s, %(count)s complaints from %(first)s to %(last)s (usually %(mean)s a week)") % {
@@ -393,7 +389,7 @@ def warning_actions(
             }
             actions.append(
                 WarningAction(
-                    "visit", _("Plan a visit or inspection"), _form_url("responsibility:visit-schedule", params)
+                    "visit", _("Plan a visit or inspection"), page_url("responsibility:visit-schedule", params)
                 )
             )
         if warning.kind == WarningKind.UNIT and permissions.can_handle_in(user, warning.unit_paths[0]):
@@ -406,14 +402,14 @@ def warning_actions(
                 WarningAction(
                     "item",
                     _("Open a rectification item"),
-                    _form_url("responsibility:rectification-item-create", params),
+                    page_url("responsibility:rectification-item-create", params),
                 )
             )
         if warning.kind == WarningKind.UNIT:
             for campaign in campaigns:
                 due = min(max(today + datetime.timedelta(days=DUE_IN_DAYS), campaign.starts_on), campaign.ends_on)
                 params = {"unit": warning.id, "description": text[:CAMPAIGN_TASK_MAX], "due_on": due}
-                url = _form_url("responsibility:campaign-detail", params, "#task-add-heading", args=[campaign.pk])
+                url = page_url("responsibility:campaign-detail", params, "#task-add-heading", args=[campaign.pk])
                 actions.append(
                     WarningAction("task", _("Add a task to %(campaign)s") % {"campaign": campaign.name}, url)
                 )
@@ -426,7 +422,7 @@ def warning_actions(
                 "lead_unit": unit.pk,
             }
             actions.append(
-                WarningAction("campaign", _("Start a campaign"), _form_url("responsibility:campaign-create", params))
+                WarningAction("campaign", _("Start a campaign"), page_url("responsibility:campaign-create", params))
             )
         rows.append((warning, actions))
     return rows
@@ -558,7 +554,6 @@ def fixes_checked(*, user, unit: Unit, period: Period) -> list[FixChecked]:
         effective_at = row["effective_at"]
         unit_id, category_id = row["complaint__subject_unit"], row["complaint__category"]
         local = timezone.localtime(effective_at).date()
-        days = datetime.timedelta(days=FIX_WINDOW_DAYS)
         if row["kind"] == MeasureKind.RECTIFICATION:
             source = reverse("responsibility:rectification-item-detail", args=[row["rectification_item_id"]])
         else:
@@ -574,16 +569,18 @@ def fixes_checked(*, user, unit: Unit, period: Period) -> list[FixChecked]:
                 effective_at=effective_at,
                 before=row["before"],
                 after=row["after"],
-                verdict=fix_verdict(before=row["before"], after=row["after"], after_ends=effective_at + days, now=now),
+                verdict=fix_verdict(
+                    before=row["before"], after=row["after"], after_ends=effective_at + window, now=now
+                ),
                 # The list filters by whole days: the day of the fix is in the "after" list.
                 before_url=cases_url(
                     subject=unit_id,
                     category=category_id,
-                    received_from=local - days,
+                    received_from=local - window,
                     received_to=local - datetime.timedelta(days=1),
                 ),
                 after_url=cases_url(
-                    subject=unit_id, category=category_id, received_from=local, received_to=local + days
+                    subject=unit_id, category=category_id, received_from=local, received_to=local + window
                 ),
                 source_url=source,
             )
