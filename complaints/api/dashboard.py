@@ -274,7 +274,8 @@ class UnitDashboardView(APIView):
     """The figures of a unit and the units below it for a period (this year by default). Leaders and officers.
 
     Counts the cases about the unit's subtree that the user may see: never a case about a
-    unit the user is in. A unit out of scope is not found.
+    unit the user is in. With the early warnings and the recurring problems (举一反三,
+    complaints.recurring). A unit out of scope is not found.
     """
 
     @extend_schema(
