@@ -54,6 +54,8 @@ SPIKE_FACTOR = 2
 SPIKE_SIGMAS = 2
 # "Did it work?": the complaints in this many days before the fix against as many after it.
 FIX_WINDOW_DAYS = 90
+# The page lists the highest warnings first, each with its actions: a phone screen or two.
+WARNINGS_SHOWN = 10
 FIXES_SHOWN = 10
 CAMPAIGN_TASK_MAX = CampaignTask._meta.get_field("description").max_length
 CAMPAIGN_NAME_MAX = Campaign._meta.get_field("name").max_length

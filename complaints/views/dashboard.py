@@ -24,6 +24,7 @@ from ..recurring import (
     REPEAT_MIN,
     SPIKE_MIN_COUNT,
     SPIKE_TRAILING_WEEKS,
+    WARNINGS_SHOWN,
     recurring_for_unit,
     warning_actions,
 )
@@ -72,7 +73,8 @@ def unit_dashboard(request, pk: int):
         "order": order,
         "order_error": order_error,
         "recurring": recurring,
-        "warning_rows": warning_actions(user=request.user, unit=unit, warnings=recurring.warnings),
+        "warning_rows": warning_actions(user=request.user, unit=unit, warnings=recurring.warnings[:WARNINGS_SHOWN]),
+        "warnings_more": max(0, len(recurring.warnings) - WARNINGS_SHOWN),
         "rules": {
             "spike_min": SPIKE_MIN_COUNT,
             "trailing_weeks": SPIKE_TRAILING_WEEKS,

@@ -499,3 +499,14 @@ def test_the_demo_shows_a_warning_a_repeat_and_fixes_that_held_and_came_back(cli
     assert verdicts == {"柳河乡卫生院": Verdict.HELD, "石桥市场监督管理所": Verdict.CAME_BACK}
     page = _page(client, leader, county)
     assert 'data-action="visit"' in page
+
+
+def test_the_page_lists_the_highest_warnings_and_says_how_many_more(client, cast, file_complaint, monkeypatch):
+    from complaints.views import dashboard as views
+
+    monkeypatch.setattr(views, "WARNINGS_SHOWN", 1)
+    # The school's six: the school and its category warn, both with six; one is shown.
+    _spike(file_complaint, cast.units.school, this_week=6)
+    page = _page(client, cast.county_leader, cast.units.county)
+    assert page.count('data-testid="warning"') == 1
+    assert 'data-testid="warnings-more"' in page
