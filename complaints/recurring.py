@@ -35,7 +35,7 @@ from responsibility import permissions
 from responsibility.models import Campaign, CampaignState, CampaignTask, RectificationStatus, Unit, VisitKind
 
 from .dashboard import Period, subtree_cases
-from .models import ComplaintStatus, Finding, Measure, MeasureKind, TransitionLog
+from .models import Category, ComplaintStatus, Finding, Measure, MeasureKind, TransitionLog
 
 TOP_SHOWN = 5
 # 重复投诉: three complaints about one unit on one kind of problem within a period is no longer
@@ -106,6 +106,12 @@ class Ranked:
     cases_url: str
 
 
+def _name_of(model, field: str) -> Subquery:
+    """The name of the row ``field`` points to, read for the groups shown once counted: no join over every case
+    (a third of the statement's time at 100,000 cases)."""
+    return Subquery(model.objects.filter(pk=OuterRef(field)).values("name")[:1])
+
+
 def _in_period(period: Period) -> Q:
     return Q(received_at__gte=period.start, received_at__lt=period.end)
 
@@ -118,15 +124,15 @@ def top_categories(*, user, unit: Unit, period: Period) -> list[Ranked]:
     rows = (
         subtree_cases(user=user, unit=unit)
         .filter(_in_period(period), finding__in=SUBSTANTIATED_FINDINGS)
-        .values("category", "category__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "category__name")[:TOP_SHOWN]
+        .values("category")
+        .annotate(n=Count("pk"), name=_name_of(Category, "category"))
+        .order_by("-n", "category")[:TOP_SHOWN]
     )
     window = {"received_from": period.first, "received_to": period.last}
     return [
         Ranked(
             row["category"],
-            row["category__name"],
+            row["name"],
             row["n"],
             cases_url(about=unit.pk, category=row["category"], progress="substantiated", **window),
         )
@@ -142,15 +148,15 @@ def top_units(*, user, unit: Unit, period: Period) -> list[Ranked]:
     rows = (
         subtree_cases(user=user, unit=unit)
         .filter(_in_period(period), finding__in=SUBSTANTIATED_FINDINGS)
-        .values("subject_unit", "subject_unit__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "subject_unit__name")[:TOP_SHOWN]
+        .values("subject_unit")
+        .annotate(n=Count("pk"), name=_name_of(Unit, "subject_unit"))
+        .order_by("-n", "subject_unit")[:TOP_SHOWN]
     )
     window = {"received_from": period.first, "received_to": period.last}
     return [
         Ranked(
             row["subject_unit"],
-            row["subject_unit__name"],
+            row["name"],
             row["n"],
             cases_url(subject=row["subject_unit"], progress="substantiated", **window),
         )
@@ -181,17 +187,18 @@ def repeat_subjects(*, user, unit: Unit, period: Period) -> list[RepeatSubject]:
     rows = (
         subtree_cases(user=user, unit=unit)
         .filter(_in_period(period))
-        .values("subject_unit", "subject_unit__name", "category", "category__name")
+        .values("subject_unit", "category")
         .annotate(n=Count("pk"), substantiated=Count("pk", filter=Q(finding__in=SUBSTANTIATED_FINDINGS)))
         .filter(n__gte=REPEAT_MIN)
-        .order_by("-n", "subject_unit__name", "category__name")[:REPEATS_SHOWN]
+        .annotate(unit_name=_name_of(Unit, "subject_unit"), category_name=_name_of(Category, "category"))
+        .order_by("-n", "subject_unit", "category")[:REPEATS_SHOWN]
     )
     return [
         RepeatSubject(
             row["subject_unit"],
-            row["subject_unit__name"],
+            row["unit_name"],
             row["category"],
-            row["category__name"],
+            row["category_name"],
             row["n"],
             row["substantiated"],
             cases_url(
