@@ -9,4 +9,5 @@ part, seeded in dependency order by ``python manage.py seed_demo``:
                   system's parts: visits, imports (posts for every unit), pledges,
                   accountability and campaigns, escalation (deadlines and their sweeps)
     categories    complaint categories and routing rules, then cases (the demo complaints)
+                  and recurring (a spike, a fix that held and one that came back: 举一反三)
 """

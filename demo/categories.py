@@ -4,6 +4,7 @@ from complaints.models import Category, RoutingRule
 from responsibility.models import Unit
 
 from .cases import seed_cases
+from .recurring import seed_recurring
 
 # One category a line, two spaces of indent per level:
 # code | name | English name | plain-language hint for petitioners
@@ -78,6 +79,7 @@ def seed(out) -> None:
     _seed_categories(out)
     _seed_routing(out)
     seed_cases(out)
+    seed_recurring(out)
 
 
 def _seed_categories(out) -> None:

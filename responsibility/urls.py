@@ -33,6 +33,7 @@ urlpatterns += [
     path("visits/<int:pk>/record/", visits.visit_record, name="visit-record"),
     path("visits/<int:pk>/items/new/", visits.rectification_item_add, name="rectification-item-add"),
     path("rectification-items/", visits.rectification_item_list, name="rectification-item-list"),
+    path("rectification-items/new/", visits.rectification_item_create, name="rectification-item-create"),
     path("rectification-items/<int:pk>/", visits.rectification_item_detail, name="rectification-item-detail"),
     path("rectification-items/<int:pk>/submit/", visits.rectification_item_submit, name="rectification-item-submit"),
     path("rectification-items/<int:pk>/confirm/", visits.rectification_item_confirm, name="rectification-item-confirm"),

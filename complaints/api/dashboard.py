@@ -10,6 +10,18 @@ from responsibility.models import Unit
 
 from ..dashboard import Dashboard, Figures, dashboard_for_unit
 from ..forms.dashboard import PeriodForm
+from ..models import MeasureKind
+from ..recurring import (
+    FIX_WINDOW_DAYS,
+    REPEAT_MIN,
+    SPIKE_MIN_COUNT,
+    SPIKE_SIGMAS,
+    SPIKE_TRAILING_WEEKS,
+    Recurring,
+    Verdict,
+    WarningKind,
+    recurring_for_unit,
+)
 
 _RATE = "Percent, one decimal; null when there was nothing to count."
 
@@ -83,6 +95,59 @@ class _Accountability(serializers.Serializer):
     decided = serializers.IntegerField()
 
 
+class _Warning(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[WarningKind.UNIT, WarningKind.CATEGORY], help_text="A subject unit's or a category's."
+    )
+    id = serializers.IntegerField(help_text="The subject unit's or the category's id.")
+    name = serializers.CharField()
+    week_first = serializers.DateField()
+    week_last = serializers.DateField()
+    count = serializers.IntegerField(help_text="Complaints received in the week.")
+    trailing_mean = serializers.FloatField(help_text="Complaints a week in the weeks before, on average.")
+    trailing_spread = serializers.FloatField(help_text="Their population standard deviation.")
+    units = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The subject units of the week's complaints."
+    )
+
+
+class _Ranked(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    count = serializers.IntegerField(
+        help_text="Substantiated or partly substantiated complaints received in the period."
+    )
+
+
+class _Repeat(serializers.Serializer):
+    unit = _UnitRef()
+    category = _UnitRef()
+    count = serializers.IntegerField(help_text="Complaints received in the period.")
+    substantiated = serializers.IntegerField(help_text="Of these, substantiated or partly.")
+
+
+class _Fix(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[MeasureKind.RECTIFICATION.value, MeasureKind.RULE.value],
+        help_text="A confirmed rectification item, or a long-term rule of a closed case.",
+    )
+    description = serializers.CharField()
+    unit = _UnitRef()
+    category = _UnitRef()
+    effective_at = serializers.DateTimeField(help_text="The item confirmed done, or the rule's case closed.")
+    before = serializers.IntegerField(help_text="Complaints of the same unit and category in the window before.")
+    after = serializers.IntegerField(help_text="And in as many days after.")
+    verdict = serializers.ChoiceField(choices=[Verdict.HELD, Verdict.CAME_BACK, Verdict.TOO_EARLY])
+
+
+class _Recurring(serializers.Serializer):
+    top_categories = _Ranked(many=True)
+    top_units = _Ranked(many=True, help_text="Subject units, each on its own.")
+    repeats = _Repeat(many=True, help_text=f"A unit and category with at least {REPEAT_MIN} complaints in the period.")
+    fix_window_days = serializers.IntegerField()
+    fixes = _Fix(many=True, help_text="Fixes that took effect in the period, latest first.")
+
+
 class DashboardSerializer(_Counts):
     unit = _UnitRef()
     period = _Period()
@@ -102,10 +167,67 @@ class DashboardSerializer(_Counts):
     pledges = _Pledges()
     escalated = serializers.IntegerField(help_text="Open obligations of the subtree past due and escalated.")
     accountability = _Accountability()
+    warnings = _Warning(
+        many=True,
+        help_text=f"Early warnings: a subject unit or category whose last week has at least {SPIKE_MIN_COUNT} "
+        f"complaints, twice the mean of the {SPIKE_TRAILING_WEEKS} weeks before and more than "
+        f"{SPIKE_SIGMAS} standard deviations above it.",
+    )
+    recurring = _Recurring()
 
 
 def _counts(figures: Figures) -> dict:
     return {name: getattr(figures, name) for name in _Counts().fields}
+
+
+def _ref(pk: int, name: str) -> dict:
+    return {"id": pk, "name": name}
+
+
+def recurring_data(recurring: Recurring) -> dict:
+    return {
+        "warnings": [
+            {
+                "kind": w.kind,
+                "id": w.id,
+                "name": w.name,
+                "week_first": w.week_first,
+                "week_last": w.week_last,
+                "count": w.count,
+                "trailing_mean": w.trailing_mean,
+                "trailing_spread": w.trailing_spread,
+                "units": list(w.unit_ids),
+            }
+            for w in recurring.warnings
+        ],
+        "recurring": {
+            "top_categories": [{"id": r.id, "name": r.name, "count": r.count} for r in recurring.top_categories],
+            "top_units": [{"id": r.id, "name": r.name, "count": r.count} for r in recurring.top_units],
+            "repeats": [
+                {
+                    "unit": _ref(r.unit_id, r.unit_name),
+                    "category": _ref(r.category_id, r.category_name),
+                    "count": r.count,
+                    "substantiated": r.substantiated,
+                }
+                for r in recurring.repeats
+            ],
+            "fix_window_days": FIX_WINDOW_DAYS,
+            "fixes": [
+                {
+                    "kind": f.kind,
+                    "description": f.description,
+                    "unit": _ref(f.unit_id, f.unit_name),
+                    "category": _ref(f.category_id, f.category_name),
+                    "effective_at": f.effective_at,
+                    "before": f.before,
+                    "after": f.after,
+                    "verdict": f.verdict,
+                }
+                for f in recurring.fixes
+            ],
+        },
+    }
 
 
 def dashboard_data(dashboard: Dashboard) -> dict:
@@ -152,7 +274,8 @@ class UnitDashboardView(APIView):
     """The figures of a unit and the units below it for a period (this year by default). Leaders and officers.
 
     Counts the cases about the unit's subtree that the user may see: never a case about a
-    unit the user is in. A unit out of scope is not found.
+    unit the user is in. With the early warnings and the recurring problems (举一反三,
+    complaints.recurring). A unit out of scope is not found.
     """
 
     @extend_schema(
@@ -177,5 +300,7 @@ class UnitDashboardView(APIView):
         form = PeriodForm(request.query_params or None)
         if form.is_bound and not form.is_valid():
             raise exceptions.ValidationError({name: list(messages) for name, messages in form.errors.items()})
-        dashboard = dashboard_for_unit(user=request.user, unit=unit, period=form.period_or_default())
-        return Response(DashboardSerializer(dashboard_data(dashboard)).data)
+        period = form.period_or_default()
+        dashboard = dashboard_for_unit(user=request.user, unit=unit, period=period)
+        recurring = recurring_for_unit(user=request.user, unit=unit, period=period)
+        return Response(DashboardSerializer(dashboard_data(dashboard) | recurring_data(recurring)).data)

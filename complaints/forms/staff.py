@@ -133,6 +133,8 @@ PROGRESS_CHOICES = [
     ("decided", _("Decided")),
     ("late", _("Decided late")),
     ("reviewed", _("Review asked")),
+    # 属实 or 部分属实: the recurring problems' counts (complaints.recurring).
+    ("substantiated", _("Substantiated or partly")),
 ]
 
 
@@ -184,6 +186,13 @@ class ComplaintFilter(django_filters.FilterSet):
         method="filter_about",
         widget=forms.HiddenInput,
     )
+    # The recurring problems count the cases about one unit itself (complaints.recurring).
+    subject = UnitFilter(
+        label=_("Unit complained about"),
+        queryset=lambda request: units_in_scope(request.user),
+        field_name="subject_unit",
+        widget=forms.HiddenInput,
+    )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue")
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=QUERY_MAX)
 
@@ -224,6 +233,7 @@ class ComplaintFilter(django_filters.FilterSet):
             "due_soon": dashboard.due_soon(now),
             "decided": Q(replied_at__isnull=False),
             "reviewed": Q(review_round__gte=1),
+            "substantiated": Q(finding__in=[Finding.SUBSTANTIATED, Finding.PARTLY_SUBSTANTIATED]),
         }
         if value == "late":
             return queryset.filter(replied_at__isnull=False).alias(late=dashboard.late_stage(now)).filter(late=True)

@@ -19,6 +19,15 @@ from ..dashboard import (
     dashboard_unit_for_user,
 )
 from ..forms.dashboard import PeriodForm
+from ..recurring import (
+    FIX_WINDOW_DAYS,
+    REPEAT_MIN,
+    SPIKE_MIN_COUNT,
+    SPIKE_TRAILING_WEEKS,
+    WARNINGS_SHOWN,
+    recurring_for_unit,
+    warning_actions,
+)
 
 
 def _may_see_dashboards(user) -> None:
@@ -53,6 +62,8 @@ def unit_dashboard(request, pk: int):
     if order_error:
         order = ""
     dashboard.cases.children = children_ordered(dashboard.cases.children, order)
+    # 举一反三: early warnings with what the user may do about each, recurring problems, fixes checked.
+    recurring = recurring_for_unit(user=request.user, unit=unit, period=period)
     context = {
         "dashboard": dashboard,
         "charts": dashboard_charts(dashboard),
@@ -61,5 +72,14 @@ def unit_dashboard(request, pk: int):
         "period_errors": form.error_messages() if form.is_bound else [],
         "order": order,
         "order_error": order_error,
+        "recurring": recurring,
+        "warning_rows": warning_actions(user=request.user, unit=unit, warnings=recurring.warnings[:WARNINGS_SHOWN]),
+        "warnings_more": max(0, len(recurring.warnings) - WARNINGS_SHOWN),
+        "rules": {
+            "spike_min": SPIKE_MIN_COUNT,
+            "trailing_weeks": SPIKE_TRAILING_WEEKS,
+            "repeat_min": REPEAT_MIN,
+            "fix_window": FIX_WINDOW_DAYS,
+        },
     }
     return render(request, "complaints/dashboard/unit.html", context)

@@ -14,7 +14,7 @@ from jiufeng.roles import Role
 
 from ..models import Campaign, CampaignState, LeaderAssignment, Unit, VisitFrequency, VisitKind, VisitMethod
 from ..models.visits import DESCRIPTION_MAX, EVIDENCE_MAX, FINDINGS_MAX, PEOPLE_MET_MAX, REASON_MAX, SUBJECT_MAX
-from ..scoping import LEADING, SUPERVISING, units_in_scope
+from ..scoping import HANDLING, LEADING, SUPERVISING, units_in_scope
 from ..services.visits import NOTE_MAX
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -111,10 +111,14 @@ class RectificationItemAddForm(BootstrapForm):
     def __init__(self, *args, user, visit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user).filter(state=CampaignState.ACTIVE)
-        # The units visited and those below them, as far as the user may act.
-        below_visited = reduce(or_, (Q(path__startswith=unit.path) for unit in visit.unit_list), Q(pk__in=[]))
-        in_scope = units_in_scope(user, capacities=SUPERVISING)
-        self.fields["responsible_unit"].queryset = _active(in_scope.filter(below_visited))
+        if visit is None:
+            # Outside a visit an item is given by who handles the unit's work (the service's rule).
+            units = units_in_scope(user, capacities=HANDLING)
+        else:
+            # The units visited and those below them, as far as the user may act.
+            below_visited = reduce(or_, (Q(path__startswith=unit.path) for unit in visit.unit_list), Q(pk__in=[]))
+            units = units_in_scope(user, capacities=SUPERVISING).filter(below_visited)
+        self.fields["responsible_unit"].queryset = _active(units)
         self.fields["responsible_unit"].label_from_instance = lambda unit: unit.name
 
 

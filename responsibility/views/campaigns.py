@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
+from ..forms import initial_from_query
 from ..forms.campaigns import CampaignFilterForm, CampaignForm, CampaignTaskCompleteForm, CampaignTaskForm
 from ..models import Campaign, CampaignState, CampaignTaskStatus, RectificationItem
 from ..permissions import can_handle_in
@@ -55,7 +56,13 @@ def _detail(request, campaign: Campaign, *, status: int = 200, task_form=None, c
         # Starting and closing, as their declarations allow (responsibility.workflow).
         **{f"may_{name}": transition.allowed(user, campaign) for name, transition in CAMPAIGN_TRANSITIONS.items()},
         "may_add_tasks": may_add_tasks,
-        "task_form": task_form or (CampaignTaskForm(user=user) if may_add_tasks else None),
+        # A link may suggest the task (a dashboard warning: the unit concerned and what to do).
+        "task_form": task_form
+        or (
+            CampaignTaskForm(user=user, initial=initial_from_query(request.GET, ["unit", "description", "due_on"]))
+            if may_add_tasks
+            else None
+        ),
         "today": timezone.localdate(),
         "rectification_items": list(
             RectificationItem.objects.visible_to(user)
@@ -91,7 +98,8 @@ def campaign_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def campaign_create(request):
-    form = CampaignForm(request.POST or None, user=request.user)
+    initial = initial_from_query(request.GET, ["name", "problem", "starts_on", "ends_on", "lead_unit"])
+    form = CampaignForm(request.POST or None, user=request.user, initial=initial)
     if not form.fields["lead_unit"].queryset.exists():
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():

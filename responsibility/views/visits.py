@@ -17,6 +17,7 @@ from django_fsm import TransitionNotAllowed
 from audit.exports import ExportRefused, export_requested, export_response
 
 from .. import permissions
+from ..forms import initial_from_query
 from ..forms.visits import (
     LeaderAssignmentEndForm,
     LeaderAssignmentForm,
@@ -168,7 +169,9 @@ def visit_detail_page(request, pk: int):
 
 
 def _visit_create(request, form_class, service, *, done: str, title: str, submit_label: str):
-    form = form_class(request.POST or None, user=request.user)
+    # A link may suggest what to fill in (a dashboard warning: inspect the unit concerned).
+    initial = initial_from_query(request.GET, ["kind", "subject", "scheduled_for"], lists=["units"])
+    form = form_class(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             visit = service(actor=request.user, **form.cleaned_data)
@@ -249,6 +252,29 @@ def rectification_item_add(request, pk: int):
         back_url="responsibility:visit-list",
         submit_label=_("Add"),
         intro=str(visit),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def rectification_item_create(request):
+    """Give a unit an item to correct outside any visit (from a dashboard warning, say); prefilled by the link."""
+    initial = initial_from_query(request.GET, ["responsible_unit", "description", "due_on"])
+    form = RectificationItemAddForm(request.POST or None, user=request.user, visit=None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.rectification_item_add(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The rectification item is added."))
+            return redirect("responsibility:rectification-item-detail", item.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Add a rectification item"),
+        back_url="responsibility:rectification-item-list",
+        submit_label=_("Add"),
     )
 
 

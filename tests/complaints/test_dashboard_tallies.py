@@ -128,7 +128,8 @@ def test_the_tallied_dashboard_takes_a_fixed_number_of_queries(
     client.force_login(cast.county_leader)
     url = reverse("complaints:unit-dashboard", args=[cast.units.county.pk])
     client.get(url)
-    with django_assert_max_num_queries(24) as small:
+    # 24 for the figures, 6 for the 举一反三 blocks (complaints.recurring, always counted live).
+    with django_assert_max_num_queries(30) as small:
         assert client.get(url).status_code == 200
     _random_cases(cast, file_complaint, seed=3, count=20)
     case_tallies_rebuild()

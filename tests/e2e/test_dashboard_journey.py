@@ -1,4 +1,5 @@
-"""A county leader on a phone lands on the dashboard, reads a chart, drills down, opens the cases behind a figure."""
+"""A county leader on a phone lands on the dashboard, reads a chart, drills down, opens the cases behind a figure,
+sees which fixes held and plans an inspection from an early warning."""
 
 import re
 
@@ -56,3 +57,17 @@ def test_the_leader_drills_from_the_county_to_the_cases_behind_a_figure(page: Pa
     expect(page.get_by_test_id("about-unit")).to_contain_text("县教育局")
     expect(page.get_by_test_id("case-row")).to_have_count(min(count, 50))
     assert page.evaluate("window.__blocked") == []
+
+    # 举一反三: back at the county, which past fixes held, and an early warning the leader
+    # plans an inspection from (the form comes prefilled with the unit and the warning).
+    page.goto(f"{live_server.url}/dashboard/")
+    fixes = page.get_by_test_id("fixes")
+    expect(fixes.locator('[data-verdict="held"]')).to_have_count(1)
+    expect(fixes.locator('[data-verdict="came_back"]')).to_have_count(1)
+    warning = page.get_by_test_id("warning").filter(has_text="城关镇中心学校")
+    expect(warning).to_be_visible()
+    warning.locator('[data-action="visit"]').click()
+    expect(page.get_by_label("Subject")).to_have_value(re.compile("城关镇中心学校"))
+    page.get_by_role("button", name="Schedule").click()
+    expect(page).to_have_url(re.compile(r"/visits/\d+/$"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
