@@ -12,7 +12,8 @@ Steps of a search (``complaint_search``):
 1. The words are lowered and cut into runs of letters, digits and CJK characters; whatever
    else (punctuation, tsquery operators, quotes, spaces) only separates runs. Every run must
    be found, in the title or the text.
-2. A tracking code, a case number or ``#id`` typed whole finds its case too.
+2. A tracking code, a case number or ``#id`` typed whole finds that case alone, first; bare
+   digits find the case of that id first, and the texts holding them.
 3. The matches are ranked, title hits above text hits (the title's bigrams weigh A,
    ``ts_rank``), then in the list's own order. Ranking reads every ranked row: only the
    newest ``RANKED`` matches are ranked and listed, so a word that a tenth of a million
@@ -134,17 +135,16 @@ def _tsquery(runs: list[str]) -> str:
     return " & ".join(f"({phrase})" for phrase in phrases)
 
 
-def _identifier(words: str) -> Q | None:
+def _named_case(words: str) -> Q | None:
     """The case a tracking code, a case number or ``#id`` names, typed whole (step 2)."""
-    words = words.strip()
     hashes = tracking_code_hashes(words)
     if hashes:
         return Q(tracking_code_hash__in=hashes)
+    if re.fullmatch(r"\d{4}-\d{6}", words):
+        return Q(case_number=words)
     number = words.removeprefix("#")
     if number.isdigit() and len(number) < 10:
         return Q(pk=int(number))
-    if re.fullmatch(r"\d{4}-\d{6}", words):
-        return Q(case_number=words)
     return None
 
 
@@ -154,22 +154,23 @@ def complaint_search(queryset: QuerySet, *, words: str) -> QuerySet:
     ``queryset`` is already scoped (visible_to) and filtered: the search only narrows it, and
     its order breaks the ties of the rank.
     """
+    words = words.strip()
     runs = search_runs(words)
-    identifier = _identifier(words)
-    if connection.vendor == "postgresql" and runs:
+    named = _named_case(words)
+    if connection.vendor == "postgresql":
         query = BigramQuery(_tsquery(runs))
         match = Q(search_document=query)
         rank = SearchRank(F("search_document"), query)
     else:
-        match = Q()
+        # No runs (only through a direct call: WordsField refuses them) finds nothing, as on PostgreSQL.
+        match = Q() if runs else Q(pk__in=[])
         for run in runs:
             match &= Q(title__icontains=run) | Q(content__icontains=run)
         rank = Case(*[When(title__icontains=run, then=Value(1.0)) for run in runs], default=Value(0.0))
-    if not runs:
-        match = Q(pk__in=[])
-    if identifier is not None:
-        match |= identifier
-        rank = Case(When(identifier, then=Value(1e9)), default=rank, output_field=FloatField())
+    if named is not None:
+        # A code, a number or #id names its case: only bare digits are also words (380元 is not an id).
+        match = match | named if words.isdigit() else named
+        rank = Case(When(named, then=Value(1e9)), default=rank, output_field=FloatField())
     ranked = queryset.filter(match).order_by("-submitted_at", "-pk").values("pk")[:RANKED]
     return queryset.filter(pk__in=ranked).annotate(search_rank=rank).order_by("-search_rank", *queryset.query.order_by)
 
@@ -190,7 +191,10 @@ class WordsField(forms.CharField):
 
 
 class WordsFilter(django_filters.CharFilter):
-    """``q`` of the case list, the inbox, the API list and the case ledger: complaint_search."""
+    """``q`` of the case list, the inbox, the API list and the case ledger: complaint_search.
+
+    Words with no letter, digit or Chinese character are refused by its field (WordsField).
+    """
 
     field_class = WordsField
 
