@@ -16,4 +16,4 @@ class ComplaintFilter(FilterSet):
     # is_overdue: annotated by complaints.selectors.complaint_list_for_user.
     overdue = django_filters.BooleanFilter(field_name="is_overdue", label=_("Overdue"))
     # Declared last: the search ranks what the other filters leave (complaints.search).
-    q = WordsFilter(label=_("Title, text or tracking code"))
+    q = WordsFilter(label=_("Title, text, case number or tracking code"))
