@@ -16,7 +16,8 @@ Steps of a search (``complaint_search``):
    digits find the case of that id first, and the texts holding them.
 3. The matches are ranked, title hits above text hits (the title's bigrams weigh A,
    ``ts_rank``), then in the list's own order. Ranking reads every ranked row: only the
-   newest ``RANKED`` matches are ranked and listed, so a word that a tenth of a million
+   first ``RANKED`` matches in the list's order (newest first; the inbox: due first) are
+   ranked and listed, so a word that a tenth of a million
    cases hold still answers at once; the list's capped count then says "more than 1,000",
    and another filter narrows it.
 
@@ -174,7 +175,9 @@ def complaint_search(queryset: QuerySet, *, words: str) -> QuerySet:
         # A code, a number or #id names its case: only bare digits are also words (380元 is not an id).
         match = match | named if words.isdigit() else named
         rank = Case(When(named, then=Value(1e9)), default=rank, output_field=FloatField())
-    ranked = queryset.filter(match).order_by("-submitted_at", "-pk").values("pk")[:RANKED]
+    # The first matches in the list's own order: walked along its index (newest first, or the
+    # inbox's due first) where a word is common, read from the GIN index where it is rare.
+    ranked = queryset.filter(match).values("pk")[:RANKED]
     return queryset.filter(pk__in=ranked).annotate(search_rank=rank).order_by("-search_rank", *queryset.query.order_by)
 
 
