@@ -1,5 +1,10 @@
 """Trigram indexes for the lists' search (title or text containing the words), PostgreSQL only.
 
+Since migration 0024 the lists search character bigrams (complaints.search) and the text's
+index is dropped (``content_index_drop``): nothing reads it, and every filing paid for it. The
+title's stays for the admin's search (``search_fields``, an ``icontains``). What follows is how
+both were made, as migrations 0006 and the squashed 0001 still make them.
+
 The search is Django's ``icontains``, which PostgreSQL runs as ``UPPER(column::text) LIKE
 UPPER('%words%')``: GIN indexes over the same expressions with pg_trgm's operator class let
 it find the few matching cases without reading every row. They stay out of the models'
@@ -40,3 +45,8 @@ def indexes_drop(apps, schema_editor):
         return
     for name in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+
+def content_index_drop(apps, schema_editor):
+    if _postgresql(schema_editor):
+        schema_editor.execute("DROP INDEX IF EXISTS complaint_content_trgm")

@@ -39,6 +39,7 @@ from ..models import (
     RatingValue,
 )
 from ..routing import handling_unit_default
+from ..search import WordsFilter
 from ..selectors import complaint_duplicate_visible
 from ..services import (
     CONTENT_MAX,
@@ -55,7 +56,6 @@ from .attachments import AttachmentsInput
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-QUERY_MAX = 100
 MEASURES_MAX = 10
 
 
@@ -194,7 +194,8 @@ class ComplaintFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue")
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=QUERY_MAX)
+    # Declared last: the search ranks what the other filters leave (complaints.search).
+    q = WordsFilter(label=_("Search"))
 
     class Meta:
         form = BootstrapForm
@@ -242,16 +243,6 @@ class ComplaintFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         # Unticked means "all", not "only those on time".
         return queryset.filter(is_overdue=True) if value else queryset
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q(title__icontains=value) | Q(content__icontains=value)
-        number = value.removeprefix("#")
-        if number.isdigit() and len(number) < 10:
-            condition |= Q(pk=int(number))
-        return queryset.filter(condition)
 
 
 # --- Forms on a case --------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import F, Q
@@ -12,6 +13,7 @@ from responsibility.models import Unit
 from responsibility.scoping import own_unit_paths, scope_holds_a_root, unit_ids_in_scope
 
 from ..identity import IdentityField, phone_index
+from ..search import SearchDocument
 from .categories import Category
 
 
@@ -249,11 +251,20 @@ class Complaint(FSMModelMixin, models.Model):
     # set at filing: the duplicate screen rules out most candidates without reading their text.
     # None for cases filed before it existed (and pathological texts): their text is read.
     content_sketch = models.BinaryField(_("content sketch"), null=True, editable=False)
+    # The title's and text's character bigrams, for the lists' search (complaints.search): computed
+    # by PostgreSQL on every write of the title or text, under a GIN index (migration 0024,
+    # outside this state: SQLite has no GIN); NULL on SQLite, which searches the text itself.
+    search_document = models.GeneratedField(
+        expression=SearchDocument(F("title"), F("content")),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+        editable=False,
+    )
 
     objects = ComplaintQuerySet.as_manager()
-    # due_at is derived from the ledger, which keeps its own history; content_sketch from the text;
-    # case_number never changes after filing.
-    history = HistoricalRecords(excluded_fields=["due_at", "content_sketch", "case_number"])
+    # due_at is derived from the ledger, which keeps its own history; content_sketch and
+    # search_document from the text; case_number never changes after filing.
+    history = HistoricalRecords(excluded_fields=["due_at", "content_sketch", "search_document", "case_number"])
 
     class Meta:
         verbose_name = _("complaint")
@@ -293,8 +304,9 @@ class Complaint(FSMModelMixin, models.Model):
                 name="complaint_waiting_units",
                 condition=Q(status__in=WAITING_STATUSES),
             ),
-            # The lists' search has trigram indexes on title and text too, PostgreSQL only:
-            # migration 0006_search_trigram, outside this state (SQLite has no GIN).
+            # The lists' search has a GIN index on search_document, PostgreSQL only (complaints.search,
+            # migration 0024), and the admin's search a trigram index on the title (0006), both
+            # outside this state: SQLite has no GIN.
             # The leader's dashboard (complaints.dashboard): a subtree's cases of a period, counted
             # from the index alone (every column its figures read), a tenth of the table's size.
             models.Index(
