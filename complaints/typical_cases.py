@@ -32,10 +32,11 @@ REASON_MAX = 1000
 # account is a copy: a petitioner's words can identify them to whoever they told.
 COPIED_RUN = 15
 _SEPARATORS = re.compile(r"[\s\-－—_.·/()（）]+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+# Read with the separators taken out, so that "138 0013 8000" is one number.
 _LOOKS_IDENTIFYING = (
-    # Seven digits or more, however spaced: a phone, an ID number, a case number (2026-000040).
+    # Seven digits or more: a phone, an ID number, a case number (2026-000040).
     (re.compile(r"\d{7,}"), "number"),
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "email"),
     # A tracking code: JF and sixteen symbols (complaints.tracking).
     (re.compile(r"JF[0-9A-Z]{16}", re.IGNORECASE), "code"),
 )
@@ -58,6 +59,8 @@ def account_problems(text: str, *, complaint: Complaint) -> list[str]:
     """
     squeezed = _SEPARATORS.sub("", text)
     problems = [_problem_message(kind) for pattern, kind in _LOOKS_IDENTIFYING if pattern.search(squeezed)]
+    if _EMAIL.search(text):
+        problems.append(_problem_message("email"))
     original = _SEPARATORS.sub("", complaint.content)
     runs = {squeezed[i : i + COPIED_RUN] for i in range(len(squeezed) - COPIED_RUN + 1)}
     if any(original[i : i + COPIED_RUN] in runs for i in range(len(original) - COPIED_RUN + 1)):
