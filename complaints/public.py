@@ -107,11 +107,15 @@ def _counted(months: list[datetime.date], cut: int) -> tuple[dict, datetime.date
             .values(department=department, m=month_of("received_at"))
             .annotate(**counters)
         )
-        ratings = latest_ratings(cases).values(
-            key=F("rating"),
-            department=Substr("complaint__subject_unit__path", 1, cut),
-            m=month_of("complaint__received_at"),
-        ).annotate(n=Count("pk"))
+        ratings = (
+            latest_ratings(cases)
+            .values(
+                key=F("rating"),
+                department=Substr("complaint__subject_unit__path", 1, cut),
+                m=month_of("complaint__received_at"),
+            )
+            .annotate(n=Count("pk"))
+        )
         at = now
     for row in rows.order_by():
         figures = counted[row["department"], row["m"]]

@@ -42,5 +42,3 @@ def monthly_report(*, user, unit, period: Period) -> MonthlyReport:
         )
     )
     return MonthlyReport(dashboard=dashboard, typical_cases=typical_cases, rules=rules)
-
-

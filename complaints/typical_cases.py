@@ -78,9 +78,7 @@ def typical_case_refusal(complaint: Complaint) -> str | None:
 
 
 def _state_refusal(typical_case: TypicalCase) -> str:
-    return _("This typical case is “%(state)s”: that cannot be done now.") % {
-        "state": typical_case.get_state_display()
-    }
+    return _("This typical case is “%(state)s”: that cannot be done now.") % {"state": typical_case.get_state_display()}
 
 
 def _may_write(user, typical_case: TypicalCase) -> bool:

@@ -8,6 +8,7 @@ from jiufeng.forms import BootstrapForm
 from ..models.typical_cases import ACCOUNT_MAX, TITLE_MAX
 from ..typical_cases import REASON_MAX
 
+
 class TypicalCaseForm(BootstrapForm):
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
     account = forms.CharField(

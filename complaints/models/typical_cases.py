@@ -32,7 +32,7 @@ class TypicalCaseState(models.TextChoices):
 
 class TypicalCaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TypicalCaseQuerySet":
-        """Typical cases of the cases the user may see (Complaint.objects.visible_to's rule, the subject unit's included)."""
+        """Typical cases of the cases the user may see (Complaint.objects.visible_to, the subject-unit rule too)."""
         return self.filter(complaint__in=Complaint.objects.visible_to(user).values("pk"))
 
     def published(self) -> "TypicalCaseQuerySet":
@@ -48,9 +48,7 @@ class TypicalCase(FSMModelMixin, models.Model):
     account = models.TextField(_("anonymised account"))
     # What the public sees of the case besides the account, copied when it is written, so that
     # the public pages never read the case itself.
-    subject_unit = models.ForeignKey(
-        Unit, verbose_name=_("subject unit"), on_delete=models.PROTECT, related_name="+"
-    )
+    subject_unit = models.ForeignKey(Unit, verbose_name=_("subject unit"), on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+")
     state = FSMField(
         _("state"), max_length=16, choices=TypicalCaseState.choices, default=TypicalCaseState.DRAFT, protected=True
@@ -79,9 +77,7 @@ class TypicalCase(FSMModelMixin, models.Model):
         verbose_name_plural = _("typical cases")
         indexes = [
             # The public list, newest first (complaints.public.typical_cases_published).
-            models.Index(
-                fields=["-published_at"], name="typicalcase_published", condition=models.Q(state="published")
-            ),
+            models.Index(fields=["-published_at"], name="typicalcase_published", condition=models.Q(state="published")),
         ]
 
     def __str__(self) -> str:

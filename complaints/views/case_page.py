@@ -251,8 +251,7 @@ def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
         "may_see_identity": not complaint.anonymous and can_view_identity(user, complaint),
         "review": _review(complaint, timeline),
         # 典型案例: offered on a closed, substantiated case to who handles it (no query: the scope is read).
-        "may_propose_typical_case": typical_case_refusal(complaint) is None
-        and can_write_typical_case(user, complaint),
+        "may_propose_typical_case": typical_case_refusal(complaint) is None and can_write_typical_case(user, complaint),
     }
 
 

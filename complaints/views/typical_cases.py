@@ -57,7 +57,12 @@ def case_typical_case(request, pk: int):
             else:
                 messages.success(request, _("The typical case is saved."))
                 return redirect("complaints:typical-case-detail", typical_case.pk)
-    context = {"complaint": complaint, "form": form, "typical_case": existing, "refusal": typical_case_refusal(complaint)}
+    context = {
+        "complaint": complaint,
+        "form": form,
+        "typical_case": existing,
+        "refusal": typical_case_refusal(complaint),
+    }
     return render(request, "complaints/typical_cases/write.html", context, status=status)
 
 

@@ -25,7 +25,12 @@ def decided(cast, complaint, *, finding=Finding.SUBSTANTIATED, rule: str = "", r
     if rule:
         due_on = timezone.localdate() + datetime.timedelta(days=30)
         measures = [
-            {"kind": MeasureKind.RULE, "description": rule, "responsible_unit": complaint.subject_unit, "due_on": due_on}
+            {
+                "kind": MeasureKind.RULE,
+                "description": rule,
+                "responsible_unit": complaint.subject_unit,
+                "due_on": due_on,
+            }
         ]
     t.complaint_start_investigation(complaint_id=complaint.pk, actor=investigator)
     t.complaint_submit_for_approval(
@@ -37,8 +42,16 @@ def decided(cast, complaint, *, finding=Finding.SUBSTANTIATED, rule: str = "", r
     return Complaint.objects.get(pk=complaint.pk)
 
 
-def published(cast, complaint, *, title="学校强制订购教辅被责令退费", account="某中学要求学生购买指定教辅，经查属实，已责令全额退还。"):
+def published(
+    cast,
+    complaint,
+    *,
+    title="学校强制订购教辅被责令退费",
+    account="某中学要求学生购买指定教辅，经查属实，已责令全额退还。",
+):
     """The bureau's officer writes the typical case, its principal publishes it."""
-    typical_case = typical_case_write(actor=cast.bureau_officer, complaint_id=complaint.pk, title=title, account=account)
+    typical_case = typical_case_write(
+        actor=cast.bureau_officer, complaint_id=complaint.pk, title=title, account=account
+    )
     typical_case_submit(actor=cast.bureau_officer, typical_case_id=typical_case.pk)
     return typical_case_publish(actor=cast.bureau_leader, typical_case_id=typical_case.pk)

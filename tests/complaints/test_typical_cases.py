@@ -173,7 +173,17 @@ def test_a_submitted_or_published_account_cannot_be_rewritten(client, cast, clos
         ("title", "长" * 101, "at most 100"),
         ("account", "长" * 5001, "at most 5000"),
     ],
-    ids=["phone", "id-number", "case-number", "email", "tracking-code", "copied", "empty", "long-title", "long-account"],
+    ids=[
+        "phone",
+        "id-number",
+        "case-number",
+        "email",
+        "tracking-code",
+        "copied",
+        "empty",
+        "long-title",
+        "long-account",
+    ],
 )
 def test_what_could_identify_a_petitioner_or_too_much_is_refused(client, settings, cast, closed, field, value, words):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -185,7 +195,9 @@ def test_what_could_identify_a_petitioner_or_too_much_is_refused(client, setting
 
 
 def test_hostile_markup_is_shown_as_text(client, cast, closed):
-    typical_case = published(cast, closed, title="<script>alert(1)</script>", account="<img src=x onerror=alert(1)>属实")
+    typical_case = published(
+        cast, closed, title="<script>alert(1)</script>", account="<img src=x onerror=alert(1)>属实"
+    )
     client.logout()
     page = client.get(reverse("complaints:public-typical-case", args=[typical_case.pk])).content.decode()
     assert "<script>alert(1)" not in page and "<img src=x" not in page
