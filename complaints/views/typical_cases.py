@@ -62,6 +62,8 @@ def case_typical_case(request, pk: int):
         "form": form,
         "typical_case": existing,
         "refusal": typical_case_refusal(complaint),
+        # Sent or published: read on its own page, no longer changed here.
+        "editable": existing is None or TYPICAL_CASE_TRANSITIONS["edit"].allowed(request.user, existing),
     }
     return render(request, "complaints/typical_cases/write.html", context, status=status)
 

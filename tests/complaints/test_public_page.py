@@ -190,11 +190,11 @@ def test_a_page_past_the_end_or_not_a_number_still_answers(client, figures_set):
 def test_only_published_typical_cases_are_public(client, cast, file_complaint):
     complaint = decided(cast, file_complaint(subject_unit=cast.units.school)[0])
     typical_case = typical_case_write(
-        actor=cast.bureau_officer, complaint_id=complaint.pk, title="未发布", account="某校收费问题属实。"
+        actor=cast.bureau_officer, complaint_id=complaint.pk, title="等待审核的案例", account="某校收费问题属实。"
     )
     typical_case_submit(actor=cast.bureau_officer, typical_case_id=typical_case.pk)
     assert client.get(reverse("complaints:public-typical-case", args=[typical_case.pk])).status_code == 404
-    assert "未发布" not in client.get(reverse("complaints:public")).content.decode()
+    assert "等待审核的案例" not in client.get(reverse("complaints:public")).content.decode()
 
 
 def test_the_home_page_links_here_and_the_schema_describes_the_api(client):
@@ -211,3 +211,17 @@ def test_the_page_keeps_the_strict_content_security_policy(client, figures_set):
     html = response.content.decode()
     assert " style=" not in html
     assert "<script>" not in html
+
+
+def test_the_typical_case_list_costs_the_same_queries_whatever_its_length(
+    client, cast, file_complaint, django_assert_num_queries
+):
+    url = reverse("complaints:public-typical-case-list")
+    published(cast, decided(cast, file_complaint(subject_unit=cast.units.school)[0]), title="第一例")
+    # The count and the page.
+    with django_assert_num_queries(2):
+        assert "第一例" in client.get(url).content.decode()
+    for n in range(3):
+        published(cast, decided(cast, file_complaint(subject_unit=cast.units.school)[0]), title=f"又一例{n}")
+    with django_assert_num_queries(2):
+        assert "又一例2" in client.get(url).content.decode()

@@ -42,10 +42,11 @@ def _write(client, user, complaint, action="submit", **data):
     return client.post(url, {"title": "强制订购教辅", "account": ACCOUNT, "action": action, **data})
 
 
-def test_an_officer_writes_it_and_a_leader_above_publishes_it(client, cast, closed):
+def test_an_officer_writes_it_and_a_leader_above_publishes_it(client, settings, cast, closed):
     client.force_login(cast.bureau_officer)
     page = client.get(reverse("complaints:case-detail", args=[closed.pk]))
     assert 'data-testid="propose-typical-case"' in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     form = client.get(reverse("complaints:case-typical-case", args=[closed.pk])).content.decode()
     # The writer is told what never to write.
     assert "the tracking code, the case number" in form
@@ -155,6 +156,9 @@ def test_a_submitted_or_published_account_cannot_be_rewritten(client, cast, clos
         typical_case_write(actor=cast.bureau_officer, complaint_id=closed.pk, title="新标题", account=ACCOUNT)
     response = _write(client, cast.bureau_officer, closed, title="新标题")
     assert response.status_code == 409
+    # Said why, and no form to send again.
+    assert 'role="alert"' in response.content.decode()
+    assert 'name="account"' not in response.content.decode()
     assert TypicalCase.objects.get(pk=typical_case.pk).title != "新标题"
     with pytest.raises(TransitionNotAllowed):
         typical_case_return(actor=cast.county_leader, typical_case_id=typical_case.pk, reason="撤回")
