@@ -8,7 +8,7 @@ from complaints.models import Category
 from tests.complaints.public_cases import decided, published
 from tests.factories import PASSWORD, complaint_filed
 
-from .test_accessibility import DESK, PHONE
+from .test_accessibility import DESK, PHONE, serious_violations
 from .test_content_security_policy import blocked, watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,3 +42,12 @@ def test_the_public_reads_the_page_and_a_leader_prints_the_report(browser: Brows
     expect(desk.get_by_test_id("report")).to_be_visible()
     found += blocked(desk)
     assert found == [], "\n".join(found)
+
+    # axe finds nothing serious on the public pages (its own context: the page's
+    # policy must not stop the injected checker).
+    checker = browser.new_context(**PHONE, bypass_csp=True).new_page()
+    violations = []
+    for path in ("/public/", "/public/cases/", f"/public/cases/{typical_case.pk}/"):
+        checker.goto(f"{live_server.url}{path}")
+        violations += serious_violations(checker)
+    assert violations == [], "\n".join(violations)
