@@ -4,6 +4,8 @@ The figures and the lists come from complaints.public, cached there; these views
 the month asked for and render. The monthly report (工作动态) is the staff's printable page.
 """
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -68,4 +70,12 @@ def unit_monthly_report(request, pk: int, month: str):
     except MonthRefused as refusal:
         return render(request, "complaints/report/bad_month.html", {"message": str(refusal), "unit": unit}, status=400)
     report = monthly_report(user=request.user, unit=unit, period=Period.month(first.year, first.month))
-    return render(request, "complaints/report/unit_month.html", {"report": report, "unit": unit})
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    context = {
+        "report": report,
+        "unit": unit,
+        "previous_month": f"{first - datetime.timedelta(days=1):%Y-%m}",
+        # No report of a month to come.
+        "next_month": f"{following:%Y-%m}" if following <= timezone.localdate() else "",
+    }
+    return render(request, "complaints/report/unit_month.html", context)

@@ -105,3 +105,13 @@ def test_the_dashboard_links_to_this_months_report(client, cast):
     page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk])).content.decode()
     this_month = f"{timezone.localdate():%Y-%m}"
     assert reverse("complaints:unit-report", args=[cast.units.county.pk, this_month]) in page
+
+
+def test_the_report_leads_to_the_month_before_and_never_to_one_to_come(client, cast):
+    this_month = timezone.localdate().replace(day=1)
+    before = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    html = _report(client, cast.county_leader, cast.units.county, f"{this_month:%Y-%m}").content.decode()
+    assert reverse("complaints:unit-report", args=[cast.units.county.pk, f"{before:%Y-%m}"]) in html
+    assert 'data-testid="next-month"' not in html
+    earlier = _report(client, cast.county_leader, cast.units.county, f"{before:%Y-%m}").content.decode()
+    assert reverse("complaints:unit-report", args=[cast.units.county.pk, f"{this_month:%Y-%m}"]) in earlier
