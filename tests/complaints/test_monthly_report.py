@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -115,3 +117,17 @@ def test_the_report_leads_to_the_month_before_and_never_to_one_to_come(client, c
     assert 'data-testid="next-month"' not in html
     earlier = _report(client, cast.county_leader, cast.units.county, f"{before:%Y-%m}").content.decode()
     assert reverse("complaints:unit-report", args=[cast.units.county.pk, f"{this_month:%Y-%m}"]) in earlier
+
+
+def test_the_report_costs_the_same_queries_whatever_the_number_of_cases(client, cast, month_set, file_complaint):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _report(client, cast.county_leader, cast.units.county, month_set["month"]).status_code == 200
+        return len(captured)
+
+    # The first request also reads what a process caches (content types).
+    queries()
+    before = queries()
+    for _n in range(3):
+        published(cast, decided(cast, file_complaint(subject_unit=cast.units.school)[0], rule="窗口公示办事清单"))
+    assert queries() == before
