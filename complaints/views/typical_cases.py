@@ -118,5 +118,10 @@ def typical_case_decide(request, pk: int, action: str):
     except TransitionNotAllowed as error:
         messages.error(request, str(error))
         return _detail(request, typical_case, status=409)
-    messages.success(request, _("Done."))
+    done = {
+        "submit": _("Sent to a leader."),
+        "publish": _("Published on the public page."),
+        "return": _("Returned to be changed."),
+    }
+    messages.success(request, done[action])
     return redirect("complaints:typical-case-detail", pk)

@@ -61,7 +61,7 @@ def test_an_officer_writes_it_and_a_leader_above_publishes_it(client, settings, 
     queue = client.get(reverse("complaints:case-approvals")).content.decode()
     assert reverse("complaints:typical-case-detail", args=[typical_case.pk]) in queue
     decide = reverse("complaints:typical-case-decide", args=[typical_case.pk, "publish"])
-    assert client.post(decide).status_code == 302
+    assert "Published on the public page." in client.post(decide, follow=True).content.decode()
     typical_case.refresh_from_db()
     assert typical_case.state == TypicalCaseState.PUBLISHED
     assert typical_case.decided_by == cast.bureau_leader
