@@ -69,11 +69,14 @@ def account_problems(text: str, *, complaint: Complaint) -> list[str]:
 
 
 def typical_case_refusal(complaint: Complaint) -> str | None:
-    """Why this case cannot be a typical case, or None: it must be closed and substantiated (in whole or part)."""
+    """Why this case cannot be a typical case, or None: closed, substantiated (in whole or part), about a named unit."""
     if complaint.status != ComplaintStatus.CLOSED:
         return _("Only a closed case can be a typical case.")
     if complaint.finding not in (Finding.SUBSTANTIATED, Finding.PARTLY_SUBSTANTIATED):
         return _("Only a substantiated case can be a typical case.")
+    # The public page names the unit complained about beside the account.
+    if complaint.subject_unit_id is None:
+        return _("Only a case about a named unit can be a typical case.")
     return None
 
 

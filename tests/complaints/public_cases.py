@@ -15,9 +15,13 @@ NAME, PHONE = "张三", "13800138000"
 CONTENT = "班主任要求每人交200元购买指定资料。"
 
 
-def decided(cast, complaint, *, finding=Finding.SUBSTANTIATED, rule: str = "", rating=RatingValue.SATISFIED):
-    """Accepted by the county 纠风办, investigated and approved by the unit the routing gives, then rated."""
-    complaint = t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
+def decided(
+    cast, complaint, *, finding=Finding.SUBSTANTIATED, rule: str = "", rating=RatingValue.SATISFIED, handling_unit=None
+):
+    """Accepted by the county 纠风办, investigated and approved by the unit the routing (or ``handling_unit``)
+    gives, then rated."""
+    accept = {"handling_unit": handling_unit} if handling_unit else {}
+    complaint = t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer, **accept)
     in_bureau = complaint.handling_unit_id == cast.units.bureau.pk
     investigator = cast.bureau_officer if in_bureau else cast.county_officer
     approver = cast.bureau_leader if in_bureau else cast.county_leader

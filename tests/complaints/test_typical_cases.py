@@ -80,7 +80,9 @@ def test_only_a_closed_substantiated_case_can_be_one(cast, file_complaint):
     unfounded, _code = file_complaint(subject_unit=cast.units.school)
     unfounded = decided(cast, unfounded, finding=Finding.UNSUBSTANTIATED)
     open_case, _code = file_complaint(subject_unit=cast.units.school)
-    for complaint, words in ((unfounded, "substantiated"), (open_case, "closed")):
+    no_unit, _code = file_complaint(subject_unit=None)
+    no_unit = decided(cast, no_unit, handling_unit=cast.units.bureau)
+    for complaint, words in ((unfounded, "substantiated"), (open_case, "closed"), (no_unit, "named unit")):
         with pytest.raises(ValidationError, match=words):
             typical_case_write(actor=cast.county_officer, complaint_id=complaint.pk, title="标题", account=ACCOUNT)
     assert not TypicalCase.objects.exists()
