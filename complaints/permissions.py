@@ -125,3 +125,16 @@ def can_work_on(user, complaint: Complaint) -> bool:
 def can_view_identity(user, complaint: Complaint) -> bool:
     """See who filed: the permission and working on the case (never in the unit complained about)."""
     return user.has_perm("jiufeng.view_identity") and can_work_on(user, complaint)
+
+
+def can_write_typical_case(user, complaint: Complaint) -> bool:
+    """Propose the case as a typical case (典型案例) and write its account: who handles the case."""
+    return can_handle(user, complaint)
+
+
+def can_publish_typical_case(user, typical_case) -> bool:
+    """Publish or return a typical case: a leader of the handling unit or above, never its writer."""
+    complaint = typical_case.complaint
+    if typical_case.written_by_id == user.pk or in_subject_unit(user, complaint):
+        return False
+    return complaint.handling_unit is not None and can_lead_in(user, complaint.handling_unit)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, dashboard, phone, public, staff
+from .views import case, dashboard, phone, public, staff, transparency, typical_cases
 
 app_name = "complaints"
 
@@ -24,6 +24,10 @@ urlpatterns = [
         public.complaint_track_attachment,
         name="complaint-track-attachment",
     ),
+    # The transparency page: figures, typical cases, rules adopted (views/transparency.py).
+    path("public/", transparency.public_page, name="public"),
+    path("public/cases/", transparency.public_typical_case_list, name="public-typical-case-list"),
+    path("public/cases/<int:pk>/", transparency.public_typical_case, name="public-typical-case"),
 ]
 
 # The staff side: the inbox, the approval queue, intake and the case page with its actions.
@@ -57,4 +61,8 @@ urlpatterns += [
     path("cases/<int:pk>/identity/", case.case_identity, name="case-identity"),
     path("cases/<int:pk>/attachments/<int:attachment_pk>/", case.case_attachment, name="case-attachment"),
     path("cases/<int:pk>/reply-letter/", case.case_reply_letter, name="case-reply-letter"),
+    path("cases/<int:pk>/typical-case/", typical_cases.case_typical_case, name="case-typical-case"),
+    path("typical-cases/<int:pk>/", typical_cases.typical_case_detail, name="typical-case-detail"),
+    path("typical-cases/<int:pk>/<slug:action>/", typical_cases.typical_case_decide, name="typical-case-decide"),
+    path("units/<int:pk>/report/<str:month>/", transparency.unit_monthly_report, name="unit-report"),
 ]

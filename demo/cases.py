@@ -76,6 +76,10 @@ def _criticise(description: str) -> dict:
     return {"kind": "criticism", "description": description}
 
 
+def _rule(unit: str, description: str, due_in: int) -> dict:
+    return {"kind": "rule", "description": description, "responsible_unit": unit, "due_in": due_in}
+
+
 # The common opening of a handled case: accepted, investigated, heard. Each activity is
 # (kind, participants, summary), and a 查 may add what it checked.
 def _investigated(*, note: str, activities: list[tuple], wait: int = 3) -> list[tuple]:
@@ -918,6 +922,56 @@ CASES = [
         content="西关村低保评定没有张榜公示，村干部亲属吃低保，群众意见很大。",
         petitioner=None,
         steps=[("wait", 1), ("merge", "低保评定优亲厚友")],
+    ),
+    # Closed, with a long-term rule adopted (长效机制): on the transparency page (/public/).
+    DemoCase(
+        title="中学食堂饭菜价格随意上涨",
+        category="fees-education",
+        subject="县第一中学",
+        channel=Channel.WEB,
+        content="县第一中学食堂这学期饭菜价格涨了三成，没有任何通知，学生只能在食堂吃饭，家长意见很大。",
+        petitioner=("陈红", "13807461234"),
+        handling=EDU,
+        steps=[
+            *_investigated(
+                note="请县教育局核查食堂价格。",
+                activities=[("check", "县教育局财务股", "核查食堂成本台账，涨价未经家长委员会讨论。")],
+            ),
+            (
+                "submit",
+                SUBSTANTIATED,
+                "责令学校恢复原价，建立食堂价格调整公示制度。",
+                "经查属实，食堂已恢复原价，今后调价须经家长委员会讨论并提前公示。",
+                [_rule("县第一中学", "食堂饭菜价格调整须经家长委员会讨论，并提前一周在校内公示", 30)],
+            ),
+            ("approve", "同意。"),
+            ("wait", 2),
+            ("rate", "satisfied", "价格恢复了，谢谢。"),
+        ],
+    ),
+    DemoCase(
+        title="办证窗口反复要求补交材料",
+        category="attitude-window",
+        subject="城关镇便民服务中心",
+        channel=Channel.HOTLINE,
+        content="来电人反映：在城关镇便民服务中心办理营业执照，前后跑了四趟，每次都被告知还缺一份材料。",
+        petitioner=None,
+        steps=[
+            *_investigated(
+                note="请城关镇人民政府调查。",
+                activities=[("talk", "镇纪委、窗口负责人", "窗口未落实一次性告知制度属实。")],
+            ),
+            (
+                "submit",
+                SUBSTANTIATED,
+                "对窗口负责人批评教育，落实一次性告知制度。",
+                "经查属实，窗口已公示办事材料清单，实行一次性告知。",
+                [_rule("城关镇便民服务中心", "实行一次性告知制度，各窗口公示办事材料清单", 30)],
+            ),
+            ("approve", "同意。"),
+            ("wait", 2),
+            ("rate", "satisfied", "现在一次就办好了。"),
+        ],
     ),
     # 行风监督员's observation: the demo supervisor (demo.evaluations) saw it at the window.
     DemoCase(

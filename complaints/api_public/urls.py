@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import categories, track
+from . import categories, stats, track
 
 # Included under /api/v1/ (jiufeng.api_urls, namespace "api").
 urlpatterns = [
     path("categories/", categories.CategoryListView.as_view(), name="category-list"),
+    path("public/stats/", stats.PublicStatsView.as_view(), name="public-stats"),
     # The code in the X-Tracking-Code header (or a POST's body), out of every access log.
     path("track/", track.TrackView.as_view(), name="track-by-header"),
     path("track/messages/", track.TrackMessageView.as_view(), name="track-messages-by-header"),

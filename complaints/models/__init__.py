@@ -27,6 +27,7 @@ from .decisions import (
 )
 from .records import Activity, ActivityKind, Attachment, CheckedItem, IdentityAccess, InternalNote, Message
 from .tallies import CaseTally, CaseTallyCount, CaseTallyRollup, CaseTallyRun, TallyDimension
+from .typical_cases import TypicalCase, TypicalCaseState
 
 __all__ = [
     "ENDED_STATUSES",
@@ -63,6 +64,8 @@ __all__ = [
     "RoutingRule",
     "TallyDimension",
     "TransitionLog",
+    "TypicalCase",
+    "TypicalCaseState",
     "case_number_format",
     "triage_unit",
 ]

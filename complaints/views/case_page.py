@@ -25,7 +25,7 @@ from ..models import (
     ExtensionState,
     RatingValue,
 )
-from ..permissions import can_investigate, can_view_identity, can_work_on
+from ..permissions import can_investigate, can_view_identity, can_work_on, can_write_typical_case
 from ..selectors import (
     TimelineEntry,
     available_transitions,
@@ -35,6 +35,7 @@ from ..selectors import (
     complaint_timeline,
 )
 from ..services import activity_changeable
+from ..typical_cases import typical_case_refusal
 from ..workflow import EVENTS, TRANSITIONS
 
 
@@ -249,6 +250,8 @@ def case_context(*, user, complaint: Complaint, forms: dict) -> dict:
         "duplicate_visible": complaint_duplicate_visible(user=user, complaint=complaint),
         "may_see_identity": not complaint.anonymous and can_view_identity(user, complaint),
         "review": _review(complaint, timeline),
+        # 典型案例: offered on a closed, substantiated case to who handles it (no query: the scope is read).
+        "may_propose_typical_case": typical_case_refusal(complaint) is None and can_write_typical_case(user, complaint),
     }
 
 

@@ -17,6 +17,7 @@ from ..ledgers import case_ledger, case_list_filter, latest_ratings
 from ..models import ExtensionRequest, ExtensionState
 from ..selectors import complaint_approval_queue_for_user
 from ..services import complaint_file
+from ..typical_cases import typical_cases_awaiting
 
 PAGE_SIZE = 50
 
@@ -51,7 +52,8 @@ def case_approvals(request):
         Prefetch("extension_requests", queryset=pending, to_attr="pending_extensions")
     )
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "complaints/staff/approvals.html", {"page": page, "query": ""})
+    context = {"page": page, "query": "", "typical_cases": typical_cases_awaiting(user=request.user)}
+    return render(request, "complaints/staff/approvals.html", context)
 
 
 @never_cache

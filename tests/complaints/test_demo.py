@@ -24,6 +24,8 @@ from complaints.models import (
     PetitionerIdentity,
     Rating,
     TransitionLog,
+    TypicalCase,
+    TypicalCaseState,
 )
 from complaints.selectors import (
     available_transitions,
@@ -200,3 +202,16 @@ def test_the_officer_finds_an_action_on_the_case_page_of_every_open_case(officer
         assert page.status_code == 200, complaint.title
         name = available_transitions(user=officer, complaint=complaint)[0]
         assert f'data-testid="action-{name}"' in page.content.decode(), complaint.title
+
+
+def test_the_demo_publishes_typical_cases_and_rules_and_leaves_one_to_approve(officer, client):
+    published = TypicalCase.objects.filter(state=TypicalCaseState.PUBLISHED)
+    assert published.count() == 2
+    waiting = TypicalCase.objects.get(state=TypicalCaseState.SUBMITTED)
+    page = client.get(reverse("complaints:public")).content.decode()
+    assert all(case.title in page for case in published)
+    assert waiting.title not in page
+    assert Measure.objects.filter(kind=MeasureKind.RULE, complaint__status=ComplaintStatus.CLOSED).count() == 2
+    assert page.count('data-testid="rules"') == 1 and "一次性告知" in page
+    client.force_login(User.objects.get(username="leader-edu"))
+    assert waiting.title in client.get(reverse("complaints:case-approvals")).content.decode()

@@ -14,10 +14,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from audit.chain import seal
-from demo import accounts, categories, county, evaluations
+from demo import accounts, categories, county, evaluations, typical_cases
 from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
-PARTS = [accounts, county, categories, evaluations]
+PARTS = [accounts, county, categories, typical_cases, evaluations]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,44 @@
+"""工作动态: a unit's monthly report to the level above, printable (static/css/report.css).
+
+The dashboard's figures of the month for the unit and each child (complaints.dashboard), the
+typical cases published about the subtree that month, the rules adopted in cases decided that
+month, and what is overdue now. The early warnings (举一反三) are another part's and are added
+where they are built. Everything is counted as the user may see it (the subject-unit rule).
+"""
+
+from dataclasses import dataclass
+
+from .dashboard import Dashboard, Period, dashboard_for_unit, subtree_cases
+from .models import ComplaintStatus, TypicalCase
+from .public import rules_adopted
+
+
+@dataclass
+class MonthlyReport:
+    dashboard: Dashboard
+    typical_cases: list[TypicalCase]
+    rules: list[dict]
+
+    @property
+    def period(self) -> Period:
+        return self.dashboard.period
+
+
+def monthly_report(*, user, unit, period: Period) -> MonthlyReport:
+    """The report of ``unit``'s subtree for ``period`` (a month). Caller has checked that ``unit`` is in scope."""
+    dashboard = dashboard_for_unit(user=user, unit=unit, period=period)
+    cases = subtree_cases(user=user, unit=unit)
+    typical_cases = list(
+        TypicalCase.objects.published()
+        .filter(complaint__in=cases.values("pk"), published_at__gte=period.start, published_at__lt=period.end)
+        .select_related("subject_unit", "category")
+        .order_by("published_at", "pk")
+    )
+    rules = list(
+        rules_adopted().filter(
+            complaint__in=cases.filter(status=ComplaintStatus.CLOSED).values("pk"),
+            complaint__replied_at__gte=period.start,
+            complaint__replied_at__lt=period.end,
+        )
+    )
+    return MonthlyReport(dashboard=dashboard, typical_cases=typical_cases, rules=rules)
