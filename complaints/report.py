@@ -1,9 +1,9 @@
 """工作动态: a unit's monthly report to the level above, printable (static/css/report.css).
 
 The dashboard's figures of the month for the unit and each child (complaints.dashboard), the
-typical cases published about the subtree that month, the rules adopted in cases decided that
-month, and what is overdue now. The early warnings (举一反三) are another part's and are added
-where they are built. Everything is counted as the user may see it (the subject-unit rule).
+early warnings (举一反三: complaints.recurring) of the month's last week, the typical cases published
+about the subtree that month, the rules adopted in cases decided that month, and what is overdue
+now. Everything is counted as the user may see it (the subject-unit rule).
 """
 
 from dataclasses import dataclass
@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from .dashboard import Dashboard, Period, dashboard_for_unit, subtree_cases
 from .models import ComplaintStatus, TypicalCase
 from .public import rules_adopted
+from .recurring import EarlyWarning, early_warnings
 
 
 @dataclass
 class MonthlyReport:
     dashboard: Dashboard
+    warnings: list[EarlyWarning]
     typical_cases: list[TypicalCase]
     rules: list[dict]
 
@@ -41,4 +43,9 @@ def monthly_report(*, user, unit, period: Period) -> MonthlyReport:
             complaint__replied_at__lt=period.end,
         )
     )
-    return MonthlyReport(dashboard=dashboard, typical_cases=typical_cases, rules=rules)
+    return MonthlyReport(
+        dashboard=dashboard,
+        warnings=early_warnings(user=user, unit=unit, period=period),
+        typical_cases=typical_cases,
+        rules=rules,
+    )

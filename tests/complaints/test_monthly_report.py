@@ -131,3 +131,18 @@ def test_the_report_costs_the_same_queries_whatever_the_number_of_cases(client, 
     for _n in range(3):
         published(cast, decided(cast, file_complaint(subject_unit=cast.units.school)[0], rule="窗口公示办事清单"))
     assert queries() == before
+
+
+def test_the_report_names_the_early_warnings_of_the_months_last_week(client, cast, file_complaint):
+    """Six complaints about the school in the last week of this month, none in the eight weeks before."""
+    today = timezone.localdate()
+    for n in range(6):
+        file_complaint(subject_unit=cast.units.school, received_at=timezone.now() - datetime.timedelta(minutes=5 + n))
+    html = _report(client, cast.county_leader, cast.units.county, f"{today:%Y-%m}").content.decode()
+    warnings = html[html.index('data-testid="report-warnings"') :]
+    warnings = warnings[: warnings.index("</ul>")]
+    assert "县第一中学" in warnings and "6 complaints from" in warnings
+    # The month before had none.
+    earlier = (today.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+    html = _report(client, cast.county_leader, cast.units.county, earlier).content.decode()
+    assert 'data-testid="report-warnings"' not in html
