@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from complaints.models import Complaint
 from demo.cases import DEMO_CODES
+from evaluations.models import AppraisedUnit
 from jiufeng.models import User
 
 from .permission_matrix import ADMINISTRATOR, EXPECTED, LOGIN, PETITIONER, ROLES
@@ -38,6 +39,10 @@ CASE_TITLE = "学校强制学生购买教辅资料"
 
 # A route's model, by a word of its name (first match wins): where its <pk> comes from.
 MODELS = [
+    # Routes whose pk is another model's than their name's first word says.
+    ("position-assign", "responsibility.Unit"),
+    ("rectification-item-add", "responsibility.Visit"),
+    ("accountability-document-add", "responsibility.AccountabilityRecord"),
     ("accountability-document", "responsibility.AccountabilityDocument"),
     ("accountability", "responsibility.AccountabilityRecord"),
     ("rectification-item", "responsibility.RectificationItem"),
@@ -55,6 +60,8 @@ MODELS = [
     ("observation", "evaluations.Observation"),
     ("appraisal", "evaluations.Appraisal"),
     ("invitation", "evaluations.Appraisal"),
+    ("public-typical-case", "complaints.TypicalCase"),
+    ("typical-case-", "complaints.TypicalCase"),
     ("", "complaints.Complaint"),
 ]
 # Other path arguments: the first object of their model, or a fixed value.
@@ -67,10 +74,9 @@ ARGUMENTS = {
     "task_pk": "responsibility.CampaignTask",
     "document_pk": "responsibility.AccountabilityDocument",
     "unit_pk": "responsibility.Unit",
-    "appraised_pk": "evaluations.AppraisedUnit",
-    "appraised_unit_id": "evaluations.AppraisedUnit",
     "object_id": "complaints.Complaint",
 }
+APPRAISED = ("appraised_pk", "appraised_unit_id")
 # Routes without a URL name: a path they answer.
 UNNAMED = {"favicon.ico": "/favicon.ico", "api:^(?P<path>.*/)$": "/api/v1/nothing/"}
 FIXED = {
@@ -80,9 +86,11 @@ FIXED = {
     "response_format": "json",
     "fmt": "csv",
     "service_code": "fees",
-    "service_request_id": "1",
     "label": "complaints.complaint",
     "transition": "open",
+    "action": "publish",
+    # A month of the monthly report, long past.
+    "month": "2026-01",
     "path": "nothing/",
 }
 
@@ -119,8 +127,11 @@ def url_of(name: str, pattern) -> str:
         return UNNAMED[name]
     kwargs = {}
     for argument in pattern.pattern.regex.groupindex:
-        if argument == "pk":
-            kwargs["pk"] = _pk(name)
+        if argument in ("pk", "service_request_id"):
+            kwargs[argument] = _pk(name)
+        elif argument in APPRAISED:
+            # A unit of the appraisal in the path, whatever the database's sequences.
+            kwargs[argument] = AppraisedUnit.objects.filter(appraisal=kwargs["pk"]).order_by("pk").first().pk
         elif argument in ARGUMENTS:
             kwargs[argument] = _first(ARGUMENTS[argument])
         else:
