@@ -10,6 +10,7 @@ the inbox. Files are deleted after ``KEEP_DAYS``.
 
 import logging
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
@@ -36,6 +37,17 @@ JOB_LIMIT = 1_000_000
 KEEP_DAYS = 7
 # Jobs still waiting or being written: asking again for the same file joins them.
 _PENDING = (ExportJobState.QUEUED, ExportJobState.RUNNING)
+
+
+def ledger_file(request, builder: Callable[[HttpRequest], exports.Ledger]) -> tuple[HttpResponse | None, str | None]:
+    """A list page's file: (the answer, None) when ``request`` asks for one and may have it, (None, the
+    refusal for the user) when not, (None, None) when it asks for the page. ``builder``: the ledger's."""
+    if not exports.export_requested(request):
+        return None, None
+    try:
+        return ledger_export(request, builder(request)), None
+    except exports.ExportRefused as refusal:
+        return None, str(refusal)
 
 
 def ledger_export(request, ledger: exports.Ledger) -> HttpResponse:

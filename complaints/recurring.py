@@ -116,52 +116,44 @@ def _in_period(period: Period) -> Q:
     return Q(received_at__gte=period.start, received_at__lt=period.end)
 
 
-def top_categories(*, user, unit: Unit, period: Period) -> list[Ranked]:
-    """The categories with the most substantiated complaints received in ``period``, about ``unit``'s subtree.
-
-    One query. Caller has checked that ``unit`` is in the user's scope.
-    """
+def _top(*, user, unit: Unit, period: Period, field: str, model, link: str) -> list[Ranked]:
+    """The ``field`` values (a ``model``'s rows) with the most substantiated complaints received in ``period``
+    about ``unit``'s subtree, each linked to its cases by the case list's filter ``link``. One query."""
     rows = (
         subtree_cases(user=user, unit=unit)
         .filter(_in_period(period), finding__in=SUBSTANTIATED_FINDINGS)
-        .values("category")
-        .annotate(n=Count("pk"), name=_name_of(Category, "category"))
-        .order_by("-n", "category")[:TOP_SHOWN]
+        .values(field)
+        .annotate(n=Count("pk"), name=_name_of(model, field))
+        .order_by("-n", field)[:TOP_SHOWN]
     )
+    # A category's cases are those about the subtree; a unit's, those about the unit itself.
+    scope = {"about": unit.pk} if link == "category" else {}
     window = {"received_from": period.first, "received_to": period.last}
     return [
         Ranked(
-            row["category"],
+            row[field],
             row["name"],
             row["n"],
-            cases_url(about=unit.pk, category=row["category"], progress="substantiated", **window),
+            cases_url(**scope, **{link: row[field]}, progress="substantiated", **window),
         )
         for row in rows
     ]
+
+
+def top_categories(*, user, unit: Unit, period: Period) -> list[Ranked]:
+    """The categories with the most substantiated complaints received in ``period``, about ``unit``'s subtree.
+
+    Caller has checked that ``unit`` is in the user's scope.
+    """
+    return _top(user=user, unit=unit, period=period, field="category", model=Category, link="category")
 
 
 def top_units(*, user, unit: Unit, period: Period) -> list[Ranked]:
     """The subject units (each on its own, not its subtree) with the most substantiated complaints in ``period``.
 
-    One query. Caller has checked that ``unit`` is in the user's scope.
+    Caller has checked that ``unit`` is in the user's scope.
     """
-    rows = (
-        subtree_cases(user=user, unit=unit)
-        .filter(_in_period(period), finding__in=SUBSTANTIATED_FINDINGS)
-        .values("subject_unit")
-        .annotate(n=Count("pk"), name=_name_of(Unit, "subject_unit"))
-        .order_by("-n", "subject_unit")[:TOP_SHOWN]
-    )
-    window = {"received_from": period.first, "received_to": period.last}
-    return [
-        Ranked(
-            row["subject_unit"],
-            row["name"],
-            row["n"],
-            cases_url(subject=row["subject_unit"], progress="substantiated", **window),
-        )
-        for row in rows
-    ]
+    return _top(user=user, unit=unit, period=period, field="subject_unit", model=Unit, link="subject")
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from audit.export_jobs import ledger_export
-from audit.exports import ExportRefused, export_requested
+from audit.export_jobs import ledger_file
 from jiufeng.pagination import CappedPaginator
 
 from ..forms.staff import IntakeForm
@@ -26,13 +25,10 @@ PAGE_SIZE = 50
 @login_required
 def case_list(request):
     """The cases waiting for this user, or every case in their scope; filtered and paginated."""
-    export_error = None
-    if export_requested(request):
-        # 台帐: the list as the filters select it, as a file (complaints.ledgers).
-        try:
-            return ledger_export(request, case_ledger(request))
-        except ExportRefused as refusal:
-            export_error = str(refusal)
+    # 台帐: the list as the filters select it, as a file (complaints.ledgers).
+    file, export_error = ledger_file(request, case_ledger)
+    if file is not None:
+        return file
     tab, filterset = case_list_filter(request)
     # A county-wide scope holds a million cases: counted up to a cap, not exactly.
     page = CappedPaginator(filterset.qs.prefetch_related(latest_ratings()), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -9,8 +9,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.export_jobs import ledger_export
-from audit.exports import ExportRefused, export_requested
+from audit.export_jobs import ledger_file
 
 from ..ledgers import ESCALATION_TABS, escalation_ledger, escalation_list_tab
 from ..models import Escalation, Unit
@@ -24,12 +23,9 @@ PAGE_SIZE = 50
 @login_required
 def escalation_list(request):
     """The escalations that reached the user, or every one in their scope; either as a file (台帐)."""
-    export_error = None
-    if export_requested(request):
-        try:
-            return ledger_export(request, escalation_ledger(request))
-        except ExportRefused as refusal:
-            export_error = str(refusal)
+    file, export_error = ledger_file(request, escalation_ledger)
+    if file is not None:
+        return file
     tab, escalations = escalation_list_tab(request)
     context = {
         "page": Paginator(escalations, PAGE_SIZE).get_page(request.GET.get("page")),
