@@ -135,6 +135,7 @@ def test_the_report_costs_the_same_queries_whatever_the_number_of_cases(client, 
 
 def test_the_report_names_the_early_warnings_of_the_months_last_week(client, cast, file_complaint):
     """Six complaints about the school in the last week of this month, none in the eight weeks before."""
+    client.cookies["django_language"] = "en"
     today = timezone.localdate()
     for n in range(6):
         file_complaint(subject_unit=cast.units.school, received_at=timezone.now() - datetime.timedelta(minutes=5 + n))
