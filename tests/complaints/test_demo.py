@@ -35,10 +35,10 @@ from complaints.selectors import (
 )
 from demo.cases import CASES, DEMO_CODES
 from demo.recurring import CAME_BACK, HELD, SPIKE
+from jiufeng.models import User
 
 # Every demo complaint: the county's cases and those that show the early warnings (demo.recurring).
 EVERY_CASE = [*CASES, *SPIKE, *HELD, *CAME_BACK]
-from jiufeng.models import User
 
 OPEN_FOR_THE_OFFICER = [
     ComplaintStatus.SUBMITTED,
