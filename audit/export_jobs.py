@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext, gettext_noop
 
 from jiufeng.client_address import client_address
@@ -133,6 +134,9 @@ def export_job_run(job_id: int) -> ExportJob | None:
 
 def _write(job: ExportJob) -> None:
     request = _replayed_request(job)
+    # Each app's ledgers module registers its builders when imported; a worker imports them
+    # here, as the admin finds admin modules (the apps' start-up stays free of forms and views).
+    autodiscover_modules("ledgers")
     ledger = exports.LEDGERS[job.ledger](request)
     rows, size = exports.rows_counted(ledger.rows, JOB_LIMIT)
     if size > JOB_LIMIT:

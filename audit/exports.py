@@ -153,7 +153,7 @@ class Ledger:
 
 
 # Builders of the ledgers a worker may write past the page's limits (audit.export_jobs): name →
-# function of a request (its user and GET) → Ledger. Filled by register_ledger as apps load.
+# function of a request (its user and GET) → Ledger. Filled by register_ledger as each app's ledgers module is imported.
 LEDGERS: dict[str, Callable[[Any], Ledger]] = {}
 
 

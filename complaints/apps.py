@@ -5,7 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
-
-    def ready(self):
-        # Registers the ledgers a worker may write (audit.export_jobs).
-        from . import ledgers  # noqa: F401

@@ -5,7 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ResponsibilityConfig(AppConfig):
     name = "responsibility"
     verbose_name = _("Responsibility system")
-
-    def ready(self):
-        # Registers the ledgers a worker may write (audit.export_jobs).
-        from . import ledgers  # noqa: F401
