@@ -30,7 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from complaints.models import Complaint
 from demo.cases import DEMO_CODES
-from evaluations.models import AppraisedUnit
+from evaluations.models import Appraisal, AppraisalState, AppraisedUnit
 from jiufeng.models import User
 
 from .permission_matrix import ADMINISTRATOR, EXPECTED, LOGIN, PETITIONER, ROLES
@@ -113,10 +113,17 @@ def _first(label: str) -> int:
     return model.objects.order_by("pk").values_list("pk", flat=True).first() or 1
 
 
+def _open_appraisal() -> int:
+    """The demo's appraisal under way (this year's), whatever else the database holds."""
+    return Appraisal.objects.get(state=AppraisalState.OPEN).pk
+
+
 def _pk(name: str) -> int:
     label = next(label for word, label in MODELS if word in name)
     if label == "complaints.Complaint":
         return Complaint.objects.get(title=CASE_TITLE).pk
+    if label == "evaluations.Appraisal":
+        return _open_appraisal()
     return _first(label)
 
 
@@ -126,12 +133,18 @@ def url_of(name: str, pattern) -> str:
     if pattern.name is None:
         return UNNAMED[name]
     kwargs = {}
-    for argument in pattern.pattern.regex.groupindex:
+    arguments = pattern.pattern.regex.groupindex
+    if any(argument in APPRAISED for argument in arguments):
+        appraised = AppraisedUnit.objects.filter(appraisal=_open_appraisal()).order_by("pk").first()
+        kwargs = {
+            "pk": appraised.appraisal_id,
+            **{argument: appraised.pk for argument in APPRAISED if argument in arguments},
+        }
+    for argument in arguments:
+        if argument in kwargs:
+            continue
         if argument in ("pk", "service_request_id"):
             kwargs[argument] = _pk(name)
-        elif argument in APPRAISED:
-            # A unit of the appraisal in the path, whatever the database's sequences.
-            kwargs[argument] = AppraisedUnit.objects.filter(appraisal=kwargs["pk"]).order_by("pk").first().pk
         elif argument in ARGUMENTS:
             kwargs[argument] = _first(ARGUMENTS[argument])
         else:
@@ -185,6 +198,13 @@ def test_a_route_added_without_a_row_is_named(settings):
     assert routes_without_row() == ["complaints:case-export-everything"]
 
 
+def _as_expected(row, seen) -> bool:
+    # A cell that is a set lists the answers seen so far where the run decides (see the table).
+    return row is not None and all(
+        found in cell if isinstance(cell, frozenset) else found == cell for cell, found in zip(row, seen, strict=True)
+    )
+
+
 def test_every_route_answers_every_role_as_the_table_says(demo):
     clients = {role: client_as(role, username) for role, username in ROLES.items()}
     found = {}
@@ -194,7 +214,7 @@ def test_every_route_answers_every_role_as_the_table_says(demo):
             found[name] = tuple(posted(role, username, url) for role, username in ROLES.items())
         else:
             found[name] = tuple(outcome(client.get(url)) for client in clients.values())
-    differences = {name: seen for name, seen in found.items() if EXPECTED.get(name) != seen}
+    differences = {name: seen for name, seen in found.items() if not _as_expected(EXPECTED.get(name), seen)}
     if differences:
         # Each line is the row as answered now: to compare with the table's, or to add.
         pytest.fail("\n".join(f'"{name}": {seen},' for name, seen in differences.items()), pytrace=False)
