@@ -12,10 +12,8 @@ RUN pip install -r requirements/base.lock
 
 COPY . .
 # Static files are collected (hashed, compressed) at build time; WhiteNoise serves them.
-# Throwaway keys: production refuses to start without them, and collectstatic reads no data.
+# A throwaway key: production refuses to start without one, and collectstatic reads no data.
 RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
-    JIUFENG_IDENTITY_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
-    JIUFENG_IDENTITY_INDEX_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
     DEBUG=false ALLOWED_HOSTS=build JIUFENG_VAR_DIR=/app/var \
     python manage.py collectstatic --noinput \
  && useradd --system --uid 10001 --home-dir /app jiufeng \

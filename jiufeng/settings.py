@@ -463,22 +463,20 @@ JIUFENG_TRACKING_CODE_KEYS = env_list("JIUFENG_TRACKING_CODE_KEYS", [])
 # The newest encrypts, every one decrypts; `manage.py rotate_identity_keys` moves every row to
 # the newest, after which the others can be dropped. Kept apart from SECRET_KEY (and from the
 # database and its backups): losing them loses every identity. With DEBUG on a key derived from
-# SECRET_KEY stands in, so `make run` needs nothing set; off, start-up refuses without one.
+# SECRET_KEY stands in when none is set (see JIUFENG_IDENTITY_KEYS_DERIVED below).
 JIUFENG_IDENTITY_KEYS = env_list("JIUFENG_IDENTITY_KEYS", [])
 # The key of the phone's keyed hash (blind index), by which filings find the same phone without
 # decrypting every identity. Changing it needs `rotate_identity_keys` to rehash every phone.
 JIUFENG_IDENTITY_INDEX_KEY = env_str("JIUFENG_IDENTITY_INDEX_KEY", "")
-if DEBUG:
-    JIUFENG_IDENTITY_KEYS = JIUFENG_IDENTITY_KEYS or [
-        base64.urlsafe_b64encode(hashlib.sha256(f"identity:{SECRET_KEY}".encode()).digest()).decode()
-    ]
-    JIUFENG_IDENTITY_INDEX_KEY = JIUFENG_IDENTITY_INDEX_KEY or f"identity-index:{SECRET_KEY}"
-elif not JIUFENG_IDENTITY_KEYS or len(JIUFENG_IDENTITY_INDEX_KEY) < 32:
-    raise ImproperlyConfigured(
-        "JIUFENG_IDENTITY_KEYS (Fernet keys, newest first) and JIUFENG_IDENTITY_INDEX_KEY (a random value "
-        "of at least 32 characters) must be set when DEBUG is off: petitioners' identities are encrypted "
-        "with them (README, Identities at rest)."
-    )
+# Unset, both are derived from SECRET_KEY, so a deployment with API.md's environment alone
+# starts; `check --deploy` warns (jiufeng.W002): rotating SECRET_KEY would then lose every identity.
+JIUFENG_IDENTITY_KEYS_DERIVED = not JIUFENG_IDENTITY_KEYS or not JIUFENG_IDENTITY_INDEX_KEY
+JIUFENG_IDENTITY_KEYS = JIUFENG_IDENTITY_KEYS or [
+    base64.urlsafe_b64encode(hashlib.sha256(f"identity:{SECRET_KEY}".encode()).digest()).decode()
+]
+JIUFENG_IDENTITY_INDEX_KEY = JIUFENG_IDENTITY_INDEX_KEY or f"identity-index:{SECRET_KEY}"
+if not DEBUG and len(JIUFENG_IDENTITY_INDEX_KEY) < 32:
+    raise ImproperlyConfigured("JIUFENG_IDENTITY_INDEX_KEY must be a random value of at least 32 characters.")
 for _key in JIUFENG_IDENTITY_KEYS:
     try:
         Fernet(_key)
