@@ -69,8 +69,10 @@ FUNCTIONS = {
             regexp_replace(lower(body), '[^{LETTERS}]+', ' ', 'g'),
             '([^ ])', '\1\1', 'g'), '(^| )[^ ]', '\1', 'g'), '([^ ]{{2}})', '\1 ', 'g'))
         $$""",  # noqa: S608
+    # Its own search_path: pg_restore runs with an empty one, and would not find the function
+    # above while it rebuilds the generated column (found by tests/faults' backup and restore).
     "complaint_search_document(title text, content text)": """
-        RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SET search_path FROM CURRENT AS $$
           SELECT setweight(complaint_search_bigrams(title), 'A') || complaint_search_bigrams(content)
         $$""",
 }
