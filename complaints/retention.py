@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from audit.actors import system_user
 from audit.models import AuditEvent, AuditEventKind
+from jiufeng.encrypted import Purged, tokens_purge
 
-from .identity import IDENTITY_FIELDS, PURGED_PREFIX, Purged, rows_update
+from .identity import IDENTITY_FIELDS
 from .models import Attachment, Complaint, ComplaintStatus, PetitionerIdentity, TransitionLog
 
 ENDED = (ComplaintStatus.CLOSED, ComplaintStatus.REJECTED, ComplaintStatus.TRANSFERRED)
@@ -46,21 +47,6 @@ def cases_past_retention(*, now: datetime.datetime) -> QuerySet:
     return Complaint.objects.filter(Exists(ended_before), unpurged, status__in=ENDED)
 
 
-def _history_purge(identity: PetitionerIdentity) -> int:
-    """Replace the identity columns of the identity's history rows by their purge markers; returns rows.
-
-    One statement, past the history table's append-only rule (which refuses every update): the
-    texts go, their commitments (what the chain links) stay, so sealed links still verify.
-    """
-    history = PetitionerIdentity.history.model
-    rows = [
-        (row[0], *(PURGED_PREFIX + value.chain_form for value in row[1:]))
-        for row in history._base_manager.filter(id=identity.pk).values_list("history_id", *IDENTITY_FIELDS)
-        if not isinstance(row[1], Purged)
-    ]
-    return rows_update(model=history, pk="history_id", columns=IDENTITY_FIELDS, rows=rows, guard=False)
-
-
 @transaction.atomic
 def case_purge(*, complaint_id: int, now: datetime.datetime) -> AuditEvent | None:
     """Purge one ended case's identity and files (see the module); None if nothing was left to purge.
@@ -79,7 +65,7 @@ def case_purge(*, complaint_id: int, now: datetime.datetime) -> AuditEvent | Non
         identity.purged_at = now
         identity._history_user, identity._change_reason = system, REASON
         identity.save(update_fields=[*IDENTITY_FIELDS, "phone_index", "purged_at"])
-        history_rows = _history_purge(identity)
+        history_rows = tokens_purge(PetitionerIdentity.history.filter(id=identity.pk), IDENTITY_FIELDS)
     files = list(Attachment.objects.select_for_update().filter(complaint=complaint, purged_at=None))
     for attachment in files:
         attachment.file.storage.delete(attachment.file.name)

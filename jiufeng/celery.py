@@ -64,6 +64,11 @@ app.conf.update(
             "task": "complaints.tasks.purge_expired_cases_task",
             "schedule": crontab(hour=2, minute=30),
         },
+        # Addresses of messages sent longer ago than JIUFENG_RETENTION_DAYS (jiufeng.notifications).
+        "purge-outbox-addresses": {
+            "task": "jiufeng.tasks.purge_outbox_addresses_task",
+            "schedule": crontab(hour=2, minute=35),
+        },
         # History and log rows are hash-chained by the minute (audit.chain): an edit made
         # directly in the database before its row is sealed goes unnoticed.
         "seal-history": {"task": "audit.tasks.seal_history_task", "schedule": 60.0},

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actors import SYSTEM_USERNAME
 
+from .encrypted import EncryptedCharField
 from .history import HistoricalRecords
 from .texts import text_render
 
@@ -119,7 +120,9 @@ class OutboxMessage(models.Model):
         related_name="outbox",
     )
     channel = models.CharField(_("channel"), max_length=8, choices=OutboxChannel.choices)
-    address = models.CharField(_("address"), max_length=254)
+    # A petitioner's phone or email (or a staff member's): encrypted, and emptied once the
+    # retention period has passed since the last attempt (jiufeng.notifications.outbox_purge).
+    address = EncryptedCharField(_("address"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     # Emptied once the message is sent or given up: it may carry a tracking code, which is
     # kept nowhere else in the clear. Never copied to history for the same reason.
@@ -130,6 +133,7 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["body"])
 

@@ -21,6 +21,10 @@ from django.utils import timezone
 from django.utils.translation import override
 from simple_history.utils import bulk_create_with_history
 
+from audit.actors import system_user
+from audit.models import AuditEvent, AuditEventKind
+
+from .encrypted import Purged, tokens_purge
 from .history import history_record
 from .models import TEXT_FIELDS, Notification, OutboxChannel, OutboxMessage, OutboxState, User
 from .sms import sms_backend
@@ -31,6 +35,7 @@ logger = logging.getLogger(__name__)
 # Which user field gives each channel's address.
 _ADDRESS_FIELD = {OutboxChannel.EMAIL: "email", OutboxChannel.SMS: "phone"}
 HISTORY_REASON = "notify"
+PURGE_BATCH = 1000
 
 
 # Set while a delivery run is queued and has not started: that run will drain whatever
@@ -264,3 +269,52 @@ def outbox_deliver(*, batch: int = 500) -> dict[str, int]:
         # One line a run, whatever the number of messages: their texts are in the outbox.
         logger.info("outbox: %(sent)d sent, %(retry)d to retry, %(failed)d failed", counts)
     return counts
+
+
+def outbox_purge(*, now: datetime.datetime | None = None) -> int:
+    """Empty the address of every message done with (sent or given up) longer ago than the
+    retention period (``JIUFENG_RETENTION_DAYS``; 0: never), its history rows' too; returns
+    messages purged.
+
+    The address, a petitioner's phone or email, with the time it was written to, ties a person
+    to a filing: kept no longer than the identity it was taken from (complaints.retention).
+    Each address keeps its commitment, so sealed history links still verify. One transaction
+    per ``PURGE_BATCH`` messages, one AuditEvent (kind ``purge``) a run that purged any; a
+    second run finds nothing.
+    """
+    days = settings.JIUFENG_RETENTION_DAYS
+    if not days:
+        return 0
+    now = now or timezone.now()
+    system = system_user()
+    done = OutboxMessage.objects.filter(
+        purged_at=None,
+        state__in=(OutboxState.SENT, OutboxState.FAILED),
+        next_attempt_at__lt=now - datetime.timedelta(days=days),
+    )
+    purged = history_rows = 0
+    while True:
+        with transaction.atomic():
+            rows = list(done.select_for_update(skip_locked=True).order_by("pk")[:PURGE_BATCH])
+            if not rows:
+                break
+            for row in rows:
+                row.address, row.purged_at = Purged(row.address.chain_form), now
+            # The rows written before keep the address: purged in place, then the purge recorded.
+            history_rows += tokens_purge(OutboxMessage.history.filter(id__in=[row.pk for row in rows]), ("address",))
+            OutboxMessage.objects.bulk_update(rows, ["address", "purged_at"])
+            history_record(rows, update=True, reason="retention period", user=system, at=now)
+        purged += len(rows)
+    if purged:
+        AuditEvent.objects.create(
+            kind=AuditEventKind.PURGE,
+            at=now,
+            user=system,
+            username=system.get_username(),
+            detail={
+                "outbox_addresses": purged,
+                "outbox_history_rows": history_rows,
+                "retention_days": days,
+            },
+        )
+    return purged

@@ -27,3 +27,12 @@ def deliver_outbox_task() -> dict[str, int]:
 
     cache.delete(DELIVERY_QUEUED_KEY)
     return outbox_deliver()
+
+
+@shared_task
+def purge_outbox_addresses_task() -> int:
+    """Empty the addresses of messages done with longer ago than the retention period
+    (jiufeng.notifications.outbox_purge); returns messages purged. Safe to run twice."""
+    from .notifications import outbox_purge
+
+    return outbox_purge()

@@ -196,7 +196,10 @@ LOGS: tuple[Log, ...] = (
     Log(
         slug="purges",
         title=_("Retention purges"),
-        description=_("Closed cases whose petitioner identity and files were removed after the retention period."),
+        description=_(
+            "Closed cases whose petitioner identity and files were removed after the retention period, "
+            "and the addresses of messages sent before it."
+        ),
         filterset=AuditEventFilter,
         rows=_audit_events(AuditEventKind.PURGE),
         columns=(
@@ -204,6 +207,7 @@ LOGS: tuple[Log, ...] = (
             LogColumn(_("Case"), lambda row: row.detail.get("case_number", ""), width=14),
             LogColumn(_("Identity"), lambda row: _("Removed") if row.detail.get("identity") else "", width=10),
             LogColumn(_("Files"), lambda row: len(row.detail.get("attachments", ())), width=8),
+            LogColumn(_("Message addresses"), lambda row: row.detail.get("outbox_addresses", ""), width=10),
             LogColumn(_("Retention days"), lambda row: row.detail.get("retention_days"), width=10),
             LogColumn(_("By"), _event_user, width=20),
         ),

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 from audit.models.chain import Chained, unsealed_index
+from jiufeng.encrypted import EncryptedCharField
 from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
 from responsibility.scoping import own_unit_paths, scope_holds_a_root, unit_ids_in_scope
 
-from ..identity import IdentityField, phone_index
+from ..identity import phone_index
 from ..search import SearchDocument
 from .categories import Category
 
@@ -473,7 +474,7 @@ def case_number_format(*, year: int, number: int) -> str:
 class PetitionerIdentity(models.Model):
     """Who filed a real-name complaint, kept apart from the case text (never on Complaint).
 
-    Encrypted at rest, history rows too (complaints.identity): no lookup matches these
+    Encrypted at rest, history rows too (jiufeng.encrypted): no lookup matches these
     columns; the phone is found by ``phone_index``. Emptied, history included, once a closed
     case has passed the retention period (complaints.retention), when ``purged_at`` is set.
     """
@@ -481,10 +482,10 @@ class PetitionerIdentity(models.Model):
     complaint = models.OneToOneField(
         Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="identity"
     )
-    name = IdentityField(_("name"), max_length=64)
-    phone = IdentityField(_("phone"), max_length=32)
-    id_number = IdentityField(_("ID number"), max_length=18, blank=True)
-    email = IdentityField(_("email"), max_length=254, blank=True, validators=[EmailValidator()])
+    name = EncryptedCharField(_("name"), max_length=64)
+    phone = EncryptedCharField(_("phone"), max_length=32)
+    id_number = EncryptedCharField(_("ID number"), max_length=18, blank=True)
+    email = EncryptedCharField(_("email"), max_length=254, blank=True, validators=[EmailValidator()])
     # HMAC of the phone as stored (complaints.identity.phone_index), kept by save(); not in history:
     # a purge empties it, which a sealed history row could not follow.
     phone_index = models.CharField(_("phone index"), max_length=64, blank=True, editable=False)

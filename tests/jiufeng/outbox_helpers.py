@@ -37,3 +37,11 @@ def delivery_runs_queued(callbacks, monkeypatch) -> int:
     # As the run would on starting: the next commit queues again.
     cache.delete(notifications.DELIVERY_QUEUED_KEY)
     return len(queued)
+
+
+def messages_to(address: str, messages=None) -> list:
+    """The outbox messages to ``address``, oldest first: an encrypted column no query can match."""
+    from jiufeng.models import OutboxMessage
+
+    messages = OutboxMessage.objects.all() if messages is None else messages
+    return [message for message in messages.order_by("pk") if message.address == address]

@@ -1,15 +1,15 @@
-"""python manage.py rotate_identity_keys [--batch N]: re-encrypt every petitioner identity, history
-included, under the newest of JIUFENG_IDENTITY_KEYS and rehash each phone with
+"""python manage.py rotate_identity_keys [--batch N]: re-encrypt every petitioner identity and
+message address, history included, under the newest of JIUFENG_IDENTITY_KEYS and rehash each phone with
 JIUFENG_IDENTITY_INDEX_KEY. Safe to stop and run again; the hash chains are left as they were."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.identity import BATCH, identities_rotate
+from complaints.identity import BATCH, identity_keys_rotate
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every petitioner identity (and its history rows) under the newest key of "
+        "Re-encrypt every petitioner identity and message address (and their history rows) under the newest key of "
         "JIUFENG_IDENTITY_KEYS and rehash phones; rows already done are skipped."
     )
 
@@ -19,5 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, batch=BATCH, **options):
         if batch < 1:
             raise CommandError("--batch must be a positive number of rows.")
-        for table, rewritten in identities_rotate(batch=batch).items():
+        for table, rewritten in identity_keys_rotate(batch=batch).items():
             self.stdout.write(f"{table}: {rewritten} rows re-encrypted")
