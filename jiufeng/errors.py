@@ -8,12 +8,21 @@ Accept-Language there), with REST framework's messages and their translations; e
 path keeps Django's pages. With DEBUG on, Django shows its technical pages instead of 404
 and 500, as it does for every path.
 
+An exception from the database itself (it cannot be reached, the connection broke, a deadlock
+or a statement timeout: OperationalError and InterfaceError) answers 503 with ``Retry-After``
+rather than 500: nothing was saved, and the same request will work once the database answers.
+
 ``api_exception_handler`` (REST_FRAMEWORK's EXCEPTION_HANDLER) answers a Http404 raised in
 an API view as "Not found." too, instead of get_object_or_404's English "No <Model>
 matches the given query.", which names a model class.
 """
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
@@ -23,6 +32,13 @@ API_PREFIX = "/api/"
 
 
 OPEN311_PREFIX = "/open311/"
+# Seconds a client is asked to wait when the database is away: a restart takes a few.
+RETRY_AFTER = 30
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = _("The service is briefly unavailable and nothing was saved. Please try again in a minute.")
 
 
 def _json(request: HttpRequest, error: type[exceptions.APIException]) -> HttpResponse | None:
@@ -59,7 +75,20 @@ def page_not_found(request: HttpRequest, exception: Exception, **kwargs) -> Http
 
 
 def server_error(request: HttpRequest, **kwargs) -> HttpResponse:
+    # Django calls this while handling the exception, so it is still the one being handled.
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return database_unavailable(request)
     return _json(request, exceptions.APIException) or defaults.server_error(request, **kwargs)
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After, in the caller's format; the page is rendered without the request,
+    whose context processors would ask the database again."""
+    response = _json(request, DatabaseUnavailable) or HttpResponse(
+        render_to_string("503.html", {"detail": DatabaseUnavailable.default_detail}), status=503
+    )
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 # It changes nothing: a client without a CSRF token gets the same JSON 404.

@@ -15,6 +15,7 @@ from complaints import services, transitions
 from complaints.attachments import KINDS_TEXT
 from complaints.models import Complaint, ComplaintStatus, Finding
 from demo.categories import seed as seed_categories
+from tests.jiufeng.test_database_unavailable import Outage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -234,3 +235,29 @@ def test_filing_and_tracking_work_with_javascript_off(browser: Browser, live_ser
     page.get_by_test_id("track-submit").click()
     expect(page.get_by_test_id("content")).to_have_text("办事时被工作人员呵斥。")
     context.close()
+
+
+def test_a_filing_sent_while_the_database_is_away_is_kept_on_the_phone_and_filed_after(
+    page: Page, live_server, cast, categories
+):
+    english(page, live_server)
+    page.goto(f"{live_server.url}/file/")
+    page.get_by_label("Other").check()
+    page.get_by_label("Which unit is it about?").select_option("unknown")
+    page.get_by_label("In one line: what is it about?").fill("窗口无人办理业务")
+    page.get_by_label("What happened?").fill("上午九点到十一点窗口一直无人。")
+    outage = Outage()
+    try:
+        page.get_by_test_id("submit").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Briefly unavailable")
+        expect(page.get_by_test_id("unavailable")).to_contain_text("nothing was saved")
+    finally:
+        outage.end()
+    assert not Complaint.objects.exists()
+    # A minute later, the form again: what was typed is there, and goes through.
+    page.goto(f"{live_server.url}/file/")
+    expect(page.get_by_test_id("draft-notice")).to_be_visible()
+    expect(page.get_by_label("What happened?")).to_have_value("上午九点到十一点窗口一直无人。")
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("tracking-code")).to_be_visible()
+    assert Complaint.objects.get().title == "窗口无人办理业务"
