@@ -80,6 +80,17 @@ def test_the_staff_pages_run_under_the_policy(browser: Browser, live_server):
     expect(officer.locator(".opblock").first).to_be_visible(timeout=60_000)
     found += blocked(officer)
 
+    # The leader's dashboard draws its charts with ECharts (canvas, styles set from script).
+    leader = watched(browser.new_context(**DESK))
+    log_in(leader, live_server, "leader")
+    leader.goto(f"{live_server.url}/dashboard/")
+    expect(leader.locator("[data-chart] canvas").first).to_be_visible(timeout=15_000)
+    leader.locator("[data-chart] canvas").first.hover()
+    found += blocked(leader)
+    for path in ("/public/",):
+        leader.goto(f"{live_server.url}{path}")
+        found += blocked(leader)
+
     # The auditors' pages, the field options htmx swaps in after the object type is chosen.
     auditor = watched(browser.new_context(**DESK))
     log_in(auditor, live_server, "auditor")
