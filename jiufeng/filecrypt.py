@@ -44,7 +44,7 @@ from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import File
-from django.core.files.storage import Storage, default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.utils.module_loading import import_string
 
 from .encrypted import fernets
@@ -320,11 +320,8 @@ class EncryptedStorage(Storage):
         backend must overwrite on save (django-storages' S3: ``file_overwrite``, its default, one
         PUT); one that would save under another name is refused, the file left as it was.
         """
-        try:
-            path = self.inner.path(name)
-        except NotImplementedError:
-            path = None
-        if path is None:
+        # path() alone does not tell a disk: InMemoryStorage answers it too.
+        if not isinstance(self.inner, FileSystemStorage):
             saved = self.inner.save(name, File(_Pieces(pieces), name=posixpath.basename(name)))
             if saved != name:
                 self.inner.delete(saved)
@@ -333,6 +330,7 @@ class EncryptedStorage(Storage):
                     "must overwrite files in place to re-encrypt them."
                 )
             return
+        path = self.inner.path(name)
         directory = os.path.dirname(path)
         with tempfile.NamedTemporaryFile(dir=directory, prefix=_TEMPORARY, delete=False) as temporary:
             try:
@@ -340,7 +338,8 @@ class EncryptedStorage(Storage):
                     temporary.write(piece)
                 temporary.flush()
                 os.fsync(temporary.fileno())
-                # The file's own permissions, as the backend gave them (FILE_UPLOAD_PERMISSIONS).
+                # The file's own permissions, as the backend gave them (FILE_UPLOAD_PERMISSIONS);
+                # FileNotFoundError if it was deleted meanwhile (the retention purge): not brought back.
                 os.chmod(temporary.name, os.stat(path).st_mode & 0o777)
                 os.replace(temporary.name, path)
             except BaseException:
@@ -443,6 +442,9 @@ def files_rewrap() -> dict[str, int | list[str]]:
         except FileDamaged as error:
             logger.error("Stored file not re-wrapped: %s", error)
             counts["unreadable"].append(name)
+        except FileNotFoundError:
+            # Deleted since it was listed (the retention purge, an export's expiry).
+            continue
     return counts
 
 
@@ -464,6 +466,9 @@ def files_encrypt_existing(*, limit: int | None = None) -> dict[str, int | list[
         except FileDamaged as error:
             logger.error("Stored file not encrypted: %s", error)
             counts["unreadable"].append(name)
+            continue
+        except FileNotFoundError:
+            # Deleted since it was listed (the retention purge, an export's expiry).
             continue
         counts["encrypted" if encrypted else "already"] += 1
     return counts
