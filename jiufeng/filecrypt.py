@@ -80,6 +80,9 @@ def _read_exactly(handle, size: int) -> bytes:
         piece = handle.read(wanted)
         if not piece:
             break
+        # Text given to save (ContentFile("...")) is stored as UTF-8, as FileSystemStorage writes it.
+        if isinstance(piece, str):
+            piece = piece.encode()
         pieces.append(piece)
         wanted -= len(piece)
     return b"".join(pieces)
@@ -208,6 +211,23 @@ class _Opened(io.RawIOBase):
         super().close()
 
 
+class _StoredFile(File):
+    """An opened encrypted file. Closed, it opens again through the storage (File.open would look
+    for ``name`` on the disk, relative to the working directory). It has no fileno(): a server's
+    sendfile() would send the stored bytes, not the file (gunicorn asks fileno() first)."""
+
+    def __init__(self, opened: "_Opened", *, name: str, storage: "EncryptedStorage"):
+        super().__init__(opened, name=name)
+        self._storage = storage
+
+    def open(self, mode="rb"):
+        if self.closed:
+            self.file = self._storage.open(self.name, mode).file
+        else:
+            self.seek(0)
+        return self
+
+
 def _open_inner(inner: Storage, name: str) -> tuple[File, bytes | None, int]:
     """(the stored file open, the wrapped key or None if stored in clear, where the chunks start)."""
     handle = inner.open(name, "rb")
@@ -300,7 +320,7 @@ class EncryptedStorage(Storage):
         except BaseException:
             handle.close()
             raise
-        return File(opened, name=name)
+        return _StoredFile(opened, name=name, storage=self)
 
     def size(self, name):
         with self.open(name) as file:

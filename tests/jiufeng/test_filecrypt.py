@@ -70,3 +70,16 @@ def test_a_header_cut_short_is_damage_not_a_crash(tmp_path):
     path.write_bytes(path.read_bytes()[: len(MAGIC) + 5])
     with pytest.raises(FileDamaged, match="header cut short"):
         storage.open(name)
+
+
+def test_an_opened_file_reopens_and_offers_no_descriptor_to_send_from(tmp_path):
+    storage = local(tmp_path)
+    name = storage.save("f.txt", ContentFile("正文"))
+    file = storage.open(name)
+    assert file.read() == "正文".encode()
+    # gunicorn sends a response's file with sendfile() when it has a descriptor: the stored bytes.
+    with pytest.raises(io.UnsupportedOperation):
+        file.fileno()
+    file.close()
+    with file.open() as again:
+        assert again.read() == "正文".encode()
