@@ -18,12 +18,13 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from PIL import Image, ImageOps, ImageSequence
 
+from jiufeng.file_responses import stored_file_response
 from jiufeng.uploads import DOCX, XLSX, upload_type
 
 from .models import Activity, Attachment, Complaint, Message
@@ -314,26 +315,21 @@ def attachment_store(
     return attachment
 
 
-def attachment_response(attachment: Attachment) -> FileResponse:
+def attachment_response(attachment: Attachment, *, request: HttpRequest) -> HttpResponse:
     """Stream a stored attachment: photos shown inline, everything else downloaded.
 
     Does not check permissions: the caller has scoped the case to the user (staff) or
     matched the tracking code (petitioner). The type sent is the one detected at upload,
-    and nosniff stops a browser from guessing another.
+    and nosniff stops a browser from guessing another. The file is decrypted on the way
+    (jiufeng.filecrypt); a damaged one is refused with a message (stored_file_response).
     """
     # Removed after the retention period (complaints.retention): the page says so.
     if attachment.purged_at is not None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=attachment.content_type not in PHOTO_FORMATS,
+    return stored_file_response(
+        request,
+        attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
+        as_attachment=attachment.content_type not in PHOTO_FORMATS,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -21,12 +21,13 @@ def proxy_addresses_known(app_configs, **kwargs) -> list[checks.CheckMessage]:
 
 @checks.register(checks.Tags.security, deploy=True)
 def identity_keys_set(app_configs, **kwargs) -> list[checks.CheckMessage]:
-    """Identities encrypted with keys derived from SECRET_KEY are lost if SECRET_KEY is ever rotated."""
+    """Identities and files encrypted with keys derived from SECRET_KEY are lost if SECRET_KEY is ever rotated."""
     if settings.JIUFENG_IDENTITY_KEYS_DERIVED:
         return [
             checks.Warning(
-                "JIUFENG_IDENTITY_KEYS or JIUFENG_IDENTITY_INDEX_KEY is not set: petitioners' identities are "
-                "encrypted with keys derived from SECRET_KEY, and rotating SECRET_KEY would make them unreadable.",
+                "JIUFENG_IDENTITY_KEYS or JIUFENG_IDENTITY_INDEX_KEY is not set: petitioners' identities and "
+                "stored files are encrypted with keys derived from SECRET_KEY, and rotating SECRET_KEY would "
+                "make them unreadable.",
                 hint="Set both before the first identity is stored, and keep SECRET_KEY as it is until then "
                 "(README, Identities at rest).",
                 id="jiufeng.W002",

@@ -257,10 +257,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Attachments are private: never under STATIC or a public MEDIA_URL. Several machines
 # serving need shared storage: set STORAGES_PRIVATE_BACKEND to an S3-compatible backend.
+# Whatever the backend, it holds the files encrypted (jiufeng.filecrypt): each file's key is
+# wrapped by JIUFENG_IDENTITY_KEYS, which are never in the storage or its backups.
 STORAGES = {
     "default": {
-        "BACKEND": env_str("STORAGES_PRIVATE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {} if env_str("STORAGES_PRIVATE_BACKEND") else {"location": str(MEDIA_ROOT)},
+        "BACKEND": "jiufeng.filecrypt.EncryptedStorage",
+        "OPTIONS": {
+            "backend": env_str("STORAGES_PRIVATE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+            "options": {} if env_str("STORAGES_PRIVATE_BACKEND") else {"location": str(MEDIA_ROOT)},
+        },
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -4,6 +4,8 @@
 #   DATABASE_URL=postgres://... MEDIA_ROOT=/data/media scripts/backup.sh DIR
 # The database is dumped first: a file uploaded while the archive is made is then only an
 # extra file, where the other order would leave rows pointing at files never archived.
+# The files are encrypted (jiufeng.filecrypt) and the keys (JIUFENG_IDENTITY_KEYS) are not in the
+# backup: keep them apart; a restore opens only with them.
 # Restore with scripts/restore.sh (README, "Backup and restore").
 set -euo pipefail
 

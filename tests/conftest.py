@@ -15,6 +15,7 @@ import pytest
 
 from jiufeng.roles import Role
 from responsibility.models import PositionKind, UnitKind
+from tests.storage import private_storage_setting
 
 from .factories import PositionFactory, UserFactory, unit_add
 
@@ -44,7 +45,7 @@ def private_storage(settings, tmp_path):
     settings.MEDIA_ROOT = location
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
+        "default": private_storage_setting(location),
     }
 
 

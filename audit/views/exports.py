@@ -3,9 +3,10 @@
 import os
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+
+from jiufeng.file_responses import stored_file_response
 
 from ..export_jobs import KEEP_DAYS
 from ..exports import XLSX
@@ -21,11 +22,10 @@ def export_download(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
     if job.state != ExportJobState.DONE or not job.file:
         return render(request, "audit/export_pending.html", {"job": job, "keep_days": KEEP_DAYS}, status=409)
-    response = FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
+    return stored_file_response(
+        request,
+        job.file,
         filename=os.path.basename(job.file.name),
         content_type=_CONTENT_TYPES.get(job.file_format, "text/csv; charset=utf-8"),
+        as_attachment=True,
     )
-    response["Cache-Control"] = "no-store, private"
-    return response

@@ -128,7 +128,9 @@ class ComplaintAttachmentView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk: int, attachment_id: int):
         complaint = complaint_get_for_user(user=request.user, pk=pk)
-        return attachment_response(get_object_or_404(Attachment, complaint=complaint, pk=attachment_id))
+        return attachment_response(
+            get_object_or_404(Attachment, complaint=complaint, pk=attachment_id), request=request
+        )
 
 
 class ComplaintIdentityView(APIView):

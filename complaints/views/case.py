@@ -250,7 +250,7 @@ def case_identity(request, pk: int):
 def case_attachment(request, pk: int, attachment_pk: int):
     """A file of a case the user may see; 404 for every other file."""
     complaint = _case(request, pk)
-    return attachment_response(get_object_or_404(complaint.attachments.all(), pk=attachment_pk))
+    return attachment_response(get_object_or_404(complaint.attachments.all(), pk=attachment_pk), request=request)
 
 
 @require_GET

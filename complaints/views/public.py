@@ -496,4 +496,4 @@ def complaint_track_attachment(request, pk: int, attachment_pk: int):
     attachment = get_object_or_404(
         Attachment.objects.filter(complaint=complaint, activity__isnull=True), pk=attachment_pk
     )
-    return attachment_response(attachment)
+    return attachment_response(attachment, request=request)

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_fsm import TransitionNotAllowed
 
 from audit.exports import ExportRefused, export_requested, export_response, filters_used
+from jiufeng.file_responses import stored_file_response
 
 from ..forms.accountability import (
     AccountabilityDocumentForm,
@@ -198,13 +199,6 @@ def accountability_document_download(request, pk: int, document_pk: int):
         document = accountability_document_get_for_user(user=request.user, record_pk=pk, pk=document_pk)
     except AccountabilityDocument.DoesNotExist:
         raise Http404 from None
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+    return stored_file_response(
+        request, document.file, filename=document.original_name, content_type=document.content_type, as_attachment=True
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

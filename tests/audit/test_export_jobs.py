@@ -3,9 +3,11 @@
 import csv
 import io
 import time
+from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.conf import settings
 from django.utils import timezone
 
 from audit import export_jobs, exports
@@ -70,9 +72,11 @@ def test_too_many_rows_for_the_page_are_written_by_the_worker_and_announced_in_t
     notification = Notification.objects.get(recipient=cast.county_officer, link=f"/audit/exports/{job.pk}/")
     assert notification.texts["subject"]["msgid"] == "Your file is ready: %(title)s"
     download = client.get(notification.link)
-    assert download.status_code == 200 and download["Cache-Control"] == "no-store, private"
+    assert download.status_code == 200 and download["Cache-Control"] == "private, no-store"
     rows = csv_rows(b"".join(download.streaming_content))
     assert sorted(row[1] for row in rows[1:]) == ["收费问题0", "收费问题1", "收费问题2"]
+    # The ledger holds case data: encrypted at rest like every stored file (jiufeng.filecrypt).
+    assert "收费问题0".encode() not in (Path(settings.MEDIA_ROOT) / job.file.name).read_bytes()
     event = AuditEvent.objects.get(kind=AuditEventKind.EXPORT)
     assert event.user == cast.county_officer and event.detail["rows"] == 3 and event.detail["complete"]
     assert event.path.startswith(CASES) and "tab=all" in event.path

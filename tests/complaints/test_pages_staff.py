@@ -12,6 +12,7 @@ from complaints import transitions as t
 from complaints.attachments import attachment_store
 from complaints.models import ActivityKind, Channel, Complaint
 from tests.factories import complaint_filed, unit_add
+from tests.storage import private_storage_setting
 
 from .conftest import DECISION
 from .test_pages_staff_helpers import HOSTILE, as_user, case_url, outsider, queries, school_officer
@@ -272,7 +273,7 @@ def test_the_duplicate_hint_names_no_case_outside_the_scope(client, cast, submit
 def test_attachments_are_served_only_through_their_case(client, cast, file_complaint, settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "default": private_storage_setting(tmp_path),
     }
     ours, _code = file_complaint(subject_unit=cast.units.school)
     theirs, _code = file_complaint(subject_unit=cast.units.sibling)

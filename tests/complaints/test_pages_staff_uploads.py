@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from complaints import services
 from complaints.models import Activity, ActivityKind, Attachment, Complaint, Message
 from tests.e2e.test_case_journey import log_in
+from tests.storage import private_storage_setting
 
 from .attachment_files import EXE, PDF, photo, upload
 from .test_pages_staff_forms import activity
@@ -24,7 +25,7 @@ KINDS = "not one of the kinds accepted"
 def private_storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "default": private_storage_setting(tmp_path),
     }
     return tmp_path
 

@@ -15,6 +15,7 @@ from complaints import transitions as t
 from complaints.models import Attachment, Complaint, PetitionerIdentity
 from complaints.retention import retention_purge
 from complaints.tasks import purge_expired_cases_task
+from tests.storage import private_storage_setting
 
 from .attachment_files import PDF, upload
 from .conftest import DECISION
@@ -29,7 +30,7 @@ LATER = datetime.timedelta(days=1826, hours=1)
 def private_storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "default": private_storage_setting(tmp_path),
     }
     settings.JIUFENG_RETENTION_DAYS = 1826
     return tmp_path

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from responsibility.models import AccountabilityRecord, AccountabilityState
+from tests.storage import private_storage_setting
 
 from .navigation import menu_open
 
@@ -15,7 +16,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 def private_storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "default": private_storage_setting(tmp_path),
     }
 
 

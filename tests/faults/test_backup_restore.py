@@ -4,6 +4,7 @@ fresh database on a private PostgreSQL and a fresh media directory, is all there
 import subprocess
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 from audit.tasks import seal_history_task
@@ -15,6 +16,9 @@ from .invariants import BROKEN, complaints_checked
 from .processes import ROOT, app_env, database_url, manage
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
+
+# A stored file read back through the app's storage, printed as hex.
+READ = "from django.core.files.storage import default_storage as s; print(s.open(%r).read().hex())"
 
 
 def script(name: str, directory, *, env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -45,7 +49,15 @@ def test_a_case_with_its_history_and_attachment_survives_backup_and_restore(priv
     found = complaints_checked(restored)
     assert (found["complaints"], found["titles"]) == (1, ["食堂收费不公示"])
     assert [found[part] for part in BROKEN] == [0] * len(BROKEN)
-    assert (tmp_path / "restored" / "media" / attachment.file.name).read_bytes() == PDF
+    # The archive holds the file encrypted (jiufeng.filecrypt), its key wrapped by
+    # JIUFENG_IDENTITY_KEYS, which are not in the backup: with them, the restored copy opens.
+    restored_file = (tmp_path / "restored" / "media" / attachment.file.name).read_bytes()
+    assert PDF not in restored_file and b"%PDF" not in restored_file
+    opened = manage("shell", "--no-imports", "-c", READ % attachment.file.name, env=restored)
+    assert opened.returncode == 0 and opened.stdout.strip() == PDF.hex(), opened.stderr
+    stranger = {**restored, "JIUFENG_IDENTITY_KEYS": Fernet.generate_key().decode()}
+    refused = manage("shell", "--no-imports", "-c", READ % attachment.file.name, env=stranger)
+    assert refused.returncode != 0 and "does not decrypt with any of JIUFENG_IDENTITY_KEYS" in refused.stderr
 
     # The history's hash chains hold in the restored copy, every row of it sealed.
     verified = manage("verify_history", env=restored)

@@ -32,6 +32,7 @@ from responsibility.services.accountability import (
     accountability_propose,
 )
 from tests.factories import PositionFactory, UserFactory
+from tests.storage import private_storage_setting, stored_text
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def docx_bytes() -> bytes:
 def private_storage(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "default": private_storage_setting(tmp_path),
     }
     return tmp_path
 
@@ -243,7 +244,9 @@ def test_allowed_documents_are_stored_under_a_random_name(cast, bureau_record, p
     assert document.content_type == mime
     assert document.original_name == name
     assert name not in document.file.name
-    assert (private_storage / document.file.name).read_bytes() == content
+    assert stored_text(document.file.name) == content
+    # Encrypted at rest (jiufeng.filecrypt): the disk holds none of it.
+    assert content[:64] not in (private_storage / document.file.name).read_bytes()
 
 
 @pytest.mark.parametrize(
