@@ -18,7 +18,6 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 
 from jiufeng.forms import BootstrapForm
 from responsibility.api.units import PublicUnitListView
@@ -68,6 +67,11 @@ class AttachmentsField(forms.FileField):
 @functools.lru_cache(maxsize=8192)
 def pinyin_keys(name: str) -> tuple[str, str]:
     """(initials, full pinyin) of a unit name, lower case without spaces: 县教育局 -> ("xjyj", "xianjiaoyuju")."""
+    # Imported when first needed: pypinyin builds its phrase dictionary and segmenter on import
+    # (about 50 MB), which a process that only imports this module (a worker writing a ledger
+    # through the case filters) never needs; the built choices are cached (public_unit_choices).
+    from pypinyin import Style, lazy_pinyin
+
     initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER)).replace(" ", "").lower()
     full = "".join(lazy_pinyin(name)).replace(" ", "").lower()
     return initials, full

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -150,3 +152,20 @@ def test_files_are_deleted_after_a_week(client, cast, three_cases, small_limits)
     assert export_jobs.export_jobs_purge(now=timezone.now() + timezone.timedelta(days=8)) == 1
     assert not storage.exists(name) and not ExportJob.objects.exists()
     assert app.conf.beat_schedule["purge-export-files"]["task"] == "audit.tasks.export_jobs_purge_task"
+
+
+def test_a_worker_writing_a_ledger_does_not_load_the_pinyin_dictionaries():
+    # pypinyin builds ~50 MB of dictionaries on import: a worker writing a 100,000-row ledger
+    # stayed under 150 MB only without them (bench/ledger_export.py). The worker imports the
+    # ledgers, and every view through the URLconf when it links the file in the inbox.
+    code = (
+        "import sys, django; django.setup(); "
+        "from django.utils.module_loading import autodiscover_modules; "
+        "import audit.export_jobs; autodiscover_modules('ledgers'); "
+        "from django.urls import reverse; reverse('home'); "
+        "print('pypinyin' in sys.modules)"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, our own code
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip().splitlines()[-1] == "False", done.stderr
