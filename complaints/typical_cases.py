@@ -1,8 +1,9 @@
-"""典型案例: a typical case written, submitted, published or returned; its transitions declared once.
+"""典型案例: a typical case written, submitted, published, returned or withdrawn; its transitions declared once.
 
 An officer who handles a closed, substantiated case writes its account (typical_case_write),
 submits it (typical_case_submit); a leader of the handling unit publishes it
-(typical_case_publish) or returns it with a reason (typical_case_return). Each service finds
+(typical_case_publish) or returns it with a reason (typical_case_return), and may take a
+published one off the public page again, with a reason (typical_case_withdraw). Each service finds
 the case through the actor's scope first (Http404 for one they may not see, as everywhere),
 locks the row, checks the declaration (jiufeng.workflow.Transition) and only then fires the
 FSM method.
@@ -102,6 +103,7 @@ TYPICAL_CASE_TRANSITIONS: dict[str, Transition] = {
     "submit": _transition("submit", "submit", _may_write),
     "publish": _transition("publish", "publish", permissions.can_publish_typical_case),
     "return_for_changes": _transition("return_for_changes", "return", permissions.can_publish_typical_case),
+    "withdraw": _transition("withdraw", "withdraw", permissions.can_publish_typical_case),
 }
 
 
@@ -216,6 +218,20 @@ def typical_case_return(*, actor, typical_case_id: int, reason: str) -> TypicalC
     typical_case.return_for_changes()
     typical_case.decided_by, typical_case.return_reason = actor, reason
     return _save(typical_case, actor, ["decided_by", "return_reason"])
+
+
+@transaction.atomic
+def typical_case_withdraw(*, actor, typical_case_id: int, reason: str) -> TypicalCase:
+    """published → returned, off the public page at once, with the leader's reason for its writer."""
+    from .public import public_figures_forget
+
+    typical_case = _locked(actor, typical_case_id)
+    TYPICAL_CASE_TRANSITIONS["withdraw"].check(typical_case, actor)
+    reason = _text("reason", reason, REASON_MAX)
+    typical_case.withdraw()
+    typical_case.decided_by, typical_case.return_reason, typical_case.published_at = actor, reason, None
+    transaction.on_commit(public_figures_forget)
+    return _save(typical_case, actor, ["decided_by", "return_reason", "published_at"])
 
 
 def typical_cases_awaiting(*, user, limit: int = 50) -> list[TypicalCase]:

@@ -98,3 +98,8 @@ class TypicalCase(FSMModelMixin, models.Model):
 
     @transition(field=state, source=TypicalCaseState.SUBMITTED, target=TypicalCaseState.RETURNED)
     def return_for_changes(self) -> None: ...
+
+    # Taken off the public page (a fact since found wrong, a unit recognisable after all): back to
+    # its writer with the reason, as a returned one, to be changed and sent again or left.
+    @transition(field=state, source=TypicalCaseState.PUBLISHED, target=TypicalCaseState.RETURNED)
+    def withdraw(self) -> None: ...

@@ -24,6 +24,7 @@ from ..typical_cases import (
     typical_case_refusal,
     typical_case_return,
     typical_case_submit,
+    typical_case_withdraw,
     typical_case_write,
 )
 
@@ -75,6 +76,7 @@ def _detail(request, typical_case: TypicalCase, *, status: int = 200, return_for
         "may_edit": TYPICAL_CASE_TRANSITIONS["edit"].allowed(user, typical_case),
         "may_submit": TYPICAL_CASE_TRANSITIONS["submit"].allowed(user, typical_case),
         "may_decide": TYPICAL_CASE_TRANSITIONS["publish"].allowed(user, typical_case),
+        "may_withdraw": TYPICAL_CASE_TRANSITIONS["withdraw"].allowed(user, typical_case),
         "return_form": return_form or TypicalCaseReturnForm(),
     }
     return render(request, "complaints/typical_cases/detail.html", context, status=status)
@@ -96,7 +98,7 @@ def typical_case_detail(request, pk: int):
 @require_POST
 @login_required
 def typical_case_decide(request, pk: int, action: str):
-    """Submit (the writer's side), publish or return (a leader's) a typical case."""
+    """Submit (the writer's side), publish, return or withdraw (a leader's) a typical case."""
     typical_case = _visible(request, pk)
     return_form = None
     try:
@@ -104,11 +106,12 @@ def typical_case_decide(request, pk: int, action: str):
             typical_case_submit(actor=request.user, typical_case_id=pk)
         elif action == "publish":
             typical_case_publish(actor=request.user, typical_case_id=pk)
-        elif action == "return":
+        elif action in ("return", "withdraw"):
             return_form = TypicalCaseReturnForm(request.POST)
             if not return_form.is_valid():
                 return _detail(request, typical_case, status=400, return_form=return_form)
-            typical_case_return(actor=request.user, typical_case_id=pk, **return_form.cleaned_data)
+            service = typical_case_return if action == "return" else typical_case_withdraw
+            service(actor=request.user, typical_case_id=pk, **return_form.cleaned_data)
         else:
             raise Http404
     except ValidationError as error:
@@ -122,6 +125,7 @@ def typical_case_decide(request, pk: int, action: str):
         "submit": _("Sent to a leader."),
         "publish": _("Published on the public page."),
         "return": _("Returned to be changed."),
+        "withdraw": _("Taken off the public page and returned to be changed."),
     }
     messages.success(request, done[action])
     return redirect("complaints:typical-case-detail", pk)

@@ -11,6 +11,7 @@ from complaints.typical_cases import (
     typical_case_publish,
     typical_case_return,
     typical_case_submit,
+    typical_case_withdraw,
     typical_case_write,
 )
 from jiufeng.roles import Role
@@ -215,3 +216,54 @@ def test_an_unknown_decision_is_not_found(client, cast, closed):
     client.force_login(cast.county_leader)
     assert client.post(reverse("complaints:typical-case-decide", args=[typical_case.pk, "delete"])).status_code == 404
     assert client.get(reverse("complaints:typical-case-decide", args=[typical_case.pk, "publish"])).status_code == 405
+
+
+def test_a_leader_takes_a_published_one_off_the_public_page_with_a_reason(
+    client, settings, cast, closed, django_capture_on_commit_callbacks
+):
+    typical_case = published(cast, closed)
+    public = reverse("complaints:public-typical-case", args=[typical_case.pk])
+    assert client.get(public).status_code == 200
+    assert typical_case.title in client.get(reverse("complaints:public")).content.decode()
+    withdraw = reverse("complaints:typical-case-decide", args=[typical_case.pk, "withdraw"])
+    # Its writer may not, nor anyone outside the handling unit's leaders.
+    client.force_login(cast.bureau_officer)
+    assert (
+        'data-testid="withdraw"'
+        not in client.get(reverse("complaints:typical-case-detail", args=[typical_case.pk])).content.decode()
+    )
+    assert client.post(withdraw, {"reason": "单位仍可辨认"}).status_code == 403
+    client.force_login(cast.bureau_leader)
+    detail = client.get(reverse("complaints:typical-case-detail", args=[typical_case.pk])).content.decode()
+    assert 'data-testid="withdraw"' in detail
+    for reason in ("", "  ", "长" * 1001):
+        assert client.post(withdraw, {"reason": reason}).status_code == 400
+    assert TypicalCase.objects.get(pk=typical_case.pk).state == TypicalCaseState.PUBLISHED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(withdraw, {"reason": "单位仍可辨认，请改写"}, follow=True)
+    assert "已从公开页面撤下" in response.content.decode()
+    typical_case.refresh_from_db()
+    assert (typical_case.state, typical_case.return_reason, typical_case.published_at) == (
+        TypicalCaseState.RETURNED,
+        "单位仍可辨认，请改写",
+        None,
+    )
+    assert typical_case.history.latest("history_id").history_user == cast.bureau_leader
+    # Off the public page and its list at once (the cached figures are forgotten on commit).
+    client.logout()
+    assert client.get(public).status_code == 404
+    assert typical_case.title not in client.get(reverse("complaints:public")).content.decode()
+    assert typical_case.title not in client.get(reverse("complaints:public-typical-case-list")).content.decode()
+    # Its writer sees why, changes it and sends it again.
+    client.force_login(cast.bureau_officer)
+    assert "单位仍可辨认" in client.get(reverse("complaints:case-typical-case", args=[closed.pk])).content.decode()
+    assert _write(client, cast.bureau_officer, closed, title="某校强制订购教辅").status_code == 302
+    assert TypicalCase.objects.get(pk=typical_case.pk).state == TypicalCaseState.SUBMITTED
+
+
+def test_only_a_published_one_can_be_withdrawn(cast, closed):
+    typical_case = typical_case_write(actor=cast.bureau_officer, complaint_id=closed.pk, title="标题", account=ACCOUNT)
+    typical_case_submit(actor=cast.bureau_officer, typical_case_id=typical_case.pk)
+    with pytest.raises(TransitionNotAllowed):
+        typical_case_withdraw(actor=cast.bureau_leader, typical_case_id=typical_case.pk, reason="理由")
