@@ -5,7 +5,9 @@ Steps:
    generator and county; nothing to do when already there).
 2. As the county leader, for this year: each block (early warnings, top categories, top
    units, repeat subjects, fixes checked) of the root and of the leaf with the most cases,
-   --runs times after one warm-up: p50 and p95 ms, and the database's share.
+   --runs times after one warm-up: p50 and p95 ms, and the database's share;
+3. all of them as the dashboard asks (recurring_for_unit), counted (the cache emptied before
+   each run) and kept (read from the cache, as for ten minutes after a count). Needs REDIS_URL.
 
     createdb -h 127.0.0.1 -U postgres jf_recurring_bench
     DEBUG=false SECRET_KEY=bench-... ALLOWED_HOSTS=testserver,localhost \\
@@ -29,6 +31,7 @@ django.setup()
 
 from complaint_data import complaints_generate, county_build  # noqa: E402
 from dashboard_bench import leaf_with_most_cases, p95  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -38,6 +41,7 @@ from complaints import recurring  # noqa: E402
 from complaints.dashboard import Period  # noqa: E402
 from complaints.models import Complaint  # noqa: E402
 from responsibility.models import Unit  # noqa: E402
+from responsibility.scoping import own_unit_paths  # noqa: E402
 
 BLOCKS = {
     "early warnings": recurring.early_warnings,
@@ -77,6 +81,20 @@ def main() -> None:
                 f"{f'{name}, {label}':<28}{len(queries):>8}{statistics.median(times):>9.1f}{p95(times):>9.1f}"
                 f"{statistics.median(db):>8.1f}  {len(rows)}"
             )
+    for name, unit in (("root", root), ("leaf", leaf)):
+        for label, counted in (("all, counted", True), ("all, kept", False)):
+            times = []
+            for _ in range(args.runs):
+                if counted:
+                    cache.clear()
+                # A request's user, its scope read as the view's scope check reads it.
+                user = type(leader).objects.get(pk=leader.pk)
+                own_unit_paths(user)
+                with CaptureQueriesContext(connection) as queries:
+                    start = time.perf_counter()
+                    recurring.recurring_for_unit(user=user, unit=unit, period=period)
+                    times.append((time.perf_counter() - start) * 1000)
+            print(f"{f'{name}, {label}':<28}{len(queries):>8}{statistics.median(times):>9.1f}{p95(times):>9.1f}")
 
 
 if __name__ == "__main__":

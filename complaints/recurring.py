@@ -19,10 +19,12 @@ Every row carries the link to the case list filtered to the cases behind it.
 """
 
 import datetime
+import hashlib
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, Count, DateTimeField, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -33,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from responsibility import permissions
 from responsibility.models import Campaign, CampaignState, CampaignTask, RectificationStatus, Unit, VisitKind
+from responsibility.scoping import own_unit_paths
 
 from .dashboard import Period, subtree_cases
 from .models import Category, ComplaintStatus, Finding, Measure, MeasureKind, TransitionLog
@@ -601,17 +604,37 @@ class Recurring:
     fixes: list[FixChecked]
     # The week the warnings looked at (None: the period has not begun).
     week: tuple[datetime.date, datetime.date] | None
+    counted_at: datetime.datetime
+
+
+# The blocks are counted over every case of the subtree and period (about a second at the root of
+# 100,000 cases): kept this long, as the dashboard's tallies are refreshed (complaints.tallies).
+CACHE_SECONDS = 600
+
+
+def _cache_key(*, user, unit: Unit, period: Period, today: datetime.date) -> str:
+    # Besides the cases, the only input that differs between users: the units they are in, whose
+    # complaints the subject-unit rule keeps from them (about_subtree_visible_to).
+    own = hashlib.sha256("|".join(sorted(own_unit_paths(user))).encode()).hexdigest()[:16]
+    return f"recurring:{unit.pk}:{period.first}:{period.last}:{today}:{own}"
 
 
 def recurring_for_unit(*, user, unit: Unit, period: Period) -> Recurring:
     """The dashboard's 举一反三 blocks of ``unit``'s subtree for ``period``: five queries, whatever the
-    number of cases and units. Caller has checked that ``unit`` is in the user's scope."""
+    number of cases and units, then none for CACHE_SECONDS. Caller has checked that ``unit`` is in
+    the user's scope."""
     today = timezone.localdate()
-    return Recurring(
-        warnings=early_warnings(user=user, unit=unit, period=period, today=today),
-        top_categories=top_categories(user=user, unit=unit, period=period),
-        top_units=top_units(user=user, unit=unit, period=period),
-        repeats=repeat_subjects(user=user, unit=unit, period=period),
-        fixes=fixes_checked(user=user, unit=unit, period=period),
-        week=warning_week(period, today),
-    )
+    key = _cache_key(user=user, unit=unit, period=period, today=today)
+    recurring = cache.get(key)
+    if recurring is None:
+        recurring = Recurring(
+            warnings=early_warnings(user=user, unit=unit, period=period, today=today),
+            top_categories=top_categories(user=user, unit=unit, period=period),
+            top_units=top_units(user=user, unit=unit, period=period),
+            repeats=repeat_subjects(user=user, unit=unit, period=period),
+            fixes=fixes_checked(user=user, unit=unit, period=period),
+            week=warning_week(period, today),
+            counted_at=timezone.now(),
+        )
+        cache.set(key, recurring, CACHE_SECONDS)
+    return recurring

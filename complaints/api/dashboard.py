@@ -141,6 +141,9 @@ class _Fix(serializers.Serializer):
 
 
 class _Recurring(serializers.Serializer):
+    counted_at = serializers.DateTimeField(
+        help_text="When these blocks and the early warnings were counted: kept ten minutes, then counted anew."
+    )
     top_categories = _Ranked(many=True)
     top_units = _Ranked(many=True, help_text="Subject units, each on its own.")
     repeats = _Repeat(many=True, help_text=f"A unit and category with at least {REPEAT_MIN} complaints in the period.")
@@ -201,6 +204,7 @@ def recurring_data(recurring: Recurring) -> dict:
             for w in recurring.warnings
         ],
         "recurring": {
+            "counted_at": recurring.counted_at,
             "top_categories": [{"id": r.id, "name": r.name, "count": r.count} for r in recurring.top_categories],
             "top_units": [{"id": r.id, "name": r.name, "count": r.count} for r in recurring.top_units],
             "repeats": [
