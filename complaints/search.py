@@ -154,11 +154,12 @@ def _named_case(words: str) -> Q | None:
     return None
 
 
-def complaint_search(queryset: QuerySet, *, words: str) -> QuerySet:
+def complaint_search(queryset: QuerySet, *, words: str, window: bool = True) -> QuerySet:
     """The cases of ``queryset`` the words find, best first (the steps are in the module's docstring).
 
     ``queryset`` is already scoped (visible_to) and filtered: the search only narrows it, and
-    its order breaks the ties of the rank.
+    its order breaks the ties of the rank. ``window`` False: every match is ranked, not the
+    first RANKED only (a ledger holds all its filters select, in the page's order).
     """
     words = words.strip()
     runs = search_runs(words)
@@ -177,10 +178,13 @@ def complaint_search(queryset: QuerySet, *, words: str) -> QuerySet:
         # A code, a number or #id names its case: only bare digits are also words (380元 is not an id).
         match = match | named if words.isdigit() else named
         rank = Case(When(named, then=Value(1e9)), default=rank, output_field=FloatField())
+    order = ("-search_rank", *queryset.query.order_by)
+    if not window:
+        return queryset.filter(match).annotate(search_rank=rank).order_by(*order)
     # The first matches in the list's own order: walked along its index (newest first, or the
     # inbox's due first) where a word is common, read from the GIN index where it is rare.
     ranked = queryset.filter(match).values("pk")[:RANKED]
-    return queryset.filter(pk__in=ranked).annotate(search_rank=rank).order_by("-search_rank", *queryset.query.order_by)
+    return queryset.filter(pk__in=ranked).annotate(search_rank=rank).order_by(*order)
 
 
 class WordsField(forms.CharField):
@@ -205,8 +209,10 @@ class WordsFilter(django_filters.CharFilter):
     """
 
     field_class = WordsField
+    # A filterset whose rows become a file sets this False on its own copy (complaints.ledgers).
+    window = True
 
     def filter(self, qs, value):
         if not value:
             return qs
-        return complaint_search(qs, words=value)
+        return complaint_search(qs, words=value, window=self.window)

@@ -225,3 +225,16 @@ def test_a_search_answers_in_the_same_queries_as_the_list(client, cast, texts):
 
     assert api_queries(q="收费") == api_queries()
     assert page_queries(q="收费") == page_queries()
+
+
+def test_the_ledger_holds_every_match_where_the_page_ranks_a_window(client, cast, texts, monkeypatch):
+    from complaints import search
+
+    officer = cast.county_officer
+    found = api_ids(officer, "收费")
+    assert len(found) == 2
+    # A window of one: the page ranks and lists the newest match only, the ledger both, best first.
+    monkeypatch.setattr(search, "RANKED", 1)
+    assert len(page_ids(client, officer, "收费")) == 1
+    numbers = dict(Complaint.objects.values_list("pk", "case_number"))
+    assert ledger_numbers(client, officer, "收费") == [numbers[pk] for pk in found]
