@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from responsibility.models import Unit
@@ -20,6 +21,17 @@ from ..public import CACHE_SECONDS, MonthRefused, month_parse, public_figures, p
 from ..report import monthly_report
 
 PAGE_SIZE = 20
+
+
+def _trend_chart(months: list[dict]) -> dict:
+    """The county's months as static/js/dashboard.js draws its "trend" (the months table beside it has the numbers)."""
+    return {
+        "labels": [month["month"] for month in months],
+        "names": [pgettext("count of cases", "Received"), pgettext("count of cases", "Resolved")],
+        "received": [month["received"] for month in months],
+        "decided": [month["resolved"] for month in months],
+        "urls": [f"?month={month['month']}" for month in months],
+    }
 
 
 @require_GET
@@ -42,6 +54,7 @@ def public_page(request):
         "month_error": month_error,
         "lists": public_lists(),
         "cache_minutes": CACHE_SECONDS // 60,
+        "charts": {"trend": _trend_chart(figures["total"]["months"])},
     }
     return render(request, "complaints/transparency/index.html", context, status=400 if month_error else 200)
 

@@ -1,4 +1,4 @@
-// The dashboard's charts (templates/complaints/dashboard/unit.html), drawn with Apache ECharts from the
+// The dashboard's charts (templates/complaints/dashboard/unit.html; the public page's trend too), drawn with Apache ECharts from the
 // page's "dashboard-charts" data. A click on a bar, a slice or a month opens the list of cases behind it.
 // Each chart's numbers are also in a table next to it, for screen readers and without JavaScript.
 (function () {

@@ -24,6 +24,8 @@ def test_the_public_reads_the_page_and_a_leader_prints_the_report(browser: Brows
     phone.get_by_test_id("transparency-link").click()
     expect(phone.get_by_test_id("departments")).to_contain_text("县教育局")
     expect(phone.get_by_test_id("rules")).to_contain_text("收费项目和标准在校门口公示")
+    # The county's months drawn (ECharts, under the page's policy); a month's point opens that month.
+    expect(phone.get_by_test_id("public-trend-chart")).to_have_attribute("data-drawn", "true")
     phone.get_by_role("link", name=typical_case.title).click()
     expect(phone.get_by_test_id("account")).to_contain_text(typical_case.account)
     found = blocked(phone)
