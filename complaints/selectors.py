@@ -142,7 +142,14 @@ def _approvals(user, leading) -> Q:
 def complaint_approval_queue_for_user(*, user) -> QuerySet:
     """What a leader decides: findings awaiting approval and extension requests, never their own."""
     leading = units_in_scope(user, capacities=LEADING).values("pk")
-    return complaint_list_for_user(user=user).filter(_approvals(user, leading)).order_by("due_at", "pk")
+    # Every case in it waits (an approval, or an extension of a running stage): the status bound
+    # lets the partial index complaint_waiting_due carry the query in its order, as the inbox's.
+    return (
+        complaint_list_for_user(user=user)
+        .filter(status__in=WAITING_STATUSES)
+        .filter(_approvals(user, leading))
+        .order_by("due_at", "pk")
+    )
 
 
 def available_transitions(*, user, complaint: Complaint, extension_requests=None) -> list[str]:

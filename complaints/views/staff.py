@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -47,7 +46,7 @@ def case_approvals(request):
     queue = complaint_approval_queue_for_user(user=request.user).prefetch_related(
         Prefetch("extension_requests", queryset=pending, to_attr="pending_extensions")
     )
-    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": "", "typical_cases": typical_cases_awaiting(user=request.user)}
     return render(request, "complaints/staff/approvals.html", context)
 
