@@ -13,7 +13,7 @@ import hmac
 
 from django.conf import settings
 
-from jiufeng.encrypted import BATCH, clear_encrypt, encrypted_rotate, history_relink
+from jiufeng.encrypted import BATCH, columns_encrypt_existing, encrypted_rotate
 
 # The model's columns that hold identity, in order.
 IDENTITY_FIELDS = ("name", "phone", "id_number", "email")
@@ -41,8 +41,4 @@ def identity_keys_rotate(*, batch: int = BATCH) -> dict[str, int]:
 def identities_encrypt_existing(apps, schema_editor=None) -> None:
     """Migration complaints 0024: encrypt identities stored in clear, live and history, and link
     the sealed history rows anew by the commitments (their links were by the texts)."""
-    live = apps.get_model("complaints", "PetitionerIdentity")
-    history = apps.get_model("complaints", "HistoricalPetitionerIdentity")
-    clear_encrypt(live, "id", IDENTITY_FIELDS, index=PHONE_INDEX)
-    clear_encrypt(history, "history_id", IDENTITY_FIELDS)
-    history_relink(history, apps.get_model("audit", "ChainHead"))
+    columns_encrypt_existing(apps, "complaints.PetitionerIdentity", IDENTITY_FIELDS, index=PHONE_INDEX)

@@ -209,14 +209,22 @@ def typical_case_publish(*, actor, typical_case_id: int) -> TypicalCase:
     return _save(typical_case, actor, ["decided_by", "published_at"])
 
 
+def _sent_back(*, actor, typical_case_id: int, reason: str, transition: str) -> TypicalCase:
+    """Locked, checked and moved to returned by ``transition``, with the leader's reason; not yet saved."""
+    typical_case = _locked(actor, typical_case_id)
+    TYPICAL_CASE_TRANSITIONS[transition].check(typical_case, actor)
+    reason = _text("reason", reason, REASON_MAX)
+    getattr(typical_case, transition)()
+    typical_case.decided_by, typical_case.return_reason = actor, reason
+    return typical_case
+
+
 @transaction.atomic
 def typical_case_return(*, actor, typical_case_id: int, reason: str) -> TypicalCase:
     """submitted → returned with the leader's reason; the writer changes it and submits again."""
-    typical_case = _locked(actor, typical_case_id)
-    TYPICAL_CASE_TRANSITIONS["return_for_changes"].check(typical_case, actor)
-    reason = _text("reason", reason, REASON_MAX)
-    typical_case.return_for_changes()
-    typical_case.decided_by, typical_case.return_reason = actor, reason
+    typical_case = _sent_back(
+        actor=actor, typical_case_id=typical_case_id, reason=reason, transition="return_for_changes"
+    )
     return _save(typical_case, actor, ["decided_by", "return_reason"])
 
 
@@ -225,11 +233,8 @@ def typical_case_withdraw(*, actor, typical_case_id: int, reason: str) -> Typica
     """published → returned, off the public page at once, with the leader's reason for its writer."""
     from .public import public_figures_forget
 
-    typical_case = _locked(actor, typical_case_id)
-    TYPICAL_CASE_TRANSITIONS["withdraw"].check(typical_case, actor)
-    reason = _text("reason", reason, REASON_MAX)
-    typical_case.withdraw()
-    typical_case.decided_by, typical_case.return_reason, typical_case.published_at = actor, reason, None
+    typical_case = _sent_back(actor=actor, typical_case_id=typical_case_id, reason=reason, transition="withdraw")
+    typical_case.published_at = None
     transaction.on_commit(public_figures_forget)
     return _save(typical_case, actor, ["decided_by", "return_reason", "published_at"])
 

@@ -243,6 +243,17 @@ def clear_encrypt(model: type[models.Model], pk: str, fields: tuple[str, ...], *
         rows_update(model=model, pk=pk, columns=columns, rows=written, guard=False)
 
 
+def columns_encrypt_existing(apps, label: str, fields: tuple[str, ...], *, index: Index | None = None) -> None:
+    """For a migration that made ``fields`` of the model ``label`` ("app.Model") encrypted: encrypt
+    the rows still in clear, live and history, and link the sealed history rows anew by the
+    commitments (their links were by the texts)."""
+    app_label, model_name = label.split(".")
+    history = apps.get_model(app_label, f"Historical{model_name}")
+    clear_encrypt(apps.get_model(app_label, model_name), "id", fields, index=index)
+    clear_encrypt(history, "history_id", fields)
+    history_relink(history, apps.get_model("audit", "ChainHead"))
+
+
 def history_relink(history: type[models.Model], head_model: type[models.Model]) -> None:
     """For a migration that encrypted columns of ``history``: link its sealed rows anew by the
     commitments, checking each old link (by the texts) first.

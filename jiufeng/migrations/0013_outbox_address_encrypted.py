@@ -7,11 +7,7 @@ from django.db import migrations, models
 def addresses_encrypt_existing(apps, schema_editor):
     """Encrypt the addresses stored in clear, live and history, and link the sealed history rows
     anew by the commitments (their links were by the texts), as complaints 0024 did for identities."""
-    live = apps.get_model("jiufeng", "OutboxMessage")
-    history = apps.get_model("jiufeng", "HistoricalOutboxMessage")
-    jiufeng.encrypted.clear_encrypt(live, "id", ("address",))
-    jiufeng.encrypted.clear_encrypt(history, "history_id", ("address",))
-    jiufeng.encrypted.history_relink(history, apps.get_model("audit", "ChainHead"))
+    jiufeng.encrypted.columns_encrypt_existing(apps, "jiufeng.OutboxMessage", ("address",))
 
 
 class Migration(migrations.Migration):

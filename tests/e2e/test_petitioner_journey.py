@@ -130,13 +130,18 @@ def test_a_petitioner_files_with_a_photo_tracks_answers_rates_and_asks_for_a_rev
     assert complaint.ratings.get().rating == "dissatisfied"
 
 
-def test_the_receipt_warns_before_the_code_is_confirmed_kept(page: Page, live_server, cast, categories):
+def fill_other_about_no_known_unit(page: Page, live_server, *, title: str, text: str) -> None:
+    """The filing form, in English, filled in as "Other" about a unit the petitioner does not know."""
     english(page, live_server)
     page.goto(f"{live_server.url}/file/")
     page.get_by_label("Other").check()
     page.get_by_label("Which unit is it about?").select_option("unknown")
-    page.get_by_label("In one line: what is it about?").fill("窗口无人")
-    page.get_by_label("What happened?").fill("上午十点窗口一直没人。")
+    page.get_by_label("In one line: what is it about?").fill(title)
+    page.get_by_label("What happened?").fill(text)
+
+
+def test_the_receipt_warns_before_the_code_is_confirmed_kept(page: Page, live_server, cast, categories):
+    fill_other_about_no_known_unit(page, live_server, title="窗口无人", text="上午十点窗口一直没人。")
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("tracking-code")).to_be_visible()
 
@@ -240,12 +245,7 @@ def test_filing_and_tracking_work_with_javascript_off(browser: Browser, live_ser
 def test_a_filing_sent_while_the_database_is_away_is_kept_on_the_phone_and_filed_after(
     page: Page, live_server, cast, categories
 ):
-    english(page, live_server)
-    page.goto(f"{live_server.url}/file/")
-    page.get_by_label("Other").check()
-    page.get_by_label("Which unit is it about?").select_option("unknown")
-    page.get_by_label("In one line: what is it about?").fill("窗口无人办理业务")
-    page.get_by_label("What happened?").fill("上午九点到十一点窗口一直无人。")
+    fill_other_about_no_known_unit(page, live_server, title="窗口无人办理业务", text="上午九点到十一点窗口一直无人。")
     outage = Outage()
     try:
         page.get_by_test_id("submit").click()
