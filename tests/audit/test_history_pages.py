@@ -244,6 +244,31 @@ def test_a_timeline_takes_the_same_queries_however_many_rows(client, cast):
     assert queries() == before
 
 
+def test_a_timeline_reads_the_history_of_the_kinds_of_records_a_case_holds(client, cast):
+    """A case's page reads a record kind's history table only once the case holds such a record
+    (most cases hold four or five kinds of ten): a first message is read, and shows."""
+    category = Category.objects.add_root({"code": "fees", "name": "乱收费"})
+    complaint, _code = complaint_filed(category=category, subject_unit=cast.units.school)
+    client.force_login(cast.auditor)
+
+    def read() -> tuple[str, set]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(timeline_url(complaint))
+        assert response.status_code == 200
+        return " ".join(query["sql"] for query in captured), {row.record for row in response.context["rows"]}
+
+    statements, records = read()
+    assert "complaints.message" not in records
+    for table in ["complaints_historicalmessage", "complaints_historicalrating", "responsibility_historicalescalation"]:
+        assert f'FROM "{table}"' not in statements
+    from complaints import services
+
+    services.message_add(complaint_id=complaint.pk, body="补充一张收费票据")
+    statements, records = read()
+    assert "complaints.message" in records
+    assert 'FROM "complaints_historicalmessage"' in statements
+
+
 @pytest.mark.parametrize(
     "path",
     [
