@@ -246,7 +246,8 @@ def test_a_timeline_takes_the_same_queries_however_many_rows(client, cast):
 
 def test_a_timeline_reads_the_history_of_the_kinds_of_records_a_case_holds(client, cast):
     """A case's page reads a record kind's history table only once the case holds such a record
-    (most cases hold four or five kinds of ten): a first message is read, and shows."""
+    (most cases hold four or five kinds of ten): a first message is read, and shows. Its
+    deadlines' target type is named without a query."""
     category = Category.objects.add_root({"code": "fees", "name": "乱收费"})
     complaint, _code = complaint_filed(category=category, subject_unit=cast.units.school)
     client.force_login(cast.auditor)
@@ -259,6 +260,8 @@ def test_a_timeline_reads_the_history_of_the_kinds_of_records_a_case_holds(clien
 
     statements, records = read()
     assert "complaints.message" not in records
+    # Its deadlines' target type is named from Django's cache of content types.
+    assert "responsibility.deadline" in records and 'FROM "django_content_type"' not in statements
     for table in ["complaints_historicalmessage", "complaints_historicalrating", "responsibility_historicalescalation"]:
         assert f'FROM "{table}"' not in statements
     from complaints import services
