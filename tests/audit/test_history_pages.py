@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.template.defaultfilters import truncatechars
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from knox.models import AuthToken
@@ -242,6 +243,15 @@ def test_a_timeline_takes_the_same_queries_however_many_rows(client, cast):
         services.message_add(complaint_id=complaint.pk, body=f"第{number}次追问")
         services.internal_note_add(complaint_id=complaint.pk, actor=cast.bureau_officer, body=f"备注{number}")
     assert queries() == before
+
+
+def test_a_long_value_is_cut_at_300_characters_and_a_short_one_shown_whole(client, cast, complaint):
+    from complaints import services
+
+    services.internal_note_add(complaint_id=complaint.pk, actor=cast.bureau_officer, body="长" * 400)
+    body = text(page(client, cast.auditor, timeline_url(complaint)))
+    assert truncatechars("长" * 400, 300) in body and "长" * 300 not in body
+    assert "票据不全" in body
 
 
 def test_a_timeline_reads_the_history_of_the_kinds_of_records_a_case_holds(client, cast):
