@@ -15,8 +15,13 @@ Measures, each over random objects or users (first page of 50 for searches):
    for the same filters through the test client;
 4. steady state of the chain: ``--fresh`` new cases worked through the services (file,
    accept, investigate, record, message, submit, approve), then every row they wrote
-   sealed by ``audit.chain.seal``: rows and milliseconds per row;
+   sealed by ``audit.chain.seal``: rows and milliseconds per row, with and without an idle
+   run's fixed cost (every chained table visited, nothing to seal);
 5. a full verification of every chain (what ``verify_history`` runs): wall time, rows/s.
+
+``--parts`` picks some of them (queries, pages, search, seal, verify). The page step and the
+steady state write through the services (a case, then ``--fresh`` cases): run them after
+sealing; the steady state seals what they wrote.
 
 As production serves pages: DEBUG off (cached templates), static files collected, the
 environment of bench/README.md's complaint pages:
@@ -224,89 +229,113 @@ def unsealed() -> int:
 
 def steady_sealing(fresh: int) -> None:
     """What the chain adds per written row once the backlog is sealed: new rows written by the
-    services, then sealed as beat's minute would."""
+    services, then sealed as beat's minute would. Beside it an idle run (every table visited,
+    nothing to seal), the fixed part of each run."""
     print(f"Steady state: {fresh} new cases through the services, then sealed (target 1 ms per row)")
     officer, leader = bench_staff()
     seal()  # whatever the page step wrote (the full-page case)
+    idle = []
+    for _run in range(5):
+        started = time.perf_counter()
+        seal()
+        idle.append((time.perf_counter() - started) * 1000)
     time_transitions(officer, leader, Category.objects.get(code="fees-medical"), fresh)
     rows = unsealed()
     started = time.perf_counter()
     sealed = sum(seal().values())
-    elapsed = time.perf_counter() - started
-    per_row = elapsed * 1000 / sealed
-    print(f"  {rows:,} new rows, {sealed:,} sealed in {elapsed * 1000:.0f} ms: {per_row:.3f} ms per row")
-    started = time.perf_counter()
-    seal()
-    print(f"  then an idle run (nothing to seal): {(time.perf_counter() - started) * 1000:.0f} ms")
+    elapsed = (time.perf_counter() - started) * 1000
+    fixed = statistics.median(idle)
+    print(
+        f"  {rows:,} new rows, {sealed:,} sealed in {elapsed:.0f} ms: {elapsed / sealed:.3f} ms per row; "
+        f"less an idle run's {fixed:.0f} ms (median of 5): {(elapsed - fixed) / sealed:.3f} ms per row"
+    )
+
+
+PARTS = ("queries", "pages", "search", "seal", "verify")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--fresh", type=int, default=100, help="new cases written, then sealed (0: skip)")
+    parser.add_argument("--fresh", type=int, default=100, help="new cases written, then sealed")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions of the page")
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"what to measure, comma-separated, of {', '.join(PARTS)} (default: all)",
+    )
     parser.add_argument("--no-verify", action="store_true", help="skip the full verify_history run")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    if unknown := parts - set(PARTS):
+        sys.exit(f"Unknown parts: {', '.join(sorted(unknown))}")
+    if args.no_verify:
+        parts.discard("verify")
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://...).")
     rng = random.Random(7)
     bounds = Complaint.objects.aggregate(lo=Min("pk"), hi=Max("pk"))
     cases = [rng.randint(bounds["lo"], bounds["hi"]) for _ in range(args.runs)]
     complaint_type = ContentType.objects.get_for_model(Complaint).pk
-    print(f"{HistoryEntry.objects.count():,} history entries; {args.runs} runs each")
+    print(f"{bounds['hi'] - bounds['lo'] + 1:,} case numbers; {args.runs} runs each", flush=True)
 
-    print("Timeline of one case, its index queries (target p95 50 ms)")
-    report("case history rows (Complaint.history)", timed(args.runs, lambda i: case_history(cases[i])))
-    report("case index entries (HistoryEntry by model, object)", timed(args.runs, lambda i: case_entries(cases[i])))
-    report(
-        "attached records' entries (their ids, then one query)",
-        timed(args.runs, lambda i: records_entries(cases[i], complaint_type)),
-    )
-    report(
-        "the whole timeline: the three above",
-        timed(
-            args.runs,
-            lambda i: (case_history(cases[i]), case_entries(cases[i]), records_entries(cases[i], complaint_type)),
-        ),
-        50,
-    )
+    if "queries" in parts:
+        print("Timeline of one case, its index queries (target p95 50 ms)")
+        report("case history rows (Complaint.history)", timed(args.runs, lambda i: case_history(cases[i])))
+        report("case index entries (HistoryEntry by model, object)", timed(args.runs, lambda i: case_entries(cases[i])))
+        report(
+            "attached records' entries (their ids, then one query)",
+            timed(args.runs, lambda i: records_entries(cases[i], complaint_type)),
+        )
+        report(
+            "the whole timeline: the three above",
+            timed(
+                args.runs,
+                lambda i: (case_history(cases[i]), case_entries(cases[i]), records_entries(cases[i], complaint_type)),
+            ),
+            50,
+        )
     client = auditor_client()
-    timeline_pages(client, cases, args.runs, args.profile)
+    if "pages" in parts:
+        timeline_pages(client, cases, args.runs, args.profile)
 
-    print("Search over all history, first page of 50 (target p95 300 ms)")
-    users = list(
-        HistoryEntry.objects.filter(user__isnull=False).values_list("user_id", flat=True).distinct()[:1000]
-    ) or [None]
-    span = HistoryEntry.objects.aggregate(lo=Min("at"), hi=Max("at"))
-    months = max(1, (span["hi"] - span["lo"]).days // 30)
+    if "search" in parts:
+        print("Search over all history, first page of 50 (target p95 300 ms)")
+        users = list(
+            HistoryEntry.objects.filter(user__isnull=False).values_list("user_id", flat=True).distinct()[:1000]
+        ) or [None]
+        span = HistoryEntry.objects.aggregate(lo=Min("at"), hi=Max("at"))
+        months = max(1, (span["hi"] - span["lo"]).days // 30)
 
-    def month(i: int) -> tuple[datetime.datetime, datetime.datetime]:
-        start = span["lo"] + datetime.timedelta(days=30 * (i % months))
-        return start, start + datetime.timedelta(days=30)
+        def month(i: int) -> tuple[datetime.datetime, datetime.datetime]:
+            start = span["lo"] + datetime.timedelta(days=30 * (i % months))
+            return start, start + datetime.timedelta(days=30)
 
-    searches = {
-        "by user": lambda i: history_search(user_id=users[i % len(users)]),
-        "by user within a month": lambda i: history_search(
-            user_id=users[i % len(users)], since=month(i)[0], until=month(i)[1]
-        ),
-        "by field: complaint status (common)": lambda i: history_search(model="complaints.complaint", field="status"),
-        "by field: complaint status, within a month": lambda i: history_search(
-            model="complaints.complaint", field="status", since=month(i)[0], until=month(i)[1]
-        ),
-        "by field: complaint title (rare)": lambda i: history_search(model="complaints.complaint", field="title"),
-        "by field and user: deadline met_at": lambda i: history_search(
-            model="responsibility.deadline", field="met_at", user_id=users[i % len(users)]
-        ),
-    }
-    for name, search in searches.items():
-        report(name, timed(args.runs, lambda i, search=search: list(search(i)[:PAGE])), 300)
-    usernames = list(User.objects.filter(pk__in=[pk for pk in users if pk]).values_list("username", flat=True))
-    search_pages(client, usernames, month, args.runs)
+        searches = {
+            "by user": lambda i: history_search(user_id=users[i % len(users)]),
+            "by user within a month": lambda i: history_search(
+                user_id=users[i % len(users)], since=month(i)[0], until=month(i)[1]
+            ),
+            "by field: complaint status (common)": lambda i: history_search(
+                model="complaints.complaint", field="status"
+            ),
+            "by field: complaint status, within a month": lambda i: history_search(
+                model="complaints.complaint", field="status", since=month(i)[0], until=month(i)[1]
+            ),
+            "by field: complaint title (rare)": lambda i: history_search(model="complaints.complaint", field="title"),
+            "by field and user: deadline met_at": lambda i: history_search(
+                model="responsibility.deadline", field="met_at", user_id=users[i % len(users)]
+            ),
+        }
+        for name, search in searches.items():
+            report(name, timed(args.runs, lambda i, search=search: list(search(i)[:PAGE])), 300)
+        usernames = list(User.objects.filter(pk__in=[pk for pk in users if pk]).values_list("username", flat=True))
+        search_pages(client, usernames, month, args.runs)
 
-    if args.fresh:
+    if "seal" in parts:
         steady_sealing(args.fresh)
 
-    if not args.no_verify:
+    if "verify" in parts:
         print("verify_history over every chain (target 5 minutes)")
         started = time.perf_counter()
         reports = list(history_verify())
