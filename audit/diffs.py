@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import formats, timezone
@@ -146,13 +147,25 @@ def _raw_changes(row) -> list[tuple[models.Field, object, object]]:
 
 def _related_labels(wanted: dict[type[models.Model], set]) -> dict[tuple[type[models.Model], object], str]:
     """Names of the related rows: one query per related model, its own foreign keys joined
-    (what the rows' names read)."""
+    (what the rows' names read); content types (a deadline's target) from Django's own cache of
+    them, without a query."""
     labels = {}
     for model, ids in wanted.items():
-        found = model._default_manager.select_related().in_bulk(ids - {None})
+        if model is ContentType:
+            found = {pk: _content_type(pk) for pk in ids - {None}}
+            found = {pk: kind for pk, kind in found.items() if kind is not None}
+        else:
+            found = model._default_manager.select_related().in_bulk(ids - {None})
         for pk, obj in found.items():
             labels[(model, pk)] = str(obj)
     return labels
+
+
+def _content_type(pk) -> ContentType | None:
+    try:
+        return ContentType.objects.get_for_id(pk)
+    except ContentType.DoesNotExist:
+        return None
 
 
 def _format(field: models.Field, model_label: str, value, labels: dict) -> str:

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.template.defaultfilters import truncatechars
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from knox.models import AuthToken
@@ -242,6 +243,43 @@ def test_a_timeline_takes_the_same_queries_however_many_rows(client, cast):
         services.message_add(complaint_id=complaint.pk, body=f"第{number}次追问")
         services.internal_note_add(complaint_id=complaint.pk, actor=cast.bureau_officer, body=f"备注{number}")
     assert queries() == before
+
+
+def test_a_long_value_is_cut_at_300_characters_and_a_short_one_shown_whole(client, cast, complaint):
+    from complaints import services
+
+    services.internal_note_add(complaint_id=complaint.pk, actor=cast.bureau_officer, body="长" * 400)
+    body = text(page(client, cast.auditor, timeline_url(complaint)))
+    assert truncatechars("长" * 400, 300) in body and "长" * 300 not in body
+    assert "票据不全" in body
+
+
+def test_a_timeline_reads_the_history_of_the_kinds_of_records_a_case_holds(client, cast):
+    """A case's page reads a record kind's history table only once the case holds such a record
+    (most cases hold four or five kinds of ten): a first message is read, and shows. Its
+    deadlines' target type is named without a query."""
+    category = Category.objects.add_root({"code": "fees", "name": "乱收费"})
+    complaint, _code = complaint_filed(category=category, subject_unit=cast.units.school)
+    client.force_login(cast.auditor)
+
+    def read() -> tuple[str, set]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(timeline_url(complaint))
+        assert response.status_code == 200
+        return " ".join(query["sql"] for query in captured), {row.record for row in response.context["rows"]}
+
+    statements, records = read()
+    assert "complaints.message" not in records
+    # Its deadlines' target type is named from Django's cache of content types.
+    assert "responsibility.deadline" in records and 'FROM "django_content_type"' not in statements
+    for table in ["complaints_historicalmessage", "complaints_historicalrating", "responsibility_historicalescalation"]:
+        assert f'FROM "{table}"' not in statements
+    from complaints import services
+
+    services.message_add(complaint_id=complaint.pk, body="补充一张收费票据")
+    statements, records = read()
+    assert "complaints.message" in records
+    assert 'FROM "complaints_historicalmessage"' in statements
 
 
 @pytest.mark.parametrize(
