@@ -216,6 +216,9 @@ def search_pages(client: Client, users: list[str], month, runs: int) -> None:
         "by field and user: deadline met_at": lambda i: (
             f"?type=responsibility.deadline&field=met_at&user={users[i % len(users)]}"
         ),
+        "by field and user: complaint status": lambda i: (
+            f"?type=complaints.complaint&field=status&user={users[i % len(users)]}"
+        ),
     }
     for name, query in searches.items():
         urls = [f"/audit/history/{query(i)}" for i in range(runs)]
@@ -325,6 +328,11 @@ def main() -> None:
             "by field: complaint title (rare)": lambda i: history_search(model="complaints.complaint", field="title"),
             "by field and user: deadline met_at": lambda i: history_search(
                 model="responsibility.deadline", field="met_at", user_id=users[i % len(users)]
+            ),
+            # One staff account of 300: the field's index walked newest first, each change's
+            # entry probed for the user, until 50 match.
+            "by field and user: complaint status": lambda i: history_search(
+                model="complaints.complaint", field="status", user_id=users[i % len(users)]
             ),
         }
         for name, search in searches.items():
