@@ -169,7 +169,10 @@ def _entries_write(table: Table, rows: list[dict]) -> None:
         changes.extend((entry, name) for name in changed)
     HistoryEntry.objects.bulk_create(entries)
     HistoryFieldChange.objects.bulk_create(
-        [HistoryFieldChange(entry=entry, model=label, field=name, at=entry.at) for entry, name in changes]
+        [
+            HistoryFieldChange(entry=entry, model=label, field=name, at=entry.at, user_id=entry.user_id)
+            for entry, name in changes
+        ]
     )
 
 

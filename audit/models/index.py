@@ -54,12 +54,27 @@ class HistoryFieldChange(models.Model):
     entry = models.ForeignKey(HistoryEntry, on_delete=models.CASCADE, related_name="changes", db_index=False)
     model = models.CharField(_("object type"), max_length=100)
     field = models.CharField(_("field"), max_length=100)
+    # The entry's time and user, copied: a search by field within dates, or by field and
+    # user, is then one range of an index here instead of a walk over the field's changes
+    # probing each entry (by field and user: p95 767 ms at 8.6 M changes).
     at = models.DateTimeField(_("at"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("field change")
         verbose_name_plural = _("field changes")
-        indexes = [models.Index(fields=["model", "field", "-at"], name="historyfieldchange_field_at")]
+        indexes = [
+            models.Index(fields=["model", "field", "-at"], name="historyfieldchange_field_at"),
+            models.Index(fields=["model", "field", "user", "-at"], name="historyfieldchange_user_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.model}.{self.field}"

@@ -28,7 +28,10 @@ def history_index() -> int:
                 fields=" ".join(fields),
             )
             HistoryFieldChange.objects.bulk_create(
-                HistoryFieldChange(entry=entry, model=label, field=field, at=row.history_date) for field in fields
+                HistoryFieldChange(
+                    entry=entry, model=label, field=field, at=row.history_date, user_id=row.history_user_id
+                )
+                for field in fields
             )
             added += 1
     return added

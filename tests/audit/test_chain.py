@@ -87,8 +87,11 @@ def test_an_acceptance_is_indexed_with_who_did_it_and_the_fields_it_changed(cast
     assert set(accepted_entry.fields.split()) == {"status", "handling_unit", "version"}
     history = sealed.history.latest()
     assert (accepted_entry.history_id, accepted_entry.at) == (history.history_id, history.history_date)
-    assert set(HistoryFieldChange.objects.filter(entry=accepted_entry).values_list("model", "field", "at")) == {
-        ("complaints.complaint", name, history.history_date) for name in ("status", "handling_unit", "version")
+    assert set(
+        HistoryFieldChange.objects.filter(entry=accepted_entry).values_list("model", "field", "at", "user_id")
+    ) == {
+        ("complaints.complaint", name, history.history_date, cast.county_officer.pk)
+        for name in ("status", "handling_unit", "version")
     }
     # Logs are chained, not indexed: only history rows are.
     assert not HistoryEntry.objects.filter(model="complaints.transitionlog").exists()
@@ -184,6 +187,21 @@ def test_the_index_answers_a_search_by_field_within_dates_and_by_user(cast, seal
     assert [
         entry.history_id for entry in history_search(user_id=cast.county_officer.pk, model="complaints.complaint")
     ] == [sealed.history.latest().history_id]
+
+
+def test_a_search_by_field_and_user_finds_only_that_users_changes_of_the_field(cast, sealed):
+    from complaints import transitions as t
+
+    t.complaint_start_investigation(complaint_id=sealed.pk, actor=cast.bureau_officer)
+    seal()
+
+    def found(field, user):
+        return [entry.reason for entry in history_search(model="complaints.complaint", field=field, user_id=user.pk)]
+
+    assert found("status", cast.county_officer) == ["accept"]
+    assert found("status", cast.bureau_officer) == ["start_investigation"]
+    assert found("handling_unit", cast.bureau_officer) == []
+    assert found("status", cast.county_leader) == []
 
 
 def test_beat_seals_every_minute_and_verifies_nightly():
