@@ -29,6 +29,8 @@ def verify_history_task() -> dict[str, int]:
     from .models import ChainHead
     from .verify import history_verify
 
+    # One table after another (jobs=1): the night has hours, and a worker's pool process
+    # must not start processes of its own.
     reports = list(history_verify())
     for head in ChainHead.objects.filter(seq__gt=0).order_by("table"):
         logger.info("History chain %s ends at #%s %s", head.table, head.seq, head.hash)

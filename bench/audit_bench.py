@@ -268,6 +268,9 @@ def main() -> None:
         help=f"what to measure, comma-separated, of {', '.join(PARTS)} (default: all)",
     )
     parser.add_argument("--no-verify", action="store_true", help="skip the full verify_history run")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="verify_history's --jobs (default: the processors)"
+    )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     if unknown := parts - set(PARTS):
@@ -344,9 +347,9 @@ def main() -> None:
         steady_sealing(args.fresh)
 
     if "verify" in parts:
-        print("verify_history over every chain (target 5 minutes)")
+        print(f"verify_history over every chain, {args.jobs} processes (target 5 minutes)")
         started = time.perf_counter()
-        reports = list(history_verify())
+        reports = list(history_verify(jobs=args.jobs))
         elapsed = time.perf_counter() - started
         verified = sum(report.verified for report in reports)
         broken = [str(report.broken) for report in reports if report.broken]

@@ -7,8 +7,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
+import audit.chain
 import audit.verify
-from audit.chain import link, seal
+from audit.chain import chained_tables, link, seal
 from audit.models import ChainHead, HistoryEntry
 from audit.tasks import verify_history_task
 from complaints.models import Complaint, Finding
@@ -71,6 +72,20 @@ def test_a_row_edited_directly_in_postgresql_is_named(sealed):
     assert f"{TABLE}: 0 rows verified, 0 not yet sealed; BROKEN" in out
     # The other tables are still verified and pass.
     assert "complaints.TransitionLog: 2 rows verified, 0 not yet sealed\n" in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tables_verified_in_parallel_processes_find_the_same_break(sealed):
+    # Committed, so the worker processes see it (a test's transaction they would not).
+    row = history_row(sealed, 1)
+    raw("UPDATE complaints_historicalcomplaint SET title = %s WHERE history_id = %s", "改过的标题", row.pk)
+    code, out, err = verify("--jobs", "2")
+    assert code == 1
+    assert err.splitlines() == [f"Broken link: {TABLE} #1 (row {row.pk}): {audit.verify.CHANGED}"]
+    assert "complaints.TransitionLog: 2 rows verified, 0 not yet sealed\n" in out
+    # Every table is reported once; the workers record their progress in the heads.
+    assert out.count(" rows verified, ") == len(chained_tables()) + 1
+    assert ChainHead.objects.get(table="complaints.TransitionLog").verified_seq == 2
 
 
 def test_a_timestamp_moved_by_a_microsecond_is_found(sealed):
@@ -143,7 +158,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(cast, sealed, monkeypatch):
     )
     seal()
     calls = {"n": 0}
-    real_link = audit.verify.link
+    real_link = audit.chain.Table.link
 
     def interrupted(*args):
         calls["n"] += 1
@@ -151,13 +166,13 @@ def test_an_interrupted_run_resumes_where_it_stopped(cast, sealed, monkeypatch):
             raise KeyboardInterrupt
         return real_link(*args)
 
-    monkeypatch.setattr(audit.verify, "link", interrupted)
+    monkeypatch.setattr(audit.chain.Table, "link", interrupted)
     with pytest.raises(KeyboardInterrupt):
         verify("--table", TABLE, "--chunk", "2")
     head = ChainHead.objects.get(table=TABLE)
     assert (head.verified_seq, head.verified_hash) == (2, history_row(sealed, 2).chain_hash)
     assert head.verified_at is not None
-    monkeypatch.setattr(audit.verify, "link", real_link)
+    monkeypatch.setattr(audit.chain.Table, "link", real_link)
     code, out, _err = verify("--table", TABLE, "--resume", "--chunk", "2")
     assert code == 0
     assert f"{TABLE}: 2 rows verified after #2, 0 not yet sealed" in out
@@ -175,7 +190,9 @@ def test_resuming_checks_the_row_where_the_last_run_stopped(sealed):
     assert f"{TABLE} #2 (row {history_row(sealed, 2).pk}): the row where the last verification stopped" in err
 
 
-@pytest.mark.parametrize("args", [["--table", "complaints.Complaint"], ["--table", "x" * 300], ["--chunk", "0"]])
+@pytest.mark.parametrize(
+    "args", [["--table", "complaints.Complaint"], ["--table", "x" * 300], ["--chunk", "0"], ["--jobs", "0"]]
+)
 def test_bad_options_are_refused_with_a_clear_message(sealed, args):
     with pytest.raises(CommandError):
         call_command("verify_history", *args, stdout=StringIO())

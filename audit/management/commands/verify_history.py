@@ -1,5 +1,7 @@
-"""python manage.py verify_history [--resume] [--table LABEL ...]: recompute the hash chains of
+"""python manage.py verify_history [--resume] [--table LABEL ...] [--jobs N]: recompute the hash chains of
 history and logs; exit 1 naming each table's first broken link, 0 when every chain holds."""
+
+import os
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -27,10 +29,18 @@ class Command(BaseCommand):
             help="only this table (a model label such as complaints.HistoricalComplaint); may be repeated",
         )
         parser.add_argument("--chunk", type=int, default=CHUNK, help=f"rows read per query (default {CHUNK})")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="tables verified at once, each in its own process (default: this machine's processors)",
+        )
 
-    def handle(self, *args, resume=False, tables=None, chunk=CHUNK, **options):
+    def handle(self, *args, resume=False, tables=None, chunk=CHUNK, jobs=1, **options):
         if chunk < 1:
             raise CommandError("--chunk must be a positive number of rows.")
+        if jobs < 1:
+            raise CommandError("--jobs must be a positive number of processes.")
         every = {table.label.lower(): table for table in chained_tables()}
         if tables:
             unknown = [label for label in tables if label.lower() not in every]
@@ -42,7 +52,7 @@ class Command(BaseCommand):
         else:
             chosen = list(every.values())
         broken, verified, unsealed = [], 0, 0
-        for report in history_verify(tables=chosen, resume=resume, chunk=chunk):
+        for report in history_verify(tables=chosen, resume=resume, chunk=chunk, jobs=jobs):
             verified += report.verified
             unsealed += report.unsealed
             start = f" after #{report.start}" if report.start else ""
