@@ -168,6 +168,15 @@ def _content_type(pk) -> ContentType | None:
         return None
 
 
+def local_minute(value: datetime.datetime) -> str:
+    """A time as auditors read it, to the minute in local time: "2027-01-31 09:05".
+
+    strftime rather than Django's date filter: a fixed format needs no localisation, and a long
+    timeline formats a few hundred times (23 µs each by the filter, 8 by this, localtime included).
+    """
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
 def _format(field: models.Field, model_label: str, value, labels: dict) -> str:
     if value is None or value == "":
         return ""
@@ -175,12 +184,12 @@ def _format(field: models.Field, model_label: str, value, labels: dict) -> str:
         return "、".join(labels.get((field.related_model, pk)) or _("#%(id)s (removed)") % {"id": pk} for pk in value)
     if field.is_relation:
         return labels.get((field.related_model, value)) or _("#%(id)s (removed)") % {"id": value}
-    if field.flatchoices:
-        return str(dict(field.flatchoices).get(value, value))
+    if field.choices:
+        return str(_choice_labels(field).get(value, value))
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+        return local_minute(value)
     if isinstance(value, datetime.date):
         return formats.date_format(value, "Y-m-d")
     if isinstance(value, list):
@@ -254,6 +263,12 @@ def _label(label: str, field: models.Field) -> str:
     return str(_generic_parts(label).get(field.name, field.verbose_name))
 
 
+@functools.cache
+def _choice_labels(field: models.Field) -> dict:
+    # Lazy labels, translated where shown; Field.flatchoices flattens the choices anew each time.
+    return dict(field.flatchoices)
+
+
 def row_changes(rows: Iterable) -> dict[tuple[str, int], list[Change]]:
     """The readable changes of each history row (of any models), keyed by (model label, history id).
 
@@ -275,14 +290,22 @@ def row_changes(rows: Iterable) -> dict[tuple[str, int], list[Change]]:
             elif field.is_relation and field.name not in hidden:
                 wanted[field.related_model] |= {old, new}
     labels = _related_labels(wanted)
+    names = {}
+
+    def name(label: str, field: models.Field) -> str:
+        # Each field's name translated once a page, not once a change.
+        if (label, field.name) not in names:
+            names[(label, field.name)] = _label(label, field)
+        return names[(label, field.name)]
+
     readable = {}
     for (label, history_id), (hidden, changes) in raw.items():
         readable[(label, history_id)] = [
-            Change(field.name, _label(label, field), "", "", masked=True)
+            Change(field.name, name(label, field), "", "", masked=True)
             if field.name in hidden
             else Change(
                 field.name,
-                _label(label, field),
+                name(label, field),
                 _format(field, label, old, labels),
                 _format(field, label, new, labels),
                 _json(old),

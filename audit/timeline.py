@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import get_history_model_for_model
 
 from .actors import SYSTEM_USERNAME, reason_split
-from .diffs import Change, row_changes, rows_with_previous, tracked_model
+from .diffs import Change, local_minute, row_changes, rows_with_previous, tracked_model
 from .models import HistoryEntry
 from .search import Cursor, history_search
 
@@ -66,6 +66,10 @@ class TimelineRow:
     reason_code: str = ""
     # Orders rows of several sources that share a time: (at, source, id).
     key: tuple = ()
+
+    @property
+    def shown_at(self) -> str:
+        return local_minute(self.at)
 
     def as_export(self) -> dict:
         """The row as one line of a spreadsheet: every value text, changes as "field: old → new"."""
