@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from responsibility.models import Deadline
-from responsibility.scoping import HANDLING, LEADING, units_in_scope
+from responsibility.scoping import HANDLING, LEADING, covers_every_unit, unit_in_scope, units_in_scope
 
 from . import permissions
 from .models import (
@@ -99,20 +99,30 @@ def complaint_deadlines(*, complaint: Complaint) -> list[Deadline]:
 def complaint_inbox_for_user(*, user) -> QuerySet:
     """Cases waiting for this user to act: intake at a unit they triage for, work where they handle,
     approvals where they lead (never their own submission), and extension requests to decide."""
-    handling_roots = list(units_in_scope(user, capacities=HANDLING).filter(depth=1).values_list("path", flat=True))
-    handling = units_in_scope(user, capacities=HANDLING).values("pk")
-    leading = units_in_scope(user, capacities=LEADING).values("pk")
-    intake = Q(pk__in=[])
-    for path in handling_roots:
-        intake |= Q(subject_unit__path__startswith=path) | Q(subject_unit__isnull=True)
+    if covers_every_unit(user, capacities=HANDLING):
+        # Every unit's intake: each one is under a root the user triages for.
+        intake = Q()
+    else:
+        intake = Q(pk__in=[])
+        for path in units_in_scope(user, capacities=HANDLING).filter(depth=1).values_list("path", flat=True):
+            intake |= Q(subject_unit__path__startswith=path) | Q(subject_unit__isnull=True)
     waiting = (
         (Q(status=ComplaintStatus.SUBMITTED) & intake)
-        | Q(status__in=[ComplaintStatus.ACCEPTED, ComplaintStatus.INVESTIGATING], handling_unit__in=handling)
+        | (
+            Q(status__in=[ComplaintStatus.ACCEPTED, ComplaintStatus.INVESTIGATING])
+            & unit_in_scope(user, "handling_unit", capacities=HANDLING)
+        )
         # A review waits for the reviewing unit, not the unit reviewed (permissions.can_decide_review):
         # its staff, or its leaders where no unit is above the one reviewed.
-        | Q(status=ComplaintStatus.UNDER_REVIEW, review_by_leaders=False, reviewing_unit__in=handling)
-        | Q(status=ComplaintStatus.UNDER_REVIEW, review_by_leaders=True, reviewing_unit__in=leading)
-        | _approvals(user, leading)
+        | (
+            Q(status=ComplaintStatus.UNDER_REVIEW, review_by_leaders=False)
+            & unit_in_scope(user, "reviewing_unit", capacities=HANDLING)
+        )
+        | (
+            Q(status=ComplaintStatus.UNDER_REVIEW, review_by_leaders=True)
+            & unit_in_scope(user, "reviewing_unit", capacities=LEADING)
+        )
+        | _approvals(user)
     )
     # The status bound first lets the partial index complaint_waiting_due carry the query in its order.
     return (
@@ -120,34 +130,33 @@ def complaint_inbox_for_user(*, user) -> QuerySet:
     )
 
 
-def _deciding_unit_in(units, prefix: str = "") -> Q:
-    """The case's deciding unit is in ``units``: the handling unit, or in a review round the reviewing unit."""
-    return Q(**{f"{prefix}review_round": 0, f"{prefix}handling_unit__in": units}) | Q(
-        **{f"{prefix}review_round__gt": 0, f"{prefix}reviewing_unit__in": units}
-    )
+def _led_deciding_unit(user, prefix: str = "") -> Q:
+    """The case's deciding unit is one the user leads: the handling unit, or in a review round the reviewing unit."""
+    first_round = Q(**{f"{prefix}review_round": 0}) & unit_in_scope(user, f"{prefix}handling_unit", capacities=LEADING)
+    review = Q(**{f"{prefix}review_round__gt": 0}) & unit_in_scope(user, f"{prefix}reviewing_unit", capacities=LEADING)
+    return first_round | review
 
 
-def _approvals(user, leading) -> Q:
+def _approvals(user) -> Q:
     """Decisions awaiting a leader of the deciding unit (never their own submission), and extensions to decide."""
     extensions = (
-        ExtensionRequest.objects.filter(_deciding_unit_in(leading, "complaint__"), state=ExtensionState.PENDING)
+        ExtensionRequest.objects.filter(_led_deciding_unit(user, "complaint__"), state=ExtensionState.PENDING)
         .exclude(requested_by=user)
         .values("complaint_id")
     )
-    return (
-        Q(status=ComplaintStatus.PENDING_APPROVAL) & _deciding_unit_in(leading) & ~Q(approval_requested_by=user)
-    ) | Q(pk__in=extensions)
+    return (Q(status=ComplaintStatus.PENDING_APPROVAL) & _led_deciding_unit(user) & ~Q(approval_requested_by=user)) | Q(
+        pk__in=extensions
+    )
 
 
 def complaint_approval_queue_for_user(*, user) -> QuerySet:
     """What a leader decides: findings awaiting approval and extension requests, never their own."""
-    leading = units_in_scope(user, capacities=LEADING).values("pk")
     # Every case in it waits (an approval, or an extension of a running stage): the status bound
     # lets the partial index complaint_waiting_due carry the query in its order, as the inbox's.
     return (
         complaint_list_for_user(user=user)
         .filter(status__in=WAITING_STATUSES)
-        .filter(_approvals(user, leading))
+        .filter(_approvals(user))
         .order_by("due_at", "pk")
     )
 

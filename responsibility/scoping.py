@@ -66,11 +66,12 @@ def scope_roots(user, *, on: datetime.date | None = None) -> list[ScopeRoot]:
         cached = getattr(user, "_scope_roots_today", None)
         if cached is not None:
             return cached
-    roots, own = _scope_roots(user, on=on)
+    roots, own, tree_roots = _scope_roots(user, on=on)
     if on is None and user.is_authenticated:
         user._scope_roots_today = roots
         if own is not None:
             user._own_unit_paths_today = own
+            user._tree_roots = tree_roots
     return roots
 
 
@@ -87,13 +88,18 @@ def units_containing(path: str, remit_path: str | None) -> set[str]:
     return {p for p in above if remit_path is None or not remit_path.startswith(p)}
 
 
-def _scope_roots(user, *, on: datetime.date | None) -> tuple[list[ScopeRoot], list[str] | None]:
-    """The roots, and the paths of the units the user is in (units_containing; None when not read)."""
+# Marks the rows of the scope's statement that are root units of the tree, not scope roots.
+_TREE_ROOT = "tree_root"
+
+
+def _scope_roots(user, *, on: datetime.date | None) -> tuple[list[ScopeRoot], list[str] | None, set[str]]:
+    """The roots, the paths of the units the user is in (units_containing; None when not read),
+    and the paths of the tree's root units (covers_every_unit)."""
     if not user.is_authenticated or not user.is_active:
-        return [], None
+        return [], None, set()
     if user.is_superuser:
         # The system administrator holds no post to be kept out by.
-        return [ScopeRoot(path="", capacity=Capacity.ADMINISTRATOR)], []
+        return [ScopeRoot(path="", capacity=Capacity.ADMINISTRATOR)], [], set()
     # Posts and leader assignments in one statement, as (capacity, the post's unit, the wider
     # root): a post's root is its unit's remit if any, an assignment has no post. The posts
     # are held in an active unit (PositionQuerySet.current()); their holder, this user, is
@@ -117,16 +123,29 @@ def _scope_roots(user, *, on: datetime.date | None) -> tuple[list[ScopeRoot], li
         )
         .values_list("capacity", "post_path", "wider_path")
     )
-    rows = posts.union(assigned, all=True)
-    roots, own = [], set()
+    tree_roots = (
+        Unit.objects.filter(depth=1)
+        .order_by()
+        .annotate(
+            capacity=Value(_TREE_ROOT, output_field=CharField()),
+            post_path=Value(None, output_field=CharField()),
+            wider_path=F("path"),
+        )
+        .values_list("capacity", "post_path", "wider_path")
+    )
+    rows = posts.union(assigned, tree_roots, all=True)
+    roots, own, trees = [], set(), set()
     for capacity, post_path, wider_path in rows:
+        if capacity == _TREE_ROOT:
+            trees.add(wider_path)
+            continue
         roots.append(ScopeRoot(path=wider_path or post_path, capacity=capacity))
         if post_path is not None:
             own |= units_containing(post_path, wider_path)
     # A permission, not a group name: has_perm's cache is shared with the navigation.
     if user.has_perm("jiufeng.audit_history"):
         roots.append(ScopeRoot(path="", capacity=Capacity.AUDITOR))
-    return roots, sorted(own)
+    return roots, sorted(own), trees
 
 
 def own_unit_paths(user) -> list[str]:
@@ -152,10 +171,13 @@ def _subtrees(paths: set[str]) -> Q | None:
     return reduce(or_, (Q(path__startswith=p) for p in outermost))
 
 
+def _scope_paths(user, capacities: set[str] | None, on: datetime.date | None = None) -> set[str]:
+    return {r.path for r in scope_roots(user, on=on) if capacities is None or r.capacity in capacities}
+
+
 def units_in_scope(user, *, capacities: set[str] | None = None, on: datetime.date | None = None) -> QuerySet:
     """Units the user may act on (optionally only in some capacities), as a queryset."""
-    paths = {r.path for r in scope_roots(user, on=on) if capacities is None or r.capacity in capacities}
-    condition = _subtrees(paths)
+    condition = _subtrees(_scope_paths(user, capacities, on))
     if condition is None:
         return Unit.objects.none()
     return Unit.objects.filter(condition)
@@ -164,6 +186,33 @@ def units_in_scope(user, *, capacities: set[str] | None = None, on: datetime.dat
 def unit_ids_in_scope(user, *, capacities: set[str] | None = None, on: datetime.date | None = None) -> QuerySet:
     """The same as an id subquery, for ``unit__in=`` filters on other models."""
     return units_in_scope(user, capacities=capacities, on=on).values("pk")
+
+
+def covers_every_unit(user, *, capacities: set[str] | None = None) -> bool:
+    """Does the scope (in these capacities, today) take in every unit: every root's subtree?
+
+    The county 纠风办 and its leaders, auditors and administrators do. A condition "the unit is
+    in scope" then holds for any unit, and unit_in_scope leaves it out of the query. The tree's
+    root units are read with the scope, in its one statement.
+    """
+    paths = _scope_paths(user, capacities)
+    if "" in paths:
+        return True
+    trees = getattr(user, "_tree_roots", set())
+    return bool(trees) and trees <= paths
+
+
+def unit_in_scope(user, field: str, *, capacities: set[str] | None = None) -> Q:
+    """A condition on another model: its foreign key ``field`` names a unit in the user's scope.
+
+    Where the scope covers every unit, "a unit is named" (``field`` is not null): the unit
+    subquery would tell PostgreSQL nothing it can estimate, and it planned the county
+    officer's inbox as if 57 of 13,506 waiting cases matched, reading and sorting them all
+    (128 ms at 100,000 cases) where walking the due-time index stops at the first 50 (2 ms).
+    """
+    if covers_every_unit(user, capacities=capacities):
+        return Q(**{f"{field}__isnull": False})
+    return Q(**{f"{field}__in": unit_ids_in_scope(user, capacities=capacities)})
 
 
 def scope_holds_a_root(user) -> bool:

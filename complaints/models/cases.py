@@ -11,7 +11,7 @@ from audit.models.chain import Chained, unsealed_index
 from jiufeng.encrypted import EncryptedCharField
 from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
-from responsibility.scoping import own_unit_paths, scope_holds_a_root, unit_ids_in_scope
+from responsibility.scoping import covers_every_unit, own_unit_paths, scope_holds_a_root, unit_ids_in_scope
 
 from ..identity import phone_index
 from ..search import SearchDocument
@@ -117,6 +117,10 @@ class ComplaintQuerySet(models.QuerySet):
         else their scope gives (被投诉单位不得自查, docs/domain-rules.md). Both conditions are
         subqueries of this one query: the units are read with the scope.
         """
+        if covers_every_unit(user):
+            # Whatever units a case names, they are in scope; and it names none only if it
+            # is unassigned, which a root's scope sees. No condition but the subject-unit rule.
+            return self.exclude(_about_own_units(user))
         in_scope = unit_ids_in_scope(user)
         # The reviewing unit (复查/复核) reads the case it decides, even when it supervises the
         # handling unit without being above it in the tree.

@@ -146,3 +146,28 @@ def test_an_assigned_area_is_overseen_not_handled_nor_led(cast):
     assert not can_lead_in(cast.bureau_leader, cast.units.sibling)
     # Their own bureau they still lead.
     assert can_lead_in(cast.bureau_leader, cast.units.school)
+
+
+def test_a_scope_covers_every_unit_only_when_it_holds_every_root(cast, django_assert_num_queries):
+    from complaints.models import Category, Complaint
+    from complaints.selectors import complaint_inbox_for_user
+    from responsibility.scoping import HANDLING, LEADING, covers_every_unit
+    from tests.factories import complaint_filed
+
+    assert covers_every_unit(cast.county_officer, capacities=HANDLING)
+    assert covers_every_unit(cast.auditor)
+    assert not covers_every_unit(cast.bureau_officer)
+    assert not covers_every_unit(cast.county_officer, capacities=LEADING)  # an officer leads nothing
+    # Asked again in the request: no query.
+    with django_assert_num_queries(0):
+        assert covers_every_unit(cast.county_officer, capacities=HANDLING)
+    # A second tree: the county's staff no longer cover every unit, nor see or triage its cases.
+    other = unit_add(parent=None, name="邻县")
+    officer = type(cast.county_officer).objects.get(pk=cast.county_officer.pk)  # a new request
+    assert not covers_every_unit(officer, capacities=HANDLING)
+    category = Category.objects.add_root({"code": "fees", "name": "乱收费"})
+    elsewhere, _code = complaint_filed(category=category, subject_unit=other)
+    home, _code = complaint_filed(category=category, subject_unit=cast.units.school)
+    assert set(complaint_inbox_for_user(user=officer).values_list("pk", flat=True)) == {home.pk}
+    assert not Complaint.objects.visible_to(officer).filter(pk=elsewhere.pk).exists()
+    assert covers_every_unit(type(cast.auditor).objects.get(pk=cast.auditor.pk))
