@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiufeng.history import HistoricalRecords
 
-from ..scoping import own_unit_paths, unit_ids_in_scope
+from ..scoping import own_unit_paths, unit_in_scope
 from .units import Unit
 
 
@@ -44,7 +44,7 @@ class DeadlineQuerySet(models.QuerySet):
         return self.filter(met_at__isnull=True, due_at__lt=at)
 
     def visible_to(self, user) -> "DeadlineQuerySet":
-        return self.filter(unit__in=unit_ids_in_scope(user)).exclude(withheld_from_user(user))
+        return self.filter(unit_in_scope(user, "unit")).exclude(withheld_from_user(user))
 
 
 class Deadline(models.Model):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiufeng.history import HistoricalRecords
 
-from ..scoping import unit_ids_in_scope
+from ..scoping import unit_in_scope
 from .deadlines import Deadline, withheld_from_user
 from .units import PositionKind, Unit
 
@@ -40,7 +40,7 @@ def reaches_the_top(*, level: int, unit_depth: int) -> bool:
 class EscalationQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EscalationQuerySet":
         # The responsible unit decides visibility: every notified unit is it or above it.
-        in_scope = self.filter(deadline__unit__in=unit_ids_in_scope(user))
+        in_scope = self.filter(unit_in_scope(user, "deadline__unit"))
         return in_scope.exclude(withheld_from_user(user, "deadline__"))
 
 
