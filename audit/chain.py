@@ -110,7 +110,8 @@ class Table:
     custom: tuple[str, ...] = ()
 
     def link(self, previous: str, values: tuple) -> str:
-        """``link(previous, self.columns, values)``, faster."""
+        """``link(previous, self.columns, values)``, faster; tests/audit/test_chain.py checks every
+        table's sealed rows against ``link``."""
         row = {column: value for column, value in zip(self.columns, values, strict=True) if value is not None}
         for column in self.datetimes:
             if column in row:

@@ -16,6 +16,7 @@ What each break means:
 """
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
@@ -30,6 +31,8 @@ from .chain import GENESIS, Table, chained_tables
 from .models import ChainHead
 
 CHUNK = 10_000
+# Tables verified at once by default (history_verify's ``jobs``): one per processor.
+JOBS = os.cpu_count() or 1
 
 CHANGED = gettext_noop("its hash does not match its values: the row was changed after it was sealed")
 MISSING = gettext_noop("rows %(first)s to %(last)s of the chain are missing: deleted")

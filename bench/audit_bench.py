@@ -61,7 +61,7 @@ from audit.chain import chained_tables, seal  # noqa: E402
 from audit.models import HistoryEntry  # noqa: E402
 from audit.search import history_search  # noqa: E402
 from audit.timeline import object_timeline  # noqa: E402
-from audit.verify import history_verify  # noqa: E402
+from audit.verify import JOBS, history_verify  # noqa: E402
 from complaints.models import Activity, Category, Complaint, InternalNote, Message, PetitionerIdentity  # noqa: E402
 from jiufeng.models import User  # noqa: E402
 from jiufeng.roles import Role  # noqa: E402
@@ -268,9 +268,7 @@ def main() -> None:
         help=f"what to measure, comma-separated, of {', '.join(PARTS)} (default: all)",
     )
     parser.add_argument("--no-verify", action="store_true", help="skip the full verify_history run")
-    parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="verify_history's --jobs (default: the processors)"
-    )
+    parser.add_argument("--jobs", type=int, default=JOBS, help="verify_history's --jobs (default: the processors)")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     if unknown := parts - set(PARTS):

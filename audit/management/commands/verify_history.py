@@ -1,12 +1,10 @@
 """python manage.py verify_history [--resume] [--table LABEL ...] [--jobs N]: recompute the hash chains of
 history and logs; exit 1 naming each table's first broken link, 0 when every chain holds."""
 
-import os
-
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.chain import chained_tables
-from audit.verify import CHUNK, history_verify
+from audit.verify import CHUNK, JOBS, history_verify
 
 
 class Command(BaseCommand):
@@ -32,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--jobs",
             type=int,
-            default=os.cpu_count() or 1,
+            default=JOBS,
             help="tables verified at once, each in its own process (default: this machine's processors)",
         )
 
