@@ -118,5 +118,5 @@ def system_user():
     except IntegrityError:
         # Another process made it meanwhile.
         return User.objects.get(username=SYSTEM_USERNAME)
-    history_record([user], update=False, reason="system user", user=user)
+    history_record(User, [user.pk], update=False, reason="system user", user=user)
     return user

@@ -208,12 +208,12 @@ def county_build(total_units: int) -> tuple[User, User]:
         tree_build(total=total_units, bureaus=BUREAUS, sections=SECTIONS)
     complaints_demo.seed(io.StringIO())
     root = Unit.objects.get(depth=1)
-    officer = _person("bench-officer", root, PositionKind.OFFICER, Role.OFFICER)
-    leader = _person("bench-leader", root, PositionKind.LEADER_IN_CHARGE, Role.LEADER)
+    officer = staff_person("bench-officer", root, PositionKind.OFFICER, Role.OFFICER)
+    leader = staff_person("bench-leader", root, PositionKind.LEADER_IN_CHARGE, Role.LEADER)
     return officer, leader
 
 
-def _person(username: str, unit: Unit, kind: str, role: Role) -> User:
+def staff_person(username: str, unit: Unit, kind: str, role: Role) -> User:
     user, _created = User.objects.get_or_create(username=username, defaults={"display_name": username})
     user.groups.add(Group.objects.get(name=role))
     Position.objects.get_or_create(user=user, unit=unit, kind=kind, defaults={"starts_on": "2020-01-01"})

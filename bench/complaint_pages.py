@@ -8,7 +8,8 @@ Steps:
    (accept, start, submit, send back twice, submit, approve, review, decide the review),
    found again on later runs by its title.
 3. Request each page RUNS times through Django's test client as the county officer
-   (the whole county in scope) and print the queries, p50 and p95 of each.
+   (the whole county in scope; with --bureau, an officer of the bureau with most cases,
+   whose scope is one subtree) and print the queries, p50 and p95 of each.
 4. Time each transition's service on --fresh newly filed cases (file, accept, start
    the investigation, submit for approval, approve) and record an activity and a
    message on each: p50 and p95 per step.
@@ -37,7 +38,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from complaint_data import complaints_generate, county_build, table_sizes  # noqa: E402
+from complaint_data import complaints_generate, county_build, staff_person, table_sizes  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -46,7 +47,8 @@ from django.utils import timezone  # noqa: E402
 
 from complaints import services, transitions  # noqa: E402
 from complaints.models import ActivityKind, Category, Channel, Complaint, Finding  # noqa: E402
-from responsibility.models import Unit  # noqa: E402
+from jiufeng.roles import Role  # noqa: E402
+from responsibility.models import PositionKind, Unit  # noqa: E402
 
 SHOWCASE_TITLE = "基准：卫生院住院收费不透明（20次调查、20条留言、10次流转）"
 DECISION = {
@@ -129,6 +131,13 @@ def measure(client: Client, url: str, runs: int) -> tuple[int, float, float, int
     return len(queries), statistics.median(times), p95(times), len(response.content)
 
 
+def bureau_officer():
+    """An officer of the bureau (a unit below the root) whose subtree handles most cases, and the bureau."""
+    bureaus = Unit.objects.filter(depth=2)
+    bureau = max(bureaus, key=lambda unit: Complaint.objects.filter(handling_unit__path__startswith=unit.path).count())
+    return staff_person("bench-bureau-officer", bureau, PositionKind.OFFICER, Role.OFFICER), bureau
+
+
 def time_transitions(officer, leader, category: Category, fresh: int) -> dict[str, list[float]]:
     """Each step's service call on ``fresh`` new cases, in milliseconds."""
     subject = Unit.objects.filter(depth=3).last()
@@ -171,6 +180,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--fresh", type=int, default=30, help="new cases whose transitions are timed")
+    parser.add_argument("--bureau", action="store_true", help="as an officer of the busiest bureau, not the county's")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://...).")
@@ -193,9 +203,13 @@ def main() -> None:
         ("API list, a bureau", f"/api/v1/complaints/?handling_unit={case.handling_unit_id}"),
         ("API list, search", "/api/v1/complaints/?q=低保"),
     ]
+    viewer, whom = officer, "the county officer"
+    if args.bureau:
+        viewer, bureau = bureau_officer()
+        whom = f"an officer of {bureau.name} ({bureau.get_descendant_count() + 1} units)"
     client = Client(HTTP_HOST="localhost")
-    client.force_login(officer)
-    print(f"\n{Complaint.objects.count():,} cases; as the county officer, {args.runs} runs each")
+    client.force_login(viewer)
+    print(f"\n{Complaint.objects.count():,} cases; as {whom}, {args.runs} runs each")
     print(f"{'page':<22}{'queries':>8}{'p50 ms':>9}{'p95 ms':>9}{'bytes':>10}")
     for name, url in pages:
         figures = measure(client, url, args.runs)

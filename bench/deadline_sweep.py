@@ -13,15 +13,19 @@ Steps:
    sweep at the same instant with nothing new; print the time and statements of each.
 4. Reset and run both again under tracemalloc for their peak Python memory; print the
    process's peak RSS.
+5. With --profile N: reset, run the first sweep once more under cProfile (timed by CPU) and
+   print its N costliest functions and its N slowest statements.
 
     DEBUG=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiufeng_escbench \\
       REDIS_URL=redis://127.0.0.1:6379/6 .venv/bin/python bench/deadline_sweep.py --rows 1000000
 """
 
 import argparse
+import cProfile
 import datetime
 import io
 import os
+import pstats
 import random
 import resource
 import sys
@@ -121,11 +125,24 @@ def traced_sweep(at: datetime.datetime) -> int:
     return peak
 
 
+def profiled_sweep(at: datetime.datetime, top: int) -> None:
+    """The first sweep under cProfile, timed by this process's CPU: where its Python time goes,
+    and which of its statements take longest."""
+    profile = cProfile.Profile(time.process_time)
+    with CaptureQueriesContext(connection) as queries:
+        profile.runcall(deadlines_sweep, at=at)
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(top)
+    pstats.Stats(profile).sort_stats("tottime").print_callers("json.__init__.*loads|decoder.py:332")
+    for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:top]:
+        print(f"{float(query['time']) * 1000:9.1f} ms  {query['sql'][:160]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--overdue", type=int, help="overdue deadlines (default 1%% of rows)")
     parser.add_argument("--units", type=int, default=1000)
+    parser.add_argument("--profile", type=int, metavar="N", help="profile a sweep: its N costliest functions")
     args = parser.parse_args()
     overdue = args.overdue if args.overdue is not None else args.rows // 100
     if connection.vendor != "postgresql":
@@ -162,6 +179,9 @@ def main() -> None:
     second_peak = traced_sweep(now)
     print(f"peak Python memory: sweep 1 {first_peak / 2**20:.1f} MB, sweep 2 {second_peak / 2**20:.2f} MB")
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    if args.profile:
+        reset()
+        profiled_sweep(now, args.profile)
 
 
 if __name__ == "__main__":

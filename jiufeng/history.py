@@ -14,19 +14,29 @@ filing or a transition writes history rows into tables of millions. Only the cop
 keeps its index here, with history_date and history_user that simple-history adds itself.
 
 Every history row takes its user and reason from audit.actors, whichever way it is written
-(a save, history_record, bulk_create_with_history): the request's user, or the system with
+(a save, history_record, bulk_create_recorded): the request's user, or the system with
 the task's or command's name, where the code names no one.
 """
 
+# Table and column names come from the models' _meta; every value travels as a parameter.
+# ruff: noqa: S608
+
 import functools
 
+from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
 from simple_history.manager import HistoricalQuerySet
 from simple_history.manager import HistoryManager as _HistoryManager
 from simple_history.models import HistoricalRecords as _HistoricalRecords
 
 from audit.actors import acting_user, change_reason
 from audit.models.chain import AppendOnlyQuerySet, Chained, unsealed_index
+
+from .bulk import db_datetime, in_ids
+
+# What history_record writes beside the tracked columns, in its statement's order.
+HISTORY_COLUMNS = ("history_date", "history_type", "history_user", "history_change_reason")
 
 
 class AppendOnlyHistoricalQuerySet(AppendOnlyQuerySet, HistoricalQuerySet):
@@ -38,16 +48,6 @@ class HistoryManager(_HistoryManager):
     @functools.cache
     def from_queryset(cls, queryset_class, class_name=None):
         return super().from_queryset(queryset_class, class_name)
-
-    def bulk_history_create(self, objs, *args, default_user=None, default_change_reason="", **kwargs):
-        # history_record and bulk_create_with_history: the same actor and reason as a save.
-        return super().bulk_history_create(
-            objs,
-            *args,
-            default_user=default_user or acting_user(),
-            default_change_reason=change_reason(default_change_reason),
-            **kwargs,
-        )
 
 
 class HistoricalRecords(_HistoricalRecords):
@@ -112,32 +112,67 @@ class HistoricalRecords(_HistoricalRecords):
 
 
 def history_record(
-    rows: list,
+    model,
+    ids,
     *,
     update: bool,
     reason: str = "",
     user=None,
     at=None,
 ) -> None:
-    """Record a history row for each of ``rows`` (instances of one model, as now stored), written
-    without Model.save: by a bulk write or a set-based statement.
+    """Record a history row for each row of ``model`` whose id is in ``ids``, as now stored,
+    after a bulk write or a set-based statement changed them without Model.save.
 
-    The one way such history is written, through simple-history's own bulk_history_create
-    (as bulk_create_with_history and bulk_update_with_history do), so what every history row
-    must carry lives in simple-history's machinery and this module. ``update``: "~" rows,
-    else "+"; ``user`` None: the request's user if any, else the system; ``reason`` names the
-    job or action.
+    The one way such history is written: one INSERT … SELECT from the rows themselves, whatever
+    their number. simple-history's bulk_history_create built a model instance per row and
+    prepared each of its values again: 20,000 rows were most of the escalation sweep's time
+    (docs/progress/one-way.md). The rows carry what every history row carries, from the same
+    place a save's do (audit.actors): ``update``: "~" rows, else "+"; ``user`` None: whoever
+    acts now (the request's user, the system in a task or command); ``reason`` names the job or
+    action, the run's name added; ``at`` None: now. Columns history does not track
+    (``excluded_fields``) are left out, as a save leaves them.
     """
-    if rows:
-        type(rows[0]).history.bulk_history_create(
-            rows, update=update, default_user=user, default_change_reason=reason, default_date=at
+    if not ids:
+        return
+    history = model.history.model
+    quote = connection.ops.quote_name
+    pairs = [(history._meta.get_field(field.name).column, field.column) for field in history.tracked_fields]
+    marks = [history._meta.get_field(name).column for name in HISTORY_COLUMNS]
+    user = user if user is not None else acting_user()
+    where, params = in_ids(f"s.{quote(model._meta.pk.column)}", ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} "
+            f"({', '.join(quote(column) for column, _source in pairs + [(m, m) for m in marks])}) "
+            f"SELECT {', '.join(f's.{quote(source)}' for _column, source in pairs)}, %s, %s, %s, %s "
+            f"FROM {quote(model._meta.db_table)} s WHERE {where} ORDER BY s.{quote(model._meta.pk.column)}",
+            [
+                db_datetime(at or timezone.now()),
+                "~" if update else "+",
+                user.pk if user is not None else None,
+                change_reason(reason) or None,
+                *params,
+            ],
         )
+
+
+def bulk_create_recorded(rows: list, *, reason: str = "", user=None, at=None, batch_size: int | None = None) -> list:
+    """``bulk_create`` new rows of one model and record their history by history_record: what
+    simple-history's bulk_create_with_history does, without preparing every value a second
+    time for the history rows (an address encrypted twice, a digest's texts serialised twice).
+    Returns the rows, with their ids."""
+    if not rows:
+        return rows
+    model = type(rows[0])
+    created = model.objects.bulk_create(rows, batch_size=batch_size)
+    history_record(model, [row.pk for row in created], update=False, reason=reason, user=user, at=at)
+    return created
 
 
 def history_links_record(records: list, field: str) -> None:
     """Record the links of the many-to-many ``field`` of ``records`` on each record's newest
     history row, as simple-history's m2m tracking (``m2m_fields``) does on a save; for records
-    whose history bulk_create_with_history or history_record has just written.
+    whose history bulk_create_recorded or history_record has just written.
     """
     if not records:
         return

@@ -60,9 +60,9 @@ class Notification(models.Model):
     # Subject, body and why as texts to render in the reader's language (jiufeng.texts):
     # {"subject": text, "body": text, "why": text}. The columns above hold the same in the
     # office's language, as the email and SMS copies carry them. Empty on rows written
-    # before texts were kept: those show their columns. The database default lets code that
-    # predates the column (a deploy in progress) still write rows.
-    texts = models.JSONField(_("texts"), default=dict, db_default={}, blank=True)
+    # before texts were kept: those show their columns. No database default: bulk_create
+    # would read every digest's texts back (RETURNING), 10,000 lines in a big sweep.
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -11,6 +11,7 @@ language in the inbox; its email and SMS copies carry it in the office's languag
 """
 
 import datetime
+import functools
 import logging
 
 from django.conf import settings
@@ -18,14 +19,13 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import override
-from simple_history.utils import bulk_create_with_history
+from django.utils.translation import gettext, override
 
 from audit.actors import system_user
 from audit.models import AuditEvent, AuditEventKind
 
 from .encrypted import Purged, tokens_purge
-from .history import history_record
+from .history import bulk_create_recorded, history_record
 from .models import TEXT_FIELDS, Notification, OutboxChannel, OutboxMessage, OutboxState, User
 from .sms import sms_backend
 from .texts import Text, text_render
@@ -96,9 +96,7 @@ def _outbox_add(notifications: list[Notification], *, now: datetime.datetime, us
         if (address := addresses[notification.recipient_id][_ADDRESS_FIELD[channel]])
     ]
     if copies:
-        bulk_create_with_history(
-            copies, OutboxMessage, default_user=user, default_change_reason=HISTORY_REASON, default_date=now
-        )
+        bulk_create_recorded(copies, reason=HISTORY_REASON, user=user, at=now)
         _enqueue_delivery()
     return len(copies)
 
@@ -108,9 +106,11 @@ def _columns_fill(rows: list[Notification]) -> None:
     (settings.LANGUAGE_CODE): what the email and SMS copies carry, sent when no reader's
     language is known. The inbox renders the texts again in its reader's."""
     with override(settings.LANGUAGE_CODE):
+        # A sweep's digests hold thousands of lines made of a few msgids: each translated once.
+        translate = functools.cache(gettext)
         for row in rows:
             for field, text in row.texts.items():
-                rendered, length = text_render(text), TEXT_FIELDS[field]
+                rendered, length = text_render(text, translate), TEXT_FIELDS[field]
                 setattr(row, field, rendered[:length] if length else rendered)
 
 
@@ -126,9 +126,7 @@ def notifications_add(rows: list[Notification], *, actor=None, addresses=None) -
     _columns_fill(rows)
     for row in rows:
         row.created_at = now
-    bulk_create_with_history(
-        rows, Notification, default_user=actor, default_change_reason=HISTORY_REASON, default_date=now
-    )
+    bulk_create_recorded(rows, reason=HISTORY_REASON, user=actor, at=now)
     _outbox_add(rows, now=now, user=actor, addresses=addresses)
     return rows
 
@@ -189,7 +187,7 @@ def notification_mark_read(*, user: User, notification_ids: list[int] | None = N
         for row in rows:
             row.read_at = now
         Notification.objects.bulk_update(rows, ["read_at"])
-        history_record(rows, update=True, reason="read", user=user, at=now)
+        history_record(Notification, [row.pk for row in rows], update=True, reason="read", user=user, at=now)
     return len(rows)
 
 
@@ -303,7 +301,9 @@ def outbox_purge(*, now: datetime.datetime | None = None) -> int:
             # The rows written before keep the address: purged in place, then the purge recorded.
             history_rows += tokens_purge(OutboxMessage.history.filter(id__in=[row.pk for row in rows]), ("address",))
             OutboxMessage.objects.bulk_update(rows, ["address", "purged_at"])
-            history_record(rows, update=True, reason="retention period", user=system, at=now)
+            history_record(
+                OutboxMessage, [row.pk for row in rows], update=True, reason="retention period", user=system, at=now
+            )
         purged += len(rows)
     if purged:
         AuditEvent.objects.create(

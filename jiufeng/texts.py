@@ -47,16 +47,17 @@ def _param(value) -> Text:
     return str(value)
 
 
-def text_render(text: Text) -> str:
-    """The text in the active language."""
+def text_render(text: Text, translate=gettext) -> str:
+    """The text in the active language; ``translate``: gettext, or a memo of it where thousands
+    of texts share a few msgids (a sweep's digests)."""
     if isinstance(text, list):
-        return "\n".join(text_render(line) for line in text)
+        return "\n".join(text_render(line, translate) for line in text)
     if not isinstance(text, dict):
         return str(text)
-    translated = gettext(text["msgid"])
+    translated = translate(text["msgid"])
     params = text.get("params")
     if not params:
         return translated
     return translated % {
-        name: value if isinstance(value, int) else text_render(value) for name, value in params.items()
+        name: value if isinstance(value, int) else text_render(value, translate) for name, value in params.items()
     }

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
+from jiufeng.history import bulk_create_recorded
 from responsibility.models import Unit
 from responsibility.scoping import in_scope_or_404
 
@@ -107,7 +107,7 @@ def appraisal_units_add(*, actor, appraisal_id: int, units: list[Unit], ranking_
         for unit in units
         if unit.pk not in present
     ]
-    return bulk_create_with_history(new, AppraisedUnit, default_user=actor)
+    return bulk_create_recorded(new, user=actor)
 
 
 @transaction.atomic

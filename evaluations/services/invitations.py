@@ -5,7 +5,8 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+
+from jiufeng.history import bulk_create_recorded
 
 from ..models import CODE_ALPHABET, CODE_LENGTH, AppraisedUnit, Evaluator, Invitation
 
@@ -22,7 +23,7 @@ def invitations_create(invitations: list[Invitation], *, actor) -> list[Invitati
             invitation.code = code_new()
         try:
             with transaction.atomic():
-                return bulk_create_with_history(invitations, Invitation, batch_size=1000, default_user=actor)
+                return bulk_create_recorded(invitations, batch_size=1000, user=actor)
         except IntegrityError:
             continue
     raise IntegrityError("invitation codes kept colliding")

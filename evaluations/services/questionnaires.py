@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+
+from jiufeng.history import bulk_create_recorded
 
 from .. import permissions
 from ..models import QuestionItem, Questionnaire, Scale
@@ -126,7 +127,7 @@ def questionnaire_items_save(
     for old in questionnaire.items.all():
         old._history_user = actor
         old.delete()
-    bulk_create_with_history(
+    bulk_create_recorded(
         [
             QuestionItem(
                 questionnaire=questionnaire,
@@ -138,8 +139,7 @@ def questionnaire_items_save(
             )
             for position, item in enumerate(items, start=1)
         ],
-        QuestionItem,
-        default_user=actor,
+        user=actor,
     )
     return questionnaire
 
@@ -156,7 +156,7 @@ def questionnaire_copy(*, actor, questionnaire_id: int) -> Questionnaire:
     )
     copy._history_user = actor
     copy.save()
-    bulk_create_with_history(
+    bulk_create_recorded(
         [
             QuestionItem(
                 questionnaire=copy,
@@ -168,7 +168,6 @@ def questionnaire_copy(*, actor, questionnaire_id: int) -> Questionnaire:
             )
             for item in source.items.all()
         ],
-        QuestionItem,
-        default_user=actor,
+        user=actor,
     )
     return copy

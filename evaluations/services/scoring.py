@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from complaints.models import Complaint, ComplaintStatus, Finding, Rating
+from jiufeng.history import history_record
 from responsibility.models import DeadlineKind, Pledge, PledgeState, Unit
 from responsibility.models.deadlines import Deadline
 from responsibility.services.visits import rectification_item_add
@@ -214,13 +214,8 @@ def appraisal_score(*, actor, appraisal_id: int) -> Appraisal:
     )
     for row in appraised:
         row.rank, row.to_rectify = placed[row.pk].rank, placed[row.pk].to_rectify
-    bulk_update_with_history(
-        appraised,
-        AppraisedUnit,
-        ["score", "rank", "grade", "parts", "to_rectify"],
-        batch_size=500,
-        default_user=actor,
-    )
+    AppraisedUnit.objects.bulk_update(appraised, ["score", "rank", "grade", "parts", "to_rectify"], batch_size=500)
+    history_record(AppraisedUnit, [row.pk for row in appraised], update=True, user=actor)
     appraisal.score()
     appraisal.scored_at = timezone.now()
     appraisal._history_user = actor

@@ -19,9 +19,8 @@ from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Q,
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from jiufeng.history import history_links_record
+from jiufeng.history import bulk_create_recorded, history_links_record
 
 from ..models import (
     AccountabilityRecord,
@@ -53,7 +52,7 @@ def _propose_all(drafts: list[_Draft], *, at: datetime.datetime) -> list[int]:
     """
     if not drafts:
         return []
-    records = bulk_create_with_history(
+    records = bulk_create_recorded(
         [
             AccountabilityRecord(
                 position=draft.position,
@@ -66,9 +65,8 @@ def _propose_all(drafts: list[_Draft], *, at: datetime.datetime) -> list[int]:
             )
             for draft in drafts
         ],
-        AccountabilityRecord,
-        default_change_reason=SWEEP_CHANGE_REASON,
-        default_date=at,
+        reason=SWEEP_CHANGE_REASON,
+        at=at,
     )
     ids = [record.pk for record in records]
     Link = AccountabilityRecord.obligations.through

@@ -24,9 +24,8 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history
 
-from jiufeng.history import history_links_record, history_record
+from jiufeng.history import bulk_create_recorded, history_links_record, history_record
 
 from ..models import OrgImport, Position, PositionKind, Unit, UnitKind
 from ..scoping import HANDLING, scope_roots
@@ -659,7 +658,7 @@ def _units_create(preview: ImportPreview, resolver: _Resolver, order: list[int],
 
     add_child costs four queries a unit; here each new unit takes the next free step
     under its parent (one query per existing parent), the rows go in with
-    bulk_create_with_history, and each existing parent's child count grows once.
+    bulk_create_recorded, and each existing parent's child count grows once.
     """
     units: dict[tuple, Unit] = {}
     next_step: dict[str, int] = {}
@@ -695,7 +694,7 @@ def _units_create(preview: ImportPreview, resolver: _Resolver, order: list[int],
             grown[parent.pk] = grown.get(parent.pk, 0) + 1
         units[target] = unit
         new_units.append(unit)
-    bulk_create_with_history(new_units, Unit, batch_size=500, default_user=actor)
+    bulk_create_recorded(new_units, batch_size=500, user=actor)
     for pk, count in grown.items():
         # Tree bookkeeping, as treebeard's add_child does it: no history row.
         Unit.objects.filter(pk=pk).update(numchild=F("numchild") + count)
@@ -739,10 +738,10 @@ def _positions_create(preview: ImportPreview, resolver: _Resolver, units: dict, 
                     accounts[phone_digits(plan.phone)] = person
             positions.append(Position(user=person, unit=units[resolver.target[index]], kind=plan.kind, starts_on=today))
             roles.append((person, ROLE_OF_POSITION[plan.kind]))
-    bulk_create_with_history(new_people, User, batch_size=500, default_user=actor)
+    bulk_create_recorded(new_people, batch_size=500, user=actor)
     for position in positions:
         position.user_id = position.user.pk  # the accounts got their ids just now
-    bulk_create_with_history(positions, Position, batch_size=500, default_user=actor)
+    bulk_create_recorded(positions, batch_size=500, user=actor)
     _roles_give(roles, actor=actor)
     return len(positions), len(new_people)
 
@@ -764,7 +763,7 @@ def _roles_give(roles: list[tuple[User, str]], *, actor) -> None:
     )
     changed = {user_id for user_id, _group in memberships - held}
     people = [person for person in {person.pk: person for person, _role in roles}.values() if person.pk in changed]
-    history_record(people, update=True, reason="roles", user=actor)
+    history_record(User, [person.pk for person in people], update=True, reason="roles", user=actor)
     for tracked in ("groups", "user_permissions"):
         history_links_record(people, tracked)
 

@@ -14,14 +14,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
-from simple_history.utils import bulk_create_with_history
 
 from audit.actors import SYSTEM_USERNAME, change_reason, reason_split, system_run
 from complaints import transitions as t
 from complaints.models import Complaint, ComplaintStatus
 from complaints.tasks import close_expired_cases_task
 from jiufeng.celery import app
-from jiufeng.history import history_record
+from jiufeng.history import bulk_create_recorded, history_record
 from jiufeng.models import Notification, User
 from jiufeng.roles import Role
 from responsibility.models import Escalation, Position, PositionKind, Unit, UnitMove
@@ -168,8 +167,8 @@ def test_a_task_called_as_beat_would_is_recorded_as_the_system_with_its_name(cas
 def test_bulk_history_in_a_system_run_takes_the_system_and_the_runs_name(cast):
     notification = Notification.objects.create(recipient=cast.auditor, subject="提醒")
     with system_run("task", "jiufeng.tasks.example_task"):
-        history_record([notification], update=True, reason="read")
-        [created] = bulk_create_with_history([Notification(recipient=cast.auditor, subject="再提醒")], Notification)
+        history_record(Notification, [notification.pk], update=True, reason="read")
+        [created] = bulk_create_recorded([Notification(recipient=cast.auditor, subject="再提醒")])
     row = newest(Notification, notification.pk)
     assert (row.history_user, row.history_change_reason) == (system(), "read [task:jiufeng.tasks.example_task]")
     row = newest(Notification, created.pk)

@@ -63,9 +63,7 @@ def test_history_recorded_for_a_set_based_update_is_what_a_save_would_record():
     saved.save(update_fields=["subject"])
     at = timezone.now()
     OutboxMessage.objects.filter(pk=updated.pk).update(subject="改过的题")
-    history_record(
-        list(OutboxMessage.objects.filter(pk=updated.pk)), update=True, reason="retitle", user=officer, at=at
-    )
+    history_record(OutboxMessage, [updated.pk], update=True, reason="retitle", user=officer, at=at)
 
     assert _history_rows(updated) == _history_rows(saved)
     assert [(r["history_type"], r["history_change_reason"], r["subject"]) for r in _history_rows(updated)] == [
@@ -81,7 +79,7 @@ def test_history_of_new_rows_written_in_bulk_records_each_row_with_who_made_it()
     rows = OutboxMessage.objects.bulk_create(
         [OutboxMessage(channel="sms", address=f"1380000000{n}", subject=f"第{n}条", body="正文") for n in range(5)]
     )
-    history_record(rows, update=False, reason="notify", user=officer)
+    history_record(OutboxMessage, [row.pk for row in rows], update=False, reason="notify", user=officer)
     assert [_history_rows(row) for row in rows] == [
         [{**_history_rows(rows[0])[0], "subject": f"第{n}条", "address": f"1380000000{n}"}] for n in range(5)
     ]
