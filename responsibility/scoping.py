@@ -205,14 +205,30 @@ def covers_every_unit(user, *, capacities: set[str] | None = None) -> bool:
 def unit_in_scope(user, field: str, *, capacities: set[str] | None = None) -> Q:
     """A condition on another model: its foreign key ``field`` names a unit in the user's scope.
 
-    Where the scope covers every unit, "a unit is named" (``field`` is not null): the unit
-    subquery would tell PostgreSQL nothing it can estimate, and it planned the county
-    officer's inbox as if 57 of 13,506 waiting cases matched, reading and sorting them all
-    (128 ms at 100,000 cases) where walking the due-time index stops at the first 50 (2 ms).
+    Never the unit subquery, which tells PostgreSQL nothing it can estimate or look up in an
+    index. Where the scope covers every unit, "a unit is named" (``field`` is not null): the
+    subquery planned the county officer's inbox as if 57 of 13,506 waiting cases matched,
+    reading and sorting them all (128 ms at 100,000 cases) where walking the due-time index
+    stops at the first 50 (2 ms). Otherwise the units' ids as a list (scope_unit_ids), which
+    the planner estimates from its statistics and looks up in the units' indexes: a bureau
+    officer's capped inbox count filtered every waiting case by the subquery (17.5 ms at
+    100,000 cases), and reads only the bureau's with the list (2.9 ms).
     """
     if covers_every_unit(user, capacities=capacities):
         return Q(**{f"{field}__isnull": False})
-    return Q(**{f"{field}__in": unit_ids_in_scope(user, capacities=capacities)})
+    return Q(**{f"{field}__in": scope_unit_ids(user, capacities=capacities)})
+
+
+def scope_unit_ids(user, *, capacities: set[str] | None = None) -> list[int]:
+    """The ids of the units in the user's scope today (in these capacities), read once per
+    request and kept on the user object, as scope_roots is."""
+    kept = getattr(user, "_scope_unit_ids_today", None)
+    if kept is None:
+        kept = user._scope_unit_ids_today = {}
+    key = None if capacities is None else frozenset(capacities)
+    if key not in kept:
+        kept[key] = list(units_in_scope(user, capacities=capacities).values_list("pk", flat=True))
+    return kept[key]
 
 
 def scope_holds_a_root(user) -> bool:
