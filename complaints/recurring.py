@@ -610,31 +610,75 @@ class Recurring:
 # The blocks are counted over every case of the subtree and period (about a second at the root of
 # 100,000 cases): kept this long, as the dashboard's tallies are refreshed (complaints.tallies).
 CACHE_SECONDS = 600
+# Blocks asked for within this long are counted again by beat (recurring_recount, every five
+# minutes, jiufeng.celery: before they leave the cache): a leader who comes back finds them
+# counted, and only the first look at a unit and period waits for the count.
+ASKED_SECONDS = 3600
+# What was asked: {blocks' key: (user id, unit id, period)}, one user per key (any user with the
+# same own units sees the same blocks). Each key's own mark ({key}:asked) expires ASKED_SECONDS
+# after the last look.
+ASKED_KEY = "recurring:asked"
 
 
-def _cache_key(*, user, unit: Unit, period: Period, today: datetime.date) -> str:
-    # Besides the cases, the only input that differs between users: the units they are in, whose
-    # complaints the subject-unit rule keeps from them (about_subtree_visible_to).
+def _blocks_key(*, user, unit: Unit, period: Period) -> str:
+    # Besides the cases and the day, the only input that differs between users: the units they are
+    # in, whose complaints the subject-unit rule keeps from them (about_subtree_visible_to).
     own = hashlib.sha256("|".join(sorted(own_unit_paths(user))).encode()).hexdigest()[:16]
-    return f"recurring:{unit.pk}:{period.first}:{period.last}:{today}:{own}"
+    return f"recurring:{unit.pk}:{period.first}:{period.last}:{own}"
+
+
+def _counted(*, user, unit: Unit, period: Period, today: datetime.date) -> Recurring:
+    return Recurring(
+        warnings=early_warnings(user=user, unit=unit, period=period, today=today),
+        top_categories=top_categories(user=user, unit=unit, period=period),
+        top_units=top_units(user=user, unit=unit, period=period),
+        repeats=repeat_subjects(user=user, unit=unit, period=period),
+        fixes=fixes_checked(user=user, unit=unit, period=period),
+        week=warning_week(period, today),
+        counted_at=timezone.now(),
+    )
 
 
 def recurring_for_unit(*, user, unit: Unit, period: Period) -> Recurring:
     """The dashboard's 举一反三 blocks of ``unit``'s subtree for ``period``: five queries, whatever the
-    number of cases and units, then none for CACHE_SECONDS. Caller has checked that ``unit`` is in
-    the user's scope."""
+    number of cases and units, the first time; then as beat keeps them (recurring_recount), at most
+    five minutes old. Caller has checked that ``unit`` is in the user's scope."""
     today = timezone.localdate()
-    key = _cache_key(user=user, unit=unit, period=period, today=today)
-    recurring = cache.get(key)
+    key = _blocks_key(user=user, unit=unit, period=period)
+    cache.set(f"{key}:asked", True, ASKED_SECONDS)
+    recurring = cache.get(f"{key}:{today}")
     if recurring is None:
-        recurring = Recurring(
-            warnings=early_warnings(user=user, unit=unit, period=period, today=today),
-            top_categories=top_categories(user=user, unit=unit, period=period),
-            top_units=top_units(user=user, unit=unit, period=period),
-            repeats=repeat_subjects(user=user, unit=unit, period=period),
-            fixes=fixes_checked(user=user, unit=unit, period=period),
-            week=warning_week(period, today),
-            counted_at=timezone.now(),
-        )
-        cache.set(key, recurring, CACHE_SECONDS)
+        recurring = _counted(user=user, unit=unit, period=period, today=today)
+        cache.set(f"{key}:{today}", recurring, CACHE_SECONDS)
+        # Two first looks at once may each write the list, one losing the other's entry: that
+        # one is counted at its next look and listed then.
+        asked = cache.get(ASKED_KEY, {})
+        asked[key] = (user.pk, unit.pk, period)
+        cache.set(ASKED_KEY, asked, ASKED_SECONDS)
     return recurring
+
+
+def recurring_recount() -> int:
+    """Count again the blocks looked at within ASKED_SECONDS, as the user who asked, while they
+    may still see that unit's dashboard and are in the same units; forget the others. Returns
+    how many were counted."""
+    from jiufeng.models import User
+
+    asked = cache.get(ASKED_KEY, {})
+    looked = cache.get_many([f"{key}:asked" for key in asked])
+    today = timezone.localdate()
+    kept = {}
+    for key, (user_id, unit_id, period) in asked.items():
+        if f"{key}:asked" not in looked:
+            continue
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None or not user.has_perm("jiufeng.view_dashboard"):
+            continue
+        unit = Unit.objects.visible_to(user).filter(pk=unit_id).first()
+        # Moved to other units, the user would count blocks that others under this key must not see.
+        if unit is None or _blocks_key(user=user, unit=unit, period=period) != key:
+            continue
+        cache.set(f"{key}:{today}", _counted(user=user, unit=unit, period=period, today=today), CACHE_SECONDS)
+        kept[key] = (user_id, unit_id, period)
+    cache.set(ASKED_KEY, kept, ASKED_SECONDS)
+    return len(kept)

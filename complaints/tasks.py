@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from .models import Complaint, ComplaintStatus
+from .recurring import recurring_recount
 from .retention import retention_purge
 from .tallies import case_tallies_rebuild
 from .transitions import complaint_close
@@ -47,3 +48,10 @@ def purge_expired_cases_task() -> int:
     """Purge the identities and files of cases ended longer ago than the retention period
     (complaints.retention); returns cases purged. Safe to run twice: a purged case is not found again."""
     return retention_purge()
+
+
+@shared_task
+def recount_recurring_task() -> int:
+    """Count again the dashboard's 举一反三 blocks looked at in the last hour (complaints.recurring), so
+    that no leader waits for them; returns how many. Safe to run twice: each count replaces the last."""
+    return recurring_recount()

@@ -59,6 +59,8 @@ app.conf.update(
         # The dashboard's figures of whole months are read from tallies this many seconds old at most
         # (complaints.tallies); open, overdue and due-soon cases are counted live.
         "refresh-case-tallies": {"task": "complaints.tasks.refresh_case_tallies_task", "schedule": 600.0},
+        # The 举一反三 blocks looked at in the last hour, counted before they leave the cache (complaints.recurring).
+        "recount-recurring": {"task": "complaints.tasks.recount_recurring_task", "schedule": 300.0},
         # Identities and files of cases ended longer ago than JIUFENG_RETENTION_DAYS (complaints.retention).
         "purge-expired-cases": {
             "task": "complaints.tasks.purge_expired_cases_task",

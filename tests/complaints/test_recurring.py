@@ -20,12 +20,13 @@ from complaints.dashboard import Period, dashboard_unit_for_user
 from complaints.models import Category, Complaint, Finding, MeasureKind, RatingValue
 from complaints.recurring import Verdict, WarningKind, early_warnings, fix_verdict, is_spike
 from complaints.services import rating_add
-from responsibility.models import RectificationItem, RectificationStatus, Visit
+from complaints.tasks import recount_recurring_task
+from responsibility.models import Position, PositionKind, RectificationItem, RectificationStatus, Visit
 from responsibility.services import campaigns as campaign_services
 from responsibility.services import visits as item_services
 from tests.complaints.conftest import DECISION
 from tests.complaints.test_dashboard import _decide
-from tests.factories import unit_add
+from tests.factories import PositionFactory, unit_add
 
 pytestmark = pytest.mark.django_db
 
@@ -506,6 +507,62 @@ def test_the_blocks_are_kept_ten_minutes_and_say_when_they_were_counted(client, 
     cache.clear()  # ten minutes later
     page = client.get(url).content.decode()
     assert "县第九中学" in page.split('data-testid="early-warnings"')[1].split("</section>")[0]
+
+
+def _warned(blocks) -> set[str]:
+    return {warning.name for warning in blocks.warnings}
+
+
+def test_beat_counts_the_blocks_looked_at_again_so_the_next_look_sees_new_cases_without_waiting(cast, file_complaint):
+    leader, county = cast.county_leader, cast.units.county
+    first = recurring.recurring_for_unit(user=leader, unit=county, period=RECENT)
+    unit = unit_add(parent=cast.units.bureau, name="县第九中学")
+    _spike(file_complaint, unit, this_week=6)
+    assert "县第九中学" not in _warned(recurring.recurring_for_unit(user=leader, unit=county, period=RECENT))
+
+    assert recount_recurring_task() == 1
+    with CaptureQueriesContext(connection) as looked:
+        again = recurring.recurring_for_unit(user=leader, unit=county, period=RECENT)
+    assert "县第九中学" in _warned(again) and again.counted_at > first.counted_at
+    assert len(looked.captured_queries) == 0
+
+
+def test_blocks_not_looked_at_for_an_hour_are_no_longer_counted(cast, file_complaint):
+    leader, county = cast.county_leader, cast.units.county
+    recurring.recurring_for_unit(user=leader, unit=county, period=RECENT)
+    cache.delete(f"{recurring._blocks_key(user=leader, unit=county, period=RECENT)}:asked")  # an hour later
+    with CaptureQueriesContext(connection) as recounted:
+        assert recurring.recurring_recount() == 0
+    assert len(recounted.captured_queries) == 0
+    assert cache.get(recurring.ASKED_KEY) == {}
+
+
+@pytest.mark.parametrize("change", ["deactivated", "post ended", "posted in the bureau too"])
+def test_beat_never_counts_as_a_user_who_may_no_longer_see_those_blocks(cast, file_complaint, change):
+    leader, county = cast.county_leader, cast.units.county
+    _spike(file_complaint, cast.units.bureau, this_week=6)
+    counted = recurring.recurring_for_unit(user=leader, unit=county, period=RECENT)
+    assert cast.units.bureau.name in _warned(counted)
+    if change == "deactivated":
+        leader.is_active = False
+        leader.save()
+    elif change == "post ended":
+        Position.objects.filter(user=leader).update(ends_on=TODAY - datetime.timedelta(days=1))
+    else:
+        # Now in the bureau: its complaints are kept from them, so the blocks counted before are
+        # not theirs to refresh (and others looking under the old key must not get theirs).
+        PositionFactory(user=leader, unit=cast.units.bureau, kind=PositionKind.PRINCIPAL)
+
+    assert recurring.recurring_recount() == 0
+    assert cache.get(recurring.ASKED_KEY) == {}
+
+
+def test_beat_counts_the_blocks_again_before_they_leave_the_cache():
+    from jiufeng.celery import app
+
+    entry = app.conf.beat_schedule["recount-recurring"]
+    assert entry["task"] == "complaints.tasks.recount_recurring_task"
+    assert entry["schedule"] < recurring.CACHE_SECONDS
 
 
 def test_a_user_kept_from_a_units_complaints_never_reads_the_blocks_counted_for_another(cast, file_complaint):
