@@ -100,6 +100,14 @@ class Deadline(models.Model):
                 name="deadline_unwarned_due",
                 condition=Q(met_at__isnull=True, warned_at__isnull=True),
             ),
+            # The escalated obligations of a subtree (the dashboard's count and first rows): the
+            # few open rows the sweep has escalated, not every open one (at a million cases the
+            # county's count read 185,651 open rows for 11,508 escalated: 194 -> 4.6 ms).
+            models.Index(
+                fields=["due_at"],
+                name="deadline_escalated_due",
+                condition=Q(met_at__isnull=True, level__gte=0),
+            ),
         ]
         constraints = [
             # One open deadline per obligation and kind: opening twice is a no-op.
