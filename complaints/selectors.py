@@ -51,7 +51,12 @@ def complaint_list_for_user(*, user) -> QuerySet:
     """
     return (
         Complaint.objects.visible_to(user)
-        .select_related("category", "subject_unit", "handling_unit", "reviewing_unit")
+        .select_related("subject_unit", "handling_unit", "reviewing_unit")
+        # The categories by a query of their own: joined, the 25 of them were the outer side of
+        # a nested loop over every case a filter matched, whenever PostgreSQL misjudged how
+        # many (the county's overdue inbox at a million cases: 7,372 cases, estimated 3, 125 ms
+        # of SQL; 47 ms without the join).
+        .prefetch_related("category")
         .annotate(is_overdue=_overdue())
         .order_by("-submitted_at", "-pk")
     )
@@ -63,8 +68,8 @@ def complaint_get_for_user(*, user, pk: int) -> Complaint:
     Http404 when the user may not see it, as when it does not exist. One query, besides the
     user's scope that the request reads once.
     """
-    # One row: the list's order would only cost a sort.
-    return get_object_or_404(complaint_list_for_user(user=user).order_by(), pk=pk)
+    # One row: the list's order would only cost a sort, and its category is one join.
+    return get_object_or_404(complaint_list_for_user(user=user).order_by().select_related("category"), pk=pk)
 
 
 def complaint_duplicate_visible(*, user, complaint: Complaint) -> bool:
