@@ -24,6 +24,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Case, Count, DateTimeField, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -662,8 +663,6 @@ def recurring_recount() -> int:
     """Count again the blocks looked at within ASKED_SECONDS, as the user who asked, while they
     may still see that unit's dashboard and are in the same units; forget the others. Returns
     how many were counted."""
-    from jiufeng.models import User
-
     asked = cache.get(ASKED_KEY, {})
     looked = cache.get_many([f"{key}:asked" for key in asked])
     today = timezone.localdate()
@@ -671,7 +670,7 @@ def recurring_recount() -> int:
     for key, (user_id, unit_id, period) in asked.items():
         if f"{key}:asked" not in looked:
             continue
-        user = User.objects.filter(pk=user_id, is_active=True).first()
+        user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
         if user is None or not user.has_perm("jiufeng.view_dashboard"):
             continue
         unit = Unit.objects.visible_to(user).filter(pk=unit_id).first()

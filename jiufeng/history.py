@@ -136,16 +136,18 @@ def history_record(
         return
     history = model.history.model
     quote = connection.ops.quote_name
-    pairs = [(history._meta.get_field(field.name).column, field.column) for field in history.tracked_fields]
-    marks = [history._meta.get_field(name).column for name in HISTORY_COLUMNS]
+    tracked = history.tracked_fields
+    columns = [history._meta.get_field(name).column for name in [f.name for f in tracked] + list(HISTORY_COLUMNS)]
+    sources = ", ".join(f"s.{quote(field.column)}" for field in tracked)
+    pk = f"s.{quote(model._meta.pk.column)}"
     user = user if user is not None else acting_user()
-    where, params = in_ids(f"s.{quote(model._meta.pk.column)}", ids)
+    where, params = in_ids(pk, ids)
     with connection.cursor() as cursor:
+        # Raw SQL: Django has no INSERT ... SELECT, and this one statement replaces building a
+        # history instance per row (the sweep: 6.2 -> 2.0 s for 10,000 deadlines, commit 8d62553).
         cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} "
-            f"({', '.join(quote(column) for column, _source in pairs + [(m, m) for m in marks])}) "
-            f"SELECT {', '.join(f's.{quote(source)}' for _column, source in pairs)}, %s, %s, %s, %s "
-            f"FROM {quote(model._meta.db_table)} s WHERE {where} ORDER BY s.{quote(model._meta.pk.column)}",
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(column) for column in columns)}) "
+            f"SELECT {sources}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} s WHERE {where} ORDER BY {pk}",
             [
                 db_datetime(at or timezone.now()),
                 "~" if update else "+",
