@@ -7,7 +7,9 @@ Steps:
    (the deepest unit with the most cases), page and API, each --runs times after one
    warm-up request: queries, p50 and p95; this year counted live (no tallies yet), then
    the tallies rebuilt once (timed: what beat does every ten minutes), then this year from
-   the tallies, and a ten-year range of dates (every case, always counted live).
+   the tallies with the cases open now counted live, the open cases counted (timed: what
+   beat does every minute), this year from both, and a ten-year range of dates (every case,
+   always counted live).
 3. The root page's slowest statements (this year, tallied), with their time.
 
 As production serves pages (bench/README.md): DEBUG off, static files collected.
@@ -41,8 +43,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from complaints.models import CaseTally, CaseTallyCount, CaseTallyRun, Complaint  # noqa: E402
-from complaints.tallies import case_tallies_rebuild  # noqa: E402
+from complaints.models import CaseTally, CaseTallyCount, CaseTallyRun, Complaint, OpenCaseTally  # noqa: E402
+from complaints.tallies import case_tallies_rebuild, open_tallies_rebuild  # noqa: E402
 from responsibility.models import Unit  # noqa: E402
 
 
@@ -124,6 +126,10 @@ def main() -> None:
         f"tallies rebuilt in {time.perf_counter() - started:.1f} s: "
         f"{CaseTally.objects.count():,} + {CaseTallyCount.objects.count():,} rows"
     )
+    rows("this year, tallied, open live", "")
+    started = time.perf_counter()
+    open_tallies_rebuild()
+    print(f"open cases counted in {time.perf_counter() - started:.2f} s: {OpenCaseTally.objects.count():,} rows")
     rows("this year, tallied", "")
     if not args.tallied_only:
         rows("ten years (a range), live", ten_years)

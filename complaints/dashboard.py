@@ -208,6 +208,8 @@ class CaseFigures:
     due_soon_cases: list[Complaint]
     # When the tallies the figures of the period come from were counted (None: counted live).
     counted_at: datetime.datetime | None = None
+    # When open, overdue and due soon were counted (None: counted live).
+    open_counted_at: datetime.datetime | None = None
 
 
 def due_soon(now: datetime.datetime) -> Q:
@@ -271,8 +273,12 @@ def period_counts(received: Q) -> dict:
     }
 
 
+# The figures of cases open now; the minute's count keeps them too (complaints.tallies).
+NOW_COUNTERS = ["open", "overdue", "due_soon"]
+
+
 def now_counts(now: datetime.datetime) -> dict:
-    """The figures of cases open now (open, overdue, due soon), as aggregate arguments."""
+    """NOW_COUNTERS as aggregate arguments, as of ``now``."""
     waiting = Q(status__in=WAITING_STATUSES, due_at__isnull=False)
     return {
         "open": Count("pk", filter=Q(status__in=WAITING_STATUSES)),
@@ -305,6 +311,8 @@ class Counted:
     months: dict[datetime.date, tuple[int, int]]
     # When the tallies counted (None: counted live now).
     counted_at: datetime.datetime | None = None
+    # When the figures of cases open now were counted (None: counted live now).
+    open_counted_at: datetime.datetime | None = None
 
 
 def _counted_live(cases: QuerySet, period: Period, now: datetime.datetime) -> Counted:
@@ -347,8 +355,8 @@ def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> C
        a group of their own);
     2. the figures per subject unit, by status, channel and category, and per month: from
        the tallies when they cover the period (whole months: complaints.tallies), else
-       counted live from the cases (_counted_live); the figures of cases open now are
-       always counted live;
+       counted live from the cases (_counted_live); the figures of cases open now from the
+       minute's count with the tallies, else live;
     3. the per-unit figures added up per child; the unit's total is their sum;
     4. the categories' names (the chart rolls sub-categories into their top category);
     5. and 6. the first overdue and due-soon cases, to name and link.
@@ -386,6 +394,7 @@ def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> C
         overdue_cases=_listed(cases.filter(status__in=WAITING_STATUSES, due_at__lt=now)),
         due_soon_cases=_listed(cases.filter(due_soon(now))),
         counted_at=counted.counted_at,
+        open_counted_at=counted.open_counted_at,
     )
 
 

@@ -42,7 +42,7 @@ from .models import (
     TallyDimension,
     TypicalCase,
 )
-from .tallies import RUN
+from .tallies import PERIOD_RUN
 
 MONTHS = 12
 MIN_CASES_FOR_RATE = 5
@@ -81,7 +81,7 @@ def _counted(months: list[datetime.date], cut: int) -> tuple[dict, datetime.date
     end = (months[-1] + datetime.timedelta(days=32)).replace(day=1)
     department = Substr("subject_unit__path", 1, cut)
     counted: dict[tuple[str, datetime.date], Figures] = defaultdict(Figures)
-    run = CaseTallyRun.objects.filter(pk=RUN).first()
+    run = CaseTallyRun.objects.filter(pk=PERIOD_RUN).first()
     if run is not None:
         window = Q(month__gte=first, month__lt=end)
         rows = (

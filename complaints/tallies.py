@@ -6,9 +6,11 @@ and month of receipt, so a root's year is a few thousand short rows. They are re
 the cases every ten minutes (refresh_case_tallies_task), each table by one INSERT ... SELECT
 compiled from the very aggregates the live figures use (complaints.dashboard.period_counts),
 so the two cannot drift apart in what they count, only in when: the page says when the
-tallies were counted. The figures of cases open now (open, overdue, due soon) and the lists
-are always counted live. A period that is not made of whole months (a range of dates) is
-counted live too.
+tallies were counted. The figures of cases open now (open, overdue, due soon) move with the
+clock, not with the month: they are counted every minute into OpenCaseTally
+(refresh_open_tallies_task), and live when that count is older than OPEN_FRESH (beat stopped).
+The lists are always read live. A period that is not made of whole months (a range of dates)
+is counted live too.
 
 The subject-unit rule holds as for the live figures: the rows are per subject unit, and the
 units the user is in are left out (ComplaintQuerySet.about_subtree_visible_to's rule).
@@ -26,6 +28,7 @@ from responsibility.models import Unit
 from responsibility.scoping import own_unit_paths
 
 from .dashboard import (
+    NOW_COUNTERS,
     PERIOD_COUNTERS,
     Counted,
     Figures,
@@ -43,11 +46,15 @@ from .models import (
     CaseTallyRollup,
     CaseTallyRun,
     Complaint,
+    OpenCaseTally,
     TallyDimension,
 )
 
-# The one row of CaseTallyRun.
-RUN = 1
+# CaseTallyRun's rows: the period tallies' rebuild, the count of cases open now.
+PERIOD_RUN = 1
+OPEN_RUN = 2
+# Older than this, the count of cases open now is not shown: they are counted live instead.
+OPEN_FRESH = datetime.timedelta(minutes=5)
 
 
 def _insert(model, columns: list[str], rows: QuerySet) -> None:
@@ -79,8 +86,7 @@ def case_tallies_rebuild(*, at: datetime.datetime | None = None) -> datetime.dat
     5. record when.
     """
     at = at or timezone.now()
-    CaseTallyRun.objects.get_or_create(pk=RUN, defaults={"finished_at": at})
-    run = CaseTallyRun.objects.select_for_update().get(pk=RUN)
+    run = _run_locked(PERIOD_RUN, at)
     CaseTally.objects.all().delete()
     CaseTallyCount.objects.all().delete()
     CaseTallyRollup.objects.all().delete()
@@ -129,6 +135,29 @@ def case_tallies_rebuild(*, at: datetime.datetime | None = None) -> datetime.dat
     return at
 
 
+def _run_locked(pk: int, at: datetime.datetime) -> CaseTallyRun:
+    """The run row ``pk``, locked (made the first time): two counts of one kind take turns."""
+    CaseTallyRun.objects.get_or_create(pk=pk, defaults={"finished_at": at})
+    return CaseTallyRun.objects.select_for_update().get(pk=pk)
+
+
+@transaction.atomic
+def open_tallies_rebuild(*, at: datetime.datetime | None = None) -> datetime.datetime:
+    """Count the cases open now again per subject unit, as of ``at`` (now); returns when.
+
+    One INSERT ... SELECT of the live figures' own aggregates (complaints.dashboard.now_counts)
+    over the waiting cases, in one transaction: readers see the last count until it commits.
+    """
+    at = at or timezone.now()
+    run = _run_locked(OPEN_RUN, at)
+    OpenCaseTally.objects.all().delete()
+    waiting = Complaint.objects.filter(subject_unit__isnull=False, status__in=WAITING_STATUSES).order_by()
+    _insert(OpenCaseTally, ["subject_unit", *NOW_COUNTERS], waiting.values("subject_unit").annotate(**now_counts(at)))
+    run.finished_at = at
+    run.save(update_fields=["finished_at"])
+    return at
+
+
 def _whole_months(period: Period) -> bool:
     return period.first.day == 1 and (period.last + datetime.timedelta(days=1)).day == 1
 
@@ -137,17 +166,20 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
     """The figures of ``unit``'s subtree for ``period`` from the tallies; None when they do not cover it
     (never rebuilt, or a period not made of whole months).
 
-    Seven queries at most: the run, the counters per subject unit, the ratings per subject
+    Seven queries at most: the runs, the counters per subject unit, the ratings per subject
     unit, the other dimensions from the subtree's roll-up, the same of the units the user is
-    in (taken off), the months, and the figures of cases open now (live, from ``cases``: the
-    subtree's cases the user may see).
+    in (taken off), the months, and the figures of cases open now (from the minute's count
+    when it is fresh, else live from ``cases``: the subtree's cases the user may see).
     Caller has checked that ``unit`` is in the user's scope.
     """
     if not _whole_months(period):
         return None
-    run = CaseTallyRun.objects.filter(pk=RUN).first()
-    if run is None:
+    runs = dict(CaseTallyRun.objects.filter(pk__in=[PERIOD_RUN, OPEN_RUN]).values_list("pk", "finished_at"))
+    if PERIOD_RUN not in runs:
         return None
+    open_counted_at = runs.get(OPEN_RUN)
+    if open_counted_at is not None and open_counted_at < now - OPEN_FRESH:
+        open_counted_at = None
     # The subtree's units less those the user is in: the subject-unit rule, as for the cases.
     units = Unit.objects.subtree_of(unit).exclude(path__in=own_unit_paths(user)).values("pk")
     window = Q(subject_unit__in=units, month__gte=period.first, month__lte=period.last)
@@ -179,9 +211,20 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
         .annotate(received=Sum("received"), decided=Sum("decided"))
         .order_by()
     }
-    live = cases.filter(status__in=WAITING_STATUSES).values("subject_unit").annotate(**now_counts(now))
-    for row in live:
+    if open_counted_at is None:
+        waiting = cases.filter(status__in=WAITING_STATUSES).values("subject_unit").annotate(**now_counts(now))
+    else:
+        waiting = OpenCaseTally.objects.filter(subject_unit__in=units).values("subject_unit", *NOW_COUNTERS)
+    for row in waiting:
         figures = per_unit[row.pop("subject_unit")]
         for name, n in row.items():
             setattr(figures, name, n)
-    return Counted(per_unit, statuses, channels, categories, months, counted_at=run.finished_at)
+    return Counted(
+        per_unit,
+        statuses,
+        channels,
+        categories,
+        months,
+        counted_at=runs[PERIOD_RUN],
+        open_counted_at=open_counted_at,
+    )

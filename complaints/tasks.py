@@ -10,7 +10,7 @@ from django_fsm import TransitionNotAllowed
 from .models import Complaint, ComplaintStatus
 from .recurring import recurring_recount
 from .retention import retention_purge
-from .tallies import case_tallies_rebuild
+from .tallies import case_tallies_rebuild, open_tallies_rebuild
 from .transitions import complaint_close
 
 
@@ -41,6 +41,12 @@ def close_expired_cases_task() -> int:
 def refresh_case_tallies_task() -> str:
     """Count the dashboard's tallies again (complaints.tallies); safe to run twice, or two at once (they take turns)."""
     return case_tallies_rebuild().isoformat()
+
+
+@shared_task
+def refresh_open_tallies_task() -> str:
+    """Count the cases open now per subject unit again (complaints.tallies); safe to run twice, or two at once."""
+    return open_tallies_rebuild().isoformat()
 
 
 @shared_task

@@ -57,8 +57,9 @@ app.conf.update(
         # Resolved complaints no review can reach any more are closed (complaints.tasks).
         "close-expired-cases": {"task": "complaints.tasks.close_expired_cases_task", "schedule": 3600.0},
         # The dashboard's figures of whole months are read from tallies this many seconds old at most
-        # (complaints.tallies); open, overdue and due-soon cases are counted live.
+        # (complaints.tallies); open, overdue and due-soon cases from a count of this minute.
         "refresh-case-tallies": {"task": "complaints.tasks.refresh_case_tallies_task", "schedule": 600.0},
+        "refresh-open-tallies": {"task": "complaints.tasks.refresh_open_tallies_task", "schedule": 60.0},
         # The 举一反三 blocks looked at in the last hour, counted before they leave the cache (complaints.recurring).
         "recount-recurring": {"task": "complaints.tasks.recount_recurring_task", "schedule": 300.0},
         # Identities and files of cases ended longer ago than JIUFENG_RETENTION_DAYS (complaints.retention).

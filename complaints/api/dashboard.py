@@ -157,7 +157,12 @@ class DashboardSerializer(_Counts):
     counted_at = serializers.DateTimeField(
         allow_null=True,
         help_text="When the period's figures were counted (pre-counted every ten minutes for whole months); "
-        "null: counted now. Open, overdue and due_soon are always counted now.",
+        "null: counted now.",
+    )
+    open_counted_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When open, overdue and due_soon were counted (every minute, with the period's pre-counted "
+        "figures); null: counted now.",
     )
     late = serializers.IntegerField(help_text="Decided cases with a stage past its deadline.")
     ratings = _Ratings(help_text="The latest rating of each case received in the period.")
@@ -241,6 +246,7 @@ def dashboard_data(dashboard: Dashboard) -> dict:
         "unit": {"id": dashboard.unit.pk, "name": dashboard.unit.name},
         "period": {"first": dashboard.period.first, "last": dashboard.period.last},
         "counted_at": cases.counted_at,
+        "open_counted_at": cases.open_counted_at,
         "late": total.late,
         "ratings": {name: getattr(total, name) for name in _Ratings().fields},
         "reviews": {

@@ -26,7 +26,7 @@ from .decisions import (
     RatingValue,
 )
 from .records import Activity, ActivityKind, Attachment, CheckedItem, IdentityAccess, InternalNote, Message
-from .tallies import CaseTally, CaseTallyCount, CaseTallyRollup, CaseTallyRun, TallyDimension
+from .tallies import CaseTally, CaseTallyCount, CaseTallyRollup, CaseTallyRun, OpenCaseTally, TallyDimension
 from .typical_cases import TypicalCase, TypicalCaseState
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "Measure",
     "MeasureKind",
     "Message",
+    "OpenCaseTally",
     "PetitionerIdentity",
     "Rating",
     "RatingValue",

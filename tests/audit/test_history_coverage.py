@@ -25,11 +25,13 @@ WITHOUT_HISTORY = {
     "evaluations.Answer",
     # The last case number of a year: each filing's number is in its complaint's history.
     "complaints.CaseNumberCounter",
-    # The dashboard's tallies: counts of the cases, rebuilt from them every ten minutes.
+    # The dashboard's tallies: counts of the cases, rebuilt from them every ten minutes (the
+    # cases open now every minute).
     "complaints.CaseTally",
     "complaints.CaseTallyCount",
     "complaints.CaseTallyRollup",
     "complaints.CaseTallyRun",
+    "complaints.OpenCaseTally",
     # A big ledger's file being written (audit.export_jobs): the export itself is an AuditEvent.
     "audit.ExportJob",
 }

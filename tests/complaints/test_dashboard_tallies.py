@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from complaints import transitions as t
-from complaints.models import CaseTally, CaseTallyCount, CaseTallyRun, Complaint, Finding, RatingValue
+from complaints.models import CaseTally, CaseTallyCount, CaseTallyRun, Complaint, Finding, OpenCaseTally, RatingValue
 from complaints.services import rating_add
-from complaints.tallies import case_tallies_rebuild
-from complaints.tasks import refresh_case_tallies_task
+from complaints.tallies import OPEN_FRESH, OPEN_RUN, PERIOD_RUN, case_tallies_rebuild, open_tallies_rebuild
+from complaints.tasks import refresh_case_tallies_task, refresh_open_tallies_task
 from tests.complaints.conftest import DECISION
 from tests.complaints.test_dashboard import TODAY, _ago, _api, dashboard_cases
 
@@ -57,7 +57,7 @@ def _random_cases(cast, file_complaint, *, seed: int, count: int) -> None:
 
 
 def _without_counted_at(data: dict) -> dict:
-    return {key: value for key, value in data.items() if key != "counted_at"}
+    return {key: value for key, value in data.items() if key not in ("counted_at", "open_counted_at")}
 
 
 def test_the_tallies_give_what_a_full_recount_gives_after_random_transitions(client, cast, cases, file_complaint):
@@ -73,16 +73,19 @@ def test_the_tallies_give_what_a_full_recount_gives_after_random_transitions(cli
         for unit in units
         for period in WHOLE_MONTHS
     }
-    assert all(data["counted_at"] is None for data in live.values())
+    assert all(data["counted_at"] is None and data["open_counted_at"] is None for data in live.values())
     case_tallies_rebuild()
+    open_tallies_rebuild()
     for (user_pk, unit_pk, period), expected in live.items():
         user = next(user for user, _units in views if user.pk == user_pk)
         unit = next(unit for _user, units in views for unit in units if unit.pk == unit_pk)
         tallied = _api(client, user, unit, period=period).json()
-        assert tallied["counted_at"] is not None
+        assert tallied["counted_at"] is not None and tallied["open_counted_at"] is not None
         assert _without_counted_at(tallied) == _without_counted_at(expected), (user.username, unit.name, period)
     # Not an empty comparison: the county's year holds cases.
-    assert live[(cast.county_leader.pk, cast.units.county.pk, f"{TODAY.year}")]["received"] > 8
+    county_year = live[(cast.county_leader.pk, cast.units.county.pk, f"{TODAY.year}")]
+    assert county_year["received"] > 8
+    assert county_year["open"] > 3 and county_year["overdue"] > 0
 
 
 def test_a_period_of_whole_months_shows_the_tallies_until_they_are_counted_again(client, cast, cases, file_complaint):
@@ -101,7 +104,7 @@ def test_a_period_of_whole_months_shows_the_tallies_until_they_are_counted_again
     assert _api(client, cast.county_leader, cast.units.county, **month).json()["received"] == before["received"] + 1
     client.cookies["django_language"] = "en"
     page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), month).content.decode()
-    counted = timezone.localtime(CaseTallyRun.objects.get().finished_at)
+    counted = timezone.localtime(CaseTallyRun.objects.get(pk=PERIOD_RUN).finished_at)
     assert f"counted at {counted:%Y-%m-%d %H:%M}" in page
 
 
@@ -118,7 +121,7 @@ def test_counting_again_gives_the_same_rows(cast, cases):
     )
     assert first == again
     assert sum(row[2] for row in first[0]) == Complaint.objects.count()
-    assert CaseTallyRun.objects.count() == 1
+    assert list(CaseTallyRun.objects.values_list("pk", flat=True)) == [PERIOD_RUN]
 
 
 def test_the_tallied_dashboard_takes_a_fixed_number_of_queries(
@@ -137,8 +140,53 @@ def test_the_tallied_dashboard_takes_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
 
 
-def test_beat_counts_the_tallies_again_every_ten_minutes():
+def test_beat_counts_the_tallies_again_every_ten_minutes_and_the_open_cases_every_minute():
     from jiufeng.celery import app
 
     entry = app.conf.beat_schedule["refresh-case-tallies"]
     assert (entry["task"], entry["schedule"]) == ("complaints.tasks.refresh_case_tallies_task", 600.0)
+    entry = app.conf.beat_schedule["refresh-open-tallies"]
+    assert (entry["task"], entry["schedule"]) == ("complaints.tasks.refresh_open_tallies_task", 60.0)
+
+
+def test_open_cases_wait_for_the_minutes_count_and_the_page_says_when_they_were_counted(
+    client, cast, cases, file_complaint
+):
+    case_tallies_rebuild()
+    refresh_open_tallies_task()
+    year = {"period": f"{TODAY.year}"}
+    before = _api(client, cast.county_leader, cast.units.county, **year).json()
+    assert before["open_counted_at"] is not None
+    file_complaint(subject_unit=cast.units.school)
+    assert _api(client, cast.county_leader, cast.units.county, **year).json()["open"] == before["open"]
+    refresh_open_tallies_task()
+    assert _api(client, cast.county_leader, cast.units.county, **year).json()["open"] == before["open"] + 1
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), year).content.decode()
+    counted = timezone.localtime(CaseTallyRun.objects.get(pk=OPEN_RUN).finished_at)
+    assert f"Open, overdue and due soon were counted at {counted:%Y-%m-%d %H:%M} (every minute)" in page
+
+
+def test_a_stale_count_of_open_cases_is_not_shown_the_cases_are_counted_live(client, cast, cases, file_complaint):
+    case_tallies_rebuild()
+    open_tallies_rebuild(at=timezone.now() - OPEN_FRESH - timezone.timedelta(seconds=5))
+    file_complaint(subject_unit=cast.units.school)
+    year = {"period": f"{TODAY.year}"}
+    data = _api(client, cast.county_leader, cast.units.county, **year).json()
+    assert data["open_counted_at"] is None
+    assert data["open"] == sum(OpenCaseTally.objects.values_list("open", flat=True)) + 1
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), year).content.decode()
+    assert "Open, overdue and due soon are counted as you look." in page
+
+
+def test_the_count_of_open_cases_leaves_out_the_units_the_user_is_in(client, cast, cases):
+    # 被投诉单位不得自查: the bureau's principal never counts the complaints about the bureau.
+    case_tallies_rebuild()
+    open_tallies_rebuild()
+    about_bureau = OpenCaseTally.objects.get(subject_unit=cast.units.bureau).open
+    about_school = OpenCaseTally.objects.get(subject_unit=cast.units.school).open
+    assert about_bureau and about_school
+    data = _api(client, cast.bureau_leader, cast.units.bureau, period=f"{TODAY.year}").json()
+    assert data["open_counted_at"] is not None
+    assert data["open"] == about_school
