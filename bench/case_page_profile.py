@@ -17,6 +17,7 @@ Steps:
 """
 
 import argparse
+import os
 import cProfile
 import pstats
 import statistics
@@ -86,7 +87,7 @@ def main() -> None:
         stats = pstats.Stats(profiler)
         # What a loaded machine does not move.
         print(f"under cProfile: {stats.total_calls / args.runs:,.0f} function calls per page")
-        stats.sort_stats("cumulative").print_stats(args.profile)
+        stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.profile)
 
 
 if __name__ == "__main__":
