@@ -17,7 +17,6 @@ Steps:
 """
 
 import argparse
-import os
 import cProfile
 import pstats
 import statistics
@@ -42,6 +41,7 @@ def main() -> None:
     parser.add_argument("--url", help="another page than the showcase case's")
     parser.add_argument("--sql", action="store_true", help="print the statements of one page")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions (cProfile)")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime, calls")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Run against PostgreSQL (DATABASE_URL=postgres://...).")
@@ -87,7 +87,7 @@ def main() -> None:
         stats = pstats.Stats(profiler)
         # What a loaded machine does not move.
         print(f"under cProfile: {stats.total_calls / args.runs:,.0f} function calls per page")
-        stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.profile)
+        stats.sort_stats(args.sort).print_stats(args.profile)
 
 
 if __name__ == "__main__":
