@@ -97,14 +97,19 @@ def pledge_coverage(*, root: Unit, year: int, limit: int = 500) -> list[Coverage
         .annotate(expected=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
         .order_by("depth")
     )
-    unsigned = list(
-        units.filter(has_signed=False)
-        .annotate(
-            pledge_id=Subquery(with_parent.values("pk")[:1]),
-            pledge_state=Subquery(with_parent.values("state")[:1]),
-            parent_name=Subquery(Unit.objects.filter(path=parent_path).order_by().values("name")[:1]),
+    # The dashboard asks for the counts alone (limit 0): no listing to build.
+    unsigned = (
+        list(
+            units.filter(has_signed=False)
+            .annotate(
+                pledge_id=Subquery(with_parent.values("pk")[:1]),
+                pledge_state=Subquery(with_parent.values("state")[:1]),
+                parent_name=Subquery(Unit.objects.filter(path=parent_path).order_by().values("name")[:1]),
+            )
+            .order_by("path")[:limit]
         )
-        .order_by("path")[:limit]
+        if limit
+        else []
     )
     state_labels = dict(PledgeState.choices)
     for unit in unsigned:
