@@ -56,6 +56,12 @@ def _random_cases(cast, file_complaint, *, seed: int, count: int) -> None:
                 t.complaint_review(complaint_id=pk, reason="不满意")
 
 
+def _county_page_in_english(client, cast, params: dict) -> str:
+    """The county's dashboard page, as the client's user reads it in English."""
+    client.cookies["django_language"] = "en"
+    return client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), params).content.decode()
+
+
 def _without_counted_at(data: dict) -> dict:
     return {key: value for key, value in data.items() if key not in ("counted_at", "open_counted_at")}
 
@@ -102,8 +108,7 @@ def test_a_period_of_whole_months_shows_the_tallies_until_they_are_counted_again
     assert _api(client, cast.county_leader, cast.units.county, **today).json()["counted_at"] is None
     refresh_case_tallies_task()
     assert _api(client, cast.county_leader, cast.units.county, **month).json()["received"] == before["received"] + 1
-    client.cookies["django_language"] = "en"
-    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), month).content.decode()
+    page = _county_page_in_english(client, cast, month)
     counted = timezone.localtime(CaseTallyRun.objects.get(pk=PERIOD_RUN).finished_at)
     assert f"counted at {counted:%Y-%m-%d %H:%M}" in page
 
@@ -161,8 +166,7 @@ def test_open_cases_wait_for_the_minutes_count_and_the_page_says_when_they_were_
     assert _api(client, cast.county_leader, cast.units.county, **year).json()["open"] == before["open"]
     refresh_open_tallies_task()
     assert _api(client, cast.county_leader, cast.units.county, **year).json()["open"] == before["open"] + 1
-    client.cookies["django_language"] = "en"
-    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), year).content.decode()
+    page = _county_page_in_english(client, cast, year)
     counted = timezone.localtime(CaseTallyRun.objects.get(pk=OPEN_RUN).finished_at)
     assert f"Open, overdue and due soon were counted at {counted:%Y-%m-%d %H:%M} (every minute)" in page
 
@@ -175,8 +179,7 @@ def test_a_stale_count_of_open_cases_is_not_shown_the_cases_are_counted_live(cli
     data = _api(client, cast.county_leader, cast.units.county, **year).json()
     assert data["open_counted_at"] is None
     assert data["open"] == sum(OpenCaseTally.objects.values_list("open", flat=True)) + 1
-    client.cookies["django_language"] = "en"
-    page = client.get(reverse("complaints:unit-dashboard", args=[cast.units.county.pk]), year).content.decode()
+    page = _county_page_in_english(client, cast, year)
     assert "Open, overdue and due soon are counted as you look." in page
 
 
