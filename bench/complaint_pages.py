@@ -9,7 +9,8 @@ Steps:
    found again on later runs by its title.
 3. Request each page RUNS times through Django's test client as the county officer
    (the whole county in scope; with --bureau, an officer of the bureau with most cases,
-   whose scope is one subtree) and print the queries, p50 and p95 of each.
+   whose scope is one subtree; the approvals as the county leader, who has the county's
+   findings to approve) and print the queries, p50 and p95 of each.
 4. Time each transition's service on --fresh newly filed cases (file, accept, start
    the investigation, submit for approval, approve) and record an activity and a
    message on each: p50 and p95 per step.
@@ -202,17 +203,20 @@ def main() -> None:
         ("API list, overdue", "/api/v1/complaints/?overdue=true"),
         ("API list, a bureau", f"/api/v1/complaints/?handling_unit={case.handling_unit_id}"),
         ("API list, search", "/api/v1/complaints/?q=低保"),
+        # As someone with rows in it: the county leader approves the county's findings.
+        ("approvals, leader", "/cases/approvals/"),
     ]
     viewer, whom = officer, "the county officer"
     if args.bureau:
         viewer, bureau = bureau_officer()
         whom = f"an officer of {bureau.name} ({bureau.get_descendant_count() + 1} units)"
-    client = Client(HTTP_HOST="localhost")
+    client, leader_client = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
     client.force_login(viewer)
+    leader_client.force_login(leader)
     print(f"\n{Complaint.objects.count():,} cases; as {whom}, {args.runs} runs each")
     print(f"{'page':<22}{'queries':>8}{'p50 ms':>9}{'p95 ms':>9}{'bytes':>10}")
     for name, url in pages:
-        figures = measure(client, url, args.runs)
+        figures = measure(leader_client if name.endswith(", leader") else client, url, args.runs)
         if figures is None:
             print(f"{name:<22}   not found (404): {url}")
             continue

@@ -301,6 +301,13 @@ class Complaint(FSMModelMixin, models.Model):
             models.Index(
                 fields=["due_at", "id"], name="complaint_waiting_due", condition=Q(status__in=WAITING_STATUSES)
             ),
+            # The findings a leader approves (selectors.complaint_findings_to_approve_for_user), walked
+            # in order of due time: a few of the waiting cases, due later than most.
+            models.Index(
+                fields=["due_at", "id"],
+                name="complaint_pending_approval_due",
+                condition=Q(status=ComplaintStatus.PENDING_APPROVAL),
+            ),
             # The inbox's count (complaints.views.staff, capped at 1,000): which waiting cases are
             # in the user's scope and theirs to act on, answered from the index alone (its
             # columns are all the count reads) instead of a scan of every case.

@@ -13,7 +13,7 @@ from jiufeng.pagination import CappedPaginator
 from ..forms.staff import IntakeForm
 from ..ledgers import case_ledger, case_list_filter, latest_ratings
 from ..models import ExtensionRequest, ExtensionState
-from ..selectors import complaint_approval_queue_for_user
+from ..selectors import complaint_extensions_to_decide_for_user, complaint_findings_to_approve_for_user
 from ..services import complaint_file
 from ..typical_cases import typical_cases_awaiting
 
@@ -41,13 +41,23 @@ def case_list(request):
 @require_GET
 @login_required
 def case_approvals(request):
-    """What a leader may decide now: findings awaiting approval and extension requests."""
+    """What a leader may decide now: findings awaiting approval, then extension requests."""
+    findings = complaint_findings_to_approve_for_user(user=request.user)
+    page = CappedPaginator(findings, PAGE_SIZE).get_page(request.GET.get("page"))
     pending = ExtensionRequest.objects.filter(state=ExtensionState.PENDING).order_by("requested_at")
-    queue = complaint_approval_queue_for_user(user=request.user).prefetch_related(
-        Prefetch("extension_requests", queryset=pending, to_attr="pending_extensions")
+    # Few at a time (a stage is extended once); past a page, the most urgent are shown.
+    extensions = list(
+        complaint_extensions_to_decide_for_user(user=request.user).prefetch_related(
+            Prefetch("extension_requests", queryset=pending, to_attr="pending_extensions")
+        )[: PAGE_SIZE + 1]
     )
-    page = CappedPaginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": "", "typical_cases": typical_cases_awaiting(user=request.user)}
+    context = {
+        "page": page,
+        "query": "",
+        "extensions": extensions[:PAGE_SIZE],
+        "extensions_more": len(extensions) > PAGE_SIZE,
+        "typical_cases": typical_cases_awaiting(user=request.user),
+    }
     return render(request, "complaints/staff/approvals.html", context)
 
 

@@ -26,7 +26,7 @@ from complaints.models import (
 from complaints.routing import handling_unit_default
 from complaints.selectors import (
     available_transitions,
-    complaint_approval_queue_for_user,
+    complaint_findings_to_approve_for_user,
     complaint_inbox_for_user,
     complaint_timeline,
 )
@@ -387,8 +387,8 @@ def test_the_inbox_and_approval_queue_hold_what_waits_for_each_person(cast, subm
     t.complaint_submit_for_approval(complaint_id=other.pk, actor=cast.bureau_officer, **DECISION)
     assert set(complaint_inbox_for_user(user=cast.county_officer)) == {submitted}
     assert set(complaint_inbox_for_user(user=cast.bureau_officer)) == set()
-    assert set(complaint_approval_queue_for_user(user=cast.bureau_leader)) == {other}
-    assert set(complaint_approval_queue_for_user(user=cast.bureau_officer)) == set()
+    assert set(complaint_findings_to_approve_for_user(user=cast.bureau_leader)) == {other}
+    assert set(complaint_findings_to_approve_for_user(user=cast.bureau_officer)) == set()
 
 
 def test_only_declared_staff_transitions_are_found_by_name(cast, submitted):

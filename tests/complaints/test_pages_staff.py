@@ -143,22 +143,45 @@ def test_the_approval_queue_shows_findings_and_extension_requests_to_decide(clie
     t.complaint_accept(complaint_id=other.pk, actor=cast.county_officer)
     services.extension_request(complaint_id=other.pk, actor=cast.bureau_officer, days=10, reason="需要补充调查")
     page = body(as_user(client, cast.bureau_leader).get(reverse("complaints:case-approvals")))
-    assert "Finding to approve" in page and pending.title in page
-    assert "申请延期的投诉" in page and "Extension requested" in page and "需要补充调查" in page
+    # Each decision in its own list: the extension request, then the finding.
+    extensions = page[page.index('data-testid="extensions-to-decide"') : page.index('data-testid="approval-queue"')]
+    findings = page[page.index('data-testid="approval-queue"') :]
+    assert "申请延期的投诉" in extensions and "Extension requested" in extensions and "需要补充调查" in extensions
+    assert pending.title not in extensions
+    assert "Finding to approve" in findings and pending.title in findings and "申请延期的投诉" not in findings
     # The submitter has nothing to decide.
     assert "Nothing awaits your decision." in body(
         as_user(client, cast.bureau_officer).get(reverse("complaints:case-approvals"))
     )
 
 
+def test_the_approval_queue_with_only_extensions_to_decide(client, cast, file_complaint, settings):
+    for n in range(3):
+        complaint, _code = file_complaint(subject_unit=cast.units.school, title=f"申请延期{n}")
+        t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
+        services.extension_request(complaint_id=complaint.pk, actor=cast.bureau_officer, days=5, reason="原因")
+    page = body(as_user(client, cast.bureau_leader).get(reverse("complaints:case-approvals")))
+    assert page.count("Extension requested") == 3
+    assert "approval-queue" not in page and "Nothing awaits your decision." not in page
+    assert "extensions-more" not in page
+
+
 def test_the_approval_queue_query_count_does_not_grow(client, cast, pending, file_complaint):
+    def extension_requested(title: str) -> None:
+        complaint, _code = file_complaint(subject_unit=cast.units.school, title=title)
+        t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
+        services.extension_request(complaint_id=complaint.pk, actor=cast.bureau_officer, days=5, reason="原因")
+
+    extension_requested("待批")
     as_user(client, cast.bureau_leader)
     url = reverse("complaints:case-approvals")
     before = queries(client, url)
     for n in range(4):
-        complaint, _code = file_complaint(subject_unit=cast.units.school, title=f"待批{n}")
+        extension_requested(f"待批{n}")
+        complaint, _code = file_complaint(subject_unit=cast.units.school, title=f"待审批{n}")
         t.complaint_accept(complaint_id=complaint.pk, actor=cast.county_officer)
-        services.extension_request(complaint_id=complaint.pk, actor=cast.bureau_officer, days=5, reason="原因")
+        t.complaint_start_investigation(complaint_id=complaint.pk, actor=cast.bureau_officer)
+        t.complaint_submit_for_approval(complaint_id=complaint.pk, actor=cast.bureau_officer, **DECISION)
     assert queries(client, url) == before
 
 

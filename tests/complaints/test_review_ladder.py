@@ -17,7 +17,7 @@ from complaints import transitions as t
 from complaints.models import Complaint, ComplaintStatus, Finding, RatingValue, TransitionLog
 from complaints.permissions import can_decide_review
 from complaints.routing import reviewing_unit_for, unit_above
-from complaints.selectors import complaint_approval_queue_for_user, complaint_inbox_for_user
+from complaints.selectors import complaint_findings_to_approve_for_user, complaint_inbox_for_user
 from complaints.services import rating_add
 from jiufeng.models import Notification, OutboxMessage
 from responsibility.models import Deadline, DeadlineKind, PositionKind, UnitKind
@@ -63,8 +63,8 @@ def test_review_is_decided_one_level_up_and_approved_before_the_petitioner_sees_
     assert not complaint.decision_released
     assert _open_review(complaint).unit == cast.units.county
     # A leader of the county approves it; the bureau's leader may not.
-    assert complaint in complaint_approval_queue_for_user(user=cast.county_leader)
-    assert complaint not in complaint_approval_queue_for_user(user=cast.bureau_leader)
+    assert complaint in complaint_findings_to_approve_for_user(user=cast.county_leader)
+    assert complaint not in complaint_findings_to_approve_for_user(user=cast.bureau_leader)
     with pytest.raises(PermissionDenied):
         t.complaint_approve(complaint_id=resolved.pk, actor=cast.bureau_leader)
 
