@@ -10,7 +10,9 @@ Steps:
 3. Request each page RUNS times through Django's test client as the county officer
    (the whole county in scope; with --bureau, an officer of the bureau with most cases,
    whose scope is one subtree; the approvals as the county leader, who has the county's
-   findings to approve) and print the queries, p50 and p95 of each.
+   findings to approve), after one untimed request, and print for each the queries, p50
+   and p95, the time Django waited on PostgreSQL (db) and the same reads replayed on a plain
+   cursor (bare SQL).
 4. Time each transition's service on --fresh newly filed cases (file, accept, start
    the investigation, submit for approval, approve) and record an activity and a
    message on each: p50 and p95 per step.
@@ -30,6 +32,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -117,19 +120,64 @@ def showcase(officer, leader, category: Category) -> Complaint:
     return Complaint.objects.get(pk=pk)
 
 
-def measure(client: Client, url: str, runs: int) -> tuple[int, float, float, int] | None:
-    """Queries, p50 and p95 ms, bytes; None when the page is not there (not built in this checkout)."""
+@dataclass
+class Figures:
+    queries: int
+    p50: float  # the request, ms
+    p95: float
+    database: float  # p50 of the time Django waited on its statements, ms
+    bare: float  # p50 of the same statements replayed on a plain cursor, ms
+    size: int
+
+
+class Waited:
+    """Django's statements timed where they run (an execute wrapper): ms in all."""
+
+    def __init__(self):
+        self.ms = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - start) * 1000
+
+
+def _bare(statements: list[str], runs: int) -> float:
+    """The page's statements as PostgreSQL answers them alone: no ORM, no page, p50 ms."""
     times = []
-    for _ in range(runs):
-        with CaptureQueriesContext(connection) as queries:
+    with connection.cursor() as cursor:
+        for _ in range(runs):
             start = time.perf_counter()
-            # Over HTTPS, as behind the production proxy (DEBUG off redirects plain HTTP).
+            for sql in statements:
+                cursor.execute(sql)
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def measure(client: Client, url: str, runs: int) -> Figures | None:
+    """The page's figures; None when the page is not there (not built in this checkout).
+
+    One request first, untimed, as a warm worker would serve it (gunicorn preloads the app).
+    """
+    # Over HTTPS, as behind the production proxy (DEBUG off redirects plain HTTP).
+    response = client.get(url, secure=True)
+    if response.status_code == 404:
+        return None
+    times, waits = [], []
+    for _ in range(runs):
+        waited = Waited()
+        with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(waited):
+            start = time.perf_counter()
             response = client.get(url, secure=True)
             times.append((time.perf_counter() - start) * 1000)
-        if response.status_code == 404:
-            return None
         assert response.status_code == 200, (url, response.status_code)
-    return len(queries), statistics.median(times), p95(times), len(response.content)
+        waits.append(waited.ms)
+    # Reads only: the session's and the audit's writes are not the page's work.
+    reads = [query["sql"] for query in queries.captured_queries if query["sql"].lstrip().upper().startswith("SELECT")]
+    median, worst, size = statistics.median(times), p95(times), len(response.content)
+    return Figures(len(queries), median, worst, statistics.median(waits), _bare(reads, runs), size)
 
 
 def bureau_officer():
@@ -198,7 +246,6 @@ def main() -> None:
         ("API case detail", f"/api/v1/complaints/{case.pk}/"),
         ("inbox", "/cases/"),
         ("inbox, overdue", "/cases/?overdue=true"),
-        ("approval queue", "/cases/approvals/"),
         ("API list", "/api/v1/complaints/"),
         ("API list, overdue", "/api/v1/complaints/?overdue=true"),
         ("API list, a bureau", f"/api/v1/complaints/?handling_unit={case.handling_unit_id}"),
@@ -214,14 +261,16 @@ def main() -> None:
     client.force_login(viewer)
     leader_client.force_login(leader)
     print(f"\n{Complaint.objects.count():,} cases; as {whom}, {args.runs} runs each")
-    print(f"{'page':<22}{'queries':>8}{'p50 ms':>9}{'p95 ms':>9}{'bytes':>10}")
+    print(f"{'page':<22}{'queries':>8}{'p50 ms':>9}{'p95 ms':>9}{'db p50':>9}{'bare p50':>9}{'bytes':>10}")
     for name, url in pages:
         figures = measure(leader_client if name.endswith(", leader") else client, url, args.runs)
         if figures is None:
             print(f"{name:<22}   not found (404): {url}")
             continue
-        queries, median, worst, size = figures
-        print(f"{name:<22}{queries:>8}{median:>9.1f}{worst:>9.1f}{size:>10}")
+        print(
+            f"{name:<22}{figures.queries:>8}{figures.p50:>9.1f}{figures.p95:>9.1f}"
+            f"{figures.database:>9.1f}{figures.bare:>9.1f}{figures.size:>10}"
+        )
 
     print(f"\nservices on {args.fresh} new cases")
     print(f"{'step':<22}{'p50 ms':>9}{'p95 ms':>9}")
