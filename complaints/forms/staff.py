@@ -477,7 +477,8 @@ class DecisionForm(CaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         units = _measure_units(self.complaint, self.user)
-        unit_choices = list(UnitChoiceField(queryset=units).choices)
+        # Not list(): it asks the iterator's length first, which is a COUNT query of its own.
+        unit_choices = [choice for choice in UnitChoiceField(queryset=units).choices]
         # Sent back: the measures proposed for this decision, which a new submission replaces
         # (none before a first submission).
         proposed = []

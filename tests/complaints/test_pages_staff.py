@@ -371,11 +371,12 @@ def test_the_case_page_reads_scope_once_and_no_triage_unit_whoever_looks(client,
     # default handling unit (one statement), the duplicate check and the accept form's unit
     # list (3; the triage unit is checked by its path, never read), and no staff member has
     # written on it yet (no people to read, 1 fewer); the decision form lists
-    # its measures' units (2, a cursor); the auditor only reads: the internal notes out (1).
+    # its measures' units (1: read once, never counted); the auditor only reads: the
+    # internal notes out (1).
     for user, complaint, expected in [
         (cast.county_officer, new, 18),
-        (cast.county_officer, investigating, 18),
-        (cast.bureau_leader, investigating, 18),
+        (cast.county_officer, investigating, 17),
+        (cast.bureau_leader, investigating, 17),
         (cast.auditor, investigating, 15),
     ]:
         as_user(client, user)
