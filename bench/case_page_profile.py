@@ -2,7 +2,8 @@
 
 As filing_profile.py for the filing: the work itself, without gunicorn or the clients, so two
 checkouts compare on the same bench database in the same run. The page is complaint_pages.py's
-showcase case (20 activities, 20 messages, 10 transitions), read by the county officer.
+showcase case (20 activities, 20 messages, 10 transitions), read by the county officer (--leader:
+the county leader, e.g. for the dashboard).
 
 Steps:
 1. Migrate; make sure the county, the categories and the showcase case exist.
@@ -39,6 +40,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--url", help="another page than the showcase case's")
+    parser.add_argument("--leader", action="store_true", help="read it as the county leader (the dashboard)")
     parser.add_argument("--sql", action="store_true", help="print the statements of one page")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions (cProfile)")
     parser.add_argument("--sort", default="cumulative", help="the profile's order: cumulative, tottime, calls")
@@ -50,7 +52,7 @@ def main() -> None:
     case = showcase(officer, leader, Category.objects.get(code="fees-medical"))
     url = args.url or f"/cases/{case.pk}/"
     client = Client(HTTP_HOST="localhost")
-    client.force_login(officer)
+    client.force_login(leader if args.leader else officer)
 
     def read() -> None:
         response = client.get(url, secure=True)
