@@ -436,16 +436,20 @@ class FigureLinks:
     period: Period
 
     @cached_property
-    def _case_list(self) -> str:
-        return reverse("complaints:case-list")
+    def _subtree(self) -> str:
+        return f"{reverse('complaints:case-list')}?{urlencode({'tab': 'all', 'about': self.unit.pk})}"
+
+    @cached_property
+    def _in_period(self) -> str:
+        received = {"received_from": self.period.first.isoformat(), "received_to": self.period.last.isoformat()}
+        return f"{self._subtree}&{urlencode(received)}"
 
     def _url(self, in_period: bool = True, **params) -> str:
-        # A page has about sixty of these per unit: one reverse() and one urlencode() each
-        # (QueryDict's encodes key by key): 11 % of a leaf dashboard's function calls before.
-        query = {"tab": "all", "about": self.unit.pk}
-        if in_period:
-            query |= {"received_from": self.period.first.isoformat(), "received_to": self.period.last.isoformat()}
-        return f"{self._case_list}?{urlencode(query | params)}"
+        # A page has about sixty of these per unit: the parts every link shares are encoded
+        # once (one reverse() and one urlencode() per link were 11 % of a leaf dashboard's
+        # function calls, and encoding the shared parts again half of what was left).
+        base = self._in_period if in_period else self._subtree
+        return f"{base}&{urlencode(params)}" if params else base
 
     def received(self) -> str:
         return self._url()
