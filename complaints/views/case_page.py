@@ -35,6 +35,7 @@ from ..selectors import (
     complaint_timeline,
 )
 from ..services import activity_changeable
+from ..templatetags.cases import RATING_CLASSES
 from ..typical_cases import typical_case_refusal
 from ..workflow import EVENTS, TRANSITIONS
 
@@ -79,14 +80,6 @@ TIMELINE_CSS = {
 }
 
 
-# The badge of each rating, as complaints/staff/_rating.html colours it.
-RATING_CSS = {
-    RatingValue.SATISFIED: "text-bg-success",
-    RatingValue.BASICALLY_SATISFIED: "text-bg-info",
-    RatingValue.DISSATISFIED: "text-bg-danger",
-}
-
-
 def _extension_heading(request: ExtensionRequest) -> str:
     requested = ngettext(
         "Extension of %(days)s day requested", "Extension of %(days)s days requested", request.days
@@ -102,7 +95,7 @@ def _headings() -> dict:
         headings["activity", kind] = format_html('<span class="badge text-bg-success">{}</span> {}', label, activity)
     rated = gettext("Petitioner's rating")
     for value, label in RatingValue.choices:
-        css = RATING_CSS[value]
+        css = RATING_CLASSES[value]
         headings["rating", value] = format_html('{} <span class="badge {}">{}</span>', rated, css, label)
     headings["message", "to"] = gettext("Message to the petitioner")
     headings["message", "from"] = gettext("Message from the petitioner")

@@ -53,6 +53,16 @@ def test_the_inbox_row_shows_status_category_units_received_and_the_running_dead
     assert 'data-testid="overdue-badge"' not in page
 
 
+def test_the_inbox_row_gives_the_local_day_a_stage_is_due(client, cast, accepted):
+    # 17:30 UTC is half past one the next morning in China: the row says the next day.
+    due = datetime.datetime(2030, 1, 31, 17, 30, tzinfo=datetime.UTC)
+    Complaint.objects.filter(pk=accepted.pk).update(due_at=due)
+    page = body(as_user(client, cast.bureau_officer).get(INBOX))
+    row = page[page.index(f"#{accepted.pk}<") :]
+    cell = row[row.index('data-testid="case-due"') : row.index("</td>", row.index('data-testid="case-due"'))]
+    assert "2030-02-01" in cell and "2030-01-31" not in cell
+
+
 def test_an_overdue_case_carries_the_overdue_badge(client, cast, submitted):
     past = timezone.now() - datetime.timedelta(days=40)
     late, _code = complaint_filed(
