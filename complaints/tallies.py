@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from responsibility.models import Unit
-from responsibility.scoping import own_unit_paths
+from responsibility.scoping import own_unit_paths_within
 
 from .dashboard import (
     NOW_COUNTERS,
@@ -168,8 +168,9 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
 
     Seven queries at most: the runs, the counters per subject unit, the ratings per subject
     unit, the other dimensions from the subtree's roll-up, the same of the units the user is
-    in (taken off), the months, and the figures of cases open now (from the minute's count
-    when it is fresh, else live from ``cases``: the subtree's cases the user may see).
+    in (taken off; no query when the subtree holds none of them), the months, and the
+    figures of cases open now (from the minute's count when it is fresh, else live from
+    ``cases``: the subtree's cases the user may see).
     Caller has checked that ``unit`` is in the user's scope.
     """
     if not _whole_months(period):
@@ -181,7 +182,11 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
     if open_counted_at is not None and open_counted_at < now - OPEN_FRESH:
         open_counted_at = None
     # The subtree's units less those the user is in: the subject-unit rule, as for the cases.
-    units = Unit.objects.subtree_of(unit).exclude(path__in=own_unit_paths(user)).values("pk")
+    own = own_unit_paths_within(user, unit)
+    units = Unit.objects.subtree_of(unit)
+    if own:
+        units = units.exclude(path__in=own)
+    units = units.values("pk")
     window = Q(subject_unit__in=units, month__gte=period.first, month__lte=period.last)
     per_unit: dict[int, Figures] = defaultdict(Figures)
     counters = CaseTally.objects.filter(window).values("subject_unit").annotate(**{n: Sum(n) for n in PERIOD_COUNTERS})
@@ -198,10 +203,12 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
     rolled = CaseTallyRollup.objects.filter(months, unit_path=unit.path).order_by()
     for row in rolled.values("dimension", "key").annotate(n=Sum("n")):
         by_dimension[row["dimension"]][row["key"]] += row["n"]
-    own = Unit.objects.subtree_of(unit).filter(path__in=own_unit_paths(user)).values("pk")
-    withheld = CaseTallyCount.objects.filter(months, subject_unit__in=own).exclude(dimension=TallyDimension.RATING)
-    for row in withheld.order_by().values("dimension", "key").annotate(n=Sum("n")):
-        by_dimension[row["dimension"]][row["key"]] -= row["n"]
+    if own:
+        withheld = CaseTallyCount.objects.filter(months, subject_unit__path__in=own).exclude(
+            dimension=TallyDimension.RATING
+        )
+        for row in withheld.order_by().values("dimension", "key").annotate(n=Sum("n")):
+            by_dimension[row["dimension"]][row["key"]] -= row["n"]
     statuses, channels = by_dimension[TallyDimension.STATUS], by_dimension[TallyDimension.CHANNEL]
     categories = defaultdict(int, {int(key): n for key, n in by_dimension[TallyDimension.CATEGORY].items()})
     months = {

@@ -159,6 +159,15 @@ def own_unit_paths(user) -> list[str]:
     return getattr(user, "_own_unit_paths_today", [])
 
 
+def own_unit_paths_within(user, unit) -> list[str]:
+    """The units the user is in (own_unit_paths) that lie in ``unit``'s subtree.
+
+    A subtree's figures and lists withhold only these: a unit the user is in outside the
+    subtree names none of its cases, so when there are none no condition needs adding.
+    """
+    return [path for path in own_unit_paths(user) if path.startswith(unit.path)]
+
+
 def outermost_paths(paths: set[str]) -> list[str]:
     """The paths not inside another one's subtree, sorted: a path inside another subtree adds nothing."""
     return sorted(p for p in paths if not any(p != q and p.startswith(q) for q in paths))

@@ -11,7 +11,13 @@ from audit.models.chain import Chained, unsealed_index
 from jiufeng.encrypted import EncryptedCharField
 from jiufeng.history import HistoricalRecords
 from responsibility.models import Unit
-from responsibility.scoping import covers_every_unit, own_unit_paths, scope_holds_a_root, unit_ids_in_scope
+from responsibility.scoping import (
+    covers_every_unit,
+    own_unit_paths,
+    own_unit_paths_within,
+    scope_holds_a_root,
+    unit_ids_in_scope,
+)
 
 from ..identity import phone_index
 from ..search import SearchDocument
@@ -137,7 +143,9 @@ class ComplaintQuerySet(models.QuerySet):
         subject-unit rule is left to apply. Saying so keeps the query to the subject unit's
         columns, which the dashboard's index (complaint_dashboard) holds.
         """
-        return self.filter(subject_unit__in=Unit.objects.subtree_of(unit).values("pk")).exclude(_about_own_units(user))
+        cases = self.filter(subject_unit__in=Unit.objects.subtree_of(unit).values("pk"))
+        own = own_unit_paths_within(user, unit)
+        return cases.exclude(subject_unit__in=Unit.objects.filter(path__in=own).values("pk")) if own else cases
 
 
 class Complaint(FSMModelMixin, models.Model):
