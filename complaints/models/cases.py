@@ -318,9 +318,11 @@ class Complaint(FSMModelMixin, models.Model):
             ),
             # The inbox's count (complaints.views.staff, capped at 1,000): which waiting cases are
             # in the user's scope and theirs to act on, answered from the index alone (its
-            # columns are all the count reads) instead of a scan of every case.
+            # columns are all the count reads) instead of a scan of every case. The due time
+            # after the status: a subtree's overdue inbox is found in the index (a bureau's 230
+            # overdue cases at a million were picked out of the county's 11,540 one by one).
             models.Index(
-                fields=["handling_unit", "subject_unit", "status"],
+                fields=["handling_unit", "status", "due_at", "subject_unit"],
                 name="complaint_waiting_units",
                 condition=Q(status__in=WAITING_STATUSES),
             ),
