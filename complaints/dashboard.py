@@ -376,7 +376,9 @@ def case_figures(*, user, unit: Unit, period: Period, children: list[Unit]) -> C
         counted = _counted_live(cases, period, now)
     by_child: dict[str, Figures] = defaultdict(Figures)
     for unit_id, figures in counted.per_unit.items():
-        by_child[child_of[unit_id]].add(figures)
+        # The tallies read before a unit left the subtree (kept until the next rebuild) still name it.
+        if unit_id in child_of:
+            by_child[child_of[unit_id]].add(figures)
     total = Figures()
     for figures in by_child.values():
         total.add(figures)

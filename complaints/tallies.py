@@ -10,7 +10,9 @@ tallies were counted. The figures of cases open now (open, overdue, due soon) mo
 clock, not with the month: they are counted every minute into OpenCaseTally
 (refresh_open_tallies_task), and live when that count is older than OPEN_FRESH (beat stopped).
 The lists are always read live. A period that is not made of whole months (a range of dates)
-is counted live too.
+is counted live too. What a page reads from the period's tallies is kept in the cache under
+the time of the rebuild it was read from: it changes only with the next rebuild, whose time
+is the next key.
 
 The subject-unit rule holds as for the live figures: the rows are per subject unit, and the
 units the user is in are left out (ComplaintQuerySet.about_subtree_visible_to's rule).
@@ -19,6 +21,7 @@ units the user is in are left out (ComplaintQuerySet.about_subtree_visible_to's 
 import datetime
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast, Substr
@@ -55,6 +58,9 @@ PERIOD_RUN = 1
 OPEN_RUN = 2
 # Older than this, the count of cases open now is not shown: they are counted live instead.
 OPEN_FRESH = datetime.timedelta(minutes=5)
+# The period's figures read from the tallies are kept under the rebuild's time: as long as a
+# rebuild's interval (beat's, jiufeng.celery), after which the next rebuild's key replaces them.
+PERIOD_KEPT_SECONDS = 600
 
 
 def _insert(model, columns: list[str], rows: QuerySet) -> None:
@@ -162,32 +168,17 @@ def _whole_months(period: Period) -> bool:
     return period.first.day == 1 and (period.last + datetime.timedelta(days=1)).day == 1
 
 
-def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, now) -> Counted | None:
-    """The figures of ``unit``'s subtree for ``period`` from the tallies; None when they do not cover it
-    (never rebuilt, or a period not made of whole months).
-
-    Seven queries at most: the runs, the counters per subject unit, the ratings per subject
-    unit, the other dimensions from the subtree's roll-up, the same of the units the user is
-    in (taken off; no query when the subtree holds none of them), the months, and the
-    figures of cases open now (from the minute's count when it is fresh, else live from
-    ``cases``: the subtree's cases the user may see).
-    Caller has checked that ``unit`` is in the user's scope.
-    """
-    if not _whole_months(period):
-        return None
-    runs = dict(CaseTallyRun.objects.filter(pk__in=[PERIOD_RUN, OPEN_RUN]).values_list("pk", "finished_at"))
-    if PERIOD_RUN not in runs:
-        return None
-    open_counted_at = runs.get(OPEN_RUN)
-    if open_counted_at is not None and open_counted_at < now - OPEN_FRESH:
-        open_counted_at = None
-    # The subtree's units less those the user is in: the subject-unit rule, as for the cases.
-    own = own_unit_paths_within(user, unit)
+def _counted_units(unit: Unit, own: list[str]) -> QuerySet:
+    """The ids of ``unit``'s subtree less the units ``own`` (the subject-unit rule, as for the cases)."""
     units = Unit.objects.subtree_of(unit)
-    if own:
-        units = units.exclude(path__in=own)
-    units = units.values("pk")
-    window = Q(subject_unit__in=units, month__gte=period.first, month__lte=period.last)
+    return (units.exclude(path__in=own) if own else units).values("pk")
+
+
+def _period_counted(*, unit: Unit, own: list[str], period: Period) -> Counted:
+    """The period's figures of ``unit``'s subtree from the tallies, less the units ``own`` (five queries at
+    most): the counters and the ratings per subject unit, the other dimensions from the subtree's roll-up
+    and those of the units withheld (no query when there are none), and the months."""
+    window = Q(subject_unit__in=_counted_units(unit, own), month__gte=period.first, month__lte=period.last)
     per_unit: dict[int, Figures] = defaultdict(Figures)
     counters = CaseTally.objects.filter(window).values("subject_unit").annotate(**{n: Sum(n) for n in PERIOD_COUNTERS})
     for row in counters.order_by():
@@ -209,29 +200,64 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
         )
         for row in withheld.order_by().values("dimension", "key").annotate(n=Sum("n")):
             by_dimension[row["dimension"]][row["key"]] -= row["n"]
-    statuses, channels = by_dimension[TallyDimension.STATUS], by_dimension[TallyDimension.CHANNEL]
-    categories = defaultdict(int, {int(key): n for key, n in by_dimension[TallyDimension.CATEGORY].items()})
-    months = {
-        row["month"]: (row["received"], row["decided"])
-        for row in CaseTally.objects.filter(window)
+    categories = {int(key): n for key, n in by_dimension[TallyDimension.CATEGORY].items()}
+    per_month = (
+        CaseTally.objects.filter(window)
         .values("month")
         .annotate(received=Sum("received"), decided=Sum("decided"))
         .order_by()
-    }
+    )
+    return Counted(
+        dict(per_unit),
+        dict(by_dimension[TallyDimension.STATUS]),
+        dict(by_dimension[TallyDimension.CHANNEL]),
+        categories,
+        {row["month"]: (row["received"], row["decided"]) for row in per_month},
+    )
+
+
+def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, now) -> Counted | None:
+    """The figures of ``unit``'s subtree for ``period`` from the tallies; None when they do not cover it
+    (never rebuilt, or a period not made of whole months).
+
+    The runs (one query); the period's figures (_period_counted), kept in the cache under the
+    time of the rebuild they were read from, so they are never older than the tallies and the
+    next rebuild replaces them; the figures of cases open now (one query: from the minute's
+    count when it is fresh, else live from ``cases``, the subtree's cases the user may see).
+    The units the user is in are left out, as for the cases (the subject-unit rule): they are
+    part of the key. Caller has checked that ``unit`` is in the user's scope.
+    """
+    if not _whole_months(period):
+        return None
+    runs = dict(CaseTallyRun.objects.filter(pk__in=[PERIOD_RUN, OPEN_RUN]).values_list("pk", "finished_at"))
+    if PERIOD_RUN not in runs:
+        return None
+    open_counted_at = runs.get(OPEN_RUN)
+    if open_counted_at is not None and open_counted_at < now - OPEN_FRESH:
+        open_counted_at = None
+    own = own_unit_paths_within(user, unit)
+    # The unit's path too: a unit moved in the tree counts for its new subtree at once.
+    key = "tallied:{}:{}:{}:{}:{}:{}".format(
+        runs[PERIOD_RUN].isoformat(), unit.pk, unit.path, period.first, period.last, "|".join(own)
+    )
+    counted = cache.get(key)
+    if counted is None:
+        counted = _period_counted(unit=unit, own=own, period=period)
+        cache.set(key, counted, PERIOD_KEPT_SECONDS)
+    counted.counted_at, counted.open_counted_at = runs[PERIOD_RUN], open_counted_at
+    per_unit = defaultdict(Figures, counted.per_unit)
     if open_counted_at is None:
         waiting = cases.filter(status__in=WAITING_STATUSES).values("subject_unit").annotate(**now_counts(now))
     else:
-        waiting = OpenCaseTally.objects.filter(subject_unit__in=units).values("subject_unit", *NOW_COUNTERS)
+        waiting = OpenCaseTally.objects.filter(subject_unit__in=_counted_units(unit, own)).values(
+            "subject_unit", *NOW_COUNTERS
+        )
     for row in waiting:
         figures = per_unit[row.pop("subject_unit")]
         for name, n in row.items():
             setattr(figures, name, n)
-    return Counted(
-        per_unit,
-        statuses,
-        channels,
-        categories,
-        months,
-        counted_at=runs[PERIOD_RUN],
-        open_counted_at=open_counted_at,
-    )
+    counted.per_unit = per_unit
+    counted.categories = defaultdict(int, counted.categories)
+    counted.statuses = defaultdict(int, counted.statuses)
+    counted.channels = defaultdict(int, counted.channels)
+    return counted
