@@ -236,7 +236,9 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
     if open_counted_at is not None and open_counted_at < now - OPEN_FRESH:
         open_counted_at = None
     own = own_unit_paths_within(user, unit)
-    # The unit's path too: a unit moved in the tree counts for its new subtree at once.
+    # The unit's path too: moved, the unit heads another subtree. Units moved into the subtree
+    # count from the next rebuild, as in the tallies' roll-up; one moved out is left out at once
+    # (complaints.dashboard.case_figures reads the tree live).
     key = "tallied:{}:{}:{}:{}:{}:{}".format(
         runs[PERIOD_RUN].isoformat(), unit.pk, unit.path, period.first, period.last, "|".join(own)
     )
