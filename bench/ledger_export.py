@@ -56,6 +56,9 @@ def export_csv(officer_pk: int, query: dict, out) -> None:
     client.force_login(_user(officer_pk))
     started = time.perf_counter()
     response = client.get("/cases/", {**query, "format": "csv"}, secure=True)
+    if response.status_code == 400:
+        # Past the page's own limit the ledger is the worker's (the XLSX below).
+        sys.exit("CSV: refused by the page (400): more rows than it exports; the worker writes such a ledger")
     assert response.status_code == 200 and response.streaming, response.status_code
     size = lines = 0
     for piece in response.streaming_content:
@@ -116,7 +119,14 @@ def main() -> None:
         receive, send = context.Pipe(duplex=False)
         child = context.Process(target=target, args=(officer.pk, query, send))
         child.start()
-        label, rows, seconds, size, peak, start = receive.recv()
+        # The child holds the only writer now: if it dies, recv() ends instead of waiting forever.
+        send.close()
+        try:
+            label, rows, seconds, size, peak, start = receive.recv()
+        except EOFError:
+            child.join()
+            print(f"{target.__name__}: no figures (the child's exit code {child.exitcode}; its words above)")
+            continue
         child.join()
         print(f"{label:<30}{rows:>9,}{seconds:>9.1f}{size / 2**20:>8.1f}{peak:>13.0f}{peak - start:>11.0f}")
 
