@@ -56,9 +56,10 @@ def export_csv(officer_pk: int, query: dict, out) -> None:
     client.force_login(_user(officer_pk))
     started = time.perf_counter()
     response = client.get("/cases/", {**query, "format": "csv"}, secure=True)
-    if response.status_code == 400:
-        # Past the page's own limit the ledger is the worker's (the XLSX below).
-        sys.exit("CSV: refused by the page (400): more rows than it exports; the worker writes such a ledger")
+    if response.status_code in (302, 400):
+        # Past the page's own limit the ledger is the worker's (the XLSX below): the page hands it
+        # over (302, to the job's page) or, past the worker's limit too, refuses it (400).
+        sys.exit(f"CSV: not streamed by the page ({response.status_code}): more rows than it exports")
     assert response.status_code == 200 and response.streaming, response.status_code
     size = lines = 0
     for piece in response.streaming_content:
