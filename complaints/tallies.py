@@ -200,7 +200,7 @@ def _period_counted(*, unit: Unit, own: list[str], period: Period) -> Counted:
         )
         for row in withheld.order_by().values("dimension", "key").annotate(n=Sum("n")):
             by_dimension[row["dimension"]][row["key"]] -= row["n"]
-    categories = {int(key): n for key, n in by_dimension[TallyDimension.CATEGORY].items()}
+    categories = defaultdict(int, {int(key): n for key, n in by_dimension[TallyDimension.CATEGORY].items()})
     per_month = (
         CaseTally.objects.filter(window)
         .values("month")
@@ -208,9 +208,9 @@ def _period_counted(*, unit: Unit, own: list[str], period: Period) -> Counted:
         .order_by()
     )
     return Counted(
-        dict(per_unit),
-        dict(by_dimension[TallyDimension.STATUS]),
-        dict(by_dimension[TallyDimension.CHANNEL]),
+        per_unit,
+        by_dimension[TallyDimension.STATUS],
+        by_dimension[TallyDimension.CHANNEL],
         categories,
         {row["month"]: (row["received"], row["decided"]) for row in per_month},
     )
@@ -246,8 +246,8 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
     if counted is None:
         counted = _period_counted(unit=unit, own=own, period=period)
         cache.set(key, counted, PERIOD_KEPT_SECONDS)
+    # A copy from the cache: the figures of cases open now are added to it.
     counted.counted_at, counted.open_counted_at = runs[PERIOD_RUN], open_counted_at
-    per_unit = defaultdict(Figures, counted.per_unit)
     if open_counted_at is None:
         waiting = cases.filter(status__in=WAITING_STATUSES).values("subject_unit").annotate(**now_counts(now))
     else:
@@ -255,11 +255,7 @@ def counted_from_tallies(*, user, unit: Unit, cases: QuerySet, period: Period, n
             "subject_unit", *NOW_COUNTERS
         )
     for row in waiting:
-        figures = per_unit[row.pop("subject_unit")]
+        figures = counted.per_unit[row.pop("subject_unit")]
         for name, n in row.items():
             setattr(figures, name, n)
-    counted.per_unit = per_unit
-    counted.categories = defaultdict(int, counted.categories)
-    counted.statuses = defaultdict(int, counted.statuses)
-    counted.channels = defaultdict(int, counted.channels)
     return counted
